@@ -1,0 +1,38 @@
+# iomhub: the two commands a newcomer needs are `make demo` and `make test`.
+UV ?= $(shell command -v uv 2>/dev/null || echo .venv-tools/bin/uv)
+VENV := .venv
+PY := $(VENV)/bin/python
+export UV_PYTHON ?= python3.11
+
+.PHONY: install demo test test-fast lint format bench clean
+
+$(UV):
+	python3 -m venv .venv-tools && .venv-tools/bin/pip install --quiet uv==0.13.8
+
+$(VENV)/.installed: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen
+	@touch $@
+
+install: $(VENV)/.installed ## Create .venv with the pinned dependencies (uv.lock); the CLI lands at .venv/bin/iomhub
+
+demo: install ## Synthesise a package and write the performance report into ./demo-output/
+	$(VENV)/bin/iomhub demo
+
+test: install ## Every test (Spark conformance included)
+	$(PY) -m pytest -n 2 --dist loadgroup
+
+test-fast: install ## Every test except the PySpark conformance run
+	$(PY) -m pytest -n 2 -m "not spark"
+
+lint: install ## ruff and mypy (strict)
+	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/mypy
+
+format: install
+	$(VENV)/bin/ruff check --fix src tests benchmarks
+
+bench: install ## iomhub against plain pandas on 100k and 1M synthetic nominals
+	$(PY) benchmarks/run.py
+
+clean:
+	rm -rf demo-output bench-data .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,254 @@
+"""``make bench``: iomhub's report against the plain pandas implementation, side by side.
+
+For each size (nominals) it synthesises a data package once (``iomhub synth``, kept under
+``--data-dir`` for the next run), then runs, as whole processes and alternately in the same
+run, ``iomhub report ... --format json`` and ``benchmarks/pandas_report.py`` on it. Each is
+timed (wall clock) and measured (peak resident memory of the child process, from the
+rusage ``os.wait4`` returns for it), best of ``--repeat`` runs. The two reports must give
+the same figures for every table the pandas version computes: the runner exits 1 if they
+do not (or if a command fails). The goals (pandas/iomhub >= 10x; the 1,000,000-nominal
+report in under 10 s) are printed as met or not met and never fail the run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from compare import compare_reports
+
+ROOT = Path(__file__).resolve().parent.parent
+PERIOD_FROM = "2015-04-01"
+PERIOD_TO = "2016-03-31"
+TARGET_REDUCTION = "17"
+SEED = "1"
+GOAL_RATIO = 10.0
+GOAL_SECONDS_1M = 10.0
+TOP_LEVEL = ("period", "baseline", "cohort_date")
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """One child process: wall-clock seconds, peak resident memory (MB), exit code, stderr."""
+
+    seconds: float
+    peak_mb: float
+    returncode: int
+    stderr: str
+
+
+@dataclass
+class Result:
+    """The best (fastest) runs of both tools on one package size, and whether figures agree.
+
+    A tool whose command failed has no measurement, and the failure is among the differences.
+    """
+
+    size: int
+    iomhub: Measurement | None
+    pandas: Measurement | None
+    differences: list[str]
+
+    @property
+    def ratio(self) -> float | None:
+        """How many times longer pandas took than iomhub."""
+        if self.iomhub is None or self.pandas is None:
+            return None
+        return self.pandas.seconds / self.iomhub.seconds
+
+
+def measure(command: Sequence[str], cwd: Path = ROOT) -> Measurement:
+    """Run a command to its end; its wall time and peak RSS from ``os.wait4``'s rusage.
+
+    ``ru_maxrss`` of the rusage ``wait4`` returns is the child's own high-water mark (Linux,
+    in KiB), unaffected by earlier children, unlike ``getrusage(RUSAGE_CHILDREN)``.
+    """
+    with tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=err)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        err.seek(0)
+        stderr = err.read().decode("utf-8", errors="replace")
+    return Measurement(seconds, usage.ru_maxrss / 1024, process.returncode, stderr)
+
+
+def executable(name: str) -> str:
+    """A program of the project's virtual environment (falling back to this interpreter's)."""
+    candidate = ROOT / ".venv" / "bin" / name
+    if candidate.exists():
+        return str(candidate)
+    if name == "python":
+        return sys.executable
+    return str(Path(sys.executable).parent / name)
+
+
+def ensure_package(data_dir: Path, size: int, console: Console) -> Path:
+    """The synthetic package of ``size`` nominals, made with ``iomhub synth`` if not there yet.
+
+    It is written to a scratch folder first and renamed when complete, so an interrupted
+    synthesis is never mistaken for a package.
+    """
+    folder = data_dir / f"nominals-{size}"
+    if (folder / "nominals.csv").exists():
+        return folder
+    scratch = data_dir / f"partial-nominals-{size}"
+    shutil.rmtree(scratch, ignore_errors=True)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    console.print(f"synthesising {size:,} nominals into {folder} ...")
+    started = time.perf_counter()
+    subprocess.run([executable("iomhub"), "synth", "-o", str(scratch), "--nominals", str(size),
+                    "--seed", SEED], cwd=ROOT, check=True)
+    shutil.rmtree(folder, ignore_errors=True)
+    scratch.rename(folder)
+    console.print(f"  done in {time.perf_counter() - started:.1f} s")
+    return folder
+
+
+def commands(package: Path, out_dir: Path) -> dict[str, list[str]]:
+    """The two report commands on one package, writing iomhub.json and pandas.json."""
+    dates = ["--from", PERIOD_FROM, "--to", PERIOD_TO, "--target-reduction", TARGET_REDUCTION]
+    return {
+        "iomhub": [executable("iomhub"), "report", str(package), *dates, "--format", "json",
+                   "-o", str(out_dir / "iomhub.json")],
+        "pandas": [executable("python"), str(ROOT / "benchmarks" / "pandas_report.py"),
+                   str(package), *dates, "-o", str(out_dir / "pandas.json")],
+    }
+
+
+def compare_outputs(iomhub: dict[str, Any], pandas: dict[str, Any]) -> list[str]:
+    """Differences between the two reports: their dates, and every table pandas computes."""
+    problems = [
+        f"{field}: {iomhub.get(field)!r} in iomhub but {pandas.get(field)!r} in pandas"
+        for field in TOP_LEVEL if iomhub.get(field) != pandas.get(field)
+    ]
+    tables = list(pandas.get("tables", {}))
+    return problems + compare_reports(iomhub, pandas, tables, names=("iomhub", "pandas"))
+
+
+def bench_size(size: int, data_dir: Path, repeat: int, console: Console) -> Result:
+    """Best of ``repeat`` alternating runs of both reports on the package of ``size``."""
+    package = ensure_package(data_dir, size, console)
+    out_dir = data_dir / "results" / f"nominals-{size}"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    runs: dict[str, list[Measurement]] = {"iomhub": [], "pandas": []}
+    for attempt in range(repeat):
+        # Alternate which goes first so that neither always inherits a warm or cold cache.
+        order = list(commands(package, out_dir).items())
+        if attempt % 2:
+            order.reverse()
+        for tool, command in order:
+            run = measure(command)
+            console.print(f"  {size:>10,} {tool:<7} run {attempt + 1}: {run.seconds:7.2f} s, "
+                          f"{run.peak_mb:8.0f} MB" + ("" if run.returncode == 0 else
+                                                      f", exit {run.returncode}"))
+            if run.returncode != 0:
+                console.print(run.stderr[-4000:], markup=False, highlight=False)
+                return Result(size, None, None, [f"{tool} failed with exit code "
+                                                 f"{run.returncode}: {' '.join(command)}"])
+            runs[tool].append(run)
+    iomhub_report = json.loads((out_dir / "iomhub.json").read_text(encoding="utf-8"))
+    pandas_report = json.loads((out_dir / "pandas.json").read_text(encoding="utf-8"))
+    best = {tool: min(measurements, key=lambda m: m.seconds) for tool, measurements in runs.items()}
+    return Result(size, best["iomhub"], best["pandas"], compare_outputs(iomhub_report,
+                                                                        pandas_report))
+
+
+def summary_table(results: Sequence[Result]) -> Table:
+    """The side-by-side table: size, both wall times, ratio, both peaks, figures equal."""
+    table = Table(title=f"iomhub report vs plain pandas ({PERIOD_FROM} to {PERIOD_TO}, "
+                        "best of runs)")
+    for header in ("nominals", "iomhub wall s", "pandas wall s", "ratio (pandas/iomhub)",
+                   "iomhub peak MB", "pandas peak MB", "figures equal"):
+        table.add_column(header, justify="left" if header == "figures equal" else "right")
+    for r in results:
+        table.add_row(f"{r.size:,}", _seconds(r.iomhub), _seconds(r.pandas),
+                      "-" if r.ratio is None else f"{r.ratio:.1f}x", _megabytes(r.iomhub),
+                      _megabytes(r.pandas), "yes" if not r.differences else "NO")
+    return table
+
+
+def _seconds(run: Measurement | None) -> str:
+    return "failed" if run is None else f"{run.seconds:.2f}"
+
+
+def _megabytes(run: Measurement | None) -> str:
+    return "failed" if run is None else f"{run.peak_mb:,.0f}"
+
+
+def goal_lines(results: Sequence[Result]) -> list[str]:
+    """The goals, each met or not met: ratio >= 10x at every size, 1M report under 10 s."""
+    lines = []
+    for r in results:
+        met = "met" if r.ratio is not None and r.ratio >= GOAL_RATIO else "not met"
+        shown = "a report failed" if r.ratio is None else f"{r.ratio:.1f}x"
+        lines.append(f"goal: pandas/iomhub >= {GOAL_RATIO:g}x at {r.size:,} nominals: "
+                     f"{met} ({shown})")
+    for r in results:
+        if r.size == 1_000_000:
+            fast = r.iomhub is not None and r.iomhub.seconds < GOAL_SECONDS_1M
+            shown = "failed" if r.iomhub is None else f"{r.iomhub.seconds:.2f} s"
+            lines.append(f"goal: 1,000,000-nominal report < {GOAL_SECONDS_1M:g} s: "
+                         f"{'met' if fast else 'not met'} ({shown})")
+    return lines
+
+
+def parse_sizes(text: str) -> list[int]:
+    """``100000,1000000`` (underscores allowed) as a list of positive sizes."""
+    sizes = [int(part.strip().replace("_", "")) for part in text.split(",") if part.strip()]
+    if not sizes or min(sizes) <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: give positive sizes like 100000,1000000")
+    return sizes
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the benchmark; 0 when both reports agree at every size, 1 otherwise."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--sizes", type=parse_sizes, default=[100_000, 1_000_000],
+                        help="numbers of nominals, comma-separated (default 100000,1000000)")
+    parser.add_argument("--data-dir", type=Path, default=Path("bench-data"),
+                        help="where synthetic packages and outputs are kept (default bench-data)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each (default 3)")
+    args = parser.parse_args(argv)
+    if args.repeat < 1:
+        parser.error("--repeat must be at least 1")
+
+    console = Console()
+    results = [bench_size(size, args.data_dir.resolve(), args.repeat, console)
+               for size in args.sizes]
+    console.print(summary_table(results))
+    for line in goal_lines(results):
+        console.print(line, highlight=False)
+    summary = [{"nominals": r.size, "iomhub_seconds": r.iomhub and r.iomhub.seconds,
+                "pandas_seconds": r.pandas and r.pandas.seconds, "ratio": r.ratio,
+                "iomhub_peak_mb": r.iomhub and r.iomhub.peak_mb,
+                "pandas_peak_mb": r.pandas and r.pandas.peak_mb,
+                "figures_equal": not r.differences, "differences": r.differences}
+               for r in results]
+    (args.data_dir / "results.json").write_text(json.dumps(summary, indent=1) + "\n",
+                                                encoding="utf-8")
+    failed = [r for r in results if r.differences]
+    for r in failed:
+        console.print(f"[bold red]{r.size:,} nominals: the reports differ[/]")
+        for line in r.differences:
+            console.print(f"  {line}", markup=False, highlight=False)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,235 @@
+"""The one command, ``iomhub``: check, report, synth, demo (and, later, the web application).
+
+Django is started only by the commands that need it.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+
+from iomhub.domain.ages import AgeBands
+from iomhub.domain.dates import Span, parse_date
+from iomhub.package.problems import PackageError
+
+err = Console(stderr=True, highlight=False)
+EXIT_BAD_INPUT = 2
+
+
+class DateType(click.ParamType):
+    """A date on the command line, ISO (2016-03-31) or UK (31/03/2016)."""
+
+    name = "DATE"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        if isinstance(value, date):
+            return value
+        try:
+            return parse_date(str(value))
+        except ValueError as error:
+            self.fail(str(error), param, ctx)
+
+
+DATE = DateType()
+
+
+def write_atomically(path: Path, data: str | bytes) -> None:
+    """Write a whole file or nothing: a temporary file beside it, then renamed over it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(payload)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+@contextmanager
+def refusal() -> Iterator[None]:
+    """Turn a bad package into its problems on stderr and exit status 2, with no traceback."""
+    try:
+        yield
+    except PackageError as error:
+        err.print(error.summary(), markup=False)
+        count = error.total
+        err.print(f"[bold red]Refused:[/] {count} problem{'s' if count != 1 else ''}; "
+                  "nothing was written.")
+        sys.exit(EXIT_BAD_INPUT)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="iomhub")
+def main() -> None:
+    """iomhub: Integrated Offender Management, from extracts to the board's performance report."""
+
+
+@main.command()
+@click.argument("package", type=click.Path(path_type=Path))
+def check(package: Path) -> None:
+    """Validate a data package (folder, .zip or .xlsx) and report every problem."""
+    from iomhub.package import read_package
+
+    with refusal(), err.status("Checking the package..."):
+        result = read_package(package)
+    for warning in result.warnings:
+        err.print(f"[yellow]warning:[/] {warning}", markup=True)
+    rows = ", ".join(f"{name} {frame.height:,}" for name, frame in result.tables.items())
+    click.echo(f"{package}: valid ({rows} rows)")
+
+
+def _params(period_from: date, period_to: date, baseline_from: date | None,
+            baseline_to: date | None, cohort_date: date | None, target_reduction: float | None,
+            exclude_custody_beyond: date | None, age_bands: str | None,
+            package_bands: tuple[int, ...], package_target: float | None) -> Any:
+    from iomhub.reports.params import ReportParams
+
+    try:
+        period = Span(period_from, period_to)
+        baseline = None
+        if baseline_from or baseline_to:
+            if not (baseline_from and baseline_to):
+                raise click.UsageError("give both --baseline-from and --baseline-to, or neither")
+            baseline = Span(baseline_from, baseline_to)
+        bands = AgeBands.parse(age_bands) if age_bands else AgeBands(package_bands)
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
+    if target_reduction is not None and not 0 <= target_reduction <= 100:
+        raise click.UsageError("--target-reduction is a percentage from 0 to 100")
+    return ReportParams(period=period, baseline=baseline, cohort_date=cohort_date,
+                        target_reduction=target_reduction if target_reduction is not None
+                        else package_target,
+                        exclude_custody_beyond=exclude_custody_beyond, age_bands=bands)
+
+
+def render(report: Any, fmt: str) -> str:
+    if fmt == "json":
+        from iomhub.reports.json_renderer import render_json
+
+        return render_json(report)
+    from iomhub.reports.html_renderer import render_html
+
+    return render_html(report)
+
+
+@main.command()
+@click.argument("package", type=click.Path(path_type=Path))
+@click.option("--from", "period_from", type=DATE, required=True, help="First day of the period.")
+@click.option("--to", "period_to", type=DATE, required=True, help="Last day of the period.")
+@click.option("--baseline-from", type=DATE, help="First day of the baseline (default: the span "
+              "of the same length before the period).")
+@click.option("--baseline-to", type=DATE, help="Last day of the baseline.")
+@click.option("--cohort-date", type=DATE, help="Date on which cohort membership is taken "
+              "(default: the first day of the period).")
+@click.option("--target-reduction", type=float, metavar="PCT",
+              help="Per-offender reduction target in percent (e.g. 17).")
+@click.option("--exclude-custody-beyond", type=DATE, help="Leave out of the performance cohort "
+              "those in custody on the cohort date who stay beyond this date (or whose release "
+              "is unknown).")
+@click.option("--age-bands", metavar="BOUNDS", help="Lower bounds of the age bands, e.g. 18,25 "
+              "(default) or 16,25 for a 16-24 band.")
+@click.option("--format", "fmt", type=click.Choice(["json", "html"]), default="html",
+              show_default=True)
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="File to write (default: standard output).")
+def report(package: Path, period_from: date, period_to: date, baseline_from: date | None,
+           baseline_to: date | None, cohort_date: date | None, target_reduction: float | None,
+           exclude_custody_beyond: date | None, age_bands: str | None, fmt: str,
+           output: Path | None) -> None:
+    """Compute the IOM performance report from a data package."""
+    from iomhub.package import read_package
+    from iomhub.reports.model import build_report
+
+    with refusal():
+        with err.status("Reading and checking the package..."):
+            data = read_package(package)
+        params = _params(period_from, period_to, baseline_from, baseline_to, cohort_date,
+                         target_reduction, exclude_custody_beyond, age_bands,
+                         data.settings.age_bands, data.settings.target_reduction)
+        with err.status("Computing the report..."):
+            result = build_report(data, params)
+            text = render(result, fmt)
+    for warning in data.warnings:
+        err.print(f"[yellow]warning:[/] {warning}")
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        write_atomically(output, text)
+        err.print(f"Wrote {output}")
+
+
+@main.command()
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
+              help="Folder to write the package into.")
+@click.option("--nominals", type=click.IntRange(min=1), default=2000, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--true-effect", type=float, default=-0.2, show_default=True,
+              help="Change in each person's offending rate once they join IOM (-0.2 = 20% fewer).")
+@click.option("--start", type=DATE, help="First day of the data (default 2013-04-01).")
+@click.option("--end", type=DATE, help="Last day of the data (default 2016-03-31).")
+def synth(output: Path, nominals: int, seed: int, true_effect: float, start: date | None,
+          end: date | None) -> None:
+    """Write a realistic synthetic data package."""
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from iomhub.synth import SynthOptions, generate
+
+    options = SynthOptions(nominals=nominals, seed=seed, true_effect=true_effect,
+                           **({"start": start} if start else {}), **({"end": end} if end else {}))
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                  console=err, transient=True) as progress:
+        task = progress.add_task(f"Synthesising {nominals:,} nominals...", total=None)
+        counts = generate(options, output,
+                          progress=lambda message: progress.update(task, description=message))
+    total = sum(counts.values())
+    click.echo(f"Wrote {output} ({total:,} rows in {len(counts)} tables)")
+
+
+DEMO_PERIOD = (date(2015, 4, 1), date(2016, 3, 31))
+
+
+@main.command()
+@click.option("--package", "package", type=click.Path(path_type=Path),
+              help="Data package to report on (default: a synthetic one).")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=Path("demo-output"),
+              show_default=True)
+@click.option("--nominals", type=click.IntRange(min=1), default=2000, show_default=True)
+def demo(package: Path | None, output: Path, nominals: int) -> None:
+    """Make a synthetic package (unless given one) and write its report as HTML and JSON."""
+    from iomhub.package import read_package
+    from iomhub.reports.model import build_report
+    from iomhub.reports.params import ReportParams
+    from iomhub.synth import SynthOptions, generate
+
+    if package is None:
+        package = output / "package"
+        with err.status(f"Synthesising a package of {nominals:,} nominals..."):
+            generate(SynthOptions(nominals=nominals, seed=2015), package)
+        click.echo(f"Synthetic package: {package}")
+    with refusal():
+        with err.status("Reading and checking the package..."):
+            data = read_package(package)
+        params = ReportParams(period=Span(*DEMO_PERIOD), target_reduction=17.0)
+        with err.status("Computing the report..."):
+            result = build_report(data, params)
+    for fmt in ("html", "json"):
+        path = output / f"iom-performance-report.{fmt}"
+        write_atomically(path, render(result, fmt))
+        click.echo(f"Report ({fmt.upper()}): {path}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""The IOM vocabulary: codes, dates, periods, age bands and RAG rules, as plain Python."""

@@ -1,0 +1,302 @@
+"""Reading a package's files, whatever they arrive as, into raw tables of text.
+
+A package is a folder of CSV files, a ``.zip`` of such a folder, or an ``.xlsx`` workbook
+with one sheet per table. Every cell is read as text (trimmed; empty means missing) with
+the line it came from, so that validation can name ``file:line`` for each problem.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path, PurePosixPath
+
+import polars as pl
+
+from iomhub.package.problems import Problem
+from iomhub.package.schema import TABLES
+
+LINE = "__line"
+MAX_ZIP_MEMBER_BYTES = 2 * 1024**3
+
+
+@dataclass
+class RawTable:
+    """A table as read: text cells, header names normalised, and the source line of each row."""
+
+    name: str
+    file: str
+    frame: pl.DataFrame  # string columns + LINE (Int64)
+    header: list[str]
+
+
+@dataclass
+class RawPackage:
+    source: str
+    tables: dict[str, RawTable] = field(default_factory=dict)
+    toml_text: str | None = None
+    toml_file: str = "package.toml"
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def normalise_header(name: str) -> str:
+    return name.strip().lstrip("\ufeff").strip().lower().replace(" ", "_")
+
+
+def read_source(path: Path) -> RawPackage:
+    """Read a folder, ``.zip`` or ``.xlsx`` into raw tables; problems are collected, never raised."""
+    raw = RawPackage(source=str(path))
+    if not path.exists():
+        raw.problems.append(Problem(str(path), 0, "", "no such file or folder"))
+    elif path.is_dir():
+        _read_folder(path, raw)
+    elif path.suffix.lower() == ".zip":
+        _read_zip(path, raw)
+    elif path.suffix.lower() in (".xlsx", ".xlsm"):
+        _read_xlsx(path, raw)
+    elif path.suffix.lower() == ".csv":
+        raw.problems.append(Problem(
+            path.name, 0, "", "a package is a folder, .zip or .xlsx holding nominals.csv and "
+            "cohort.csv, not a single CSV file"))
+    else:
+        raw.problems.append(Problem(path.name, 0, "", "not a package: expected a folder, a .zip or an .xlsx"))
+    return raw
+
+
+def _table_name(filename: str) -> str | None:
+    stem = PurePosixPath(filename).stem.strip().lower()
+    return stem if stem in TABLES else None
+
+
+def _read_folder(folder: Path, raw: RawPackage) -> None:
+    for entry in sorted(folder.iterdir()):
+        if entry.is_file() and entry.suffix.lower() == ".csv":
+            name = _table_name(entry.name)
+            if name is None:
+                raw.warnings.append(f"{entry.name}: not a table of the package; ignored")
+                continue
+            _add_csv(raw, name, entry.name, _read_bytes(entry, raw))
+        elif entry.is_file() and entry.name.lower() == "package.toml":
+            raw.toml_text = _decode(_read_bytes(entry, raw), entry.name, raw)
+            raw.toml_file = entry.name
+
+
+def _read_bytes(path: Path, raw: RawPackage) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raw.problems.append(Problem(path.name, 0, "", f"cannot be read: {error.strerror}"))
+        return None
+
+
+def _read_zip(path: Path, raw: RawPackage) -> None:
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as error:
+        raw.problems.append(Problem(path.name, 0, "", f"not a readable zip file ({error})"))
+        return
+    with archive:
+        members = [m for m in archive.infolist() if not m.is_dir()
+                   and not PurePosixPath(m.filename).name.startswith((".", "__MACOSX"))
+                   and "__MACOSX" not in m.filename]
+        for member in members:
+            inner = PurePosixPath(member.filename)
+            label = f"{path.name}/{member.filename}"
+            is_csv = inner.suffix.lower() == ".csv"
+            is_toml = inner.name.lower() == "package.toml"
+            if not (is_csv or is_toml):
+                continue
+            if len(inner.parts) > 2:
+                raw.warnings.append(f"{label}: nested too deep (a package zip holds the tables "
+                                    "at its top or in one folder); ignored")
+                continue
+            if member.file_size > MAX_ZIP_MEMBER_BYTES:
+                raw.problems.append(Problem(label, 0, "", "too large to unpack"))
+                continue
+            try:
+                data = archive.read(member)
+            except (zipfile.BadZipFile, OSError, RuntimeError, ValueError) as error:
+                raw.problems.append(Problem(label, 0, "", f"cannot be unpacked ({error})"))
+                continue
+            if is_toml:
+                raw.toml_text = _decode(data, label, raw)
+                raw.toml_file = label
+                continue
+            name = _table_name(inner.name)
+            if name is None:
+                raw.warnings.append(f"{label}: not a table of the package; ignored")
+                continue
+            _add_csv(raw, name, label, data)
+
+
+def _decode(data: bytes | None, label: str, raw: RawPackage) -> str | None:
+    if data is None:
+        return None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raw.problems.append(Problem(label, line, "", "is not UTF-8 text (save it as CSV UTF-8)"))
+        return None
+
+
+def _add_csv(raw: RawPackage, name: str, label: str, data: bytes | None) -> None:
+    if name in raw.tables:
+        raw.problems.append(Problem(label, 0, "", f"a second {name} table (already read from "
+                                    f"{raw.tables[name].file})"))
+        return
+    text = _decode(data, label, raw)
+    if text is None:
+        return
+    table = parse_csv_text(text, name, label, raw.problems)
+    if table is not None:
+        raw.tables[name] = table
+
+
+def parse_csv_text(text: str, name: str, label: str, problems: list[Problem]) -> RawTable | None:
+    """Parse CSV text into a raw table, or add problems and return None."""
+    if not text.strip():
+        problems.append(Problem(label, 0, "", "is empty: a table needs a header row"))
+        return None
+    first_line, _, _ = text.partition("\n")
+    header = [normalise_header(h) for h in next(csv.reader([first_line]))]
+    if not _check_header(header, label, problems):
+        return None
+    header = [h or f"__unnamed_{i}" for i, h in enumerate(header)]
+    # The fast path reads with Polars: row i is on line i + 2 (blank lines come back as empty
+    # rows), unless a quoted cell spans lines, which the row count gives away.
+    frame: pl.DataFrame | None = None
+    try:
+        frame = pl.read_csv(
+            text.encode("utf-8"), has_header=True, infer_schema=False, new_columns=header,
+            raise_if_empty=False,
+        )
+    except pl.exceptions.PolarsError:
+        frame = None
+    if frame is not None:
+        physical = text.count("\n") + (0 if text.endswith("\n") else 1)
+        if frame.height != physical - 1:
+            frame = None
+        else:
+            frame = frame.with_row_index(LINE, offset=2).with_columns(pl.col(LINE).cast(pl.Int64))
+    if frame is None:
+        frame = _parse_with_csv_module(text, header, label, problems)
+        if frame is None:
+            return None
+    return RawTable(name, label, _tidy(frame, header), header)
+
+
+def _check_header(header: list[str], label: str, problems: list[Problem]) -> bool:
+    seen: set[str] = set()
+    ok = True
+    for position, column in enumerate(header, start=1):
+        if not column:
+            continue
+        if column in seen:
+            problems.append(Problem(label, 1, column, f"the header names column {column!r} "
+                                    f"twice (again in position {position})"))
+            ok = False
+        seen.add(column)
+    return ok
+
+
+def _parse_with_csv_module(text: str, header: list[str], label: str,
+                           problems: list[Problem]) -> pl.DataFrame | None:
+    reader = csv.reader(io.StringIO(text, newline=""))
+    width = len(header)
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    bad = False
+    try:
+        next(reader)
+        start = reader.line_num + 1
+        for record in reader:
+            if not any(cell.strip() for cell in record):
+                start = reader.line_num + 1
+                continue
+            if len(record) > width and any(cell.strip() for cell in record[width:]):
+                problems.append(Problem(label, start, "", f"has {len(record)} cells but the "
+                                        f"header has {width} columns"))
+                bad = True
+            record = (record + [""] * width)[:width]
+            rows.append(record)
+            lines.append(start)
+            start = reader.line_num + 1
+    except csv.Error as error:
+        problems.append(Problem(label, reader.line_num, "", f"is not valid CSV ({error})"))
+        return None
+    if bad:
+        return None
+    columns = {name: [r[i] for r in rows] for i, name in enumerate(header)}
+    return pl.DataFrame(columns, schema=dict.fromkeys(header, pl.String)).with_columns(
+        pl.Series(LINE, lines, dtype=pl.Int64))
+
+
+def _tidy(frame: pl.DataFrame, header: list[str]) -> pl.DataFrame:
+    """Trim cells, make empty cells missing, drop blank rows and unnamed columns."""
+    named = [h for h in dict.fromkeys(header) if h and not h.startswith("__unnamed_")]
+    frame = frame.select(
+        *[pl.col(h).cast(pl.String).str.strip_chars().replace("", None).alias(h) for h in named],
+        pl.col(LINE),
+    )
+    if named:
+        frame = frame.filter(~pl.all_horizontal(pl.col(named).is_null()))
+    return frame
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time(0) else value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    return str(value)
+
+
+def _read_xlsx(path: Path, raw: RawPackage) -> None:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+        names = list(workbook.sheet_names)
+    except Exception as error:  # calamine raises its own exception types for damaged files
+        raw.problems.append(Problem(path.name, 0, "", f"not a readable Excel workbook ({error})"))
+        return
+    for sheet_name in names:
+        label = f"{path.name}[{sheet_name}]"
+        name = sheet_name.strip().lower().replace(" ", "_")
+        if name in ("package", "package.toml"):
+            continue
+        if name not in TABLES:
+            raw.warnings.append(f"{label}: sheet is not a table of the package; ignored")
+            continue
+        try:
+            rows = workbook.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
+        except Exception as error:
+            raw.problems.append(Problem(label, 0, "", f"cannot be read ({error})"))
+            continue
+        if not rows:
+            raw.problems.append(Problem(label, 0, "", "is empty: a table needs a header row"))
+            continue
+        header = [normalise_header(_cell_text(c)) for c in rows[0]]
+        if not _check_header(header, label, raw.problems):
+            continue
+        header = [h or f"__unnamed_{i}" for i, h in enumerate(header)]
+        width = len(header)
+        body = [[_cell_text(c) for c in (list(r) + [None] * width)[:width]] for r in rows[1:]]
+        columns = {h: [r[i] for r in body] for i, h in enumerate(header)}
+        frame = pl.DataFrame(columns, schema=dict.fromkeys(columns, pl.String)).with_columns(
+            pl.Series(LINE, list(range(2, len(body) + 2)), dtype=pl.Int64))
+        if name in raw.tables:
+            raw.problems.append(Problem(label, 0, "", f"a second {name} table"))
+            continue
+        raw.tables[name] = RawTable(name, label, _tidy(frame, header), header)

@@ -1,0 +1,269 @@
+"""Validation and typing of raw tables: every problem found, with its file, line and column.
+
+Checks (``shared/spec/data-package.md``): required columns, impossible dates, unknown codes,
+booleans, numbers and scores (0 to 10), PNC id format, ids that do not exist in
+nominals.csv, duplicate ids, end before start, overlapping cohort episodes of one person,
+and the cross-references of the performance framework and meetings. All checks run as
+vectorised Polars expressions, so a million-row table is checked in about a second.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from iomhub.domain import codes
+from iomhub.package.problems import Problem
+from iomhub.package.schema import TABLES, Column, Kind, Table
+from iomhub.package.sources import LINE, RawTable
+
+EXAMPLES_PER_CHECK = 100
+MIN_YEAR, MAX_YEAR = 1900, 2100
+ERR = "__error"
+
+DTYPES: dict[Kind, type[pl.DataType]] = {
+    Kind.TEXT: pl.String,
+    Kind.DATE: pl.Date,
+    Kind.CODE: pl.String,
+    Kind.BOOL: pl.Boolean,
+    Kind.SCORE: pl.Float64,
+    Kind.NUMBER: pl.Float64,
+    Kind.PNC: pl.String,
+    Kind.PERIOD: pl.String,
+}
+
+TRUE_WORDS = ("true", "yes", "y", "1", "t")
+FALSE_WORDS = ("false", "no", "n", "0", "f")
+
+
+@dataclass
+class Collector:
+    """Problems found so far; a check failing on many rows keeps the first ones as examples."""
+
+    problems: list[Problem] = field(default_factory=list)
+    total: int = 0
+
+    def add(self, problem: Problem) -> None:
+        self.problems.append(problem)
+        self.total += 1
+
+    def add_rows(self, file: str, column: str, rows: pl.DataFrame) -> None:
+        """Add one problem per row of ``rows`` (columns LINE and ERR)."""
+        if rows.height == 0:
+            return
+        self.total += rows.height
+        for line, message in rows.sort(LINE).head(EXAMPLES_PER_CHECK).select(LINE, ERR).iter_rows():
+            self.problems.append(Problem(file, int(line), column, str(message)))
+
+
+def code_expr(name: str) -> pl.Expr:
+    """The canonical form of a code column (see ``domain.codes.normalise_code``)."""
+    return (pl.col(name).str.to_lowercase().str.strip_chars()
+            .str.replace_all(r"[\s\-/]+", "_").str.strip_chars("_"))
+
+
+def _quoted(name: str) -> pl.Expr:
+    return pl.format("'{}'", pl.col(name))
+
+
+def _typed_and_error(column: Column, extra_codes: Iterable[str]) -> tuple[pl.Expr, pl.Expr | None]:
+    """The expression giving the typed value, and one giving an error message or null."""
+    raw = pl.col(column.name)
+    error: pl.Expr | None = None
+    if column.kind is Kind.DATE:
+        iso_shape = raw.str.contains(r"^\d{4}-\d{1,2}-\d{1,2}$")
+        uk_shape = raw.str.contains(r"^\d{1,2}/\d{1,2}/\d{4}$")
+        typed = (pl.when(iso_shape).then(raw.str.to_date("%Y-%m-%d", strict=False))
+                 .when(uk_shape).then(raw.str.to_date("%d/%m/%Y", strict=False)))
+        year = typed.dt.year()
+        error = (
+            pl.when(raw.is_not_null() & ~(iso_shape | uk_shape))
+            .then(pl.format("{} is not a date (write YYYY-MM-DD or DD/MM/YYYY)", _quoted(column.name)))
+            .when(raw.is_not_null() & typed.is_null())
+            .then(pl.format("{} is not a real date (no such day)", _quoted(column.name)))
+            .when((year < MIN_YEAR) | (year > MAX_YEAR))
+            .then(pl.format("{} is not a plausible date (years {} to {})", _quoted(column.name),
+                            pl.lit(MIN_YEAR), pl.lit(MAX_YEAR)))
+        )
+        typed = pl.when((year >= MIN_YEAR) & (year <= MAX_YEAR)).then(typed)
+    elif column.kind is Kind.CODE:
+        typed = code_expr(column.name)
+        if column.allowed is not None:
+            allowed = list(column.allowed) + (list(extra_codes) if column.extensible else [])
+            error = pl.when(typed.is_not_null() & ~typed.is_in(allowed)).then(
+                pl.format("unknown code {} (expected one of: {})", _quoted(column.name),
+                          pl.lit(", ".join(allowed))))
+    elif column.kind is Kind.BOOL:
+        word = raw.str.to_lowercase()
+        typed = (pl.when(word.is_in(TRUE_WORDS)).then(pl.lit(True))
+                 .when(word.is_in(FALSE_WORDS)).then(pl.lit(False)))
+        error = pl.when(raw.is_not_null() & typed.is_null()).then(
+            pl.format("{} is not true or false (use true/false, yes/no or 1/0)", _quoted(column.name)))
+    elif column.kind in (Kind.SCORE, Kind.NUMBER):
+        cleaned = raw.str.replace_all(",", "").str.strip_suffix("%").str.strip_chars()
+        typed = cleaned.cast(pl.Float64, strict=False)
+        typed = pl.when(typed.is_finite()).then(typed)
+        error = pl.when(raw.is_not_null() & typed.is_null()).then(
+            pl.format("{} is not a number", _quoted(column.name)))
+        if column.kind is Kind.SCORE:
+            error = error.when((typed < 0) | (typed > 10)).then(
+                pl.format("score {} is outside 0 to 10", _quoted(column.name)))
+    elif column.kind is Kind.PNC:
+        typed = raw.str.to_uppercase()
+        error = pl.when(raw.is_not_null() & ~typed.str.contains(r"^\d{2}(\d{2})?/\d{1,7}[A-Z]$")).then(
+            pl.format("{} is not a PNC id (YYYY/NNNNNNNL, e.g. 2009/0123456X)", _quoted(column.name)))
+    elif column.kind is Kind.PERIOD:
+        parts = raw.str.to_uppercase().str.replace_all(r"\s", "").str.extract_groups(
+            r"^(\d{4})(?:-?Q([1-4]))?$")
+        year = parts.struct.field("1")
+        quarter = parts.struct.field("2")
+        typed = pl.when(quarter.is_not_null()).then(pl.format("{}-Q{}", year, quarter)).otherwise(year)
+        error = pl.when(raw.is_not_null() & year.is_null()).then(
+            pl.format("{} is not a period (2014 for the financial year 2014/15, or 2014-Q1)",
+                      _quoted(column.name)))
+    else:
+        typed = raw
+    if column.not_null:
+        missing = pl.when(raw.is_null()).then(pl.lit("is empty but a value is required"))
+        error = missing if error is None else pl.coalesce(missing, error)
+    return typed.cast(DTYPES[column.kind]).alias(column.name), error
+
+
+def type_table(raw: RawTable, table: Table, collector: Collector, extra_codes: dict[str, list[str]],
+               warnings: list[str]) -> pl.DataFrame | None:
+    """Check a raw table's columns and cells; return it typed, or None when columns are missing."""
+    present = set(raw.frame.columns) - {LINE}
+    for name in sorted(present - set(table.names)):
+        warnings.append(f"{raw.file}: column {name!r} is not part of {table.filename}; ignored")
+    missing = [c for c in table.columns if c.required and c.name not in present]
+    for column in missing:
+        collector.add(Problem(raw.file, 1, column.name, "required column is missing"))
+    if missing:
+        return None
+    frame = raw.frame.with_columns(
+        pl.lit(None, pl.String).alias(c.name) for c in table.columns if c.name not in present)
+    typed_exprs: list[pl.Expr] = []
+    for column in table.columns:
+        typed, error = _typed_and_error(column, extra_codes.get(column.name, []))
+        typed_exprs.append(typed)
+        if error is not None:
+            rows = frame.select(pl.col(LINE), error.alias(ERR)).filter(pl.col(ERR).is_not_null())
+            collector.add_rows(raw.file, column.name, rows)
+    return frame.select(pl.col(LINE), *typed_exprs)
+
+
+def check_unique(frame: pl.DataFrame, file: str, key: list[str], collector: Collector,
+                 message: str) -> None:
+    """Every repeat of a key after its first line is a problem."""
+    keyed = frame.filter(pl.all_horizontal(pl.col(key).is_not_null()))
+    first = keyed.group_by(key).agg(pl.col(LINE).min().alias("__first"))
+    repeats = keyed.join(first, on=key).filter(pl.col(LINE) != pl.col("__first"))
+    rows = repeats.select(
+        pl.col(LINE),
+        pl.format(message + " (first on line {})", *[pl.col(k) for k in key], pl.col("__first")).alias(ERR),
+    )
+    collector.add_rows(file, key[-1] if len(key) == 1 else ", ".join(key), rows)
+
+
+def check_refs(frame: pl.DataFrame, file: str, column: str, ids: pl.Series, target: str,
+               collector: Collector) -> None:
+    """Values of ``column`` that are not among ``ids`` (the keys of table ``target``)."""
+    known = pl.DataFrame({column: ids.unique()})
+    unknown = frame.filter(pl.col(column).is_not_null()).join(known, on=column, how="anti")
+    rows = unknown.select(pl.col(LINE), pl.format("{} is not in {}.csv", _quoted(column),
+                                                  pl.lit(target)).alias(ERR))
+    collector.add_rows(file, column, rows)
+
+
+def check_interval(frame: pl.DataFrame, file: str, start: str, end: str, collector: Collector) -> None:
+    """An end date before its start date."""
+    rows = frame.filter(pl.col(end) < pl.col(start)).select(
+        pl.col(LINE),
+        pl.format("{} is before {} {}", pl.col(end), pl.lit(start), pl.col(start)).alias(ERR))
+    collector.add_rows(file, end, rows)
+
+
+def check_no_overlap(frame: pl.DataFrame, file: str, collector: Collector) -> None:
+    """Cohort episodes of one nominal must not overlap (an open episode runs for ever)."""
+    ordered = frame.filter(pl.col("start_date").is_not_null()).sort("nominal_id", "start_date", LINE)
+    previous = ordered.with_columns(
+        pl.col("end_date").shift(1).over("nominal_id").alias("__prev_end"),
+        pl.col(LINE).shift(1).over("nominal_id").alias("__prev_line"),
+        pl.col(LINE).shift(1).over("nominal_id").is_not_null().alias("__has_prev"),
+    )
+    clash = previous.filter(
+        pl.col("__has_prev") & (pl.col("__prev_end").is_null() | (pl.col("__prev_end") >= pl.col("start_date"))))
+    rows = clash.select(pl.col(LINE), pl.format(
+        "episode starting {} overlaps the episode on line {} of the same nominal_id {}",
+        pl.col("start_date"), pl.col("__prev_line"), _quoted("nominal_id")).alias(ERR))
+    collector.add_rows(file, "start_date", rows)
+
+
+def check_targets(frame: pl.DataFrame, file: str, collector: Collector) -> None:
+    """A target's kind decides which of value, low and high it needs."""
+    message = (
+        pl.when((pl.col("kind") == "value") & pl.col("value").is_null())
+        .then(pl.lit("a target of kind 'value' needs a value"))
+        .when((pl.col("kind") == "change") & pl.col("value").is_null())
+        .then(pl.lit("a target of kind 'change' needs a value (e.g. -0.40 for a 40% reduction)"))
+        .when((pl.col("kind") == "range") & (pl.col("low").is_null() | pl.col("high").is_null()))
+        .then(pl.lit("a target of kind 'range' needs low and high"))
+        .when((pl.col("kind") == "range") & (pl.col("low") > pl.col("high")))
+        .then(pl.lit("low is above high"))
+    )
+    rows = frame.select(pl.col(LINE), message.alias(ERR)).filter(pl.col(ERR).is_not_null())
+    collector.add_rows(file, "kind", rows)
+
+
+def validate_tables(raw_tables: dict[str, RawTable], extra_codes: dict[str, list[str]],
+                    collector: Collector, warnings: list[str]) -> dict[str, pl.DataFrame]:
+    """Type and check every table, then the references between them. Typed frames keep LINE."""
+    typed: dict[str, pl.DataFrame] = {}
+    for name, table in TABLES.items():
+        if name not in raw_tables:
+            if table.required:
+                collector.add(Problem(table.filename, 0, "", "required table is missing"))
+            continue
+        frame = type_table(raw_tables[name], table, collector, extra_codes, warnings)
+        if frame is not None:
+            typed[name] = frame
+    files = {name: raw.file for name, raw in raw_tables.items()}
+    for name, frame in typed.items():
+        table = TABLES[name]
+        file = files[name]
+        if table.key:
+            check_unique(frame, file, [table.key], collector, f"duplicate {table.key} '{{}}'")
+        if table.interval:
+            check_interval(frame, file, *table.interval, collector)
+        if table.nominal_ref and "nominals" in typed:
+            check_refs(frame, file, "nominal_id", typed["nominals"]["nominal_id"], "nominals", collector)
+    if "cohort" in typed:
+        check_no_overlap(typed["cohort"], files["cohort"], collector)
+    if "needs" in typed:
+        check_unique(typed["needs"], files["needs"], ["nominal_id", "assessed_on", "pathway"], collector,
+                     "nominal_id '{}' has a second score on {} for pathway '{}'")
+    if "attendance" in typed:
+        if "meetings" in typed:
+            check_refs(typed["attendance"], files["attendance"], "meeting_id",
+                       typed["meetings"]["meeting_id"], "meetings", collector)
+        else:
+            collector.add(Problem(files["attendance"], 0, "", "attendance needs meetings.csv"))
+        check_unique(typed["attendance"], files["attendance"], ["meeting_id", "agency"], collector,
+                     "meeting '{}' lists agency '{}' twice")
+    for name in ("targets", "actuals"):
+        if name not in typed:
+            continue
+        if "indicators" in typed:
+            check_refs(typed[name], files[name], "indicator_id", typed["indicators"]["indicator_id"],
+                       "indicators", collector)
+        else:
+            collector.add(Problem(files[name], 0, "", f"{name} needs indicators.csv"))
+        check_unique(typed[name], files[name], ["indicator_id", "period"], collector,
+                     f"indicator '{{}}' has a second {name[:-1]} for period {{}}")
+    if "targets" in typed:
+        check_targets(typed["targets"], files["targets"], collector)
+    return typed
+
+

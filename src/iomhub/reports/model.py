@@ -1,0 +1,221 @@
+"""The report model: every table of the performance report, computed and collected, with notes.
+
+Renderers (JSON, HTML, and later PDF, Word and Excel) only present what this model holds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import narwhals as nw
+import polars as pl
+
+from iomhub.domain.dates import snapshot_dates
+from iomhub.metrics.kpis import kpis
+from iomhub.package.load import Package
+from iomhub.reports.engine import TABLE_SECTION, compute_tables
+from iomhub.reports.params import ReportParams
+
+SECTION_TITLES = {
+    "reoffending": "Reoffending",
+    "flags": "Reoffending by programme flag",
+    "caseload": "Caseload",
+    "custody": "Community and custody",
+    "statutory": "Statutory management",
+    "risk": "Spread of risk",
+    "referrals": "Referrals",
+    "engagement": "Engagement",
+    "needs": "Criminogenic needs",
+    "treatment": "Treatment",
+    "kpis": "Performance framework",
+}
+
+GROUP_COLUMN = {
+    "reoffending_by_scheme": "scheme",
+    "reoffending_by_age": "age_band",
+    "reoffending_by_gender": "gender",
+    "reoffending_by_area": "area",
+    "reoffending_by_flag": "flag",
+}
+
+# Order of rows: the natural order of each key, with "all" last.
+SORT_KEYS = {
+    "reoffending_by_scheme": ["scheme"],
+    "reoffending_by_age": ["age_band"],
+    "reoffending_by_gender": ["gender"],
+    "reoffending_by_area": ["area"],
+    "reoffending_by_flag": ["flag"],
+    "target_attainment": ["scheme"],
+    "caseload": ["scheme", "area", "date"],
+    "caseload_change": ["scheme", "area"],
+    "caseload_status": ["scheme", "date", "status"],
+    "statutory_by_provider": ["scheme", "date", "provider"],
+    "risk_tiers": ["date", "tier"],
+    "referrals_by_agency": ["agency"],
+    "attendance_by_agency": ["agency"],
+    "treatment_completions": ["substance"],
+}
+
+RANKS = {
+    "scheme": ["priority", "enhanced", "standard"],
+    "tier": ["red", "amber", "green", "unassessed"],
+    "status": ["community", "custody"],
+}
+
+
+@dataclass
+class Report:
+    """A computed performance report."""
+
+    params: ReportParams
+    source: str
+    generated_at: datetime
+    tables: dict[str, pl.DataFrame]
+    notes: list[str] = field(default_factory=list)
+    settings: dict[str, Any] = field(default_factory=dict)
+    title: str = "IOM performance report"
+    area_names: dict[str, str] = field(default_factory=dict)
+
+    def rows(self, table: str) -> list[dict[str, Any]]:
+        frame = self.tables.get(table)
+        return [] if frame is None else list(frame.iter_rows(named=True))
+
+    def row(self, table: str, **key: Any) -> dict[str, Any] | None:
+        for row in self.rows(table):
+            if all(row.get(k) == v for k, v in key.items()):
+                return row
+        return None
+
+
+def _order(frame: pl.DataFrame, keys: list[str], ranks: dict[str, list[str]]) -> pl.DataFrame:
+    sort_exprs = []
+    for key in keys:
+        if frame.schema[key] == pl.String:
+            rank = ranks.get(key, [])
+            sort_exprs.append((pl.col(key) == "all").alias(f"__all_{key}"))
+            sort_exprs.append(pl.col(key).replace_strict(
+                {v: i for i, v in enumerate(rank)}, default=len(rank), return_dtype=pl.Int64)
+                .alias(f"__rank_{key}"))
+        sort_exprs.append(pl.col(key).alias(f"__value_{key}"))
+    return frame.with_columns(sort_exprs).sort([e.meta.output_name() for e in sort_exprs]).select(
+        frame.columns)
+
+
+def _polars_materialise(frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
+    return frame.collect().lazy()
+
+
+def figures(tables: dict[str, pl.DataFrame], last_day: Any) -> dict[str, float | None]:
+    """Named figures of the report that performance-framework indicators may take as actuals."""
+    out: dict[str, float | None] = {}
+
+    def pick(table: str, column: str, **key: Any) -> float | None:
+        frame = tables.get(table)
+        if frame is None:
+            return None
+        for row in frame.iter_rows(named=True):
+            if all(row.get(k) == v for k, v in key.items()):
+                value = row[column]
+                return None if value is None else float(value)
+        return None
+
+    out["cohort_size"] = pick("caseload", "count", scheme="all", area="all", date=last_day)
+    out["reoffending_change_pct"] = pick("reoffending_by_scheme", "change_pct", scheme="all")
+    out["reoffending_reduction_pct"] = (None if out["reoffending_change_pct"] is None
+                                        else -out["reoffending_change_pct"])
+    out["performance_cohort"] = pick("reoffending_by_scheme", "offenders", scheme="all")
+    out["referral_acceptance_pct"] = pick("referrals_by_agency", "acceptance_pct", agency="all")
+    for substance in ("opiate", "non_opiate", "alcohol"):
+        out[f"successful_completions_{substance}_pct"] = pick(
+            "treatment_completions", "successful_pct", substance=substance)
+    return out
+
+
+def build_report(package: Package, params: ReportParams,
+                 generated_at: datetime | None = None) -> Report:
+    """Compute every table the package allows for the given parameters, in-process on Polars."""
+    lazy = {name: nw.from_native(frame.lazy()) for name, frame in package.tables.items()}
+    computed = compute_tables(lazy, params, materialise=_polars_materialise)
+    tables: dict[str, pl.DataFrame] = {}
+    for name, frame in computed.tables.items():
+        collected = frame.collect().to_native()
+        assert isinstance(collected, pl.DataFrame)
+        ranks = {**RANKS, "age_band": params.age_bands.labels}
+        tables[name] = _order(collected, SORT_KEYS[name], ranks) if name in SORT_KEYS else collected
+    days = snapshot_dates(params.period)
+    if "kpis" not in computed.missing:
+        kpi_rows = kpis(lazy["indicators"], lazy.get("targets"), lazy.get("actuals"), params.period,
+                        figures(tables, days[-1]), package.settings.financial_year_start_month)
+        tables["kpis"] = pl.DataFrame(kpi_rows, schema=KPI_SCHEMA)
+    for name, column in GROUP_COLUMN.items():
+        if name in tables:
+            tables[name] = tables[name].with_columns(
+                (pl.col("offenders") < params.small_numbers).alias("small_numbers"))
+    notes = _notes(tables, computed.missing, params, GROUP_COLUMN)
+    settings = {
+        "target_reduction": params.target_reduction,
+        "exclude_custody_beyond": params.exclude_custody_beyond,
+        "age_bands": params.age_bands.labels,
+        "age_band_bounds": list(params.age_bands.bounds),
+        "small_numbers_threshold": params.small_numbers,
+        "snapshot_dates": days,
+        "financial_year_start_month": package.settings.financial_year_start_month,
+        "source": package.source,
+    }
+    return Report(params=params, source=package.source,
+                  generated_at=generated_at or datetime.now(UTC).replace(microsecond=0),
+                  tables=tables, notes=notes, settings=settings,
+                  title=package.settings.title or "IOM performance report",
+                  area_names=package.settings.area_names)
+
+
+KPI_SCHEMA = {
+    "indicator_id": pl.String, "period": pl.String, "title": pl.String, "owner": pl.String,
+    "unit": pl.String, "direction": pl.String, "baseline": pl.Float64, "kind": pl.String,
+    "target": pl.Float64, "low": pl.Float64, "high": pl.Float64, "actual": pl.Float64,
+    "actual_source": pl.String, "rag": pl.String, "comment": pl.String,
+}
+
+MISSING_TEXT = {
+    "reoffending": "Reoffending is left out: the package has no offences table (offences.csv).",
+    "flags": "Reoffending by flag is left out: it needs flags.csv and offences.csv.",
+    "custody": "Community and custody is left out: the package has no custody table (custody.csv), "
+               "so nobody can be placed in custody or the community.",
+    "statutory": "Statutory management by provider is left out: the package has no supervision "
+                 "table (supervision.csv).",
+    "risk": "Spread of risk is left out: the package has no risk tiers (risk.csv).",
+    "referrals": "Referrals are left out: the package has no referrals table (referrals.csv).",
+    "engagement": "Engagement is left out: it needs meetings.csv and attendance.csv.",
+    "needs": "Criminogenic needs are left out: the package has no needs assessments (needs.csv).",
+    "treatment": "Treatment is left out: the package has no treatment episodes (treatment.csv).",
+    "kpis": "The performance framework is left out: the package has no indicators.csv.",
+}
+
+
+def _notes(tables: dict[str, pl.DataFrame], missing: dict[str, tuple[str, ...]],
+           params: ReportParams, groups: dict[str, str]) -> list[str]:
+    notes = [MISSING_TEXT[section] for section in missing if section in MISSING_TEXT]
+    if params.exclude_custody_beyond is None:
+        notes.append("The performance cohort includes people in custody on the cohort date; "
+                     "use --exclude-custody-beyond to leave out those held beyond a date.")
+    for name, column in groups.items():
+        frame = tables.get(name)
+        if frame is None:
+            continue
+        small = frame.filter(pl.col("small_numbers") & (pl.col(column) != "all"))
+        if small.height:
+            groups_text = ", ".join(f"{value} ({offenders})"
+                                    for value, offenders in small.select(column, "offenders").iter_rows())
+            notes.append(f"{name}: small numbers (under {params.small_numbers} people), interpret "
+                         f"with caution: {column} {groups_text}.")
+    scheme_rows = tables.get("reoffending_by_scheme")
+    if scheme_rows is not None and scheme_rows.filter(pl.col("scheme") == "all").height == 0:
+        notes.append("Reoffending: nobody in a scheme on the cohort date offended in the baseline, "
+                     "so there is no performance cohort.")
+    return notes
+
+
+def table_section(table: str) -> str:
+    return TABLE_SECTION[table]

@@ -1,0 +1,36 @@
+"""What a report is asked for: period, baseline, cohort date and the analyst's options."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from iomhub.domain.ages import AgeBands
+from iomhub.domain.dates import Span
+
+SMALL_NUMBERS = 10
+
+
+@dataclass(frozen=True)
+class ReportParams:
+    """The options of ``iomhub report``; defaults as ``shared/spec/report-json.md`` gives them.
+
+    The baseline defaults to the span of the same length ending the day before the period;
+    the cohort date defaults to the period's first day.
+    """
+
+    period: Span
+    baseline: Span | None = None
+    cohort_date: date | None = None
+    target_reduction: float | None = None
+    exclude_custody_beyond: date | None = None
+    age_bands: AgeBands = field(default_factory=AgeBands)
+    small_numbers: int = SMALL_NUMBERS
+
+    @property
+    def baseline_span(self) -> Span:
+        return self.baseline or self.period.preceding()
+
+    @property
+    def cohort_day(self) -> date:
+        return self.cohort_date or self.period.start
