@@ -128,11 +128,12 @@ def read_table(folder: Path, table: str) -> pd.DataFrame | None:
     for column, kind in wanted.items():
         if column not in frame:
             frame[column] = pd.Series(None, index=frame.index, dtype=object)
+        if kind == "code":
+            frame[column] = normalise_codes(frame[column]).replace("", np.nan)
+            continue
         text = frame[column].str.strip().replace("", np.nan)
         if kind == "date":
             frame[column] = parse_dates(text)
-        elif kind == "code":
-            frame[column] = normalise_codes(text)
         elif kind == "bool":
             frame[column] = text.str.lower().isin(TRUE_WORDS)
         elif kind == "number":
@@ -393,18 +394,18 @@ def caseload(snap: pd.DataFrame, dates: Sequence[pd.Timestamp]) -> pd.DataFrame:
 
 
 def caseload_status(snap: pd.DataFrame, dates: Sequence[pd.Timestamp]) -> pd.DataFrame:
-    """The caseload per scheme (and ``all``) x date x status, community or custody.
+    """The caseload per scheme x date x status, community or custody (report-json.md has no
+    ``all`` scheme here, unlike ``caseload``); zero-filled over the schemes present.
 
     count = nominals of the caseload in that status; statutory = those of them covered by
-    a supervision row on the date (null without supervision.csv).
+    a supervision row on the date (null without supervision.csv: it cannot be known).
     """
-    expanded = with_all(snap, "scheme")
-    grouped = expanded.groupby(["scheme", "date", "status"])
+    grouped = snap.groupby(["scheme", "date", "status"])
     table = grouped.size().rename("count").to_frame()
     if "statutory" in snap:
         table["statutory"] = grouped["statutory"].sum()
     grid = pd.MultiIndex.from_product(
-        [[*sorted(snap["scheme"].unique()), ALL], list(dates), ["community", "custody"]],
+        [sorted(snap["scheme"].unique()), list(dates), ["community", "custody"]],
         names=["scheme", "date", "status"])
     table = table.reindex(grid, fill_value=0).reset_index()
     if "statutory" not in snap:

@@ -25,7 +25,7 @@ err = Console(stderr=True, highlight=False)
 EXIT_BAD_INPUT = 2
 
 
-class DateType(click.ParamType):
+class DateType(click.ParamType):  # type: ignore[type-arg]
     """A date on the command line, ISO (2016-03-31) or UK (31/03/2016)."""
 
     name = "DATE"

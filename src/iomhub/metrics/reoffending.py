@@ -103,7 +103,10 @@ def age_band_expr(day: date, bands: AgeBands) -> nw.Expr:
 
 
 def reoffending_by_age(performance: Frame, nominals: Frame, cohort_date: date, bands: AgeBands) -> Frame:
-    """Reoffending per age band on the cohort date (default under_18, 18_24, 25_plus; unknown without a date of birth)."""
+    """Reoffending per age band on the cohort date.
+
+    Default bands under_18, 18_24 and 25_plus; ``unknown`` without a date of birth.
+    """
     people = performance.join(nominals.select("nominal_id", "date_of_birth"), on="nominal_id", how="left")
     people = people.with_columns(age_band_expr(cohort_date, bands).alias("age_band"))
     return summarise(people, "age_band")

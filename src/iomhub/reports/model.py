@@ -12,6 +12,7 @@ from typing import Any
 import narwhals as nw
 import polars as pl
 
+from iomhub.domain.codes import PATHWAYS, SUBSTANCES
 from iomhub.domain.dates import snapshot_dates
 from iomhub.metrics.kpis import kpis
 from iomhub.package.load import Package
@@ -56,12 +57,15 @@ SORT_KEYS = {
     "referrals_by_agency": ["agency"],
     "attendance_by_agency": ["agency"],
     "treatment_completions": ["substance"],
+    "needs_first_assessment": ["pathway"],
 }
 
 RANKS = {
     "scheme": ["priority", "enhanced", "standard"],
     "tier": ["red", "amber", "green", "unassessed"],
     "status": ["community", "custody"],
+    "pathway": list(PATHWAYS),
+    "substance": list(SUBSTANCES),
 }
 
 
@@ -149,7 +153,7 @@ def build_report(package: Package, params: ReportParams,
         kpi_rows = kpis(lazy["indicators"], lazy.get("targets"), lazy.get("actuals"), params.period,
                         figures(tables, days[-1]), package.settings.financial_year_start_month)
         tables["kpis"] = pl.DataFrame(kpi_rows, schema=KPI_SCHEMA)
-    for name, column in GROUP_COLUMN.items():
+    for name in GROUP_COLUMN:
         if name in tables:
             tables[name] = tables[name].with_columns(
                 (pl.col("offenders") < params.small_numbers).alias("small_numbers"))
