@@ -62,6 +62,8 @@ def values_equal(x: Any, y: Any) -> bool:
     (``3`` equals ``3.0``), anything else exactly; null equals only null."""
     if x is None or y is None:
         return x is None and y is None
+    if isinstance(x, bool) or isinstance(y, bool):
+        return isinstance(x, bool) and isinstance(y, bool) and x == y
     numeric = (int, float)
     if (isinstance(x, numeric) and isinstance(y, numeric)
             and not isinstance(x, bool) and not isinstance(y, bool)):
@@ -107,7 +109,7 @@ def compare_table(table: str, rows_a: list[Mapping[str, Any]], rows_b: list[Mapp
     columns_a = {c for row in rows_a for c in row}
     columns_b = {c for row in rows_b for c in row}
     contract = set(KEYS.get(table, ())) | set(VALUES.get(table, ()))
-    for column in sorted(contract & (columns_a ^ columns_b)):
+    for column in sorted(contract & (columns_a ^ columns_b)) if rows_a and rows_b else ():
         holder, lacking = (name_a, name_b) if column in columns_a else (name_b, name_a)
         problems.append(f"{table}: column {column!r} is in {holder} but not in {lacking}")
     shared = sorted((columns_a & columns_b) - set(keys))

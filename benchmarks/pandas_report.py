@@ -231,7 +231,7 @@ def performance_cohort(tables: Tables, params: Params) -> pd.DataFrame:
                          ["nominal_id", "scheme"]].drop_duplicates("nominal_id")
     members["scheme"] = members["scheme"].fillna(UNKNOWN)
 
-    offences = tables.get("offences", empty_pairs("offence_date"))
+    offences = tables["offences"]
     offences = offences[offences["nominal_id"].isin(members["nominal_id"])]
     before = offences[within(offences["offence_date"], params.baseline_from, params.baseline_to)]
     after = offences[within(offences["offence_date"], params.period_from, params.period_to)]
@@ -348,10 +348,10 @@ def caseload_snapshots(tables: Tables, dates: Sequence[pd.Timestamp]) -> pd.Data
     return snap
 
 
-def empty_pairs(date_column: str = "date") -> pd.DataFrame:
+def empty_pairs() -> pd.DataFrame:
     """An empty (nominal_id, date) table with the column types the merges expect."""
     return pd.DataFrame({"nominal_id": pd.Series(dtype=object),
-                         date_column: pd.Series(dtype="datetime64[ns]")})
+                         "date": pd.Series(dtype="datetime64[ns]")})
 
 
 def covered_on(table: pd.DataFrame | None, dates: Iterable[pd.Timestamp],
@@ -547,17 +547,20 @@ def treatment_completions(tables: Tables, params: Params) -> pd.DataFrame:
 
 
 def build_tables(tables: Tables, params: Params) -> dict[str, pd.DataFrame]:
-    """Every table the package's files allow, keyed by its report-json name."""
+    """Every table the package's files allow, keyed by its report-json name (a section
+    whose tables are absent is left out, as the report leaves it out)."""
     out: dict[str, pd.DataFrame] = {}
-    members = performance_cohort(tables, params)
-    out["reoffending_by_scheme"] = reoffending(members, "scheme", with_all=True)
-    out["reoffending_by_age"] = reoffending(members, "age_band")
-    out["reoffending_by_gender"] = reoffending(members, "gender")
-    out["reoffending_by_area"] = reoffending(members, "area")
-    if "flags" in tables:
-        out["reoffending_by_flag"] = reoffending_by_flag(members, tables, params.cohort_date)
-    if params.target_reduction is not None:
-        out["target_attainment"] = target_attainment(members, params.target_reduction)
+    if "offences" in tables:
+        members = performance_cohort(tables, params)
+        out["reoffending_by_scheme"] = reoffending(members, "scheme", with_all=True)
+        out["reoffending_by_age"] = reoffending(members, "age_band")
+        out["reoffending_by_gender"] = reoffending(members, "gender")
+        out["reoffending_by_area"] = reoffending(members, "area")
+        if "flags" in tables:
+            out["reoffending_by_flag"] = reoffending_by_flag(members, tables,
+                                                             params.cohort_date)
+        if params.target_reduction is not None:
+            out["target_attainment"] = target_attainment(members, params.target_reduction)
 
     dates = snapshot_dates(params.period_from, params.period_to)
     snap = caseload_snapshots(tables, dates)

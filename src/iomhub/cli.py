@@ -16,12 +16,16 @@ from typing import Any
 
 import click
 from rich.console import Console
+from rich.markup import escape
 
 from iomhub.domain.ages import AgeBands
 from iomhub.domain.dates import Span, parse_date
 from iomhub.package.problems import PackageError
 
-err = Console(stderr=True, highlight=False)
+# Problems are printed one a line, never wrapped at the terminal's width (each line is
+# ``file:line: column: message`` for tools to read), and text from the package is never
+# taken for markup or emoji codes.
+err = Console(stderr=True, highlight=False, emoji=False, soft_wrap=True)
 EXIT_BAD_INPUT = 2
 
 
@@ -86,7 +90,7 @@ def check(package: Path) -> None:
     with refusal(), err.status("Checking the package..."):
         result = read_package(package)
     for warning in result.warnings:
-        err.print(f"[yellow]warning:[/] {warning}", markup=True)
+        err.print(f"[yellow]warning:[/] {escape(warning)}", markup=True)
     rows = ", ".join(f"{name} {frame.height:,}" for name, frame in result.tables.items())
     click.echo(f"{package}: valid ({rows} rows)")
 
@@ -163,7 +167,7 @@ def report(package: Path, period_from: date, period_to: date, baseline_from: dat
             result = build_report(data, params)
             text = render(result, fmt)
     for warning in data.warnings:
-        err.print(f"[yellow]warning:[/] {warning}")
+        err.print(f"[yellow]warning:[/] {escape(warning)}")
     if output is None:
         click.echo(text, nl=False)
     else:
@@ -187,8 +191,12 @@ def synth(output: Path, nominals: int, seed: int, true_effect: float, start: dat
 
     from iomhub.synth import SynthOptions, generate
 
-    options = SynthOptions(nominals=nominals, seed=seed, true_effect=true_effect,
-                           **({"start": start} if start else {}), **({"end": end} if end else {}))
+    defaults = SynthOptions()
+    try:
+        options = SynthOptions(nominals=nominals, seed=seed, true_effect=true_effect,
+                               start=start or defaults.start, end=end or defaults.end)
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
                   console=err, transient=True) as progress:
         task = progress.add_task(f"Synthesising {nominals:,} nominals...", total=None)
@@ -206,7 +214,7 @@ DEMO_PERIOD = (date(2015, 4, 1), date(2016, 3, 31))
               help="Data package to report on (default: a synthetic one).")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=Path("demo-output"),
               show_default=True)
-@click.option("--nominals", type=click.IntRange(min=1), default=2000, show_default=True)
+@click.option("--nominals", type=click.IntRange(min=1), default=5000, show_default=True)
 def demo(package: Path | None, output: Path, nominals: int) -> None:
     """Make a synthetic package (unless given one) and write its report as HTML and JSON."""
     from iomhub.package import read_package

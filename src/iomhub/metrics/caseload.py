@@ -20,7 +20,7 @@ from datetime import date
 import narwhals as nw
 
 from iomhub.domain.codes import ALL
-from iomhub.metrics.common import Frame, as_int, covers, known, literal_rows, pct, zero_filled
+from iomhub.metrics.common import Frame, as_int, count_true, covers, known, literal_rows, pct, zero_filled
 
 
 def caseload_on(cohort: Frame, days: Sequence[date]) -> Frame:
@@ -88,7 +88,7 @@ def caseload_status(cohort: Frame, custody: Frame | None, supervision: Frame | N
     """Count by scheme x date x status (community/custody), with how many of them are statutorily managed."""
     rows = with_status(cohort, custody, supervision, days)
     counts = (rows.group_by("scheme", "date", "status")
-              .agg(nw.len().alias("count"), nw.col("supervised").sum().alias("statutory")))
+              .agg(nw.len().alias("count"), count_true(nw.col("supervised")).alias("statutory")))
     keys = (rows.select("scheme").unique()
             .join(literal_rows(cohort, "date", list(days)), how="cross")
             .join(literal_rows(cohort, "status", ["community", "custody"]), how="cross"))

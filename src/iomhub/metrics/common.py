@@ -23,6 +23,14 @@ def within(column: str, first: date, last: date) -> nw.Expr:
     return (nw.col(column) >= nw.lit(first)) & (nw.col(column) <= nw.lit(last))
 
 
+def count_true(condition: nw.Expr) -> nw.Expr:
+    """How many rows meet a condition (null counts as not met).
+
+    Spark cannot sum booleans, so the condition is made a 0/1 integer first.
+    """
+    return condition.fill_null(False).cast(nw.Int64).sum()
+
+
 def pct(numerator: str, denominator: str) -> nw.Expr:
     """numerator / denominator x 100, null when the denominator is 0 or missing."""
     return (nw.when(nw.col(denominator) != 0)

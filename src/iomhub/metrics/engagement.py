@@ -11,7 +11,7 @@ from __future__ import annotations
 import narwhals as nw
 
 from iomhub.domain.dates import Span
-from iomhub.metrics.common import Frame, as_int, pct, within
+from iomhub.metrics.common import Frame, as_int, count_true, pct, within
 
 
 def attendance_by_agency(meetings: Frame, attendance: Frame, period: Span) -> Frame:
@@ -20,8 +20,8 @@ def attendance_by_agency(meetings: Frame, attendance: Frame, period: Span) -> Fr
     rows = attendance.join(held, on="meeting_id", how="inner")
     return (rows.group_by("agency")
             .agg(nw.col("meeting_id").n_unique().alias("meetings"),
-                 nw.col("invited").fill_null(False).sum().alias("invited"),
-                 nw.col("attended").fill_null(False).sum().alias("attended"))
+                 count_true(nw.col("invited")).alias("invited"),
+                 count_true(nw.col("attended")).alias("attended"))
             .with_columns(*as_int("meetings", "invited", "attended"))
             .with_columns(pct("attended", "invited").alias("attendance_pct"))
             .select("agency", "meetings", "invited", "attended", "attendance_pct"))

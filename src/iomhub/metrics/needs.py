@@ -15,7 +15,7 @@ import narwhals as nw
 
 from iomhub.domain.codes import PATHWAYS
 from iomhub.domain.dates import Span
-from iomhub.metrics.common import Frame, as_int, literal_rows, pct, within
+from iomhub.metrics.common import Frame, as_int, count_true, literal_rows, pct, within
 
 
 def first_assessments(needs: Frame, period: Span) -> Frame:
@@ -30,7 +30,7 @@ def needs_first_assessment(needs: Frame, period: Span) -> Frame:
     scored = first_assessments(needs, period).filter(~nw.col("score").is_null())
     counts = (scored.group_by("pathway")
               .agg(nw.len().alias("assessments"),
-                   (nw.col("score") > 0).sum().alias("identified"),
+                   count_true(nw.col("score") > 0).alias("identified"),
                    nw.col("score").sum().alias("score_sum"))
               .with_columns(*as_int("assessments", "identified")))
     keys = literal_rows(needs, "pathway", list(PATHWAYS))

@@ -12,7 +12,7 @@ import narwhals as nw
 
 from iomhub.domain.codes import ALL
 from iomhub.domain.dates import Span
-from iomhub.metrics.common import Frame, as_int, pct, within
+from iomhub.metrics.common import Frame, as_int, count_true, pct, within
 
 
 def referrals_by_agency(referrals: Frame, period: Span) -> Frame:
@@ -23,8 +23,8 @@ def referrals_by_agency(referrals: Frame, period: Span) -> Frame:
     def tally(frame: Frame) -> Frame:
         return (frame.group_by("agency")
                 .agg(nw.len().alias("referrals"),
-                     (nw.col("decision") == "accepted").fill_null(False).sum().alias("accepted"),
-                     (nw.col("decision") == "rejected").fill_null(False).sum().alias("rejected"))
+                     count_true(nw.col("decision") == "accepted").alias("accepted"),
+                     count_true(nw.col("decision") == "rejected").alias("rejected"))
                 .with_columns(*as_int("referrals", "accepted", "rejected"))
                 .with_columns((nw.col("accepted") + nw.col("rejected")).alias("decided"))
                 .with_columns(pct("accepted", "decided").alias("acceptance_pct"))

@@ -23,7 +23,7 @@ import narwhals as nw
 from iomhub.domain.ages import AgeBands
 from iomhub.domain.codes import ALL
 from iomhub.domain.dates import Span
-from iomhub.metrics.common import Frame, as_int, change_pct, covers, known, pct, within
+from iomhub.metrics.common import Frame, as_int, change_pct, count_true, covers, known, pct, within
 
 COUNT_COLUMNS = ["offenders", "offences_before", "offences_after"]
 
@@ -47,8 +47,8 @@ def offence_counts(members: Frame, offences: Frame, baseline: Span, period: Span
                                | within("offence_date", period.start, period.end))
     counts = (relevant.join(members.select("nominal_id"), on="nominal_id", how="inner")
               .group_by("nominal_id")
-              .agg(within("offence_date", baseline.start, baseline.end).sum().alias("offences_before"),
-                   within("offence_date", period.start, period.end).sum().alias("offences_after")))
+              .agg(count_true(within("offence_date", baseline.start, baseline.end)).alias("offences_before"),
+                   count_true(within("offence_date", period.start, period.end)).alias("offences_after")))
     return (members.join(counts, on="nominal_id", how="left")
             .with_columns(nw.col("offences_before").fill_null(0).cast(nw.Int64),
                           nw.col("offences_after").fill_null(0).cast(nw.Int64)))
@@ -132,7 +132,7 @@ def target_attainment(performance: Frame, reduction_pct: float) -> Frame:
 
     def tally(frame: Frame) -> Frame:
         return (frame.group_by("scheme")
-                .agg(nw.len().alias("offenders"), nw.col("met").sum().alias("met_target"))
+                .agg(nw.len().alias("offenders"), count_true(nw.col("met")).alias("met_target"))
                 .with_columns(*as_int("offenders", "met_target"))
                 .with_columns(pct("met_target", "offenders").alias("met_target_pct"))
                 .select("scheme", "offenders", "met_target", "met_target_pct"))

@@ -29,7 +29,7 @@ def tier_on(risk: Frame, day: date) -> Frame:
              .group_by("nominal_id").agg(nw.col("severity").max()))
     names = {v: k for k, v in TIER_SEVERITY.items()}
     return worst.with_columns(
-        nw.col("severity").replace_strict(names, return_dtype=nw.String).alias("tier"),
+        nw.col("severity").replace_strict(names, default=None, return_dtype=nw.String).alias("tier"),
         nw.lit(day).alias("date")).select("nominal_id", "date", "tier")
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import narwhals as nw
 
 from iomhub.domain.dates import Span
-from iomhub.metrics.common import Frame, as_int, known, pct, within
+from iomhub.metrics.common import Frame, as_int, count_true, known, pct, within
 
 RE_PRESENTATION_DAYS = 183
 
@@ -30,7 +30,7 @@ def treatment_completions(treatment: Frame, period: Span) -> Frame:
     return (treatment.filter(open_in_period)
             .with_columns(known("substance").alias("substance"), successful.alias("successful"))
             .group_by("substance")
-            .agg(nw.len().alias("in_treatment"), nw.col("successful").sum())
+            .agg(nw.len().alias("in_treatment"), count_true(nw.col("successful")).alias("successful"))
             .with_columns(*as_int("in_treatment", "successful"))
             .with_columns(pct("successful", "in_treatment").alias("successful_pct"))
             .select("substance", "in_treatment", "successful", "successful_pct"))
