@@ -11,6 +11,7 @@ codes in mixed case.
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -110,6 +111,9 @@ def generate(options: SynthOptions, out_dir: Path | str,
             counts[name] = frame.height
         areas = "\n".join(f'{code} = "{name}"' for code, name in records.AREA_NAMES.items())
         (scratch / "package.toml").write_text(PACKAGE_TOML.format(areas=areas), encoding="utf-8")
+        umask = os.umask(0)
+        os.umask(umask)
+        scratch.chmod(0o777 & ~umask)
         if target.exists():
             shutil.rmtree(target)
         scratch.rename(target)
