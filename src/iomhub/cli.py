@@ -27,6 +27,7 @@ from iomhub.package.problems import PackageError
 # taken for markup or emoji codes.
 err = Console(stderr=True, highlight=False, emoji=False, soft_wrap=True)
 EXIT_BAD_INPUT = 2
+MIN_YEAR, MAX_YEAR = 1900, 2100  # the plausible years of iomhub.package.validate
 
 
 class DateType(click.ParamType):  # type: ignore[type-arg]
@@ -38,9 +39,12 @@ class DateType(click.ParamType):  # type: ignore[type-arg]
         if isinstance(value, date):
             return value
         try:
-            return parse_date(str(value))
+            day = parse_date(str(value))
         except ValueError as error:
             self.fail(str(error), param, ctx)
+        if not MIN_YEAR <= day.year <= MAX_YEAR:  # as in a package; year 1 or 9999 breaks date arithmetic
+            self.fail(f"{value!r} is not a plausible date (years {MIN_YEAR} to {MAX_YEAR})", param, ctx)
+        return day
 
 
 DATE = DateType()

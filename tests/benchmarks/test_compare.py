@@ -6,6 +6,7 @@ import copy
 from typing import Any
 
 import pytest
+
 from compare import compare_reports, values_equal
 
 BASE: dict[str, Any] = {"tables": {

@@ -103,7 +103,7 @@ MAPPA_LEVELS = ("1", "2", "3")
 UNKNOWN = "unknown"
 ALL = "all"
 
-_SEPARATORS = re.compile(r"[\s\-/]+")
+_SEPARATORS = re.compile(r"[\s\-/_]+")  # a run of separators is one underscore
 
 
 def normalise_code(raw: str) -> str:

@@ -10,8 +10,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-ISO_PATTERN = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-UK_PATTERN = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+ISO_PATTERN = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$", re.ASCII)  # ASCII: not "٢٠١٥-٠١-٠١"
+UK_PATTERN = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$", re.ASCII)
 
 
 def parse_date(text: str) -> date:
@@ -125,7 +125,7 @@ def financial_quarter(fy_start_year: int, quarter: int, start_month: int = 4) ->
     return Span(start, add_months(start, 3) - timedelta(days=1))
 
 
-PERIOD_PATTERN = re.compile(r"^(\d{4})(?:[-\s]?q([1-4]))?$", re.IGNORECASE)
+PERIOD_PATTERN = re.compile(r"^(\d{4})(?:[-\s]?q([1-4]))?$", re.IGNORECASE | re.ASCII)
 
 
 def parse_period(text: str, start_month: int = 4) -> Span:

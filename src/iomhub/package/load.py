@@ -35,13 +35,15 @@ def read_package(path: Path | str) -> Package:
     nothing is returned for a package with any problem.
     """
     raw = read_source(Path(path))
+    if not raw.readable:  # say why, not also that every required table is missing
+        raise PackageError(raw.problems)
     collector = Collector()
     for problem in raw.problems:
         collector.add(problem)
     settings = parse_settings(raw.toml_text, raw.toml_file, collector.problems)
     collector.total = len(collector.problems)
     extra_codes = {"scheme": list(settings.scheme_names)}
-    typed = validate_tables(raw.tables, extra_codes, collector, raw.warnings)
+    typed = validate_tables(raw.tables, extra_codes, collector, raw.warnings, raw.unread)
     if collector.total:
         raise PackageError(collector.problems, collector.total)
     tables = {name: frame.select(TABLES[name].names) for name, frame in typed.items()}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -41,6 +42,8 @@ class RawPackage:
     toml_file: str = "package.toml"
     problems: list[Problem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    readable: bool = True  # False when the package itself (not one of its files) cannot be read
+    unread: set[str] = field(default_factory=set)  # tables whose file is there but could not be read
 
 
 def normalise_header(name: str) -> str:
@@ -52,6 +55,7 @@ def read_source(path: Path) -> RawPackage:
     raw = RawPackage(source=str(path))
     if not path.exists():
         raw.problems.append(Problem(str(path), 0, "", "no such file or folder"))
+        raw.readable = False
     elif path.is_dir():
         _read_folder(path, raw)
     elif path.suffix.lower() == ".zip":
@@ -62,8 +66,10 @@ def read_source(path: Path) -> RawPackage:
         raw.problems.append(Problem(
             path.name, 0, "", "a package is a folder, .zip or .xlsx holding nominals.csv and "
             "cohort.csv, not a single CSV file"))
+        raw.readable = False
     else:
         raw.problems.append(Problem(path.name, 0, "", "not a package: expected a folder, a .zip or an .xlsx"))
+        raw.readable = False
     return raw
 
 
@@ -96,11 +102,12 @@ def _read_bytes(path: Path, raw: RawPackage) -> bytes | None:
 def _read_zip(path: Path, raw: RawPackage) -> None:
     try:
         archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as error:
+    except Exception as error:  # a damaged zip raises BadZipFile, NotImplementedError, ValueError...
         raw.problems.append(Problem(path.name, 0, "", f"not a readable zip file ({error})"))
+        raw.readable = False
         return
     with archive:
-        members = [m for m in archive.infolist() if not m.is_dir()
+        members = [m for m in archive.infolist() if m.filename and not m.is_dir()
                    and not PurePosixPath(m.filename).name.startswith((".", "__MACOSX"))
                    and "__MACOSX" not in m.filename]
         for member in members:
@@ -116,11 +123,15 @@ def _read_zip(path: Path, raw: RawPackage) -> None:
                 continue
             if member.file_size > MAX_ZIP_MEMBER_BYTES:
                 raw.problems.append(Problem(label, 0, "", "too large to unpack"))
+                if (name := _table_name(inner.name)) is not None:
+                    raw.unread.add(name)
                 continue
             try:
                 data = archive.read(member)
-            except (zipfile.BadZipFile, OSError, RuntimeError, ValueError) as error:
+            except Exception as error:  # damaged data: BadZipFile, zlib.error, EOFError, NotImplementedError...
                 raw.problems.append(Problem(label, 0, "", f"cannot be unpacked ({error})"))
+                if (name := _table_name(inner.name)) is not None:
+                    raw.unread.add(name)
                 continue
             if is_toml:
                 raw.toml_text = _decode(data, label, raw)
@@ -131,6 +142,10 @@ def _read_zip(path: Path, raw: RawPackage) -> None:
                 raw.warnings.append(f"{label}: not a table of the package; ignored")
                 continue
             _add_csv(raw, name, label, data)
+
+
+BOM = "\ufeff".encode()
+NOT_BLANK = re.compile(rb"\S")
 
 
 def _decode(data: bytes | None, label: str, raw: RawPackage) -> str | None:
@@ -149,21 +164,45 @@ def _add_csv(raw: RawPackage, name: str, label: str, data: bytes | None) -> None
         raw.problems.append(Problem(label, 0, "", f"a second {name} table (already read from "
                                     f"{raw.tables[name].file})"))
         return
-    text = _decode(data, label, raw)
-    if text is None:
-        return
-    table = parse_csv_text(text, name, label, raw.problems)
-    if table is not None:
+    table = None if data is None else parse_csv_text(data, name, label, raw.problems)
+    if table is None:
+        raw.unread.add(name)
+    else:
         raw.tables[name] = table
 
 
-def parse_csv_text(text: str, name: str, label: str, problems: list[Problem]) -> RawTable | None:
-    """Parse CSV text into a raw table, or add problems and return None."""
-    if not text.strip():
+def _not_utf8(data: bytes, label: str, problems: list[Problem]) -> str | None:
+    """The text of ``data``, or None after a problem naming the line that is not UTF-8."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        problems.append(Problem(label, line, "", "is not UTF-8 text (save it as CSV UTF-8)"))
+        return None
+
+
+def parse_csv_text(text: str | bytes, name: str, label: str, problems: list[Problem]) -> RawTable | None:
+    """Parse CSV (text, or bytes in UTF-8 with or without a BOM) into a raw table, or add
+    problems and return None.
+
+    The bytes are handed to Polars as they are (it checks they are UTF-8); Python decodes
+    them only to find the line of a problem.
+    """
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    if data.startswith(BOM):
+        data = data[len(BOM):]
+    if NOT_BLANK.search(data) is None:
         problems.append(Problem(label, 0, "", "is empty: a table needs a header row"))
         return None
-    first_line, _, _ = text.partition("\n")
-    header = [normalise_header(h) for h in next(csv.reader([first_line]))]
+    newline = data.find(b"\n")
+    first_line = _not_utf8(data[: newline if newline >= 0 else len(data)], label, problems)
+    if first_line is None:
+        return None
+    try:  # a stray carriage return or NUL in the header line is a CSV error, not a crash
+        header = [normalise_header(h) for h in next(csv.reader([first_line]), [])]
+    except csv.Error as error:
+        problems.append(Problem(label, 1, "", f"is not valid CSV ({error})"))
+        return None
     if not _check_header(header, label, problems):
         return None
     header = [h or f"__unnamed_{i}" for i, h in enumerate(header)]
@@ -171,20 +210,21 @@ def parse_csv_text(text: str, name: str, label: str, problems: list[Problem]) ->
     # rows), unless a quoted cell spans lines, which the row count gives away.
     frame: pl.DataFrame | None = None
     try:
-        frame = pl.read_csv(
-            text.encode("utf-8"), has_header=True, infer_schema=False, new_columns=header,
-            raise_if_empty=False,
-        )
+        frame = pl.read_csv(data, has_header=True, infer_schema=False, new_columns=header,
+                            raise_if_empty=False)
     except pl.exceptions.PolarsError:
         frame = None
     if frame is not None:
-        physical = text.count("\n") + (0 if text.endswith("\n") else 1)
+        physical = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
         if frame.height != physical - 1:
             frame = None
         else:
             frame = frame.with_row_index(LINE, offset=2).with_columns(pl.col(LINE).cast(pl.Int64))
     if frame is None:
-        frame = _parse_with_csv_module(text, header, label, problems)
+        decoded = _not_utf8(data, label, problems)
+        if decoded is None:
+            return None
+        frame = _parse_with_csv_module(decoded, header, label, problems)
         if frame is None:
             return None
     return RawTable(name, label, _tidy(frame, header), header)
@@ -236,11 +276,17 @@ def _parse_with_csv_module(text: str, header: list[str], label: str,
         pl.Series(LINE, lines, dtype=pl.Int64))
 
 
+def _trimmed(name: str) -> pl.Expr:
+    """A cell without surrounding spaces; a cell of nothing but spaces is missing."""
+    cell = pl.col(name).cast(pl.String).str.strip_chars()
+    return pl.when(cell.str.len_bytes() > 0).then(cell).alias(name)
+
+
 def _tidy(frame: pl.DataFrame, header: list[str]) -> pl.DataFrame:
     """Trim cells, make empty cells missing, drop blank rows and unnamed columns."""
     named = [h for h in dict.fromkeys(header) if h and not h.startswith("__unnamed_")]
     frame = frame.select(
-        *[pl.col(h).cast(pl.String).str.strip_chars().replace("", None).alias(h) for h in named],
+        *[_trimmed(h) for h in named],
         pl.col(LINE),
     )
     if named:
@@ -270,6 +316,7 @@ def _read_xlsx(path: Path, raw: RawPackage) -> None:
         names = list(workbook.sheet_names)
     except Exception as error:  # calamine raises its own exception types for damaged files
         raw.problems.append(Problem(path.name, 0, "", f"not a readable Excel workbook ({error})"))
+        raw.readable = False
         return
     for sheet_name in names:
         label = f"{path.name}[{sheet_name}]"
@@ -283,12 +330,15 @@ def _read_xlsx(path: Path, raw: RawPackage) -> None:
             rows = workbook.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
         except Exception as error:
             raw.problems.append(Problem(label, 0, "", f"cannot be read ({error})"))
+            raw.unread.add(name)
             continue
         if not rows:
             raw.problems.append(Problem(label, 0, "", "is empty: a table needs a header row"))
+            raw.unread.add(name)
             continue
         header = [normalise_header(_cell_text(c)) for c in rows[0]]
         if not _check_header(header, label, raw.problems):
+            raw.unread.add(name)
             continue
         header = [h or f"__unnamed_{i}" for i, h in enumerate(header)]
         width = len(header)

@@ -9,12 +9,11 @@ vectorised Polars expressions, so a million-row table is checked in about a seco
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 import polars as pl
 
-from iomhub.domain import codes
 from iomhub.package.problems import Problem
 from iomhub.package.schema import TABLES, Column, Kind, Table
 from iomhub.package.sources import LINE, RawTable
@@ -61,7 +60,7 @@ class Collector:
 def code_expr(name: str) -> pl.Expr:
     """The canonical form of a code column (see ``domain.codes.normalise_code``)."""
     return (pl.col(name).str.to_lowercase().str.strip_chars()
-            .str.replace_all(r"[\s\-/]+", "_").str.strip_chars("_"))
+            .str.replace_all(r"[\s\-/_]+", "_").str.strip_chars("_"))
 
 
 def _quoted(name: str) -> pl.Expr:
@@ -71,10 +70,11 @@ def _quoted(name: str) -> pl.Expr:
 def _typed_and_error(column: Column, extra_codes: Iterable[str]) -> tuple[pl.Expr, pl.Expr | None]:
     """The expression giving the typed value, and one giving an error message or null."""
     raw = pl.col(column.name)
+    typed: pl.Expr
     error: pl.Expr | None = None
     if column.kind is Kind.DATE:
-        iso_shape = raw.str.contains(r"^\d{4}-\d{1,2}-\d{1,2}$")
-        uk_shape = raw.str.contains(r"^\d{1,2}/\d{1,2}/\d{4}$")
+        iso_shape = raw.str.contains(r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}$")
+        uk_shape = raw.str.contains(r"^[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}$")
         typed = (pl.when(iso_shape).then(raw.str.to_date("%Y-%m-%d", strict=False))
                  .when(uk_shape).then(raw.str.to_date("%d/%m/%Y", strict=False)))
         year = typed.dt.year()
@@ -116,7 +116,7 @@ def _typed_and_error(column: Column, extra_codes: Iterable[str]) -> tuple[pl.Exp
             pl.format("{} is not a PNC id (YYYY/NNNNNNNL, e.g. 2009/0123456X)", _quoted(column.name)))
     elif column.kind is Kind.PERIOD:
         parts = raw.str.to_uppercase().str.replace_all(r"\s", "").str.extract_groups(
-            r"^(\d{4})(?:-?Q([1-4]))?$")
+            r"^([0-9]{4})(?:-?Q([1-4]))?$")
         year = parts.struct.field("1")
         quarter = parts.struct.field("2")
         typed = pl.when(quarter.is_not_null()).then(pl.format("{}-Q{}", year, quarter)).otherwise(year)
@@ -144,23 +144,62 @@ def type_table(raw: RawTable, table: Table, collector: Collector, extra_codes: d
         return None
     frame = raw.frame.with_columns(
         pl.lit(None, pl.String).alias(c.name) for c in table.columns if c.name not in present)
-    typed_exprs: list[pl.Expr] = []
-    for column in table.columns:
-        typed, error = _typed_and_error(column, extra_codes.get(column.name, []))
-        typed_exprs.append(typed)
-        if error is not None:
-            rows = frame.select(pl.col(LINE), error.alias(ERR)).filter(pl.col(ERR).is_not_null())
+    plans = [(column, *_typed_and_error(column, extra_codes.get(column.name, [])))
+             for column in table.columns]
+    by_value = [column.name for column, _, _ in plans if column.kind in BY_DISTINCT_VALUE]
+    distinct = (frame.lazy().select(pl.col(name).unique().implode() for name in by_value).collect()
+                if by_value else pl.DataFrame())
+    exprs: list[pl.Expr] = []
+    for column, typed, error in plans:
+        if column.kind in BY_DISTINCT_VALUE:
+            values = distinct.get_column(column.name).explode().to_frame()
+            expr, rows = _type_by_distinct_value(frame, values, column.name, typed, error)
+        else:
+            expr = typed
+            rows = (None if error is None else
+                    frame.select(pl.col(LINE), error.alias(ERR)).filter(pl.col(ERR).is_not_null()))
+        exprs.append(expr)
+        if rows is not None:
             collector.add_rows(raw.file, column.name, rows)
-    return frame.select(pl.col(LINE), *typed_exprs)
+    return frame.lazy().select(pl.col(LINE), *exprs).collect()
+
+
+# Kinds whose cells repeat a few distinct values (dates, codes, scores): each distinct value is
+# typed and checked once, then mapped back, which is what makes a million rows cheap.
+BY_DISTINCT_VALUE = frozenset({Kind.DATE, Kind.CODE, Kind.BOOL, Kind.SCORE, Kind.NUMBER, Kind.PERIOD})
+
+
+def _type_by_distinct_value(frame: pl.DataFrame, values: pl.DataFrame, name: str, typed: pl.Expr,
+                            error: pl.Expr | None) -> tuple[pl.Expr, pl.DataFrame | None]:
+    """The expression typing a column from its distinct ``values`` (each typed and checked
+    once), and the (line, message) of every cell in error."""
+    lookup = values.select(
+        pl.col(name), typed.alias("__typed"),
+        (error if error is not None else pl.lit(None, pl.String)).alias(ERR))
+    known = lookup.filter(pl.col(name).is_not_null())
+    expr = pl.col(name).replace_strict(
+        known.get_column(name), known.get_column("__typed"), default=None,
+        return_dtype=lookup.schema["__typed"]).alias(name)
+    bad = lookup.filter(pl.col(ERR).is_not_null())
+    if bad.height == 0:
+        return expr, None
+    rows = frame.select(LINE, name).join(bad.select(name, ERR), on=name, how="inner", nulls_equal=True)
+    return expr, rows.select(LINE, ERR)
 
 
 def check_unique(frame: pl.DataFrame, file: str, key: list[str], collector: Collector,
                  message: str) -> None:
     """Every repeat of a key after its first line is a problem."""
     keyed = frame.filter(pl.all_horizontal(pl.col(key).is_not_null()))
+    # Distinct hashes prove distinct keys; only a repeated hash needs the exact check.
+    hashes = keyed.select(pl.struct(key).hash() if len(key) > 1 else pl.col(key[0]).hash()).to_series()
+    if hashes.n_unique() == keyed.height:
+        return
     first = keyed.group_by(key).agg(pl.col(LINE).min().alias("__first"))
     repeats = keyed.join(first, on=key).filter(pl.col(LINE) != pl.col("__first"))
-    rows = repeats.select(
+    # Polars 2.1 panics ("assertion failed: i < self.len()") when pl.format joins columns
+    # split into different numbers of chunks, as a join, shift or filter can leave them.
+    rows = repeats.rechunk().select(
         pl.col(LINE),
         pl.format(message + " (first on line {})", *[pl.col(k) for k in key], pl.col("__first")).alias(ERR),
     )
@@ -170,16 +209,34 @@ def check_unique(frame: pl.DataFrame, file: str, key: list[str], collector: Coll
 def check_refs(frame: pl.DataFrame, file: str, column: str, ids: pl.Series, target: str,
                collector: Collector) -> None:
     """Values of ``column`` that are not among ``ids`` (the keys of table ``target``)."""
-    known = pl.DataFrame({column: ids.unique()})
-    unknown = frame.filter(pl.col(column).is_not_null()).join(known, on=column, how="anti")
+    listed = ids.implode()
+    unknown = frame.filter(pl.col(column).is_not_null() & ~pl.col(column).is_in(listed))
     rows = unknown.select(pl.col(LINE), pl.format("{} is not in {}.csv", _quoted(column),
                                                   pl.lit(target)).alias(ERR))
     collector.add_rows(file, column, rows)
 
 
+def check_nominal_refs(typed: dict[str, pl.DataFrame], files: dict[str, str], collector: Collector) -> None:
+    """Every nominal_id of every table must be in nominals.csv.
+
+    The rows of all tables are checked in one pass, so the million ids of nominals.csv are
+    hashed once rather than once per table.
+    """
+    referring = [name for name in typed if TABLES[name].nominal_ref]
+    if not referring:
+        return
+    stacked = pl.concat([typed[name].select(pl.lit(name).alias("__table"), LINE, "nominal_id")
+                         for name in referring])
+    unknown = stacked.filter(pl.col("nominal_id").is_not_null()
+                             & ~pl.col("nominal_id").is_in(typed["nominals"]["nominal_id"].implode()))
+    for (name,), rows in unknown.group_by("__table"):
+        collector.add_rows(files[str(name)], "nominal_id", rows.select(
+            pl.col(LINE), pl.format("{} is not in nominals.csv", _quoted("nominal_id")).alias(ERR)))
+
+
 def check_interval(frame: pl.DataFrame, file: str, start: str, end: str, collector: Collector) -> None:
     """An end date before its start date."""
-    rows = frame.filter(pl.col(end) < pl.col(start)).select(
+    rows = frame.filter(pl.col(end) < pl.col(start)).rechunk().select(  # rechunk: see check_unique
         pl.col(LINE),
         pl.format("{} is before {} {}", pl.col(end), pl.lit(start), pl.col(start)).alias(ERR))
     collector.add_rows(file, end, rows)
@@ -188,14 +245,16 @@ def check_interval(frame: pl.DataFrame, file: str, start: str, end: str, collect
 def check_no_overlap(frame: pl.DataFrame, file: str, collector: Collector) -> None:
     """Cohort episodes of one nominal must not overlap (an open episode runs for ever)."""
     ordered = frame.filter(pl.col("start_date").is_not_null()).sort("nominal_id", "start_date", LINE)
+    person = pl.col("nominal_id").rle_id()  # sorted, so one number per nominal
+    same = person == person.shift(1)
     previous = ordered.with_columns(
-        pl.col("end_date").shift(1).over("nominal_id").alias("__prev_end"),
-        pl.col(LINE).shift(1).over("nominal_id").alias("__prev_line"),
-        pl.col(LINE).shift(1).over("nominal_id").is_not_null().alias("__has_prev"),
+        pl.col("end_date").shift(1).alias("__prev_end"),
+        pl.col(LINE).shift(1).alias("__prev_line"),
+        same.fill_null(False).alias("__has_prev"),
     )
     clash = previous.filter(
         pl.col("__has_prev") & (pl.col("__prev_end").is_null() | (pl.col("__prev_end") >= pl.col("start_date"))))
-    rows = clash.select(pl.col(LINE), pl.format(
+    rows = clash.rechunk().select(pl.col(LINE), pl.format(  # rechunk: see check_unique
         "episode starting {} overlaps the episode on line {} of the same nominal_id {}",
         pl.col("start_date"), pl.col("__prev_line"), _quoted("nominal_id")).alias(ERR))
     collector.add_rows(file, "start_date", rows)
@@ -218,12 +277,17 @@ def check_targets(frame: pl.DataFrame, file: str, collector: Collector) -> None:
 
 
 def validate_tables(raw_tables: dict[str, RawTable], extra_codes: dict[str, list[str]],
-                    collector: Collector, warnings: list[str]) -> dict[str, pl.DataFrame]:
-    """Type and check every table, then the references between them. Typed frames keep LINE."""
+                    collector: Collector, warnings: list[str],
+                    unread: Collection[str] = ()) -> dict[str, pl.DataFrame]:
+    """Type and check every table, then the references between them. Typed frames keep LINE.
+
+    ``unread`` names tables whose file is there but could not be read (a problem already
+    says why): they are not also reported missing.
+    """
     typed: dict[str, pl.DataFrame] = {}
     for name, table in TABLES.items():
         if name not in raw_tables:
-            if table.required:
+            if table.required and name not in unread:
                 collector.add(Problem(table.filename, 0, "", "required table is missing"))
             continue
         frame = type_table(raw_tables[name], table, collector, extra_codes, warnings)
@@ -237,8 +301,8 @@ def validate_tables(raw_tables: dict[str, RawTable], extra_codes: dict[str, list
             check_unique(frame, file, [table.key], collector, f"duplicate {table.key} '{{}}'")
         if table.interval:
             check_interval(frame, file, *table.interval, collector)
-        if table.nominal_ref and "nominals" in typed:
-            check_refs(frame, file, "nominal_id", typed["nominals"]["nominal_id"], "nominals", collector)
+    if "nominals" in typed:
+        check_nominal_refs(typed, files, collector)
     if "cohort" in typed:
         check_no_overlap(typed["cohort"], files["cohort"], collector)
     if "needs" in typed:
