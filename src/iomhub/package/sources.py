@@ -11,6 +11,7 @@ import csv
 import io
 import re
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path, PurePosixPath
@@ -79,16 +80,40 @@ def _table_name(filename: str) -> str | None:
 
 
 def _read_folder(folder: Path, raw: RawPackage) -> None:
+    files: list[tuple[str, Path]] = []
     for entry in sorted(folder.iterdir()):
         if entry.is_file() and entry.suffix.lower() == ".csv":
             name = _table_name(entry.name)
             if name is None:
                 raw.warnings.append(f"{entry.name}: not a table of the package; ignored")
                 continue
-            _add_csv(raw, name, entry.name, _read_bytes(entry, raw))
+            files.append((name, entry))
         elif entry.is_file() and entry.name.lower() == "package.toml":
             raw.toml_text = _decode(_read_bytes(entry, raw), entry.name, raw)
             raw.toml_file = entry.name
+    _add_csvs(raw, [(name, entry.name, _read_bytes(entry, raw)) for name, entry in files])
+
+
+def _add_csvs(raw: RawPackage, files: list[tuple[str, str, bytes | None]]) -> None:
+    """Parse the files in parallel threads (Polars releases the GIL), then add them in order."""
+    def parse(item: tuple[str, str, bytes | None]) -> tuple[RawTable | None, list[Problem]]:
+        name, label, data = item
+        problems: list[Problem] = []
+        return (None if data is None else parse_csv_text(data, name, label, problems)), problems
+
+    firsts = [item for i, item in enumerate(files) if item[0] not in {f[0] for f in files[:i]}]
+    with ThreadPoolExecutor(max_workers=PARSE_THREADS) as pool:
+        parsed = dict(zip([label for _, label, _ in firsts], pool.map(parse, firsts), strict=True))
+    for name, label, data in files:
+        if name in raw.tables or label not in parsed:
+            _add_csv(raw, name, label, data)
+            continue
+        table, problems = parsed.pop(label)
+        raw.problems.extend(problems)
+        if table is None:
+            raw.unread.add(name)
+        else:
+            raw.tables[name] = table
 
 
 def _read_bytes(path: Path, raw: RawPackage) -> bytes | None:
@@ -144,6 +169,7 @@ def _read_zip(path: Path, raw: RawPackage) -> None:
             _add_csv(raw, name, label, data)
 
 
+PARSE_THREADS = 2
 BOM = "\ufeff".encode()
 NOT_BLANK = re.compile(rb"\S")
 
