@@ -18,8 +18,9 @@ install: $(VENV)/.installed ## Create .venv with the pinned dependencies (uv.loc
 demo: install ## Synthesise a package and write the performance report into ./demo-output/
 	$(VENV)/bin/iomhub demo
 
-test: install ## Every test (Spark conformance included)
+test: install ## Every test (Spark conformance included) on SQLite, then the database tests on PostgreSQL
 	$(PY) -m pytest -n 2 --dist loadgroup
+	DATABASE_URL=$$(scripts/postgres-test-url) $(PY) -m pytest -n 2 tests/web
 
 test-fast: install ## Every test except the PySpark conformance run
 	$(PY) -m pytest -n 2 -m "not spark"

@@ -246,5 +246,31 @@ def demo(package: Path | None, output: Path, nominals: int) -> None:
         click.echo(f"Report ({fmt.upper()}): {path}")
 
 
+@main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True},
+              add_help_option=False)
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def django(args: tuple[str, ...]) -> None:
+    """Run a Django management command (migrate, createsuperuser, check --deploy, ...)."""
+    from django.core.management import execute_from_command_line
+
+    from iomhub.web import setup
+
+    setup()
+    execute_from_command_line(["iomhub django", *args])
+
+
+@main.command()
+@click.option("--addr", default="127.0.0.1:8000", show_default=True, help="Address and port to listen on.")
+def serve(addr: str) -> None:
+    """Bring the database up to date and serve the web application (development server)."""
+    from django.core.management import call_command
+
+    from iomhub.web import setup
+
+    setup()
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("runserver", addr, use_reloader=False)
+
+
 if __name__ == "__main__":
     main()

@@ -1,0 +1,53 @@
+"""Users belong to one agency and have one role."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+from iomhub.web.accounts.constants import AgencyCode, Role
+
+
+class Agency(models.Model):
+    """An organisation whose staff use iomhub. Only partners of the IOM unit see its records."""
+
+    code = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=AgencyCode.choices, default=AgencyCode.OTHER)
+    partner = models.BooleanField(default=True, help_text="A member of the IOM partnership.")
+    health = models.BooleanField(default=False, help_text="Sees health information.")
+
+    class Meta:
+        verbose_name_plural = "agencies"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A person who signs in: one agency, one role."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="users", null=True)
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.PRACTITIONER)
+    sees_health = models.BooleanField(default=False, help_text="Granted health information.")
+    totp_secret = models.CharField(max_length=64, blank=True)
+    totp_last_step = models.BigIntegerField(default=0)
+
+    @property
+    def is_analyst(self) -> bool:
+        return self.role == Role.ANALYST
+
+    @property
+    def is_administrator(self) -> bool:
+        return self.role == Role.ADMINISTRATOR
+
+    @property
+    def can_see_health(self) -> bool:
+        return self.sees_health or bool(self.agency and self.agency.health)
+
+    @property
+    def works_on_cases(self) -> bool:
+        """Practitioners and managers of a partner agency see the shared record."""
+        return (self.is_active and self.agency is not None and self.agency.partner
+                and self.role in (Role.PRACTITIONER, Role.MANAGER))

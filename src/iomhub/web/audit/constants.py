@@ -1,0 +1,13 @@
+"""What an audit row records (Data Protection Act 2018 s.62: the logging of processing)."""
+
+from django.db import models
+
+
+class Operation(models.TextChoices):
+    COLLECTION = "collection", "Collection"
+    ALTERATION = "alteration", "Alteration"
+    CONSULTATION = "consultation", "Consultation"
+    DISCLOSURE = "disclosure", "Disclosure"
+    COMBINATION = "combination", "Combination"
+    ERASURE = "erasure", "Erasure"
+    REFUSAL = "refusal", "Refusal"

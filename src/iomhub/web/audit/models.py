@@ -1,0 +1,117 @@
+"""The append-only audit log, and the base of every audited record.
+
+Every write to an audited model must happen inside :func:`iomhub.web.audit.context.audited`,
+which writes the audit row in the same transaction; a save, ``.update()``, ``.delete()`` or
+bulk operation outside it raises :class:`UnauditedWrite`. Audit rows themselves can be
+added but never changed or deleted (and on PostgreSQL and SQLite a trigger refuses it too).
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.db import models
+
+from iomhub.web.audit.constants import Operation
+from iomhub.web.audit.context import require_audit
+
+
+class UnauditedWrite(RuntimeError):
+    """A write was attempted with no audit context open."""
+
+
+class AppendOnly(RuntimeError):
+    """An audit row was to be changed or deleted."""
+
+
+class AuditedQuerySet(models.QuerySet[Any]):
+    """Bulk writes are allowed only inside an audit context."""
+
+    def update(self, **kwargs: Any) -> int:
+        require_audit("update")
+        return super().update(**kwargs)
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        require_audit("delete")
+        return super().delete()
+
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Any]:
+        require_audit("bulk_create")
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs: Any, *args: Any, **kwargs: Any) -> int:
+        require_audit("bulk_update")
+        return super().bulk_update(objs, *args, **kwargs)
+
+    def update_or_create(self, *args: Any, **kwargs: Any) -> Any:
+        require_audit("update_or_create")
+        return super().update_or_create(*args, **kwargs)
+
+    def get_or_create(self, *args: Any, **kwargs: Any) -> Any:
+        require_audit("get_or_create")
+        return super().get_or_create(*args, **kwargs)
+
+
+class AuditedModel(models.Model):
+    """A record about people: every save and delete needs an open audit context."""
+
+    objects: ClassVar[Any] = AuditedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        require_audit("save")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        require_audit("delete")
+        return super().delete(*args, **kwargs)
+
+
+class AuditQuerySet(models.QuerySet["AuditEvent"]):
+    def update(self, **kwargs: Any) -> int:
+        raise AppendOnly("the audit log cannot be changed")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnly("the audit log cannot be deleted")
+
+    def bulk_update(self, objs: Any, *args: Any, **kwargs: Any) -> int:
+        raise AppendOnly("the audit log cannot be changed")
+
+
+class AuditEvent(models.Model):
+    """One act of processing personal data: who (user, agency, role), when, what, which record, why."""
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="+")
+    username = models.CharField(max_length=150)
+    agency = models.CharField(max_length=40, blank=True)
+    role = models.CharField(max_length=20, blank=True)
+    operation = models.CharField(max_length=20, choices=Operation.choices)
+    object_type = models.CharField(max_length=60)
+    object_id = models.CharField(max_length=100, blank=True)
+    nominal_id = models.CharField(max_length=100, blank=True, db_index=True)
+    detail = models.JSONField(default=dict, blank=True)
+    justification = models.TextField(blank=True)
+    recipient = models.CharField(max_length=200, blank=True)
+    address = models.GenericIPAddressField(null=True, blank=True)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        db_table = "audit_log"
+        ordering = ["-at", "-id"]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise AppendOnly("the audit log cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnly("the audit log cannot be deleted")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.operation} {self.object_type} {self.object_id}"

@@ -1,0 +1,32 @@
+"""Choices for model fields, from the one vocabulary (``iomhub.domain.codes``)."""
+
+from __future__ import annotations
+
+from iomhub.domain import codes
+
+TITLES = {**codes.PATHWAY_TITLES, "nps": "NPS", "crc": "CRC", "yos": "YOS", "pss": "Post-sentence supervision",
+          "drr": "Drug rehabilitation requirement", "ete": "Education, training & employment"}
+
+
+def choices(values: tuple[str, ...]) -> list[tuple[str, str]]:
+    """``[(code, "Readable title"), ...]`` for a code list of the data package."""
+    return [(value, TITLES.get(value, value.replace("_", " ").capitalize())) for value in values]
+
+
+SCHEMES = choices(codes.SCHEMES)
+OFFENCE_CATEGORIES = choices(codes.OFFENCE_CATEGORIES)
+CUSTODY_TYPES = choices(codes.CUSTODY_TYPES)
+PROVIDERS = choices(codes.PROVIDERS)
+ORDER_TYPES = choices(codes.ORDER_TYPES)
+TIERS = choices(codes.TIERS)
+DECISIONS = choices(codes.DECISIONS)
+AGENCIES = choices(codes.AGENCIES)
+MEETING_TYPES = choices(codes.MEETING_TYPES)
+PATHWAYS = choices(codes.PATHWAYS)
+SUBSTANCES = choices(codes.SUBSTANCES)
+TREATMENT_OUTCOMES = choices(codes.TREATMENT_OUTCOMES)
+UNITS = choices(codes.UNITS)
+DIRECTIONS = choices(codes.DIRECTIONS)
+TARGET_KINDS = choices(codes.TARGET_KINDS)
+ACTION_STATUSES = choices(codes.ACTION_STATUSES)
+MAPPA_LEVELS = choices(codes.MAPPA_LEVELS)

@@ -1,0 +1,78 @@
+"""People (nominals), their flags over time, and case notes.
+
+Table and column names are those of the data package (``nominals``, ``flags``).
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+
+from iomhub.web.audit.models import AuditedModel
+from iomhub.web.people.constants import Flag as FlagCode
+from iomhub.web.people.constants import Gender, NoteVisibility
+from iomhub.web.people.querysets import CaseNoteQuerySet, NominalQuerySet
+
+PNC_VALIDATOR = RegexValidator(r"^\d{2}(\d{2})?/\d{1,7}[A-Z]$",
+                               "A PNC id is written YYYY/NNNNNNNL, for example 2009/0123456X.")
+
+
+class Nominal(AuditedModel):
+    """A person managed, or considered for management, by the IOM unit."""
+
+    nominal_id = models.CharField("IOM id", max_length=40, unique=True)
+    pnc_id = models.CharField("PNC id", max_length=14, blank=True, validators=[PNC_VALIDATOR])
+    family_name = models.CharField(max_length=100, blank=True)
+    given_names = models.CharField(max_length=100, blank=True)
+    date_of_birth = models.DateField(null=True, blank=True)
+    gender = models.CharField(max_length=10, choices=Gender.choices, blank=True)
+    area = models.CharField(max_length=40, blank=True)
+
+    objects: ClassVar[Any] = NominalQuerySet.as_manager()
+
+    class Meta:
+        db_table = "nominals"
+        ordering = ["family_name", "given_names", "nominal_id"]
+
+    def __str__(self) -> str:
+        name = " ".join(part for part in (self.given_names, self.family_name) if part)
+        return f"{name} ({self.nominal_id})" if name else self.nominal_id
+
+
+def nominal_key(related_name: str) -> models.ForeignKey[Nominal, Nominal]:
+    """The link of a record to its person: column ``nominal_id`` holding the IOM id."""
+    return models.ForeignKey(Nominal, on_delete=models.PROTECT, to_field="nominal_id",
+                             db_column="nominal_id", related_name=related_name)
+
+
+class Flag(AuditedModel):
+    """Membership of another programme, or a characteristic, over a span of time."""
+
+    nominal = nominal_key("flags")
+    flag = models.CharField(max_length=40, choices=FlagCode.choices)
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+
+    class Meta:
+        db_table = "flags"
+        ordering = ["start_date"]
+
+
+class CaseNote(AuditedModel):
+    """A practitioner's note on a person, seen by the partnership, the own agency or health only."""
+
+    nominal = nominal_key("notes")
+    written_at = models.DateTimeField(auto_now_add=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
+    visibility = models.CharField(max_length=20, choices=NoteVisibility.choices, default=NoteVisibility.SHARED)
+    text = models.TextField()
+
+    objects: ClassVar[Any] = CaseNoteQuerySet.as_manager()
+
+    class Meta:
+        db_table = "case_notes"
+        ordering = ["-written_at"]

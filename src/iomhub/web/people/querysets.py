@@ -1,0 +1,39 @@
+"""Who sees which people: decided here, once (``Nominal.objects.visible_to(user)``)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Q
+
+from iomhub.web.audit.models import AuditedQuerySet
+
+if TYPE_CHECKING:
+    from iomhub.web.accounts.models import User
+
+
+class NominalQuerySet(AuditedQuerySet):
+    def visible_to(self, user: User | Any) -> NominalQuerySet:
+        """Practitioners and managers of partner agencies see the cohort's shared record.
+
+        Analysts work on pseudonymised data only and administrators manage accounts: neither
+        opens a person's record. Users of agencies outside the partnership see no one.
+        """
+        if not getattr(user, "is_authenticated", False) or not user.works_on_cases:
+            return self.none()
+        return self.all()
+
+
+class CaseNoteQuerySet(AuditedQuerySet):
+    def visible_to(self, user: User | Any) -> CaseNoteQuerySet:
+        """Shared notes to all who see the person; own-agency notes to their agency; health
+        notes to health agencies and users granted health information."""
+        from iomhub.web.people.constants import NoteVisibility
+
+        if not getattr(user, "is_authenticated", False) or not user.works_on_cases:
+            return self.none()
+        allowed = Q(visibility=NoteVisibility.SHARED) | Q(visibility=NoteVisibility.OWN_AGENCY,
+                                                          agency=user.agency)
+        if user.can_see_health:
+            allowed |= Q(visibility=NoteVisibility.HEALTH)
+        return self.filter(allowed)

@@ -1,0 +1,26 @@
+"""Referrals to the single referral meeting and their decisions."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from iomhub.web import choices
+from iomhub.web.audit.models import AuditedModel
+from iomhub.web.people.models import nominal_key
+
+
+class Referral(AuditedModel):
+    referral_id = models.CharField(max_length=60, unique=True)
+    nominal = nominal_key("referrals")
+    referred_on = models.DateField()
+    referring_agency = models.CharField(max_length=20, choices=choices.AGENCIES)
+    area = models.CharField(max_length=40, blank=True)
+    decision = models.CharField(max_length=20, choices=choices.DECISIONS, blank=True)
+    decided_on = models.DateField(null=True, blank=True)
+    scheme = models.CharField(max_length=40, choices=choices.SCHEMES, blank=True)
+    mappa_level = models.CharField(max_length=1, choices=choices.MAPPA_LEVELS, blank=True)
+    reason = models.TextField(blank=True, help_text="Why it was rejected or referred on.")
+
+    class Meta:
+        db_table = "referrals"
+        ordering = ["-referred_on"]

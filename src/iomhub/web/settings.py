@@ -1,0 +1,149 @@
+"""Django settings, from environment variables read strictly (see ``env.py``).
+
+Development and tests need nothing set: SQLite in ``./iomhub-data/``. Production
+(``IOMHUB_PRODUCTION=true``) requires ``SECRET_KEY``, ``ALLOWED_HOSTS`` and usually
+``DATABASE_URL=postgres://...``, and turns on every transport protection.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+from iomhub.web.env import SettingError, env_bool, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent
+DATA_DIR = Path(env_str("IOMHUB_DATA_DIR", str(Path.cwd() / "iomhub-data")))
+
+PRODUCTION = env_bool("IOMHUB_PRODUCTION", False)
+DEBUG = env_bool("IOMHUB_DEBUG", False) and not PRODUCTION
+if PRODUCTION:
+    SECRET_KEY = env_str("SECRET_KEY")
+    if len(SECRET_KEY) < 50:
+        raise SettingError("SECRET_KEY must be at least 50 characters in production")
+    ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [])
+    if not ALLOWED_HOSTS:
+        raise SettingError("ALLOWED_HOSTS must name the host(s) iomhub is served on")
+else:
+    SECRET_KEY = env_str("SECRET_KEY", "development-only-key-" + "x" * 40)
+    ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "testserver"])
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.admin",
+    "iomhub.web.accounts",
+    "iomhub.web.audit",
+    "iomhub.web.people",
+    "iomhub.web.cohort",
+    "iomhub.web.referrals",
+    "iomhub.web.custody",
+    "iomhub.web.risk",
+    "iomhub.web.assessments",
+    "iomhub.web.meetings",
+    "iomhub.web.treatment",
+    "iomhub.web.offences",
+    "iomhub.web.performance",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "iomhub.web.accounts.middleware.SessionLimitsMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "iomhub.web.accounts.middleware.SecurityHeadersMiddleware",
+]
+
+ROOT_URLCONF = "iomhub.web.urls"
+WSGI_APPLICATION = "iomhub.web.wsgi.application"
+TEMPLATES = [{
+    "BACKEND": "django.template.backends.django.DjangoTemplates",
+    "DIRS": [BASE_DIR / "templates"],
+    "APP_DIRS": True,
+    "OPTIONS": {"context_processors": [
+        "django.template.context_processors.request",
+        "django.contrib.auth.context_processors.auth",
+        "django.contrib.messages.context_processors.messages",
+    ]},
+}]
+
+if not os.environ.get("DATABASE_URL"):
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+DATABASES = {
+    "default": dj_database_url.parse(
+        env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'iomhub.sqlite3'}"),
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0, minimum=0)),
+}
+DATABASES["default"]["ATOMIC_REQUESTS"] = True  # a page view and its audit row stand or fall together
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = "PRAGMA foreign_keys=ON;"
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["iomhub.web.accounts.backends.AgencyUserBackend"]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "cohort:list"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+# Sessions: a new id at login (Django's default), 30 minutes idle, 12 hours at most.
+SESSION_IDLE_SECONDS = env_int("IOMHUB_SESSION_IDLE_SECONDS", 30 * 60, minimum=60)
+SESSION_ABSOLUTE_SECONDS = env_int("IOMHUB_SESSION_ABSOLUTE_SECONDS", 12 * 60 * 60, minimum=60)
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+LOCKOUT_FAILURES = env_int("IOMHUB_LOCKOUT_FAILURES", 5, minimum=1)
+LOCKOUT_SECONDS = env_int("IOMHUB_LOCKOUT_SECONDS", 15 * 60, minimum=1)
+TOTP_REQUIRED_FOR_ALL = env_bool("IOMHUB_TOTP_REQUIRED_FOR_ALL", False)
+TRUSTED_PROXY_COUNT = env_int("IOMHUB_TRUSTED_PROXY_COUNT", 0, minimum=0)
+
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if PRODUCTION:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = env_bool("IOMHUB_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = env_int("IOMHUB_HSTS_SECONDS", 31_536_000, minimum=0)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    if env_bool("IOMHUB_BEHIND_PROXY", False):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "Europe/London"
+USE_I18N = False
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(env_str("IOMHUB_STATIC_ROOT", str(DATA_DIR / "static")))
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {
+        "iomhub.security": {"handlers": ["console"], "level": "WARNING"},
+        "django.security": {"handlers": ["console"], "level": "WARNING"},
+    },
+}

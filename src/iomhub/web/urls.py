@@ -1,0 +1,18 @@
+"""Routes: each business area under its own prefix."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("accounts/", include("iomhub.web.accounts.urls")),
+    path("people/", include("iomhub.web.people.urls")),
+    path("cohort/", include("iomhub.web.cohort.urls")),
+    path("referrals/", include("iomhub.web.referrals.urls")),
+    path("custody/", include("iomhub.web.custody.urls")),
+    path("risk/", include("iomhub.web.risk.urls")),
+    path("assessments/", include("iomhub.web.assessments.urls")),
+    path("meetings/", include("iomhub.web.meetings.urls")),
+    path("treatment/", include("iomhub.web.treatment.urls")),
+    path("offences/", include("iomhub.web.offences.urls")),
+    path("performance/", include("iomhub.web.performance.urls")),
+    path("audit/", include("iomhub.web.audit.urls")),
+]

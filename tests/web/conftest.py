@@ -1,0 +1,79 @@
+"""Web fixtures: three agencies (own, partner, unrelated), users of every role, a person.
+
+Every web test runs against the database of ``DATABASE_URL`` (SQLite when unset; CI runs the
+suite again on PostgreSQL).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from iomhub.web.accounts.constants import AgencyCode, Role
+from iomhub.web.accounts.models import Agency, User
+from iomhub.web.audit.constants import Operation
+from iomhub.web.audit.context import Actor, audited
+from iomhub.web.cohort.models import CohortEpisode
+from iomhub.web.people.models import Nominal
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def agencies(db: Any) -> dict[str, Agency]:
+    """``own`` (police), ``partner`` (probation), ``unrelated`` (not in the partnership), ``health``."""
+    return {
+        "own": Agency.objects.create(code="police", name="Police", kind=AgencyCode.POLICE),
+        "partner": Agency.objects.create(code="nps", name="Probation", kind=AgencyCode.NPS),
+        "unrelated": Agency.objects.create(code="housing", name="Riverside Housing",
+                                           kind=AgencyCode.OTHER, partner=False),
+        "health": Agency.objects.create(code="health", name="Health", kind=AgencyCode.HEALTH, health=True),
+    }
+
+
+@pytest.fixture
+def make_user(agencies: dict[str, Agency]) -> Callable[..., User]:
+    def make(agency: str = "own", role: str = Role.PRACTITIONER, username: str | None = None,
+             **extra: Any) -> User:
+        name = username or f"{agency}-{role}"
+        return User.objects.create_user(username=name, password=PASSWORD, agency=agencies[agency],
+                                        role=role, first_name=name.title(), **extra)
+    return make
+
+
+@pytest.fixture
+def users(make_user: Callable[..., User]) -> dict[str, User]:
+    """Practitioners of the own, partner and unrelated agency."""
+    return {key: make_user(key) for key in ("own", "partner", "unrelated")}
+
+
+@pytest.fixture
+def system() -> Actor:
+    return Actor.system("test-fixture")
+
+
+@pytest.fixture
+def nominal(db: Any, system: Actor) -> Nominal:
+    """A person on the priority scheme since 2015-04-01."""
+    with audited(system) as audit:
+        person = Nominal.objects.create(nominal_id="N0001", pnc_id="2009/0123456X", family_name="Smith",
+                                        given_names="Jack", date_of_birth=date(1990, 5, 1), gender="male",
+                                        area="NW")
+        CohortEpisode.objects.create(nominal=person, scheme="priority", start_date=date(2015, 4, 1))
+        audit.record(Operation.COLLECTION, person)
+    return person
+
+
+@pytest.fixture
+def client_for() -> Callable[[User | None], Client]:
+    """A test client signed in as ``user`` (anonymous for None)."""
+    def make(user: User | None) -> Client:
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        return client
+    return make
