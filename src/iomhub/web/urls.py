@@ -1,8 +1,10 @@
 """Routes: each business area under its own prefix."""
 
-from django.urls import include, path
+from django.urls import URLResolver, include, path
+from django.views.generic import RedirectView
 
-urlpatterns = [
+urlpatterns: list[URLResolver | object] = [
+    path("", RedirectView.as_view(pattern_name="cohort:list"), name="home"),
     path("accounts/", include("iomhub.web.accounts.urls")),
     path("people/", include("iomhub.web.people.urls")),
     path("cohort/", include("iomhub.web.cohort.urls")),

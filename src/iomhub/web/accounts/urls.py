@@ -1,4 +1,8 @@
-from django.urls import URLPattern, path  # noqa: F401
+from django.contrib.auth import views as auth_views
+from django.urls import URLPattern, path
 
 app_name = "accounts"
-urlpatterns: list[URLPattern] = []
+urlpatterns: list[URLPattern] = [
+    path("login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+]

@@ -1,4 +1,8 @@
-from django.urls import URLPattern, path  # noqa: F401
+from django.urls import URLPattern, path
+
+from iomhub.web.cohort import views
 
 app_name = "cohort"
-urlpatterns: list[URLPattern] = []
+urlpatterns: list[URLPattern] = [
+    path("", views.cohort_list, name="list"),
+]
