@@ -261,15 +261,24 @@ def django(args: tuple[str, ...]) -> None:
 
 @main.command()
 @click.option("--addr", default="127.0.0.1:8000", show_default=True, help="Address and port to listen on.")
-def serve(addr: str) -> None:
-    """Bring the database up to date and serve the web application (development server)."""
+@click.option("--threads", type=click.IntRange(min=1), default=8, show_default=True)
+def serve(addr: str, threads: int) -> None:
+    """Bring the database up to date and serve the web application (waitress, a production
+    WSGI server; static files served by WhiteNoise)."""
     from django.core.management import call_command
+    from waitress import serve as waitress_serve
 
     from iomhub.web import setup
 
+    host, _, port = addr.rpartition(":")
+    if not host or not port.isdigit():
+        raise click.UsageError("--addr is HOST:PORT, e.g. 127.0.0.1:8000")
     setup()
     call_command("migrate", interactive=False, verbosity=0)
-    call_command("runserver", addr, use_reloader=False)
+    from iomhub.web.wsgi import application
+
+    click.echo(f"iomhub is serving on http://{addr}/ (Ctrl+C to stop)")
+    waitress_serve(application, host=host, port=int(port), threads=threads, ident="iomhub")
 
 
 if __name__ == "__main__":
