@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export UV_PYTHON ?= python3.11
 
-.PHONY: install demo test test-fast lint format bench clean
+.PHONY: install demo test test-fast lint format bench clean frontend
 
 $(UV):
 	python3 -m venv .venv-tools && .venv-tools/bin/pip install --quiet uv==0.13.8
@@ -34,6 +34,9 @@ format: install
 
 bench: install ## iomhub against plain pandas on 100k and 1M synthetic nominals
 	$(PY) benchmarks/run.py
+
+frontend: ## Refresh the vendored GOV.UK Frontend and MoJ Frontend styles (needs node and npm)
+	frontend/build.sh
 
 clean:
 	rm -rf demo-output bench-data .pytest_cache .mypy_cache .ruff_cache
