@@ -15,4 +15,5 @@ cp node_modules/govuk-frontend/dist/govuk/assets/images/{favicon.ico,favicon.svg
 cp node_modules/@ministryofjustice/frontend/moj/assets/images/*.svg "$out/moj-frontend/assets/images/"
 cp node_modules/govuk-frontend/package.json "$out/govuk-frontend/VERSION.json"
 cp node_modules/@ministryofjustice/frontend/package.json "$out/moj-frontend/VERSION.json"
+cp node_modules/axe-core/axe.min.js ../tests/web/browser/axe.min.js
 echo "vendored GOV.UK Frontend $(node -p 'require("./node_modules/govuk-frontend/package.json").version') and MoJ Frontend $(node -p 'require("./node_modules/@ministryofjustice/frontend/package.json").version')"

@@ -23,6 +23,29 @@ from iomhub.web.people.models import Nominal
 PASSWORD = "correct horse battery staple"
 
 
+@pytest.fixture(autouse=True)
+def _audit_triggers(request: pytest.FixtureRequest) -> Any:
+    """Keep the audit log's triggers in place for every test; let a transactional test's
+    database be emptied afterwards (Django flushes it, which the triggers would refuse)."""
+    names = set(request.fixturenames)
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool({"transactional_db", "live_server"} & names) or bool(
+        marker and marker.kwargs.get("transaction"))
+    if not (transactional or {"db", "django_db_setup"} & names or marker):
+        yield
+        return
+    from django.db import connection
+
+    from iomhub.web.audit import triggers
+
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    if not triggers.installed(connection):
+        triggers.install(connection)
+    yield
+    if transactional:
+        triggers.remove(connection)
+
+
 @pytest.fixture
 def agencies(db: Any) -> dict[str, Agency]:
     """``own`` (police), ``partner`` (probation), ``unrelated`` (not in the partnership), ``health``."""
