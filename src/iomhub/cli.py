@@ -222,8 +222,12 @@ DEMO_PERIOD = (date(2015, 4, 1), date(2016, 3, 31))
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=Path("demo-output"),
               show_default=True)
 @click.option("--nominals", type=click.IntRange(min=1), default=5000, show_default=True)
-def demo(package: Path | None, output: Path, nominals: int) -> None:
-    """Make a synthetic package (unless given one) and write its report as HTML and JSON."""
+@click.option("--serve/--no-serve", default=True, show_default=True,
+              help="Load the package into the web application's database and serve it.")
+@click.option("--addr", default="127.0.0.1:8000", show_default=True, help="Where to serve.")
+def demo(package: Path | None, output: Path, nominals: int, serve: bool, addr: str) -> None:
+    """Make a synthetic package (unless given one), write its report as HTML and JSON, then load
+    it into the web application (SQLite in the output folder) with demo users, and serve it."""
     from iomhub.package import read_package
     from iomhub.reports.model import build_report
     from iomhub.reports.params import ReportParams
@@ -244,6 +248,26 @@ def demo(package: Path | None, output: Path, nominals: int) -> None:
         path = output / f"iom-performance-report.{fmt}"
         write_atomically(path, render(result, fmt))
         click.echo(f"Report ({fmt.upper()}): {path}")
+    if not serve:
+        return
+    os.environ.setdefault("IOMHUB_DATA_DIR", str((output / "web").resolve()))
+    from django.core.management import call_command
+
+    from iomhub.web import setup
+
+    setup()
+    call_command("migrate", interactive=False, verbosity=0)
+    from iomhub.web.demo import DEMO_PASSWORD, load_demo
+
+    with refusal(), err.status("Loading the package into the web application..."):
+        created, logins = load_demo(package)
+    click.echo(f"Database: {os.environ['IOMHUB_DATA_DIR']}/iomhub.sqlite3 ({created:,} records created)")
+    click.echo(f"Sign in at http://{addr}/ with password {DEMO_PASSWORD!r} as:")
+    for login in logins:
+        click.echo(f"  {login.username:<18} {login.role:<14} {login.agency}")
+    click.echo("(the administrator sets up a second factor at first sign-in)")
+    ctx = click.get_current_context()
+    ctx.invoke(serve_command, addr=addr, threads=8)
 
 
 @main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True},
@@ -259,10 +283,10 @@ def django(args: tuple[str, ...]) -> None:
     execute_from_command_line(["iomhub django", *args])
 
 
-@main.command()
+@main.command("serve")
 @click.option("--addr", default="127.0.0.1:8000", show_default=True, help="Address and port to listen on.")
 @click.option("--threads", type=click.IntRange(min=1), default=8, show_default=True)
-def serve(addr: str, threads: int) -> None:
+def serve_command(addr: str, threads: int) -> None:
     """Bring the database up to date and serve the web application (waitress, a production
     WSGI server; static files served by WhiteNoise)."""
     from django.core.management import call_command
@@ -279,6 +303,142 @@ def serve(addr: str, threads: int) -> None:
 
     click.echo(f"iomhub is serving on http://{addr}/ (Ctrl+C to stop)")
     waitress_serve(application, host=host, port=int(port), threads=threads, ident="iomhub")
+
+
+@main.command()
+@click.argument("username")
+@click.option("--agency", "agency_code", required=True, help="Code of the user's agency, e.g. police.")
+@click.option("--role", required=True, type=click.Choice(["practitioner", "manager", "analyst", "administrator"]))
+@click.option("--agency-name", help="Create the agency with this name if it does not exist yet.")
+def createuser(username: str, agency_code: str, role: str, agency_name: str | None) -> None:
+    """Create a user of the web application (password asked twice, or IOMHUB_PASSWORD for scripts)."""
+    from iomhub.web import setup
+
+    setup()
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    from iomhub.web.accounts.models import Agency, User
+    from iomhub.web.audit.constants import Operation
+    from iomhub.web.audit.context import Actor, audited
+
+    if User.objects.filter(username__iexact=username).exists():
+        raise click.UsageError(f"a user named {username!r} already exists")
+    agency = Agency.objects.filter(code=agency_code).first()
+    if agency is None and not agency_name:
+        raise click.UsageError(f"no agency with code {agency_code!r}: give --agency-name to create it")
+    password = os.environ.get("IOMHUB_PASSWORD") or click.prompt(
+        "Password", hide_input=True, confirmation_prompt="Password (again)")
+    candidate = User(username=username, role=role)
+    try:
+        validate_password(password, candidate)
+    except ValidationError as error:
+        raise click.UsageError(" ".join(error.messages)) from None
+    with audited(Actor.system("createuser")) as audit:
+        if agency is None:
+            agency = Agency.objects.create(code=agency_code, name=agency_name or agency_code)
+            audit.record(Operation.COLLECTION, agency)
+        user = User.objects.create_user(username=username, password=password, agency=agency, role=role)
+        audit.record(Operation.COLLECTION, user, detail={"agency": agency.code, "role": role})
+    note = " (a second factor will be set up at first sign-in)" if role == "administrator" else ""
+    click.echo(f"Created {role} {username!r} of {agency.name}{note}.")
+
+
+def _web_actor(username: str | None, command: str) -> Any:
+    """The user a command acts as (``--as``), or the system named after the command and the login."""
+    import getpass
+
+    from iomhub.web.audit.context import Actor
+
+    if username is None:
+        try:
+            login = getpass.getuser()
+        except (KeyError, OSError):
+            login = "unknown"
+        return Actor.system(f"{command} ({login})")
+    from iomhub.web.accounts.models import User
+
+    user = User.objects.filter(username=username, is_active=True).select_related("agency").first()
+    if user is None:
+        raise click.UsageError(f"no active user named {username!r}")
+    return Actor.of(user)
+
+
+def _exchange_progress() -> Any:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    console=err, transient=True)
+
+
+@main.command("import")
+@click.argument("package", type=click.Path(path_type=Path))
+@click.option("--as", "username", metavar="USERNAME", help="The user the import is recorded under "
+              "(default: the system, named with your login).")
+@click.option("--reason", metavar="TEXT", help="Why the data are imported (recorded in the audit log).")
+def import_command(package: Path, username: str | None, reason: str | None) -> None:
+    """Load a data package into the database: checked as `iomhub report` checks it, all or
+    nothing, and audited; importing the same package again changes nothing."""
+    from iomhub.package import read_package
+
+    with refusal(), err.status("Reading and checking the package..."):
+        data = read_package(package)  # refused here, before the database is touched
+    for warning in data.warnings:
+        err.print(f"[yellow]warning:[/] {escape(warning)}")
+    from django.core.management import call_command
+
+    from iomhub.web import setup
+
+    setup()
+    call_command("migrate", interactive=False, verbosity=0)
+    from iomhub.web.exchange import import_package
+
+    actor = _web_actor(username, "import")
+    with refusal(), _exchange_progress() as progress:
+        task = progress.add_task("Importing...", total=None)
+        result = import_package(data, actor, justification=reason, progress=lambda message, done, total:
+                                progress.update(task, description=message, completed=done, total=total or None))
+    click.echo(f"{'table':<12} {'created':>9} {'updated':>9} {'unchanged':>9} {'not in package':>15}")
+    for name, counts in result.tables.items():
+        click.echo(f"{name:<12} {counts.created:>9,} {counts.updated:>9,} {counts.unchanged:>9,} "
+                   f"{counts.not_in_package:>15,}")
+    summary = (f"Imported {package}: {result.created:,} created, {result.updated:,} updated"
+               if result.changed else f"Imported {package}: nothing changed")
+    click.echo(f"{summary} ({result.audit_rows:,} audit rows, {result.seconds:.1f} s).")
+
+
+@main.command("export")
+@click.argument("directory", type=click.Path(path_type=Path))
+@click.option("--justification", required=True, metavar="TEXT",
+              help="Why the data are disclosed (recorded in the audit log).")
+@click.option("--recipient", required=True, metavar="TEXT", help="To whom the data are disclosed.")
+@click.option("--as", "username", metavar="USERNAME", help="The user the disclosure is recorded under.")
+def export_command(directory: Path, justification: str, recipient: str, username: str | None) -> None:
+    """Write the database as a data package into a new folder (whole or not at all), recorded as
+    a disclosure with its justification and recipient."""
+    if not justification.strip():
+        raise click.UsageError("--justification must say why the data are disclosed")
+    if not recipient.strip():
+        raise click.UsageError("--recipient must say to whom the data are disclosed")
+    from django.core.management import call_command
+
+    from iomhub.web import setup
+
+    setup()
+    call_command("migrate", interactive=False, verbosity=0)
+    from iomhub.web.exchange import ExportRefused, export_package
+
+    actor = _web_actor(username, "export")
+    try:
+        with _exchange_progress() as progress:
+            task = progress.add_task("Exporting...", total=None)
+            counts = export_package(directory, actor, justification, recipient,
+                                    progress=lambda message, done, total: progress.update(
+                                        task, description=message, completed=done, total=total))
+    except ExportRefused as error:
+        raise click.UsageError(str(error)) from None
+    click.echo(f"Wrote {directory} ({sum(counts.values()):,} rows in {len(counts)} tables); "
+               f"the disclosure to {recipient} is recorded in the audit log.")
 
 
 if __name__ == "__main__":

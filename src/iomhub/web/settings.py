@@ -153,7 +153,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "loggers": {
-        "iomhub.security": {"handlers": ["console"], "level": "WARNING"},
+        "iomhub.security": {"handlers": ["console"], "level": "INFO"},  # sign-ins too
         "django.security": {"handlers": ["console"], "level": "WARNING"},
     },
 }

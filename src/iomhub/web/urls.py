@@ -3,8 +3,11 @@
 from django.urls import URLResolver, include, path
 from django.views.generic import RedirectView
 
+from iomhub.web.accounts.admin import admin_site
+
 urlpatterns: list[URLResolver | object] = [
     path("", RedirectView.as_view(pattern_name="cohort:list"), name="home"),
+    path("admin/", admin_site.urls),
     path("accounts/", include("iomhub.web.accounts.urls")),
     path("people/", include("iomhub.web.people.urls")),
     path("cohort/", include("iomhub.web.cohort.urls")),

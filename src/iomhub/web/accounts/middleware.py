@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable
 
 from django.conf import settings
-from django.contrib.auth import logout
+from django.contrib.auth import SESSION_KEY, logout
 from django.http import HttpRequest, HttpResponse
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -23,17 +23,25 @@ class SessionLimitsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        from iomhub.web.accounts.security import record_sign_out
+
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             now = time.time()
             started = request.session.get("iomhub_started", now)
             seen = request.session.get("iomhub_seen", now)
-            if (now - seen > settings.SESSION_IDLE_SECONDS
-                    or now - started > settings.SESSION_ABSOLUTE_SECONDS or not user.is_active):
+            reason = ("idle" if now - seen > settings.SESSION_IDLE_SECONDS
+                      else "absolute limit" if now - started > settings.SESSION_ABSOLUTE_SECONDS
+                      else "disabled" if not user.is_active else None)
+            if reason:
+                record_sign_out(request, user, f"session ended: {reason}")
                 logout(request)
             else:
                 request.session["iomhub_started"] = started
                 request.session["iomhub_seen"] = now
+        elif SESSION_KEY in getattr(request, "session", {}):
+            # Signed in as a user who can no longer sign in (disabled, or left their agency): end it.
+            request.session.flush()
         return self.get_response(request)
 
 

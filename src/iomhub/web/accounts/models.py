@@ -51,3 +51,28 @@ class User(AbstractUser):
         """Practitioners and managers of a partner agency see the shared record."""
         return (self.is_active and self.agency is not None and self.agency.partner
                 and self.role in (Role.PRACTITIONER, Role.MANAGER))
+
+
+class LoginAttempt(models.Model):
+    """One attempt to sign in (password or second factor), kept to lock out guessing.
+
+    ``username`` is the name as typed, lower-cased; ``address`` is the client address of
+    :func:`iomhub.web.requests.client_address` (never a header the client chose).
+    """
+
+    class Outcome(models.TextChoices):
+        SUCCEEDED = "succeeded", "Signed in"
+        FAILED = "failed", "Wrong password or code"
+        LOCKED = "locked", "Refused: locked out"
+
+    at = models.DateTimeField(db_index=True)
+    username = models.CharField(max_length=150, db_index=True)
+    address = models.GenericIPAddressField(null=True, blank=True, db_index=True)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    stage = models.CharField(max_length=10, default="password", help_text="password or totp")
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.username} {self.address} {self.outcome}"

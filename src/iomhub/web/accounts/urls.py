@@ -1,8 +1,12 @@
-from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, path
+
+from iomhub.web.accounts import views
 
 app_name = "accounts"
 urlpatterns: list[URLPattern] = [
-    path("login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("login/", views.login_view, name="login"),
+    path("login/code/", views.verify_view, name="verify"),
+    path("second-factor/", views.enrol_view, name="enrol"),
+    path("logout/", views.logout_view, name="logout"),
+    path("", views.account_view, name="account"),
 ]

@@ -11,3 +11,7 @@ class Operation(models.TextChoices):
     COMBINATION = "combination", "Combination"
     ERASURE = "erasure", "Erasure"
     REFUSAL = "refusal", "Refusal"
+    SIGN_IN = "sign_in", "Sign-in"
+    SIGN_IN_FAILED = "sign_in_failed", "Failed sign-in"
+    LOCKOUT = "lockout", "Lockout"
+    SIGN_OUT = "sign_out", "Sign-out"

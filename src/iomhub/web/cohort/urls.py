@@ -5,4 +5,6 @@ from iomhub.web.cohort import views
 app_name = "cohort"
 urlpatterns: list[URLPattern] = [
     path("", views.cohort_list, name="list"),
+    path("<str:nominal_id>/level/", views.change_level, name="change_level"),
+    path("<str:nominal_id>/exit/", views.end_episode, name="exit"),
 ]

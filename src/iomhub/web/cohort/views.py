@@ -1,15 +1,104 @@
-"""The cohort list: who is on IOM today."""
+"""The cohort list (who is on IOM on a date), and changing a person's level or ending their episode."""
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from typing import Any
 
-from iomhub.web.people.models import Nominal
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from iomhub.web.audit.constants import Operation
+from iomhub.web.audit.context import audited
+from iomhub.web.cohort import listing
+from iomhub.web.cohort.forms import SORTS, ChangeLevelForm, CohortFilterForm, ExitForm
+from iomhub.web.cohort.services import change_level as change_level_service
+from iomhub.web.cohort.services import current_episode, exit_episode
+from iomhub.web.people.permissions import visible_nominal
+from iomhub.web.people.services import record_consultation
+from iomhub.web.people.views import add_errors
+from iomhub.web.requests import actor
+
+PAGE_SIZE = 50
+COLUMNS = [("name", "Name"), ("level", "Level"), ("area", "Area"), ("tier", "Risk tier"), ("start", "On IOM since")]
 
 
 @login_required
+@require_GET
 def cohort_list(request: HttpRequest) -> HttpResponse:
-    people = Nominal.objects.visible_to(request.user).order_by("family_name", "given_names")[:50]
-    return render(request, "cohort/list.html", {"people": people})
+    """Everyone on IOM on a date (today unless chosen), filtered, sorted and 50 to a page."""
+    form = CohortFilterForm(request.GET or None, areas=listing.areas(request.user))
+    filters: dict[str, Any] = {}
+    if form.is_bound:
+        form.is_valid()
+        filters = {name: value for name, value in form.cleaned_data.items() if value}
+    on = filters.pop("on", None) or timezone.localdate()
+    sort = request.GET.get("sort", "name")
+    if sort.lstrip("-") not in SORTS:
+        sort = "name"
+    rows = listing.ordered(listing.filtered(listing.cohort_on(request.user, on), **filters), sort)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+
+    kept = request.GET.copy()
+    kept.pop("page", None)
+    kept.pop("sort", None)
+    columns = []
+    for key, label in COLUMNS:
+        current = sort.lstrip("-") == key
+        descending = sort.startswith("-")
+        query = kept.copy()
+        query["sort"] = f"-{key}" if current and not descending else key
+        columns.append({"key": key, "label": label, "url": "?" + query.urlencode(),
+                        "aria_sort": ("descending" if descending else "ascending") if current else "none"})
+    paged = kept.copy()
+    paged["sort"] = sort
+
+    shown = [row.nominal_id for row in page.object_list]
+    with audited(actor(request)) as audit:  # a list of people is a consultation of each person on it
+        audit.record(Operation.CONSULTATION, object_type="cohort list",
+                     detail={"viewed": "cohort list", "on": on.isoformat(), "filters": {k: str(v) for k, v in
+                                                                                       filters.items()},
+                             "nominal_ids": shown})
+    return render(request, "cohort/list.html", {
+        "form": form, "page": page, "on": on, "columns": columns, "query": paged.urlencode(),
+        "today": on == timezone.localdate()})
+
+
+def _person_form(request: HttpRequest, nominal_id: str, form_class: Any, template: str,
+                 apply: Any, done: str) -> HttpResponse:
+    nominal = visible_nominal(request, nominal_id)
+    episode = current_episode(nominal)
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            apply(nominal, form.cleaned_data)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, done)
+            return HttpResponseRedirect(reverse("people:detail", args=[nominal.nominal_id]))
+    record_consultation(actor(request), nominal, template)
+    return render(request, f"cohort/{template}.html", {"form": form, "person": nominal, "episode": episode},
+                  status=400 if form.is_bound else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def change_level(request: HttpRequest, nominal_id: str) -> HttpResponse:
+    def apply(nominal: Any, data: dict[str, Any]) -> None:
+        change_level_service(actor(request), nominal, data["scheme"], data["on"], data["reason"])
+    return _person_form(request, nominal_id, ChangeLevelForm, "change_level", apply, "Level changed.")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def end_episode(request: HttpRequest, nominal_id: str) -> HttpResponse:
+    def apply(nominal: Any, data: dict[str, Any]) -> None:
+        exit_episode(actor(request), nominal, data["end"], data["exit_reason"])
+    return _person_form(request, nominal_id, ExitForm, "exit", apply, "IOM management ended.")

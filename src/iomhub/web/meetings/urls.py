@@ -1,4 +1,15 @@
-from django.urls import URLPattern, path  # noqa: F401
+from django.urls import URLPattern, path
+
+from iomhub.web.meetings import views
 
 app_name = "meetings"
-urlpatterns: list[URLPattern] = []
+urlpatterns: list[URLPattern] = [
+    path("", views.meeting_list, name="list"),
+    path("new/", views.meeting_new, name="new"),
+    path("briefing/", views.briefing, name="briefing"),
+    path("agenda/", views.agenda, name="agenda"),
+    path("actions/<int:action_id>/done/", views.action_done, name="action_done"),
+    path("<str:meeting_id>/", views.meeting_detail, name="detail"),
+    path("<str:meeting_id>/attendance/", views.attendance, name="attendance"),
+    path("<str:meeting_id>/discussions/", views.discussion, name="discussion"),
+]

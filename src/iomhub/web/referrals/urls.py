@@ -1,4 +1,9 @@
-from django.urls import URLPattern, path  # noqa: F401
+from django.urls import URLPattern, path
+
+from iomhub.web.referrals import views
 
 app_name = "referrals"
-urlpatterns: list[URLPattern] = []
+urlpatterns: list[URLPattern] = [
+    path("new/", views.create, name="create"),
+    path("<str:referral_id>/decide/", views.decide, name="decide"),
+]

@@ -1,0 +1,56 @@
+"""Searching the audit log: administrators only, read-only. Anyone else gets the generic 404,
+and the refusal is itself logged."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from iomhub.web.accounts.access import refuse
+from iomhub.web.audit.forms import AuditSearchForm
+from iomhub.web.audit.models import AuditEvent
+
+PAGE_SIZE = 50
+
+
+def _day_start(day: Any) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not (user.is_authenticated and user.is_active and getattr(user, "is_administrator", False)):
+        if not user.is_authenticated:
+            from django.contrib.auth.views import redirect_to_login
+
+            return redirect_to_login(request.get_full_path())
+        return refuse(request, "audit.auditevent")
+    form = AuditSearchForm(request.GET or None)
+    events = AuditEvent.objects.all()
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["username"]:
+            events = events.filter(username__iexact=data["username"].strip())
+        if data["agency"]:
+            events = events.filter(agency__iexact=data["agency"].strip())
+        if data["nominal_id"]:
+            events = events.filter(nominal_id=data["nominal_id"].strip())
+        if data["operation"]:
+            events = events.filter(operation=data["operation"])
+        if data["date_from"]:
+            events = events.filter(at__gte=_day_start(data["date_from"]))
+        if data["date_to"]:
+            events = events.filter(at__lt=_day_start(data["date_to"] + timedelta(days=1)))
+    elif form.is_bound:
+        events = events.none()
+    page = Paginator(events.order_by("-at", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "audit/search.html", {"form": form, "page": page, "query": query.urlencode()})

@@ -1,0 +1,51 @@
+"""The cohort list's filters (GET), and the level change and exit forms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from iomhub.web import choices
+from iomhub.web.people.forms import AccessibleForm, UKDateField
+
+ANY = [("", "Any")]
+SORTS = ("name", "level", "area", "tier", "start")
+LEADS = [("police", "Police"), *choices.PROVIDERS]
+
+
+class CohortFilterForm(AccessibleForm, forms.Form):
+    on = UKDateField(what="date", label="On IOM on", required=False,
+                     help_text="DD/MM/YYYY; empty for today")
+    level = forms.ChoiceField(label="Level", choices=ANY + choices.SCHEMES, required=False)
+    area = forms.ChoiceField(label="Area", choices=ANY, required=False)
+    tier = forms.ChoiceField(label="Risk tier", choices=[*ANY, *choices.TIERS, ("none", "Not assessed")],
+                             required=False)
+    status = forms.ChoiceField(label="Custody or community", required=False,
+                               choices=[*ANY, ("custody", "In custody"), ("community", "In the community")])
+    lead = forms.ChoiceField(label="Lead agency", choices=ANY + LEADS, required=False)
+
+    def __init__(self, *args: Any, areas: list[str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        area = self.fields["area"]
+        assert isinstance(area, forms.ChoiceField)
+        area.choices = ANY + [(code, code) for code in areas or []]
+        for name in ("level", "area", "tier", "status", "lead"):
+            label = str(self.fields[name].label).lower()
+            self.fields[name].error_messages["invalid_choice"] = f"Choose a {label} from the list"
+        self._describe()
+
+
+class ChangeLevelForm(AccessibleForm, forms.Form):
+    scheme = forms.ChoiceField(label="New level", choices=choices.SCHEMES, widget=forms.RadioSelect,
+                               error_messages={"required": "Choose the new level"})
+    on = UKDateField(what="date the new level starts", label="New level from")
+    reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000,
+                             error_messages={"required": "Enter the reason for the change"})
+
+
+class ExitForm(AccessibleForm, forms.Form):
+    end = UKDateField(what="last day on IOM", label="Last day on IOM")
+    exit_reason = forms.CharField(label="Reason for leaving IOM", max_length=200,
+                                  help_text="For example: completed, moved out of area, long custodial sentence",
+                                  error_messages={"required": "Enter the reason for leaving IOM"})

@@ -1,0 +1,72 @@
+"""Recording and changing custody periods and supervision of a person."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from iomhub.web.custody.forms import CustodyForm, SupervisionForm
+from iomhub.web.custody.models import CustodyPeriod, Supervision
+from iomhub.web.custody.services import save_custody_period, save_supervision
+from iomhub.web.people.permissions import refuse, visible_nominal
+from iomhub.web.people.services import record_consultation
+from iomhub.web.people.views import add_errors
+from iomhub.web.requests import actor
+
+KINDS: dict[str, tuple[Any, Any, Any, str]] = {
+    "custody": (CustodyPeriod, CustodyForm, save_custody_period, "custody period"),
+    "supervision": (Supervision, SupervisionForm, save_supervision, "supervision"),
+}
+
+
+def _form(request: HttpRequest, nominal_id: str, kind: str, pk: int | None = None) -> HttpResponse:
+    model, form_class, save, what = KINDS[kind]
+    nominal = visible_nominal(request, nominal_id)
+    record = model(nominal=nominal)
+    if pk is not None:
+        record = model.objects.filter(nominal=nominal, pk=pk).first()
+        if record is None:
+            raise refuse(request, f"{what} {pk} of {nominal_id!r}")
+    form = form_class(request.POST or None, instance=record)
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(actor(request), form.instance, reason=f"{what} {'changed' if pk else 'recorded'}")
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, f"{what.capitalize()} saved.")
+            return HttpResponseRedirect(reverse("people:detail", args=[nominal.nominal_id]) + "#timeline")
+    record_consultation(actor(request), nominal, f"{what} form")
+    return render(request, "custody/form.html", {"form": form, "person": nominal, "what": what, "editing": pk},
+                  status=400 if form.is_bound else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def add_custody(request: HttpRequest, nominal_id: str) -> HttpResponse:
+    return _form(request, nominal_id, "custody")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_custody(request: HttpRequest, nominal_id: str, pk: int) -> HttpResponse:
+    return _form(request, nominal_id, "custody", pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def add_supervision(request: HttpRequest, nominal_id: str) -> HttpResponse:
+    return _form(request, nominal_id, "supervision")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_supervision(request: HttpRequest, nominal_id: str, pk: int) -> HttpResponse:
+    return _form(request, nominal_id, "supervision", pk)

@@ -1,0 +1,109 @@
+"""Meeting forms: a new meeting, attendance by agency, a case discussion."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from iomhub.domain.codes import AGENCIES
+from iomhub.web import choices
+from iomhub.web.assessments.forms import UKDateField, uk
+from iomhub.web.meetings.models import Attendance, Meeting
+from iomhub.web.people.constants import NoteVisibility
+from iomhub.web.people.models import Nominal
+
+AGENCY_TITLES = dict(choices.AGENCIES)
+
+
+class MeetingForm(forms.Form):
+    meeting_type = forms.ChoiceField(label="Type of meeting",
+                                     choices=[("", "Choose a type"), *choices.MEETING_TYPES],
+                                     error_messages={"required": "Choose the type of meeting"})
+    held_on = UKDateField(label="Date of the meeting", what="the date of the meeting")
+    area = forms.CharField(label="Area", required=False, max_length=40,
+                           help_text="The local area code, for example NW. Leave blank for a meeting "
+                                     "covering every area.",
+                           error_messages={"max_length": "The area code can be at most 40 characters"})
+
+    def clean_area(self) -> str:
+        return str(self.cleaned_data.get("area") or "").strip()
+
+
+class AttendanceForm(forms.Form):
+    """An "invited" and an "attended" checkbox for each agency code."""
+
+    def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
+        rows = {row.agency: row for row in Attendance.objects.filter(meeting=meeting)}
+        initial: dict[str, Any] = dict(kwargs.pop("initial", None) or {})
+        for agency in AGENCIES:
+            row = rows.get(agency)
+            initial.setdefault(f"invited_{agency}", bool(row and row.invited))
+            initial.setdefault(f"attended_{agency}", bool(row and row.attended))
+        kwargs["initial"] = initial
+        super().__init__(*args, **kwargs)
+        for agency in AGENCIES:
+            title = AGENCY_TITLES[agency]
+            self.fields[f"invited_{agency}"] = forms.BooleanField(label=f"{title} invited", required=False)
+            self.fields[f"attended_{agency}"] = forms.BooleanField(label=f"{title} attended", required=False)
+
+    def rows(self) -> list[tuple[str, forms.BoundField, forms.BoundField]]:
+        return [(AGENCY_TITLES[a], self[f"invited_{a}"], self[f"attended_{a}"]) for a in AGENCIES]
+
+    def marks(self) -> dict[str, tuple[bool, bool]]:
+        return {a: (bool(self.cleaned_data.get(f"invited_{a}")), bool(self.cleaned_data.get(f"attended_{a}")))
+                for a in AGENCIES}
+
+
+class DiscussionForm(forms.Form):
+    """A case discussion: the person, a case note, and an action with its owner and due date."""
+
+    nominal_id = forms.CharField(label="IOM id of the person discussed", max_length=40,
+                                 help_text="For example, N0001",
+                                 error_messages={"required": "Enter the IOM id of the person discussed"})
+    note = forms.CharField(label="Case note", required=False, widget=forms.Textarea(attrs={"rows": 4}),
+                           help_text="What was discussed. Leave blank to record only an action.")
+    visibility = forms.ChoiceField(label="Who can read the note", choices=NoteVisibility.choices,
+                                   initial=NoteVisibility.SHARED)
+    action = forms.CharField(label="Action agreed", required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text="Leave blank if no action was agreed.")
+    owner_agency = forms.ChoiceField(label="Agency that owns the action", required=False,
+                                     choices=[("", "Choose an agency"), *choices.AGENCIES])
+    due_on = UKDateField(label="Action due by", what="the date the action is due", required=False)
+
+    def __init__(self, *args: Any, meeting: Meeting, people: Any, can_see_health: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.meeting, self.people = meeting, people
+        field = self.fields["visibility"]
+        assert isinstance(field, forms.ChoiceField)
+        if not can_see_health:
+            field.choices = [c for c in NoteVisibility.choices if c[0] != NoteVisibility.HEALTH]
+        self.nominal: Nominal | None = None
+
+    def clean_nominal_id(self) -> str:
+        nominal_id = str(self.cleaned_data["nominal_id"]).strip()
+        self.nominal = self.people.filter(nominal_id__iexact=nominal_id).first()
+        if self.nominal is None:
+            raise ValidationError(f"No one with the IOM id {nominal_id} is on the caseload you can see: "
+                                  "check the id", code="unknown")
+        return self.nominal.nominal_id
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        note, action = cleaned.get("note", "").strip(), cleaned.get("action", "").strip()
+        if not note and not action and not self.has_error("note") and not self.has_error("action"):
+            raise ValidationError("Enter a case note, an action, or both", code="empty")
+        due: date | None = cleaned.get("due_on")
+        if action:
+            if not cleaned.get("owner_agency"):
+                self.add_error("owner_agency", "Choose the agency that owns the action")
+            if due is None and not self.has_error("due_on"):
+                self.add_error("due_on", "Enter the date the action is due")
+            elif due is not None and due < self.meeting.held_on:
+                self.add_error("due_on", "The action cannot be due before the meeting "
+                                         f"({uk(self.meeting.held_on)})")
+        elif cleaned.get("owner_agency") or due is not None:
+            self.add_error("action", "Describe the action agreed, or clear its agency and due date")
+        return cleaned

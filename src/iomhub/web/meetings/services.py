@@ -1,0 +1,106 @@
+"""State changes of meetings: each one function, one transaction, its audit row(s) inside."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping
+from datetime import date
+
+from iomhub.domain.codes import AGENCIES
+from iomhub.web.audit.constants import Operation
+from iomhub.web.audit.context import Actor, audited
+from iomhub.web.meetings.models import Attendance, CaseAction, Meeting
+from iomhub.web.people.models import CaseNote, Nominal
+from iomhub.web.people.services import add_note
+
+
+def new_meeting_id() -> str:
+    """A meeting id for a meeting entered on screen (imported ones keep the package's id)."""
+    return f"M-{uuid.uuid4().hex[:12]}"
+
+
+def create_meeting(actor: Actor, held_on: date, meeting_type: str, area: str = "") -> Meeting:
+    with audited(actor) as audit:
+        meeting = Meeting(meeting_id=new_meeting_id(), held_on=held_on, meeting_type=meeting_type, area=area)
+        meeting.full_clean()
+        meeting.save()
+        audit.record(Operation.COLLECTION, meeting, detail={"held_on": held_on.isoformat(),
+                                                            "meeting_type": meeting_type, "area": area})
+    return meeting
+
+
+def record_attendance(actor: Actor, meeting: Meeting, marks: Mapping[str, tuple[bool, bool]]) -> None:
+    """Set which agencies were invited and which attended: ``{agency: (invited, attended)}``.
+
+    An agency neither invited nor attending has no row (as in ``attendance.csv``); agencies not
+    named in ``marks`` are treated so. One audit row names what changed.
+    """
+    unknown = set(marks) - set(AGENCIES)
+    if unknown:
+        raise ValueError(f"unknown agency code(s): {sorted(unknown)}")
+    with audited(actor) as audit:
+        existing = {row.agency: row for row in Attendance.objects.filter(meeting=meeting)}
+        changed: dict[str, list[list[bool | None]]] = {}
+        for agency in AGENCIES:
+            invited, attended = marks.get(agency, (False, False))
+            row = existing.get(agency)
+            before = [row.invited, row.attended] if row else [False, False]
+            if [invited, attended] == [bool(v) for v in before]:
+                continue
+            changed[agency] = [before, [invited, attended]]
+            if not (invited or attended):
+                if row is not None:
+                    row.delete()
+                continue
+            row = row or Attendance(meeting=meeting, agency=agency)
+            row.invited, row.attended = invited, attended
+            row.save()
+        if changed:
+            audit.record(Operation.ALTERATION, meeting, object_type="meetings.attendance",
+                         detail={"changed": changed})
+
+
+def record_discussion(actor: Actor, meeting: Meeting, nominal: Nominal, *, note: str = "",
+                      visibility: str = "shared", action: str = "", owner_agency: str = "",
+                      due_on: date | None = None) -> tuple[CaseNote | None, CaseAction | None]:
+    """A case discussion at ``meeting``: a case note, an action (owner agency, due date), or both,
+    in one transaction."""
+    if not note.strip() and not action.strip():
+        raise ValueError("a discussion records a note, an action or both")
+    with audited(actor) as audit:
+        written = None
+        if note.strip():
+            written = add_note(actor, nominal, note.strip(), visibility)
+        case_action = None
+        if action.strip():
+            assert due_on is not None and owner_agency
+            case_action = CaseAction(nominal=nominal, meeting=meeting, description=action.strip(),
+                                     owner_agency=owner_agency, due_on=due_on)
+            case_action.full_clean()
+            case_action.save()
+            audit.record(Operation.COLLECTION, case_action, nominal_id=nominal.nominal_id,
+                         detail={"meeting_id": meeting.meeting_id, "owner_agency": owner_agency,
+                                 "due_on": due_on.isoformat()})
+    return written, case_action
+
+
+def complete_action(actor: Actor, action: CaseAction) -> CaseAction:
+    """Mark an open action done (an action already done or cancelled is left as it is)."""
+    with audited(actor) as audit:
+        action = CaseAction.objects.select_for_update().get(pk=action.pk)
+        if action.status == CaseAction.Status.OPEN:
+            action.status = CaseAction.Status.DONE
+            action.save(update_fields=["status"])
+            audit.record(Operation.ALTERATION, action, detail={"status": ["open", "done"]})
+    return action
+
+
+def record_consultations(actor: Actor, people: Iterable[Nominal], what: str) -> int:
+    """One consultation row per person a page shows (a page listing people is a read of each)."""
+    shown = {person.nominal_id: person for person in people}
+    if not shown:
+        return 0
+    with audited(actor) as audit:
+        for nominal_id in sorted(shown):
+            audit.record(Operation.CONSULTATION, shown[nominal_id], detail={"viewed": what})
+    return len(shown)

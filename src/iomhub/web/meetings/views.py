@@ -1,0 +1,166 @@
+"""Meetings (list, new, meeting page with attendance and case discussions), actions done, the daily
+briefing and the agenda of the next meeting."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from iomhub.web.meetings import briefing as queries
+from iomhub.web.meetings.forms import AttendanceForm, DiscussionForm, MeetingForm
+from iomhub.web.meetings.models import CaseAction, Meeting
+from iomhub.web.meetings.permissions import Refused, case_worker_required, visible_people
+from iomhub.web.meetings.services import (
+    complete_action,
+    create_meeting,
+    record_attendance,
+    record_consultations,
+    record_discussion,
+)
+from iomhub.web.requests import actor
+
+
+def today() -> date:
+    """Today in the local time zone (tests replace it)."""
+    return timezone.localdate()
+
+
+def _meeting(request: HttpRequest, meeting_id: str) -> Meeting:
+    meeting: Meeting | None = Meeting.objects.filter(meeting_id=meeting_id).first()
+    if meeting is None:
+        raise Refused("meetings.meeting", meeting_id[:100])
+    return meeting
+
+
+def _can_see_health(request: HttpRequest) -> bool:
+    return bool(getattr(request.user, "can_see_health", False))
+
+
+@case_worker_required
+def meeting_list(request: HttpRequest) -> HttpResponse:
+    day = today()
+    upcoming = Meeting.objects.filter(held_on__gte=day).order_by("held_on", "meeting_id")
+    page = Paginator(Meeting.objects.filter(held_on__lt=day).order_by("-held_on", "-meeting_id"), 50).get_page(
+        request.GET.get("page"))
+    return render(request, "meetings/list.html", {"upcoming": upcoming, "page": page})
+
+
+@case_worker_required
+def meeting_new(request: HttpRequest) -> HttpResponse:
+    form = MeetingForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        meeting = create_meeting(actor(request), form.cleaned_data["held_on"], form.cleaned_data["meeting_type"],
+                                 form.cleaned_data["area"])
+        messages.success(request, f"Meeting of {meeting.held_on:%d/%m/%Y} created.")
+        return redirect("meetings:detail", meeting_id=meeting.meeting_id)
+    return render(request, "meetings/new.html", {"form": form})
+
+
+def _detail(request: HttpRequest, meeting: Meeting, *, attendance: AttendanceForm | None = None,
+            discussion: DiscussionForm | None = None, status: int = 200) -> HttpResponse:
+    people = visible_people(request)
+    actions = list(CaseAction.objects.filter(meeting=meeting, nominal_id__in=people.values("nominal_id"))
+                   .select_related("nominal").order_by("due_on", "id"))
+    record_consultations(actor(request), [a.nominal for a in actions], f"meeting {meeting.meeting_id}")
+    return render(request, "meetings/detail.html", {
+        "meeting": meeting, "actions": actions, "today": today(),
+        "attendance_form": attendance or AttendanceForm(meeting=meeting),
+        "discussion_form": discussion or DiscussionForm(meeting=meeting, people=people,
+                                                        can_see_health=_can_see_health(request)),
+    }, status=status)
+
+
+@case_worker_required
+def meeting_detail(request: HttpRequest, meeting_id: str) -> HttpResponse:
+    return _detail(request, _meeting(request, meeting_id))
+
+
+@case_worker_required
+@require_POST
+def attendance(request: HttpRequest, meeting_id: str) -> HttpResponse:
+    meeting = _meeting(request, meeting_id)
+    form = AttendanceForm(request.POST, meeting=meeting)
+    if not form.is_valid():  # pragma: no cover - checkboxes cannot be invalid
+        return _detail(request, meeting, attendance=form, status=400)
+    record_attendance(actor(request), meeting, form.marks())
+    messages.success(request, "Attendance saved.")
+    return redirect("meetings:detail", meeting_id=meeting.meeting_id)
+
+
+@case_worker_required
+@require_POST
+def discussion(request: HttpRequest, meeting_id: str) -> HttpResponse:
+    meeting = _meeting(request, meeting_id)
+    form = DiscussionForm(request.POST, meeting=meeting, people=visible_people(request),
+                          can_see_health=_can_see_health(request))
+    if not form.is_valid():
+        return _detail(request, meeting, discussion=form)
+    assert form.nominal is not None
+    data = form.cleaned_data
+    record_discussion(actor(request), meeting, form.nominal, note=data["note"], visibility=data["visibility"],
+                      action=data["action"], owner_agency=data["owner_agency"], due_on=data["due_on"])
+    messages.success(request, f"Case discussion of {form.nominal.nominal_id} recorded.")
+    return redirect("meetings:detail", meeting_id=meeting.meeting_id)
+
+
+@case_worker_required
+@require_POST
+def action_done(request: HttpRequest, action_id: int) -> HttpResponse:
+    action: CaseAction | None = (CaseAction.objects.filter(pk=action_id,
+                                                           nominal_id__in=visible_people(request).values("nominal_id"))
+                                 .first())
+    if action is None:
+        raise Refused("meetings.caseaction", str(action_id))
+    complete_action(actor(request), action)
+    messages.success(request, "Action marked done.")
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                  require_https=request.is_secure()):
+        return redirect(target)
+    if action.meeting is not None:
+        return redirect("meetings:detail", meeting_id=action.meeting.meeting_id)
+    return redirect("meetings:briefing")
+
+
+def _days(request: HttpRequest) -> tuple[int, str]:
+    raw = request.GET.get("days", "").strip()
+    if not raw:
+        return queries.DEFAULT_DAYS, ""
+    if raw.isdigit() and 1 <= int(raw) <= queries.MAX_DAYS:
+        return int(raw), ""
+    return queries.DEFAULT_DAYS, (f"The number of days must be a whole number from 1 to {queries.MAX_DAYS}: "
+                                  f"showing the last {queries.DEFAULT_DAYS} days")
+
+
+@case_worker_required
+def briefing(request: HttpRequest) -> HttpResponse:
+    days, problem = _days(request)
+    day = today()
+    found = queries.briefing(visible_people(request), day, days)
+    record_consultations(actor(request), found.people(), "daily briefing")
+    context: dict[str, Any] = {"b": found, "problem": problem, "raw_days": request.GET.get("days", days)}
+    return render(request, "meetings/briefing.html", context)
+
+
+@case_worker_required
+def agenda(request: HttpRequest) -> HttpResponse:
+    """The agenda of the next meeting, or of the coming meeting chosen by ``?meeting=<id>``."""
+    day = today()
+    chosen = None
+    if request.GET.get("meeting"):
+        chosen = Meeting.objects.filter(meeting_id=request.GET["meeting"], held_on__gte=day).first()
+        if chosen is None:
+            raise Refused("meetings.meeting", request.GET["meeting"][:100])
+    found = queries.agenda(visible_people(request), day, chosen)
+    if found is not None:
+        record_consultations(actor(request), [item.nominal for item in found.items], "meeting agenda")
+    coming = Meeting.objects.filter(held_on__gte=day).order_by("held_on", "meeting_id")[:20]
+    return render(request, "meetings/agenda.html", {"agenda": found, "coming": coming})

@@ -1,0 +1,204 @@
+"""Forms about people, and the form pieces the case-management apps share.
+
+Messages are plain English and name the field ("Enter the date of birth as DD/MM/YYYY").
+Dates are typed in UK order (``DD/MM/YYYY``; ISO is accepted too) and read with
+:func:`iomhub.domain.dates.parse_date`; every form works without JavaScript.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from iomhub.domain.dates import parse_date
+from iomhub.web.people.constants import Gender, NoteVisibility
+from iomhub.web.people.models import Nominal
+
+PNC_PATTERN = re.compile(r"^(\d{2}|\d{4})/(\d{1,7})([A-Z])$")
+PNC_CHECK_LETTERS = "ZABCDEFGHJKLMNPQRTUVWXY"
+
+
+def today() -> date:
+    return timezone.localdate()
+
+
+def pnc_check_letter(year: str, serial: str) -> str:
+    """The PNC id's check character: (two-digit year followed by the 7-digit serial) mod 23."""
+    return PNC_CHECK_LETTERS[int(year[-2:] + serial.zfill(7)) % 23]
+
+
+def normalise_pnc(raw: str) -> str:
+    """``09/123456c`` → ``2009/0123456C`` is not attempted (the century is not known): only
+    spaces are removed and the letter upper-cased; the serial is zero-padded to 7 digits."""
+    value = re.sub(r"\s+", "", raw).upper()
+    match = PNC_PATTERN.match(value)
+    if not match:
+        return value
+    year, serial, letter = match.groups()
+    return f"{year}/{serial.zfill(7)}{letter}"
+
+
+def pnc_problem(value: str) -> str | None:
+    """Why a PNC id as typed is wrong, in plain English, or None when it is right."""
+    match = PNC_PATTERN.match(value)
+    if not match:
+        return "Enter the PNC id as YYYY/NNNNNNNL, for example 2009/0123456C"
+    year, serial, letter = match.groups()
+    expected = pnc_check_letter(year, serial)
+    if letter != expected:
+        return f"The PNC id's check letter is wrong: check the id (for {year}/{serial.zfill(7)} it would be {expected})"
+    return None
+
+
+class AccessibleForm(forms.BaseForm):
+    """Ties each input to its hint and error message (``aria-describedby``) and marks invalid
+    inputs (``aria-invalid``), as WCAG 2.2 AA asks; the templates render them with
+    ``people/_field.html``."""
+
+    def _describe(self) -> None:
+        for name, field in self.fields.items():
+            bound = self[name]
+            ids = []
+            if field.help_text:
+                ids.append(f"{bound.auto_id}-hint")
+            errors = getattr(self, "_errors", None)
+            if self.is_bound and errors is not None and name in errors:
+                ids.append(f"{bound.auto_id}-error")
+                field.widget.attrs["aria-invalid"] = "true"
+            if ids and not isinstance(field.widget, forms.RadioSelect):
+                field.widget.attrs["aria-describedby"] = " ".join(ids)
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        self._describe()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._describe()
+
+
+class UKDateInput(forms.TextInput):
+    """A text box for a date shown as DD/MM/YYYY."""
+
+    def format_value(self, value: Any) -> str | None:
+        if isinstance(value, date):
+            return value.strftime("%d/%m/%Y")
+        shown: str | None = super().format_value(value)
+        return shown
+
+
+class UKDateField(forms.Field):
+    """A date typed as DD/MM/YYYY (or YYYY-MM-DD), with messages naming what the date is."""
+
+    widget = UKDateInput
+
+    def __init__(self, *, what: str, not_future: bool = False, **kwargs: Any) -> None:
+        self.what = what
+        self.not_future = not_future
+        kwargs.setdefault("help_text", "For example, 14/02/2016")
+        super().__init__(**kwargs)
+        self.error_messages["required"] = f"Enter the {what}"
+
+    def to_python(self, value: Any) -> date | None:
+        if isinstance(value, date):
+            return value
+        text = str(value or "").strip()
+        if not text:
+            return None
+        try:
+            day = parse_date(text)
+        except ValueError as error:
+            if "not a real date" in str(error):
+                raise forms.ValidationError(f"The {self.what} must be a real date, for example 14/02/2016",
+                                            code="invalid") from None
+            raise forms.ValidationError(f"Enter the {self.what} as DD/MM/YYYY", code="invalid") from None
+        if day.year < 1900:
+            raise forms.ValidationError(f"The {self.what} must be after 1900", code="invalid")
+        if self.not_future and day > today():
+            raise forms.ValidationError(f"The {self.what} must be today or in the past", code="invalid")
+        return day
+
+
+class NominalForm(AccessibleForm, forms.ModelForm):  # type: ignore[type-arg]
+    """A person's identifiers, names, date of birth, gender and area."""
+
+    nominal_id = forms.CharField(
+        label="IOM id", max_length=40, required=False,
+        help_text="The unit's own identifier. Leave empty to have one given (for example N0042).")
+    pnc_id = forms.CharField(label="PNC id (optional)", max_length=20, required=False,
+                             help_text="Written YYYY/NNNNNNNL, for example 2009/0123456C")
+    given_names = forms.CharField(label="Given names", max_length=100, required=False)
+    family_name = forms.CharField(label="Family name", max_length=100, required=False)
+    date_of_birth = UKDateField(what="date of birth", not_future=True, required=False,
+                                label="Date of birth (optional)", help_text="For example, 14/02/1991")
+    gender = forms.ChoiceField(label="Gender", choices=[("", "Not known"), *Gender.choices], required=False)
+    area = forms.CharField(label="Area", max_length=40, required=False,
+                           help_text="The local area code, for example NW")
+
+    class Meta:
+        model = Nominal
+        fields = ["nominal_id", "pnc_id", "given_names", "family_name", "date_of_birth", "gender", "area"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:  # the id links every record of the person: it is not edited
+            del self.fields["nominal_id"]
+        self._describe()
+
+    def clean_nominal_id(self) -> str:
+        value: str = self.cleaned_data.get("nominal_id", "").strip()
+        if value and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_\-.]*", value):
+            raise forms.ValidationError("The IOM id can hold only letters, digits, and - _ .")
+        if value and Nominal.objects.filter(nominal_id=value).exists():
+            raise forms.ValidationError(f"There is already a person with the IOM id {value}")
+        return value
+
+    def clean_pnc_id(self) -> str:
+        value = normalise_pnc(self.cleaned_data.get("pnc_id", ""))
+        if not value:
+            return ""
+        if self.instance.pk is not None and value == self.instance.pnc_id:
+            return value  # an id already held (perhaps imported) is kept as it is
+        problem = pnc_problem(value)
+        if problem:
+            raise forms.ValidationError(problem)
+        others = Nominal.objects.filter(pnc_id=value)
+        if self.instance.pk is not None:
+            others = others.exclude(pk=self.instance.pk)
+        if others.exists():
+            raise forms.ValidationError("Another person already has this PNC id")
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        assert data is not None
+        if not (data.get("given_names") or data.get("family_name") or data.get("pnc_id")):
+            raise forms.ValidationError("Enter the person's name or PNC id")
+        return data
+
+    def _post_clean(self) -> None:
+        # the model is validated by people.services.save_nominal, inside its audited transaction
+        opts = self._meta
+        from django.forms.models import construct_instance
+        self.instance = construct_instance(self, self.instance, opts.fields, opts.exclude)
+
+
+class NoteForm(AccessibleForm, forms.Form):
+    text = forms.CharField(label="Note", widget=forms.Textarea(attrs={"rows": 4}), max_length=10_000,
+                           error_messages={"required": "Enter the note"})
+    visibility = forms.ChoiceField(label="Who can see this note", choices=NoteVisibility.choices,
+                                   initial=NoteVisibility.SHARED, widget=forms.RadioSelect)
+
+    def __init__(self, *args: Any, can_see_health: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not can_see_health:  # one could write a health note one could not then read
+            field = self.fields["visibility"]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = [c for c in NoteVisibility.choices if c[0] != NoteVisibility.HEALTH]
+        self.fields["visibility"].error_messages["invalid_choice"] = "Choose who can see this note"
+        self.fields["visibility"].error_messages["required"] = "Choose who can see this note"
+        self._describe()

@@ -1,0 +1,210 @@
+"""A person's summary and their one timeline, newest first, as the person page shows them.
+
+Only what ``user`` may see is read: case notes through ``CaseNote.objects.visible_to(user)``,
+and the health pathway of needs assessments only for users who see health information.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.urls import reverse
+from django.utils import timezone
+
+from iomhub.web import choices
+from iomhub.web.cohort.models import CohortEpisode
+from iomhub.web.people.models import CaseNote, Nominal
+
+TITLES: dict[str, str] = dict(choices.AGENCIES + choices.PROVIDERS + choices.ORDER_TYPES + choices.CUSTODY_TYPES
+                              + choices.OFFENCE_CATEGORIES + choices.SCHEMES + choices.TIERS + choices.PATHWAYS)
+
+
+def title(code: str) -> str:
+    return TITLES.get(code, code.replace("_", " ").capitalize()) if code else ""
+
+
+def uk(day: date | None) -> str:
+    return day.strftime("%d/%m/%Y") if day else ""
+
+
+@dataclass
+class Entry:
+    """One event on the timeline (MoJ Frontend's timeline item)."""
+
+    on: date
+    kind: str
+    title: str
+    text: str = ""
+    byline: str = ""
+    tag: str = ""
+    anchor: str = ""
+    at: datetime | None = None
+    links: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def sort_key(self) -> tuple[date, float]:
+        return (self.on, self.at.timestamp() if self.at else 0.0)
+
+
+def age_on(born: date | None, on: date) -> int | None:
+    if born is None:
+        return None
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def summary(nominal: Nominal, on: date) -> dict[str, Any]:
+    """Age, current level, tier, custody or community, lead agency, current flags."""
+    from iomhub.web.cohort.services import open_episode_on
+    from iomhub.web.custody.models import CustodyPeriod, Supervision
+    from iomhub.web.risk.services import current_tier
+
+    episode = open_episode_on(nominal, on)
+    tier = current_tier(nominal, on)
+    custody = (CustodyPeriod.objects.filter(nominal=nominal, start_date__lte=on).exclude(end_date__lt=on)
+               .order_by("-start_date").first())
+    supervision = (Supervision.objects.filter(nominal=nominal, start_date__lte=on).exclude(end_date__lt=on)
+                   .order_by("-start_date").first())
+    flags = nominal.flags.filter(start_date__lte=on).exclude(end_date__lt=on)
+    name = " ".join(part for part in (nominal.given_names, nominal.family_name) if part) or nominal.nominal_id
+    return {"name": name, "age": age_on(nominal.date_of_birth, on), "episode": episode, "tier": tier,
+            "custody": custody, "supervision": supervision,
+            "lead_agency": supervision.provider if supervision else "police", "flags": list(flags)}
+
+
+def _episodes(nominal: Nominal) -> list[Entry]:
+    entries = []
+    episodes = list(CohortEpisode.objects.filter(nominal=nominal).order_by("start_date"))
+    for index, episode in enumerate(episodes):
+        before = episodes[index - 1] if index else None
+        after = episodes[index + 1] if index + 1 < len(episodes) else None
+        level = title(episode.scheme).lower()
+        if before is not None and before.end_date == episode.start_date - timedelta(days=1):
+            entries.append(Entry(episode.start_date, "cohort", f"Level changed to {level}",
+                                 f"From {title(before.scheme).lower()}.", tag=episode.scheme,
+                                 anchor=f"episode-{episode.pk}"))
+        else:
+            entries.append(Entry(episode.start_date, "cohort", f"Taken onto IOM at {level} level",
+                                 tag=episode.scheme, anchor=f"episode-{episode.pk}"))
+        continued = after is not None and episode.end_date is not None \
+            and after.start_date == episode.end_date + timedelta(days=1)
+        if episode.end_date is not None and not continued:
+            entries.append(Entry(episode.end_date, "cohort", "Left IOM",
+                                 f"Reason: {episode.exit_reason}." if episode.exit_reason else "No reason recorded."))
+    return entries
+
+
+def _custody(nominal: Nominal) -> list[Entry]:
+    entries = []
+    for period in nominal.custody_periods.all():
+        kind = f" ({title(period.custody_type).lower()})" if period.custody_type else ""
+        expected = f"Expected release {uk(period.expected_release_date)}." if period.expected_release_date else ""
+        entries.append(Entry(period.start_date, "custody", f"Into custody{kind}", expected,
+                             anchor=f"custody-{period.pk}", links=[("Change, or record the release",
+                                    reverse("custody:edit_custody", args=[nominal.nominal_id, period.pk]))]))
+        if period.end_date is not None:
+            entries.append(Entry(period.end_date, "custody", "Released from custody"))
+    for supervision in nominal.supervisions.all():
+        order = f", {title(supervision.order_type).lower()}" if supervision.order_type else ""
+        entries.append(Entry(supervision.start_date, "supervision",
+                             f"Supervision started: {title(supervision.provider)}{order}",
+                             anchor=f"supervision-{supervision.pk}",
+                             links=[("Change", reverse("custody:edit_supervision",
+                                                       args=[nominal.nominal_id, supervision.pk]))]))
+        if supervision.end_date is not None:
+            entries.append(Entry(supervision.end_date, "supervision",
+                                 f"Supervision ended: {title(supervision.provider)}{order}"))
+    return entries
+
+
+def _offences(nominal: Nominal) -> list[Entry]:
+    entries = []
+    for offence in nominal.offences.all():
+        parts = [f"Crime reference {offence.offence_id}."]
+        if offence.detected_date:
+            parts.append(f"Detected {uk(offence.detected_date)}.")
+        if offence.offence_code:
+            parts.append(f"Home Office code {offence.offence_code}.")
+        entries.append(Entry(offence.offence_date, "offence",
+                             f"Offence: {title(offence.category) or 'category not recorded'}", " ".join(parts)))
+    return entries
+
+
+def _risk(nominal: Nominal) -> list[Entry]:
+    entries = []
+    previous = None
+    for assessment in nominal.risk_assessments.order_by("assessed_on", "id"):
+        change = f" (was {title(previous).lower()})" if previous and previous != assessment.tier else ""
+        entries.append(Entry(assessment.assessed_on, "risk", f"Risk tier {title(assessment.tier).lower()}{change}",
+                             assessment.rationale, tag=assessment.tier, anchor=f"risk-{assessment.pk}"))
+        previous = assessment.tier
+    return entries
+
+
+def _needs(nominal: Nominal, sees_health: bool) -> list[Entry]:
+    from iomhub.web.assessments.models import NeedScore
+
+    scores = NeedScore.objects.filter(nominal=nominal)
+    if not sees_health:
+        scores = scores.exclude(pathway="health")
+    by_date: dict[date, list[Any]] = defaultdict(list)
+    for score in scores:
+        by_date[score.assessed_on].append(score)
+    entries = []
+    shown = 7 if sees_health else 6
+    for day, rows in by_date.items():
+        needing = sum(1 for row in rows if row.score)
+        note = "" if sees_health else " (the health pathway is not shown to you)"
+        entries.append(Entry(day, "needs", "Needs assessment",
+                             f"Need in {needing} of {shown} pathways{note}.",
+                             anchor=f"assessment-{day.isoformat()}"))
+    return entries
+
+
+def _referrals(nominal: Nominal) -> list[Entry]:
+    entries = []
+    for referral in nominal.referrals.all():
+        entries.append(Entry(referral.referred_on, "referral", "Referred to the single referral meeting",
+                             f"By {title(referral.referring_agency)}. Referral {referral.referral_id}.",
+                             anchor=f"referral-{referral.pk}",
+                             links=[("Record the decision", reverse("referrals:decide", args=[referral.referral_id]))]
+                             if referral.decision in ("", "pending") else []))
+        if referral.decided_on and referral.decision not in ("", "pending"):
+            if referral.decision == "accepted":
+                heading = f"Referral accepted at {title(referral.scheme).lower()} level"
+            elif referral.mappa_level:
+                heading = f"Referred on to MAPPA (level {referral.mappa_level})"
+            else:
+                heading = f"Referral {referral.get_decision_display().lower()}"
+            entries.append(Entry(referral.decided_on, "referral", heading, referral.reason))
+    return entries
+
+
+def _actions(nominal: Nominal) -> list[Entry]:
+    entries = []
+    for action in nominal.case_actions.select_related("meeting"):
+        on = action.meeting.held_on if action.meeting else action.due_on
+        entries.append(Entry(on, "action", f"Action for {title(action.owner_agency)}",
+                             f"{action.description} Due {uk(action.due_on)}.",
+                             tag=action.get_status_display(), anchor=f"action-{action.pk}"))
+    return entries
+
+
+def _notes(nominal: Nominal, user: Any) -> list[Entry]:
+    entries = []
+    for note in CaseNote.objects.visible_to(user).filter(nominal=nominal).select_related("author", "agency"):
+        at = timezone.localtime(note.written_at)
+        author = note.author.get_full_name() or note.author.get_username()
+        entries.append(Entry(at.date(), "note", "Case note", note.text, byline=f"{author}, {note.agency}",
+                             tag=note.get_visibility_display(), at=at, anchor=f"note-{note.pk}"))
+    return entries
+
+
+def timeline(nominal: Nominal, user: Any) -> list[Entry]:
+    """Every event of the person that ``user`` may see, newest first."""
+    entries = [*_episodes(nominal), *_custody(nominal), *_offences(nominal), *_risk(nominal),
+               *_needs(nominal, bool(user.can_see_health)), *_referrals(nominal), *_actions(nominal),
+               *_notes(nominal, user)]
+    return sorted(entries, key=lambda entry: entry.sort_key, reverse=True)

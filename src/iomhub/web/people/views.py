@@ -1,0 +1,101 @@
+"""The person page (one timeline), adding a note, and the person create and edit forms.
+
+Every view finds its person through ``permissions.visible_nominal`` (a logged 404 when the user
+may not see them) and writes a consultation audit row before it shows anything about them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from iomhub.web.people import timeline as people_timeline
+from iomhub.web.people.forms import NominalForm, NoteForm
+from iomhub.web.people.models import Nominal
+from iomhub.web.people.permissions import refuse, user_of, visible_nominal
+from iomhub.web.people.services import add_note, record_consultation, save_nominal
+from iomhub.web.requests import actor
+
+
+def add_errors(form: Any, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form: on its fields where it names them."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _person_page(request: HttpRequest, nominal: Nominal, note_form: NoteForm, status: int = 200) -> HttpResponse:
+    record_consultation(actor(request), nominal, "person page")  # before anything is shown
+    today = timezone.localdate()
+    context = {"person": nominal, "today": today, **people_timeline.summary(nominal, today),
+               "timeline": people_timeline.timeline(nominal, request.user), "note_form": note_form}
+    return render(request, "people/detail.html", context, status=status)
+
+
+@login_required
+@require_GET
+def detail(request: HttpRequest, nominal_id: str) -> HttpResponse:
+    nominal = visible_nominal(request, nominal_id)
+    return _person_page(request, nominal, NoteForm(can_see_health=user_of(request).can_see_health))
+
+
+@login_required
+@require_POST
+def note(request: HttpRequest, nominal_id: str) -> HttpResponse:
+    nominal = visible_nominal(request, nominal_id)
+    form = NoteForm(request.POST, can_see_health=user_of(request).can_see_health)
+    if form.is_valid():
+        try:
+            add_note(actor(request), nominal, form.cleaned_data["text"], form.cleaned_data["visibility"])
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, "Note added.")
+            return HttpResponseRedirect(reverse("people:detail", args=[nominal.nominal_id]) + "#notes")
+    return _person_page(request, nominal, form, status=400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def create(request: HttpRequest) -> HttpResponse:
+    if not user_of(request).works_on_cases:  # who may see people may add them; no one else
+        raise refuse(request, "adding a person")
+    form = NominalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            nominal = save_nominal(actor(request), form.instance, reason="person added")
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, f"{nominal} added.")
+            return HttpResponseRedirect(reverse("people:detail", args=[nominal.nominal_id]))
+    return render(request, "people/form.html", {"form": form, "person": None},
+                  status=400 if form.is_bound else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit(request: HttpRequest, nominal_id: str) -> HttpResponse:
+    nominal = visible_nominal(request, nominal_id)
+    form = NominalForm(request.POST or None, instance=nominal)
+    if request.method == "POST" and form.is_valid():
+        try:
+            save_nominal(actor(request), form.instance, reason="person's details changed")
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, "Details saved.")
+            return HttpResponseRedirect(reverse("people:detail", args=[nominal.nominal_id]))
+    record_consultation(actor(request), nominal, "edit form")
+    return render(request, "people/form.html", {"form": form, "person": nominal},
+                  status=400 if form.is_bound else 200)

@@ -1,0 +1,81 @@
+"""The dashboard's period form and the disclosure form of its downloads."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django import forms
+
+from iomhub.domain.dates import Span, financial_year
+from iomhub.reports.params import ReportParams
+
+DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+LONGEST_PERIOD_DAYS = 10 * 366  # a decade: the report's tables are quarterly, not a history
+
+
+def last_full_financial_year(today: date, start_month: int = 4) -> Span:
+    """The last financial year that has ended by ``today`` (on 10 May 2016: 2015/16)."""
+    current = today.year if today.month >= start_month else today.year - 1
+    return financial_year(current - 1, start_month)
+
+
+class ReportForm(forms.Form):
+    """The report's period (``from``/``to``, ISO or UK dates) and optional reduction target.
+
+    The fields are named ``from`` and ``to`` as in ``iomhub report``; Python cannot declare a
+    field called ``from`` in a class body, so they are added in ``__init__``.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["from"] = forms.DateField(
+            label="From", input_formats=DATE_FORMATS, help_text="For example 2015-04-01 or 01/04/2015.",
+            error_messages={"required": "Enter the first day of the period",
+                            "invalid": "Enter the first day as a real date, for example 2015-04-01"})
+        self.fields["to"] = forms.DateField(
+            label="To", input_formats=DATE_FORMATS, help_text="For example 2016-03-31 or 31/03/2016.",
+            error_messages={"required": "Enter the last day of the period",
+                            "invalid": "Enter the last day as a real date, for example 2016-03-31"})
+        self.fields["target_reduction"] = forms.FloatField(
+            label="Reduction target (% per offender, optional)", required=False, min_value=0, max_value=100,
+            error_messages={"invalid": "Enter the reduction target as a number, for example 17",
+                            "min_value": "Enter a reduction target of 0% or more",
+                            "max_value": "Enter a reduction target of 100% or less"})
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        start, end = cleaned.get("from"), cleaned.get("to")
+        if start and end:
+            if end < start:
+                self.add_error("to", "The last day must be on or after the first day")
+            elif (end - start).days > LONGEST_PERIOD_DAYS:
+                self.add_error("to", "Choose a period of ten years or less")
+        return cleaned
+
+    def params(self) -> ReportParams:
+        """The report's parameters (call after ``is_valid()``)."""
+        data = self.cleaned_data
+        return ReportParams(Span(data["from"], data["to"]), target_reduction=data.get("target_reduction"))
+
+    def query(self) -> dict[str, str]:
+        """The period as query parameters, for links to the downloads."""
+        data = self.cleaned_data
+        out = {"from": data["from"].isoformat(), "to": data["to"].isoformat()}
+        if data.get("target_reduction") is not None:
+            out["target_reduction"] = f"{data['target_reduction']:g}"
+        return out
+
+
+class DisclosureForm(forms.Form):
+    """Why the report leaves the system, and to whom (DPA 2018 s.62: the log of disclosures)."""
+
+    justification = forms.CharField(
+        label="Why is this report being disclosed?", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example: quarterly report to the IOM strategic board.",
+        error_messages={"required": "Enter why this report is being disclosed"})
+    recipient = forms.CharField(
+        label="Who will receive it?", max_length=200,
+        help_text="A person, board or organisation, for example: Community Safety Partnership board.",
+        error_messages={"required": "Enter who will receive this report"})
+

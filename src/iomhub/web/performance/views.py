@@ -1,0 +1,139 @@
+"""The dashboard: the Foundation report computed live from the database, and its downloads.
+
+Aggregate figures only (no names), for every role of a partner agency; users of an agency
+outside the partnership get a 404 (logged, and audited as a refusal). Showing the report is a
+consultation; a download is a disclosure, with the justification and recipient asked for
+first. The audit row is written in the request's transaction (``ATOMIC_REQUESTS``).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseNotFound
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import urlencode
+from markupsafe import Markup
+
+from iomhub.reports import charts
+from iomhub.reports.html_renderer import EM_DASH, SMALL_NUMBERS_TEXT, _Builder, render_html
+from iomhub.reports.json_renderer import render_json
+from iomhub.reports.model import Report, build_report
+from iomhub.web.audit.constants import Operation
+from iomhub.web.audit.context import audited
+from iomhub.web.performance.data import package_from_database
+from iomhub.web.performance.forms import DisclosureForm, ReportForm, last_full_financial_year
+from iomhub.web.requests import actor
+
+security_log = logging.getLogger("iomhub.security")
+
+OBJECT_TYPE = "performance.report"
+FORMATS = {"json": "application/json", "html": "text/html"}
+
+
+def may_see_reports(user: Any) -> bool:
+    """Any role of an agency in the IOM partnership: the report holds aggregate figures only."""
+    agency = getattr(user, "agency", None)
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and agency is not None
+                and agency.partner)
+
+
+def _refuse(request: HttpRequest) -> HttpResponse:
+    """A 404 that says nothing, logged and audited (returned, not raised, so the audit row stays);
+    the access check comes before the method's, so no answer tells an outsider a route exists."""
+    who = actor(request)
+    security_log.warning("refused: username=%r role=%s agency=%s %s %s %s", who.username, who.role,
+                         who.agency, request.method, request.path, OBJECT_TYPE)
+    with audited(who) as audit:
+        audit.record(Operation.REFUSAL, object_type=OBJECT_TYPE,
+                     detail={"method": request.method, "path": request.path[:500]})
+    return HttpResponseNotFound("<!doctype html><title>Not found</title><h1>Page not found</h1>")
+
+
+def _period_form(data: Any) -> ReportForm:
+    """The period form, bound to ``data``; with no period given, the last full financial year."""
+    if not any(key in data for key in ("from", "to", "target_reduction")):
+        span = last_full_financial_year(date.today())
+        data = {"from": span.start.isoformat(), "to": span.end.isoformat()}
+    return ReportForm(data)
+
+
+def _detail(form: ReportForm, **extra: Any) -> dict[str, Any]:
+    return {**form.query(), **extra}
+
+
+def _report(form: ReportForm) -> Report:
+    return build_report(package_from_database(), form.params())
+
+
+def _strip_inline_style(svg: str) -> str:
+    """The charts' one inline style (their font), which the strict CSP refuses; the page's CSS sets it."""
+    return svg.replace(f' style="{charts.FONT}"', "")
+
+
+def _sections(report: Report) -> tuple[list[Any], list[str]]:
+    """The HTML report's sections (the same tables, cells and formatting) and notes, for the page."""
+    builder = _Builder(report)
+    sections = builder.sections()
+    for section in sections:
+        for sub in (section, *section.subsections):
+            for figure in sub.figures:
+                figure.svg = Markup(_strip_inline_style(str(figure.svg)))  # escaped by charts
+    return sections, builder.notes()
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The report for the chosen period, with links to download it."""
+    if not may_see_reports(request.user):
+        return _refuse(request)
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
+    form = _period_form(request.GET)
+    context: dict[str, Any] = {"form": form, "em_dash": EM_DASH, "small_numbers_text": SMALL_NUMBERS_TEXT}
+    if form.is_valid():
+        report = _report(form)
+        with audited(actor(request)) as audit:
+            audit.record(Operation.CONSULTATION, object_type=OBJECT_TYPE, object_id="dashboard",
+                         detail=_detail(form))
+        sections, notes = _sections(report)
+        query = urlencode(form.query())
+        context.update(report=report, sections=sections, notes=notes, facts=_Builder(report).header(),
+                       downloads=[(f"{reverse('performance:download', args=[kind])}?{query}", label)
+                                  for kind, label in (("json", "JSON (for other tools)"),
+                                                      ("html", "HTML (the board report)"))])
+    return render(request, "performance/dashboard.html", context)
+
+
+@login_required
+def download(request: HttpRequest, kind: str) -> HttpResponse:
+    """The report as a file, once the justification and recipient of the disclosure are given."""
+    if not may_see_reports(request.user) or kind not in FORMATS:
+        return _refuse(request)
+    if request.method not in ("GET", "HEAD", "POST"):
+        return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
+    data = request.POST if request.method == "POST" else request.GET
+    form = _period_form(data)
+    disclosure = DisclosureForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid() and disclosure.is_valid():
+        report = _report(form)
+        body = render_json(report) if kind == "json" else render_html(report)
+        justification = disclosure.cleaned_data["justification"]
+        recipient = disclosure.cleaned_data["recipient"]
+        with audited(actor(request), justification=justification, recipient=recipient) as audit:
+            audit.record(Operation.DISCLOSURE, object_type=OBJECT_TYPE, object_id=f"report.{kind}",
+                         detail=_detail(form, format=kind))
+        response = HttpResponse(body, content_type=f"{FORMATS[kind]}; charset=utf-8")
+        period = form.params().period
+        response["Content-Disposition"] = (
+            f'attachment; filename="iom-performance-{period.start:%Y%m%d}-{period.end:%Y%m%d}.{kind}"')
+        return response
+    form.is_valid()
+    return render(request, "performance/download.html",
+                  {"form": form, "disclosure": disclosure, "kind": kind, "label": kind.upper()},
+                  status=400 if request.method == "POST" else 200)
+

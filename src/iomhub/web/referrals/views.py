@@ -1,0 +1,83 @@
+"""Referring a person (new or known) to the single referral meeting, and recording its decision."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from iomhub.web import choices
+from iomhub.web.people.forms import NominalForm
+from iomhub.web.people.models import Nominal
+from iomhub.web.people.permissions import refuse, user_of, visible_nominal
+from iomhub.web.people.services import record_consultation
+from iomhub.web.people.views import add_errors
+from iomhub.web.referrals.forms import DecisionForm, ReferralForm
+from iomhub.web.referrals.models import Referral
+from iomhub.web.referrals.services import decide as decide_service
+from iomhub.web.referrals.services import refer
+from iomhub.web.requests import actor
+
+AGENCY_CODES = {code for code, _ in choices.AGENCIES}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def create(request: HttpRequest) -> HttpResponse:
+    user = user_of(request)
+    if not user.works_on_cases:
+        raise refuse(request, "referring a person")
+    kind = user.agency.kind if user.agency and user.agency.kind in AGENCY_CODES else ""
+    initial = {"referred_on": timezone.localdate(), "referring_agency": kind,
+               "nominal_id": request.GET.get("nominal_id", "")}
+    form = ReferralForm(request.POST or None, initial=initial)
+    known = bool(request.POST.get("nominal_id", "").strip())
+    person_form = NominalForm(None if known else request.POST or None, prefix="person")
+    if request.method == "POST" and form.is_valid():
+        nominal: Nominal | None = None
+        nominal_id = form.cleaned_data["nominal_id"].strip()
+        if nominal_id:
+            nominal = Nominal.objects.visible_to(user).filter(nominal_id=nominal_id).first()
+            if nominal is None:  # the same answer whether the person exists or is not visible
+                form.add_error("nominal_id", f"There is no person with the IOM id {nominal_id}")
+        elif person_form.is_valid():
+            nominal = person_form.instance
+        if nominal is not None and form.is_valid():
+            try:
+                referral = refer(actor(request), nominal, form.cleaned_data["referred_on"],
+                                 form.cleaned_data["referring_agency"], form.cleaned_data["area"])
+            except ValidationError as error:
+                add_errors(form, error)
+            else:
+                messages.success(request, f"{nominal} referred (referral {referral.referral_id}).")
+                return HttpResponseRedirect(reverse("people:detail", args=[nominal.nominal_id]))
+    return render(request, "referrals/create.html", {"form": form, "person_form": person_form},
+                  status=400 if form.is_bound else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def decide(request: HttpRequest, referral_id: str) -> HttpResponse:
+    referral = Referral.objects.filter(referral_id=referral_id).select_related("nominal").first()
+    if referral is None:
+        raise refuse(request, f"referral {referral_id!r}")
+    nominal = visible_nominal(request, referral.nominal_id)
+    form = DecisionForm(request.POST or None, initial={"decided_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            decide_service(actor(request), referral, data["outcome"], data["decided_on"], scheme=data["scheme"],
+                           reason=data["reason"], mappa_level=data["mappa_level"])
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, "Decision recorded.")
+            return HttpResponseRedirect(reverse("people:detail", args=[nominal.nominal_id]))
+    record_consultation(actor(request), nominal, "referral decision")
+    return render(request, "referrals/decide.html", {"form": form, "referral": referral, "person": nominal},
+                  status=400 if form.is_bound else 200)

@@ -1,0 +1,50 @@
+"""Treatment episodes of a person: the list, adding and editing."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from iomhub.web.people.services import record_consultation
+from iomhub.web.requests import actor
+from iomhub.web.treatment.forms import FIELDS, TreatmentEpisodeForm
+from iomhub.web.treatment.models import TreatmentEpisode
+from iomhub.web.treatment.permissions import Refused, case_worker_required, visible_nominal
+from iomhub.web.treatment.services import save_episode
+
+
+def today() -> date:
+    """Today in the local time zone (tests replace it)."""
+    return timezone.localdate()
+
+
+@case_worker_required
+def episodes(request: HttpRequest, nominal_id: str) -> HttpResponse:
+    nominal = visible_nominal(request, nominal_id)
+    record_consultation(actor(request), nominal, "treatment episodes")
+    return render(request, "treatment/episodes.html", {
+        "nominal": nominal, "episodes": TreatmentEpisode.objects.filter(nominal=nominal).order_by("-start_date")})
+
+
+@case_worker_required
+def edit(request: HttpRequest, nominal_id: str, episode_id: str | None = None) -> HttpResponse:
+    nominal = visible_nominal(request, nominal_id)
+    episode = None
+    if episode_id is not None:
+        episode = TreatmentEpisode.objects.filter(nominal=nominal, episode_id=episode_id).first()
+        if episode is None:
+            raise Refused("treatment.treatmentepisode", episode_id[:100], nominal.nominal_id)
+    initial = {name: getattr(episode, name) for name in FIELDS} if episode else {}
+    form = TreatmentEpisodeForm(request.POST if request.method == "POST" else None, initial=initial,
+                                today=today())
+    if request.method == "POST" and form.is_valid():
+        save_episode(actor(request), nominal, form.cleaned_data, episode)
+        messages.success(request, "Treatment episode saved." if episode is None else "Treatment episode changed.")
+        return redirect("treatment:episodes", nominal_id=nominal.nominal_id)
+    if request.method == "GET":
+        record_consultation(actor(request), nominal, "treatment episode form")
+    return render(request, "treatment/edit.html", {"nominal": nominal, "form": form, "episode": episode})
