@@ -1,0 +1,16 @@
+"""Board-ready documents: the performance report, the quarterly KPI table, the action plan and
+a thematic report, as HTML, PDF (WeasyPrint), Word and Excel."""
+
+from iomhub.reports.documents.model import (
+    FORMATS,
+    Bullets,
+    Cell,
+    Chart,
+    Document,
+    Paragraph,
+    Section,
+    Table,
+    render,
+)
+
+__all__ = ["FORMATS", "Bullets", "Cell", "Chart", "Document", "Paragraph", "Section", "Table", "render"]

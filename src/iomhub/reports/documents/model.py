@@ -1,0 +1,116 @@
+"""Board documents as plain data: what a renderer (HTML, PDF, Word, Excel) lays out.
+
+A builder (``performance.py``, ``kpis.py``, ``actions.py``, ``thematic.py``) turns the report
+model and the package into a :class:`Document`; renderers never compute a figure. Numbers stay
+numbers in cells (Excel stores them as numbers); ``kind`` says how to show them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+CellKind = Literal["text", "count", "percent", "change", "number", "date"]
+Status = Literal["green", "amber_green", "amber", "amber_red", "red", "complete"]
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One table cell. ``value`` is the raw figure (percent as 12.5, not 0.125); None shows a
+    dash meaning "cannot be computed"; ``status`` colours the cell (RAG or action status)."""
+
+    value: str | int | float | None
+    kind: CellKind = "text"
+    status: Status | None = None
+    bold: bool = False
+    flag: str | None = None  # e.g. "small numbers: interpret with caution"
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table with a header row; ``name`` is short and unique (an Excel sheet name, max 31)."""
+
+    name: str
+    title: str
+    columns: list[str]
+    rows: list[list[Cell]]
+    footnotes: list[str] = field(default_factory=list)
+    total_rows: int = 0  # how many rows at the end are totals (shown bold)
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str
+
+
+@dataclass(frozen=True)
+class Bullets:
+    items: list[str]
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart as inline SVG (``iomhub.reports.charts``) with its text alternative and the
+    table of its figures (Excel draws a native chart from it; Word shows the SVG as an image)."""
+
+    title: str
+    svg: str
+    description: str
+    data: Table
+
+
+Block = Paragraph | Bullets | Table | Chart
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    blocks: list[Block]
+
+
+@dataclass(frozen=True)
+class Document:
+    """A whole board paper: ``kind`` is performance, kpis, actions or thematic."""
+
+    kind: str
+    title: str
+    subtitle: str
+    meta: list[tuple[str, str]]  # (label, value) shown under the title: period, generated, source
+    sections: list[Section]
+    notes: list[str] = field(default_factory=list)  # caveats shown in a box before the sections
+
+    def tables(self) -> list[Table]:
+        """Every table, including the data of charts, in order (one Excel sheet each)."""
+        found: list[Table] = []
+        for section in self.sections:
+            for block in section.blocks:
+                if isinstance(block, Table):
+                    found.append(block)
+                elif isinstance(block, Chart):
+                    found.append(block.data)
+        return found
+
+
+FORMATS = ("html", "pdf", "docx", "xlsx")
+
+
+def render(document: Document, fmt: str) -> bytes:
+    """The document in one of ``FORMATS``, as bytes (HTML in UTF-8)."""
+    if fmt == "html":
+        from iomhub.reports.documents.html import render_html
+
+        return render_html(document).encode("utf-8")
+    if fmt == "pdf":
+        from iomhub.reports.documents.pdf import render_pdf
+
+        return render_pdf(document)
+    if fmt == "docx":
+        from iomhub.reports.documents.docx import render_docx
+
+        return render_docx(document)
+    if fmt == "xlsx":
+        from iomhub.reports.documents.xlsx import render_xlsx
+
+        return render_xlsx(document)
+    raise ValueError(f"unknown format {fmt!r} (expected one of {', '.join(FORMATS)})")
