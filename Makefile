@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export UV_PYTHON ?= python3.11
 
-.PHONY: install demo test test-fast lint format bench clean frontend
+.PHONY: install demo test test-fast lint format bench bench-web clean frontend
 
 $(UV):
 	python3 -m venv .venv-tools && .venv-tools/bin/pip install --quiet uv==0.13.8
@@ -32,8 +32,12 @@ lint: install ## ruff and mypy (strict)
 format: install
 	$(VENV)/bin/ruff check --fix src tests benchmarks
 
-bench: install ## iomhub against plain pandas on 100k and 1M synthetic nominals
+bench: install ## iomhub against plain pandas on 100k and 1M synthetic nominals, then the web benchmark
 	$(PY) benchmarks/run.py
+	$(PY) benchmarks/web_load.py
+
+bench-web: install ## 50 concurrent users on loopback against iomhub serve, on SQLite and PostgreSQL
+	$(PY) benchmarks/web_load.py
 
 frontend: ## Refresh the vendored GOV.UK Frontend and MoJ Frontend styles (needs node and npm)
 	frontend/build.sh

@@ -105,7 +105,7 @@ def test_baseline_and_target_options(package: Path) -> None:
         (["--age-bands", "25,18"], "age band bounds must be increasing positive ages"),
         (["--age-bands", "eighteen"], "give lower bounds such as 18,25"),
         (["--baseline-from", "2015-01-01", "--baseline-to", "2014-01-01"], "before it starts"),
-        (["--format", "pdf"], "'pdf' is not one of"),
+        (["--format", "csv"], "'csv' is not one of"),
         (["--cohort-date", "12/31/2015"], "'12/31/2015' is not a real date"),
     ],
     ids=["baseline-from-only", "baseline-to-only", "target-150", "target-negative", "target-nan",

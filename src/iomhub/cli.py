@@ -152,18 +152,30 @@ def render(report: Any, fmt: str) -> str:
               "is unknown).")
 @click.option("--age-bands", metavar="BOUNDS", help="Lower bounds of the age bands, e.g. 18,25 "
               "(default) or 16,25 for a 16-24 band.")
-@click.option("--format", "fmt", type=click.Choice(["json", "html"]), default="html",
-              show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["json", "html", "pdf", "docx", "xlsx"]), default="html",
+              show_default=True, help="pdf, docx and xlsx are binary: they need -o FILE.")
+@click.option("--document", type=click.Choice(["performance", "kpis", "actions", "thematic"]),
+              help="Board document to write: the performance report, the quarterly performance table, "
+                   "the action plan or the thematic report (default: the performance report; HTML "
+                   "without --document is the classic report page).")
+@click.option("--as-at", "as_at", type=DATE, help="Date the action plan's overdue milestones are judged "
+              "on (default: today).")
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="File to write (default: standard output).")
 def report(package: Path, period_from: date, period_to: date, baseline_from: date | None,
            baseline_to: date | None, cohort_date: date | None, target_reduction: float | None,
            exclude_custody_beyond: date | None, age_bands: str | None, fmt: str,
-           output: Path | None) -> None:
+           document: str | None, as_at: date | None, output: Path | None) -> None:
     """Compute the IOM performance report from a data package."""
     from iomhub.package import read_package
     from iomhub.reports.model import build_report
 
+    if fmt == "json" and document not in (None, "performance"):
+        raise click.UsageError(f"--format json is the performance report's figures only; write the "
+                               f"{document} document as html, pdf, docx or xlsx")
+    if fmt in BINARY_FORMATS and output is None:
+        raise click.UsageError(f"--format {fmt} is a binary file: give -o FILE (it is never written to "
+                               "the terminal)")
     with refusal():
         with err.status("Reading and checking the package..."):
             data = read_package(package)
@@ -172,7 +184,11 @@ def report(package: Path, period_from: date, period_to: date, baseline_from: dat
                          data.settings.age_bands, data.settings.target_reduction)
         with err.status("Computing the report..."):
             result = build_report(data, params)
-            text = render(result, fmt)
+            text: str | bytes
+            if fmt == "json" or (fmt == "html" and document is None):
+                text = render(result, fmt)
+            else:
+                text = render_document(document or "performance", result, data, fmt, as_at or date.today())
     for warning in data.warnings:
         err.print(f"[yellow]warning:[/] {escape(warning)}")
     if output is None:
@@ -180,6 +196,18 @@ def report(package: Path, period_from: date, period_to: date, baseline_from: dat
     else:
         write_atomically(output, text)
         err.print(f"Wrote {output}")
+
+
+BINARY_FORMATS = ("pdf", "docx", "xlsx")
+DOCUMENT_FORMATS = ("html", "pdf", "docx", "xlsx")
+
+
+def render_document(kind: str, report: Any, package: Any, fmt: str, today: date) -> bytes:
+    """One of the board documents (performance, kpis, actions, thematic) in ``fmt``, as bytes."""
+    from iomhub.reports.documents import render as render_board_document
+    from iomhub.reports.documents.build import build_document
+
+    return render_board_document(build_document(kind, report, package, today), fmt)
 
 
 @main.command()
@@ -248,6 +276,16 @@ def demo(package: Path | None, output: Path, nominals: int, serve: bool, addr: s
         path = output / f"iom-performance-report.{fmt}"
         write_atomically(path, render(result, fmt))
         click.echo(f"Report ({fmt.upper()}): {path}")
+    from iomhub.reports.documents.build import DOCUMENTS, FILE_NAMES
+
+    with err.status("Writing the board documents..."):
+        for kind in DOCUMENTS:
+            for fmt in DOCUMENT_FORMATS:
+                # the classic HTML report keeps iom-performance-report.html; the document beside it
+                name = FILE_NAMES[kind] + ("-document" if (kind, fmt) == ("performance", "html") else "")
+                path = output / f"{name}.{fmt}"
+                write_atomically(path, render_document(kind, result, data, fmt, DEMO_PERIOD[1]))
+                click.echo(f"Document ({kind}, {fmt.upper()}): {path}")
     if not serve:
         return
     os.environ.setdefault("IOMHUB_DATA_DIR", str((output / "web").resolve()))
@@ -267,7 +305,7 @@ def demo(package: Path | None, output: Path, nominals: int, serve: bool, addr: s
         click.echo(f"  {login.username:<18} {login.role:<14} {login.agency}")
     click.echo("(the administrator sets up a second factor at first sign-in)")
     ctx = click.get_current_context()
-    ctx.invoke(serve_command, addr=addr, threads=8)
+    ctx.invoke(serve_command, addr=addr, threads=8, workers=1)
 
 
 @main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True},
@@ -285,12 +323,14 @@ def django(args: tuple[str, ...]) -> None:
 
 @main.command("serve")
 @click.option("--addr", default="127.0.0.1:8000", show_default=True, help="Address and port to listen on.")
-@click.option("--threads", type=click.IntRange(min=1), default=8, show_default=True)
-def serve_command(addr: str, threads: int) -> None:
-    """Bring the database up to date and serve the web application (waitress, a production
-    WSGI server; static files served by WhiteNoise)."""
+@click.option("--threads", type=click.IntRange(min=1), default=8, show_default=True,
+              help="Threads per worker process.")
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Worker processes (more than 1 uses gunicorn; use one per CPU core).")
+def serve_command(addr: str, threads: int, workers: int = 1) -> None:
+    """Bring the database up to date and serve the web application (waitress, or gunicorn with
+    several workers; static files served by WhiteNoise)."""
     from django.core.management import call_command
-    from waitress import serve as waitress_serve
 
     from iomhub.web import setup
 
@@ -302,7 +342,14 @@ def serve_command(addr: str, threads: int) -> None:
     from iomhub.web.wsgi import application
 
     click.echo(f"iomhub is serving on http://{addr}/ (Ctrl+C to stop)")
-    waitress_serve(application, host=host, port=int(port), threads=threads, ident="iomhub")
+    if workers == 1:
+        from waitress import serve as waitress_serve
+
+        waitress_serve(application, host=host, port=int(port), threads=threads, ident="iomhub")
+        return
+    from iomhub.web.gunicorn import serve_with_gunicorn
+
+    serve_with_gunicorn(application, addr, workers=workers, threads=threads)
 
 
 @main.command()

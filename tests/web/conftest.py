@@ -24,6 +24,16 @@ PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture(autouse=True)
+def _fresh_report_cache() -> Any:
+    """Each test starts with no cached dashboard report (ids repeat between rolled-back tests)."""
+    from iomhub.web.performance import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _audit_triggers(request: pytest.FixtureRequest) -> Any:
     """Keep the audit log's triggers in place for every test; let a transactional test's
     database be emptied afterwards (Django flushes it, which the triggers would refuse)."""

@@ -23,6 +23,12 @@ BEFORE_COLOUR = "#b1b4b6"
 AFTER_COLOUR = "#1d70b8"
 
 
+def without_inline_style(svg: str) -> str:
+    """A chart without its one inline style (its font), for a page whose Content-Security-Policy
+    refuses inline styles: that page's CSS sets the font."""
+    return svg.replace(f' style="{FONT}"', "")
+
+
 def _text(value: str) -> str:
     """Text escaped for XML content and attribute values."""
     return escape(value, quote=True)

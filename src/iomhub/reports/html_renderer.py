@@ -686,6 +686,35 @@ class _Builder:
         return facts
 
 
+# --- the public API for embedding the report in another page ---------------------------------
+
+
+def report_sections(report: Report, *, inline_style: bool = True) -> list[Section]:
+    """The report's sections, in the order of the seed board report: the same tables, cells and
+    formatting as :func:`render_html`, to lay out in another page (the web dashboard).
+
+    ``inline_style=False`` takes the charts' one inline style (their font) out, for a page whose
+    Content-Security-Policy refuses inline styles and whose CSS sets the font."""
+    sections = _Builder(report).sections()
+    if not inline_style:
+        for section in sections:
+            for sub in (section, *section.subsections):
+                for figure in sub.figures:
+                    figure.svg = Markup(charts.without_inline_style(str(figure.svg)))  # escaped by charts
+    return sections
+
+
+def report_header(report: Report) -> list[tuple[str, str]]:
+    """The facts shown under the title, as (term, value): period, baseline, cohort date, options,
+    when the report was generated and from what."""
+    return _Builder(report).header()
+
+
+def report_notes(report: Report) -> list[str]:
+    """The model's notes, with table names written as their titles."""
+    return _Builder(report).notes()
+
+
 _ENVIRONMENT = Environment(
     loader=PackageLoader("iomhub.reports", "templates"),
     autoescape=select_autoescape(enabled_extensions=("html", "j2"), default_for_string=True, default=True),

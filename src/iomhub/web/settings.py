@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "iomhub.web.accounts.middleware.SecurityHeadersMiddleware",
+    "iomhub.web.visibility.RefusalMiddleware",  # answers a view's Refused (see visibility.py)
 ]
 
 ROOT_URLCONF = "iomhub.web.urls"
@@ -87,8 +88,13 @@ DATABASES = {
 DATABASES["default"]["ATOMIC_REQUESTS"] = True  # a page view and its audit row stand or fall together
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # WAL with synchronous=FULL: a committed transaction survives a crash or power loss.
-    DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = (
-        "PRAGMA foreign_keys=ON; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=5000;")
+    # Every request writes (at least its audit row), so each transaction takes the write lock at
+    # its start (IMMEDIATE) instead of failing with "database is locked" when it upgrades later.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "init_command": "PRAGMA foreign_keys=ON; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 30,
+    })
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
@@ -184,3 +185,31 @@ def test_the_page_is_get_only(users: dict[str, Any], nominal: Nominal, client_fo
 def test_an_analyst_of_a_partner_agency_is_refused_too(make_user: Any, nominal: Nominal,
                                                        client_for: Callable[..., Client]) -> None:
     assert client_for(make_user("partner", Role.ANALYST)).get(URL).status_code == 404
+
+
+PERSON_URLS = ["/people/{id}/", "/people/{id}/edit/", "/cohort/{id}/level/", "/cohort/{id}/exit/",
+               "/risk/{id}/tier/", "/custody/{id}/custody/new/", "/custody/{id}/supervision/new/",
+               "/assessments/{id}/", "/assessments/{id}/new/", "/treatment/{id}/", "/treatment/{id}/new/",
+               "/referrals/new/?nominal_id={id}"]
+CSRF_TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]*"')  # masked afresh on every page
+
+
+@pytest.mark.parametrize("url", [u for u in PERSON_URLS if "referrals" not in u])
+def test_a_refused_person_and_one_who_does_not_exist_get_the_very_same_404_and_audit_row(
+        url: str, make_user: Any, nominal: Nominal, client_for: Callable[..., Client]) -> None:
+    client = client_for(make_user("unrelated"))
+    answers, rows = [], []
+    for nominal_id in ("N0001", "N9999"):  # N0001 exists, N9999 does not
+        before = last_event_id()
+        response = client.get(url.format(id=nominal_id))
+        answers.append((response.status_code, CSRF_TOKEN.sub(b"", response.content)))
+        rows.append([(e.operation, e.object_type) for e in events_after(before)])
+    assert answers[0] == answers[1] and answers[0][0] == 404
+    assert rows[0] == rows[1] and len(rows[0]) == 1 and rows[0][0][0] == "refusal"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_audit_row_of_a_refusal_is_committed_though_the_request_is_atomic(
+        make_user: Any, nominal: Nominal, client_for: Callable[..., Client]) -> None:
+    client_for(make_user("unrelated")).get("/people/N0001/edit/")
+    assert AuditEvent.objects.filter(operation="refusal", nominal_id="N0001", object_type="people.nominal").exists()

@@ -17,12 +17,12 @@ from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
-from iomhub.web.accounts.access import refuse
 from iomhub.web.accounts.models import Agency, LoginAttempt, User
 from iomhub.web.accounts.services import disable_user
 from iomhub.web.audit.constants import Operation
 from iomhub.web.audit.context import audited
 from iomhub.web.requests import actor
+from iomhub.web.visibility import refuse
 
 
 def is_administrator(request: HttpRequest) -> bool:

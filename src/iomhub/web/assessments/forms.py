@@ -1,4 +1,4 @@
-"""The needs assessment form, and the UK date field the case forms share."""
+"""The needs assessment form."""
 
 from __future__ import annotations
 
@@ -9,50 +9,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from iomhub.domain.codes import PATHWAY_TITLES, PATHWAYS
-from iomhub.domain.dates import ISO_PATTERN, UK_PATTERN, parse_date
 from iomhub.web.assessments.models import NeedScore
+from iomhub.web.forms import UKDateField, not_in_future, uk
 from iomhub.web.people.models import Nominal
 
 HEALTH = "health"
-
-
-def uk(day: date) -> str:
-    return day.strftime("%d/%m/%Y")
-
-
-class UKDateField(forms.Field):
-    """A date typed as DD/MM/YYYY (or YYYY-MM-DD), shown back as DD/MM/YYYY."""
-
-    widget = forms.TextInput
-
-    def __init__(self, *, what: str, **kwargs: Any) -> None:
-        kwargs.setdefault("help_text", "For example, 27/03/2016")
-        super().__init__(**kwargs)
-        self.what = what
-        self.error_messages["required"] = f"Enter {what}"
-        self.widget.attrs.update({"autocomplete": "off", "spellcheck": "false", "class": "input--date"})
-
-    def prepare_value(self, value: Any) -> Any:
-        return uk(value) if isinstance(value, date) else value
-
-    def to_python(self, value: Any) -> date | None:
-        if value in self.empty_values:
-            return None
-        if isinstance(value, date):
-            return value
-        text = str(value).strip()
-        if not (ISO_PATTERN.match(text) or UK_PATTERN.match(text)):
-            raise ValidationError(f"Enter {self.what} as a date, for example 27/03/2016", code="invalid")
-        try:
-            return parse_date(text)
-        except ValueError:
-            raise ValidationError(f"{text} is not a real date: check the day and the month",
-                                  code="invalid") from None
-
-
-def not_in_future(day: date | None, today: date, what: str) -> None:
-    if day is not None and day > today:
-        raise ValidationError(f"{what[0].upper()}{what[1:]} cannot be in the future", code="future")
 
 
 def score_field_name(pathway: str) -> str:
@@ -66,7 +27,7 @@ class NeedsAssessmentForm(forms.Form):
     as not assessed.
     """
 
-    assessed_on = UKDateField(label="Date of the assessment", what="the date of the assessment")
+    assessed_on = UKDateField(label="Date of the assessment", what="date of the assessment")
 
     def __init__(self, *args: Any, nominal: Nominal, can_see_health: bool, today: date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -93,7 +54,7 @@ class NeedsAssessmentForm(forms.Form):
 
     def clean_assessed_on(self) -> date:
         day: date = self.cleaned_data["assessed_on"]
-        not_in_future(day, self.today, "the date of the assessment")
+        not_in_future(day, self.today, "date of the assessment")
         if NeedScore.objects.filter(nominal=self.nominal, assessed_on=day).exists():
             raise ValidationError(
                 f"An assessment dated {uk(day)} is already recorded for {self.nominal.nominal_id}: "

@@ -12,14 +12,15 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from iomhub.domain.codes import PATHWAY_TITLES, PATHWAYS
-from iomhub.reports.charts import FONT, line_chart
-from iomhub.web.assessments.forms import HEALTH, NeedsAssessmentForm, uk
+from iomhub.reports.charts import line_chart, without_inline_style
+from iomhub.web.assessments.forms import HEALTH, NeedsAssessmentForm
 from iomhub.web.assessments.models import NeedScore
-from iomhub.web.assessments.permissions import case_worker_required, visible_nominal
 from iomhub.web.assessments.services import DuplicateAssessment, record_assessment
+from iomhub.web.forms import uk
 from iomhub.web.people.models import Nominal
 from iomhub.web.people.services import record_consultation
 from iomhub.web.requests import actor
+from iomhub.web.visibility import case_worker_required, visible_nominal
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ def progress_chart(nominal: Nominal, assessments: list[Assessment], can_see_heal
               for p in PATHWAYS if p != HEALTH or can_see_health]
     svg = line_chart(f"needs-{nominal.pk}", f"Needs scores of {nominal.nominal_id} by pathway (0 = no need, "
                      "10 = highest need)", labels if assessments else [], series)
-    return svg.replace(f' style="{FONT}"', "")  # the strict CSP refuses inline styles; app.css sets the font
+    return without_inline_style(svg)  # the strict CSP refuses inline styles; app.css sets the font
 
 
 def today() -> date:

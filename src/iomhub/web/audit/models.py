@@ -104,6 +104,7 @@ class AuditEvent(models.Model):
     class Meta:
         db_table = "audit_log"
         ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["operation", "id"], name="audit_log_operation_id")]
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:

@@ -7,14 +7,13 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
 
-from iomhub.web.accounts.access import refuse
 from iomhub.web.audit.forms import AuditSearchForm
 from iomhub.web.audit.models import AuditEvent
+from iomhub.web.visibility import refuse
 
 PAGE_SIZE = 50
 
@@ -23,7 +22,6 @@ def _day_start(day: Any) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-@require_GET
 def search(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not (user.is_authenticated and user.is_active and getattr(user, "is_administrator", False)):
@@ -32,6 +30,8 @@ def search(request: HttpRequest) -> HttpResponse:
 
             return redirect_to_login(request.get_full_path())
         return refuse(request, "audit.auditevent")
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET"])
     form = AuditSearchForm(request.GET or None)
     events = AuditEvent.objects.all()
     if form.is_valid():

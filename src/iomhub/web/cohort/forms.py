@@ -7,14 +7,14 @@ from typing import Any
 from django import forms
 
 from iomhub.web import choices
-from iomhub.web.people.forms import AccessibleForm, UKDateField
+from iomhub.web.forms import UKDateField
 
 ANY = [("", "Any")]
 SORTS = ("name", "level", "area", "tier", "start")
 LEADS = [("police", "Police"), *choices.PROVIDERS]
 
 
-class CohortFilterForm(AccessibleForm, forms.Form):
+class CohortFilterForm(forms.Form):
     on = UKDateField(what="date", label="On IOM on", required=False,
                      help_text="DD/MM/YYYY; empty for today")
     level = forms.ChoiceField(label="Level", choices=ANY + choices.SCHEMES, required=False)
@@ -33,10 +33,9 @@ class CohortFilterForm(AccessibleForm, forms.Form):
         for name in ("level", "area", "tier", "status", "lead"):
             label = str(self.fields[name].label).lower()
             self.fields[name].error_messages["invalid_choice"] = f"Choose a {label} from the list"
-        self._describe()
 
 
-class ChangeLevelForm(AccessibleForm, forms.Form):
+class ChangeLevelForm(forms.Form):
     scheme = forms.ChoiceField(label="New level", choices=choices.SCHEMES, widget=forms.RadioSelect,
                                error_messages={"required": "Choose the new level"})
     on = UKDateField(what="date the new level starts", label="New level from")
@@ -44,7 +43,7 @@ class ChangeLevelForm(AccessibleForm, forms.Form):
                              error_messages={"required": "Enter the reason for the change"})
 
 
-class ExitForm(AccessibleForm, forms.Form):
+class ExitForm(forms.Form):
     end = UKDateField(what="last day on IOM", label="Last day on IOM")
     exit_reason = forms.CharField(label="Reason for leaving IOM", max_length=200,
                                   help_text="For example: completed, moved out of area, long custodial sentence",

@@ -79,4 +79,5 @@ def ordered(rows: Any, sort: str) -> Any:
 
 
 def areas(user: Any) -> list[str]:
-    return sorted(set(Nominal.objects.visible_to(user).exclude(area="").values_list("area", flat=True)))
+    return list(Nominal.objects.visible_to(user).exclude(area="").order_by("area")
+                .values_list("area", flat=True).distinct())

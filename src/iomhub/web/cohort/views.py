@@ -20,10 +20,10 @@ from iomhub.web.cohort import listing
 from iomhub.web.cohort.forms import SORTS, ChangeLevelForm, CohortFilterForm, ExitForm
 from iomhub.web.cohort.services import change_level as change_level_service
 from iomhub.web.cohort.services import current_episode, exit_episode
-from iomhub.web.people.permissions import visible_nominal
 from iomhub.web.people.services import record_consultation
 from iomhub.web.people.views import add_errors
 from iomhub.web.requests import actor
+from iomhub.web.visibility import visible_nominal
 
 PAGE_SIZE = 50
 COLUMNS = [("name", "Name"), ("level", "Level"), ("area", "Area"), ("tier", "Risk tier"), ("start", "On IOM since")]

@@ -8,10 +8,10 @@ from django import forms
 
 from iomhub.web import choices
 from iomhub.web.custody.models import CustodyPeriod, Supervision
-from iomhub.web.people.forms import AccessibleForm, UKDateField
+from iomhub.web.forms import UKDateField
 
 
-class _Dates(AccessibleForm, forms.ModelForm):  # type: ignore[type-arg]
+class _Dates(forms.ModelForm):  # type: ignore[type-arg]
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         assert data is not None

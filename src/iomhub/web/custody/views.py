@@ -15,10 +15,10 @@ from django.views.decorators.http import require_http_methods
 from iomhub.web.custody.forms import CustodyForm, SupervisionForm
 from iomhub.web.custody.models import CustodyPeriod, Supervision
 from iomhub.web.custody.services import save_custody_period, save_supervision
-from iomhub.web.people.permissions import refuse, visible_nominal
 from iomhub.web.people.services import record_consultation
 from iomhub.web.people.views import add_errors
 from iomhub.web.requests import actor
+from iomhub.web.visibility import Refused, visible_nominal
 
 KINDS: dict[str, tuple[Any, Any, Any, str]] = {
     "custody": (CustodyPeriod, CustodyForm, save_custody_period, "custody period"),
@@ -33,7 +33,7 @@ def _form(request: HttpRequest, nominal_id: str, kind: str, pk: int | None = Non
     if pk is not None:
         record = model.objects.filter(nominal=nominal, pk=pk).first()
         if record is None:
-            raise refuse(request, f"{what} {pk} of {nominal_id!r}")
+            raise Refused(model._meta.label_lower, str(pk), nominal.nominal_id)
     form = form_class(request.POST or None, instance=record)
     if request.method == "POST" and form.is_valid():
         try:

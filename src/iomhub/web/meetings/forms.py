@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 
 from iomhub.domain.codes import AGENCIES
 from iomhub.web import choices
-from iomhub.web.assessments.forms import UKDateField, uk
+from iomhub.web.forms import UKDateField, uk
 from iomhub.web.meetings.models import Attendance, Meeting
 from iomhub.web.people.constants import NoteVisibility
 from iomhub.web.people.models import Nominal
@@ -22,7 +22,7 @@ class MeetingForm(forms.Form):
     meeting_type = forms.ChoiceField(label="Type of meeting",
                                      choices=[("", "Choose a type"), *choices.MEETING_TYPES],
                                      error_messages={"required": "Choose the type of meeting"})
-    held_on = UKDateField(label="Date of the meeting", what="the date of the meeting")
+    held_on = UKDateField(label="Date of the meeting", what="date of the meeting")
     area = forms.CharField(label="Area", required=False, max_length=40,
                            help_text="The local area code, for example NW. Leave blank for a meeting "
                                      "covering every area.",
@@ -71,7 +71,7 @@ class DiscussionForm(forms.Form):
                              help_text="Leave blank if no action was agreed.")
     owner_agency = forms.ChoiceField(label="Agency that owns the action", required=False,
                                      choices=[("", "Choose an agency"), *choices.AGENCIES])
-    due_on = UKDateField(label="Action due by", what="the date the action is due", required=False)
+    due_on = UKDateField(label="Action due by", what="date the action is due", required=False)
 
     def __init__(self, *args: Any, meeting: Meeting, people: Any, can_see_health: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -17,7 +17,6 @@ from django.views.decorators.http import require_POST
 from iomhub.web.meetings import briefing as queries
 from iomhub.web.meetings.forms import AttendanceForm, DiscussionForm, MeetingForm
 from iomhub.web.meetings.models import CaseAction, Meeting
-from iomhub.web.meetings.permissions import Refused, case_worker_required, visible_people
 from iomhub.web.meetings.services import (
     complete_action,
     create_meeting,
@@ -26,6 +25,7 @@ from iomhub.web.meetings.services import (
     record_discussion,
 )
 from iomhub.web.requests import actor
+from iomhub.web.visibility import Refused, case_worker_required, visible_people
 
 
 def today() -> date:

@@ -1,29 +1,21 @@
-"""Forms about people, and the form pieces the case-management apps share.
+"""Forms about people: their details and notes (the shared pieces are in ``iomhub.web.forms``).
 
-Messages are plain English and name the field ("Enter the date of birth as DD/MM/YYYY").
-Dates are typed in UK order (``DD/MM/YYYY``; ISO is accepted too) and read with
-:func:`iomhub.domain.dates.parse_date`; every form works without JavaScript.
+Messages are plain English and name the field; every form works without JavaScript.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import date
 from typing import Any
 
 from django import forms
-from django.utils import timezone
 
-from iomhub.domain.dates import parse_date
+from iomhub.web.forms import UKDateField
 from iomhub.web.people.constants import Gender, NoteVisibility
 from iomhub.web.people.models import Nominal
 
 PNC_PATTERN = re.compile(r"^(\d{2}|\d{4})/(\d{1,7})([A-Z])$")
 PNC_CHECK_LETTERS = "ZABCDEFGHJKLMNPQRTUVWXY"
-
-
-def today() -> date:
-    return timezone.localdate()
 
 
 def pnc_check_letter(year: str, serial: str) -> str:
@@ -54,76 +46,7 @@ def pnc_problem(value: str) -> str | None:
     return None
 
 
-class AccessibleForm(forms.BaseForm):
-    """Ties each input to its hint and error message (``aria-describedby``) and marks invalid
-    inputs (``aria-invalid``), as WCAG 2.2 AA asks; the templates render them with
-    ``people/_field.html``."""
-
-    def _describe(self) -> None:
-        for name, field in self.fields.items():
-            bound = self[name]
-            ids = []
-            if field.help_text:
-                ids.append(f"{bound.auto_id}-hint")
-            errors = getattr(self, "_errors", None)
-            if self.is_bound and errors is not None and name in errors:
-                ids.append(f"{bound.auto_id}-error")
-                field.widget.attrs["aria-invalid"] = "true"
-            if ids and not isinstance(field.widget, forms.RadioSelect):
-                field.widget.attrs["aria-describedby"] = " ".join(ids)
-
-    def full_clean(self) -> None:
-        super().full_clean()
-        self._describe()
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._describe()
-
-
-class UKDateInput(forms.TextInput):
-    """A text box for a date shown as DD/MM/YYYY."""
-
-    def format_value(self, value: Any) -> str | None:
-        if isinstance(value, date):
-            return value.strftime("%d/%m/%Y")
-        shown: str | None = super().format_value(value)
-        return shown
-
-
-class UKDateField(forms.Field):
-    """A date typed as DD/MM/YYYY (or YYYY-MM-DD), with messages naming what the date is."""
-
-    widget = UKDateInput
-
-    def __init__(self, *, what: str, not_future: bool = False, **kwargs: Any) -> None:
-        self.what = what
-        self.not_future = not_future
-        kwargs.setdefault("help_text", "For example, 14/02/2016")
-        super().__init__(**kwargs)
-        self.error_messages["required"] = f"Enter the {what}"
-
-    def to_python(self, value: Any) -> date | None:
-        if isinstance(value, date):
-            return value
-        text = str(value or "").strip()
-        if not text:
-            return None
-        try:
-            day = parse_date(text)
-        except ValueError as error:
-            if "not a real date" in str(error):
-                raise forms.ValidationError(f"The {self.what} must be a real date, for example 14/02/2016",
-                                            code="invalid") from None
-            raise forms.ValidationError(f"Enter the {self.what} as DD/MM/YYYY", code="invalid") from None
-        if day.year < 1900:
-            raise forms.ValidationError(f"The {self.what} must be after 1900", code="invalid")
-        if self.not_future and day > today():
-            raise forms.ValidationError(f"The {self.what} must be today or in the past", code="invalid")
-        return day
-
-
-class NominalForm(AccessibleForm, forms.ModelForm):  # type: ignore[type-arg]
+class NominalForm(forms.ModelForm):  # type: ignore[type-arg]
     """A person's identifiers, names, date of birth, gender and area."""
 
     nominal_id = forms.CharField(
@@ -147,7 +70,6 @@ class NominalForm(AccessibleForm, forms.ModelForm):  # type: ignore[type-arg]
         super().__init__(*args, **kwargs)
         if self.instance.pk is not None:  # the id links every record of the person: it is not edited
             del self.fields["nominal_id"]
-        self._describe()
 
     def clean_nominal_id(self) -> str:
         value: str = self.cleaned_data.get("nominal_id", "").strip()
@@ -187,7 +109,7 @@ class NominalForm(AccessibleForm, forms.ModelForm):  # type: ignore[type-arg]
         self.instance = construct_instance(self, self.instance, opts.fields, opts.exclude)
 
 
-class NoteForm(AccessibleForm, forms.Form):
+class NoteForm(forms.Form):
     text = forms.CharField(label="Note", widget=forms.Textarea(attrs={"rows": 4}), max_length=10_000,
                            error_messages={"required": "Enter the note"})
     visibility = forms.ChoiceField(label="Who can see this note", choices=NoteVisibility.choices,
@@ -201,4 +123,3 @@ class NoteForm(AccessibleForm, forms.Form):
             field.choices = [c for c in NoteVisibility.choices if c[0] != NoteVisibility.HEALTH]
         self.fields["visibility"].error_messages["invalid_choice"] = "Choose who can see this note"
         self.fields["visibility"].error_messages["required"] = "Choose who can see this note"
-        self._describe()

@@ -1,7 +1,7 @@
 """The person page (one timeline), adding a note, and the person create and edit forms.
 
-Every view finds its person through ``permissions.visible_nominal`` (a logged 404 when the user
-may not see them) and writes a consultation audit row before it shows anything about them.
+Every view finds its person through ``visibility.visible_nominal`` (a logged, audited 404 when the
+user may not see them) and writes a consultation audit row before it shows anything about them.
 """
 
 from __future__ import annotations
@@ -11,18 +11,18 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from iomhub.web.people import timeline as people_timeline
 from iomhub.web.people.forms import NominalForm, NoteForm
 from iomhub.web.people.models import Nominal
-from iomhub.web.people.permissions import refuse, user_of, visible_nominal
 from iomhub.web.people.services import add_note, record_consultation, save_nominal
 from iomhub.web.requests import actor
+from iomhub.web.visibility import refuse, user_of, visible_nominal
 
 
 def add_errors(form: Any, error: ValidationError) -> None:
@@ -43,16 +43,18 @@ def _person_page(request: HttpRequest, nominal: Nominal, note_form: NoteForm, st
 
 
 @login_required
-@require_GET
 def detail(request: HttpRequest, nominal_id: str) -> HttpResponse:
-    nominal = visible_nominal(request, nominal_id)
+    nominal = visible_nominal(request, nominal_id)  # access first: a refused user never learns the methods
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET"])
     return _person_page(request, nominal, NoteForm(can_see_health=user_of(request).can_see_health))
 
 
 @login_required
-@require_POST
 def note(request: HttpRequest, nominal_id: str) -> HttpResponse:
     nominal = visible_nominal(request, nominal_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     form = NoteForm(request.POST, can_see_health=user_of(request).can_see_health)
     if form.is_valid():
         try:
@@ -69,7 +71,7 @@ def note(request: HttpRequest, nominal_id: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def create(request: HttpRequest) -> HttpResponse:
     if not user_of(request).works_on_cases:  # who may see people may add them; no one else
-        raise refuse(request, "adding a person")
+        return refuse(request, "people.nominal")
     form = NominalForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

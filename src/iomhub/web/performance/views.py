@@ -8,28 +8,32 @@ first. The audit row is written in the request's transaction (``ATOMIC_REQUESTS`
 
 from __future__ import annotations
 
-import logging
 from datetime import date
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseNotFound
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
-from markupsafe import Markup
 
-from iomhub.reports import charts
-from iomhub.reports.html_renderer import EM_DASH, SMALL_NUMBERS_TEXT, _Builder, render_html
+from iomhub.reports.html_renderer import (
+    EM_DASH,
+    SMALL_NUMBERS_TEXT,
+    render_html,
+    report_header,
+    report_notes,
+    report_sections,
+)
 from iomhub.reports.json_renderer import render_json
 from iomhub.reports.model import Report, build_report
 from iomhub.web.audit.constants import Operation
 from iomhub.web.audit.context import audited
+from iomhub.web.performance.cache import cached_report
 from iomhub.web.performance.data import package_from_database
 from iomhub.web.performance.forms import DisclosureForm, ReportForm, last_full_financial_year
 from iomhub.web.requests import actor
-
-security_log = logging.getLogger("iomhub.security")
+from iomhub.web.visibility import refuse
 
 OBJECT_TYPE = "performance.report"
 FORMATS = {"json": "application/json", "html": "text/html"}
@@ -40,18 +44,6 @@ def may_see_reports(user: Any) -> bool:
     agency = getattr(user, "agency", None)
     return bool(getattr(user, "is_authenticated", False) and user.is_active and agency is not None
                 and agency.partner)
-
-
-def _refuse(request: HttpRequest) -> HttpResponse:
-    """A 404 that says nothing, logged and audited (returned, not raised, so the audit row stays);
-    the access check comes before the method's, so no answer tells an outsider a route exists."""
-    who = actor(request)
-    security_log.warning("refused: username=%r role=%s agency=%s %s %s %s", who.username, who.role,
-                         who.agency, request.method, request.path, OBJECT_TYPE)
-    with audited(who) as audit:
-        audit.record(Operation.REFUSAL, object_type=OBJECT_TYPE,
-                     detail={"method": request.method, "path": request.path[:500]})
-    return HttpResponseNotFound("<!doctype html><title>Not found</title><h1>Page not found</h1>")
 
 
 def _period_form(data: Any) -> ReportForm:
@@ -67,30 +59,16 @@ def _detail(form: ReportForm, **extra: Any) -> dict[str, Any]:
 
 
 def _report(form: ReportForm) -> Report:
-    return build_report(package_from_database(), form.params())
-
-
-def _strip_inline_style(svg: str) -> str:
-    """The charts' one inline style (their font), which the strict CSP refuses; the page's CSS sets it."""
-    return svg.replace(f' style="{charts.FONT}"', "")
-
-
-def _sections(report: Report) -> tuple[list[Any], list[str]]:
-    """The HTML report's sections (the same tables, cells and formatting) and notes, for the page."""
-    builder = _Builder(report)
-    sections = builder.sections()
-    for section in sections:
-        for sub in (section, *section.subsections):
-            for figure in sub.figures:
-                figure.svg = Markup(_strip_inline_style(str(figure.svg)))  # escaped by charts
-    return sections, builder.notes()
+    params = form.params()
+    return cached_report(params, lambda: build_report(package_from_database(), params))
 
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """The report for the chosen period, with links to download it."""
+    """The report for the chosen period, with links to download it. The access check comes before
+    the method's, so no answer tells an outsider that a route exists."""
     if not may_see_reports(request.user):
-        return _refuse(request)
+        return refuse(request, OBJECT_TYPE)
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET", "HEAD"])
     form = _period_form(request.GET)
@@ -100,9 +78,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         with audited(actor(request)) as audit:
             audit.record(Operation.CONSULTATION, object_type=OBJECT_TYPE, object_id="dashboard",
                          detail=_detail(form))
-        sections, notes = _sections(report)
         query = urlencode(form.query())
-        context.update(report=report, sections=sections, notes=notes, facts=_Builder(report).header(),
+        context.update(report=report, sections=report_sections(report, inline_style=False),
+                       notes=report_notes(report), facts=report_header(report),
                        downloads=[(f"{reverse('performance:download', args=[kind])}?{query}", label)
                                   for kind, label in (("json", "JSON (for other tools)"),
                                                       ("html", "HTML (the board report)"))])
@@ -113,7 +91,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def download(request: HttpRequest, kind: str) -> HttpResponse:
     """The report as a file, once the justification and recipient of the disclosure are given."""
     if not may_see_reports(request.user) or kind not in FORMATS:
-        return _refuse(request)
+        return refuse(request, OBJECT_TYPE, f"report.{kind}"[:100])
     if request.method not in ("GET", "HEAD", "POST"):
         return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
     data = request.POST if request.method == "POST" else request.GET

@@ -7,11 +7,11 @@ from typing import Any
 from django import forms
 
 from iomhub.web import choices
-from iomhub.web.people.forms import AccessibleForm, UKDateField
+from iomhub.web.forms import UKDateField
 from iomhub.web.referrals.constants import Outcome
 
 
-class ReferralForm(AccessibleForm, forms.Form):
+class ReferralForm(forms.Form):
     nominal_id = forms.CharField(label="IOM id of a person already known (optional)", max_length=40, required=False,
                                  help_text="Leave empty to refer a new person, and give their details below")
     referred_on = UKDateField(what="date of the referral", label="Date of the referral", not_future=True)
@@ -22,7 +22,7 @@ class ReferralForm(AccessibleForm, forms.Form):
                            help_text="Empty for the person's own area")
 
 
-class DecisionForm(AccessibleForm, forms.Form):
+class DecisionForm(forms.Form):
     outcome = forms.ChoiceField(label="Decision", choices=Outcome.choices, widget=forms.RadioSelect,
                                 error_messages={"required": "Choose the decision",
                                                 "invalid_choice": "Choose the decision"})

@@ -14,7 +14,6 @@ from django.views.decorators.http import require_http_methods
 from iomhub.web import choices
 from iomhub.web.people.forms import NominalForm
 from iomhub.web.people.models import Nominal
-from iomhub.web.people.permissions import refuse, user_of, visible_nominal
 from iomhub.web.people.services import record_consultation
 from iomhub.web.people.views import add_errors
 from iomhub.web.referrals.forms import DecisionForm, ReferralForm
@@ -22,6 +21,7 @@ from iomhub.web.referrals.models import Referral
 from iomhub.web.referrals.services import decide as decide_service
 from iomhub.web.referrals.services import refer
 from iomhub.web.requests import actor
+from iomhub.web.visibility import Refused, refuse, user_of, visible_nominal
 
 AGENCY_CODES = {code for code, _ in choices.AGENCIES}
 
@@ -31,7 +31,7 @@ AGENCY_CODES = {code for code, _ in choices.AGENCIES}
 def create(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
     if not user.works_on_cases:
-        raise refuse(request, "referring a person")
+        return refuse(request, "referrals.referral")
     kind = user.agency.kind if user.agency and user.agency.kind in AGENCY_CODES else ""
     initial = {"referred_on": timezone.localdate(), "referring_agency": kind,
                "nominal_id": request.GET.get("nominal_id", "")}
@@ -65,7 +65,7 @@ def create(request: HttpRequest) -> HttpResponse:
 def decide(request: HttpRequest, referral_id: str) -> HttpResponse:
     referral = Referral.objects.filter(referral_id=referral_id).select_related("nominal").first()
     if referral is None:
-        raise refuse(request, f"referral {referral_id!r}")
+        raise Refused("referrals.referral", referral_id[:100])
     nominal = visible_nominal(request, referral.nominal_id)
     form = DecisionForm(request.POST or None, initial={"decided_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():

@@ -5,10 +5,10 @@ from __future__ import annotations
 from django import forms
 
 from iomhub.web import choices
-from iomhub.web.people.forms import AccessibleForm, UKDateField
+from iomhub.web.forms import UKDateField
 
 
-class TierForm(AccessibleForm, forms.Form):
+class TierForm(forms.Form):
     tier = forms.ChoiceField(label="Risk tier", choices=choices.TIERS, widget=forms.RadioSelect,
                              error_messages={"required": "Choose the risk tier",
                                              "invalid_choice": "Choose the risk tier"})

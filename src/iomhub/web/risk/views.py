@@ -11,12 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from iomhub.web.people.permissions import visible_nominal
 from iomhub.web.people.services import record_consultation
 from iomhub.web.people.views import add_errors
 from iomhub.web.requests import actor
 from iomhub.web.risk.forms import TierForm
 from iomhub.web.risk.services import change_tier, current_tier
+from iomhub.web.visibility import visible_nominal
 
 
 @login_required

@@ -9,7 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from iomhub.web import choices
-from iomhub.web.assessments.forms import UKDateField, not_in_future, uk
+from iomhub.web.forms import UKDateField, not_in_future, uk
 
 FIELDS = ("substance", "start_date", "end_date", "outcome", "re_presented_on")
 
@@ -17,15 +17,15 @@ FIELDS = ("substance", "start_date", "end_date", "outcome", "re_presented_on")
 class TreatmentEpisodeForm(forms.Form):
     substance = forms.ChoiceField(label="Substance", choices=[("", "Choose a substance"), *choices.SUBSTANCES],
                                   error_messages={"required": "Choose the substance treated"})
-    start_date = UKDateField(label="Start date", what="the date treatment started")
-    end_date = UKDateField(label="End date", what="the date treatment ended", required=False,
-                           help_text="Leave blank if treatment is still going on. For example, 27/03/2016")
+    start_date = UKDateField(label="Start date", what="date treatment started")
+    end_date = UKDateField(label="End date", what="date treatment ended", required=False,
+                           help_text="Leave blank if treatment is still going on. For example, 14/02/2016")
     outcome = forms.ChoiceField(label="Outcome", required=False,
                                 choices=[("", "Not known yet"), *choices.TREATMENT_OUTCOMES])
-    re_presented_on = UKDateField(label="Date of re-presentation to treatment", what="the date of re-presentation",
+    re_presented_on = UKDateField(label="Date of re-presentation to treatment", what="date of re-presentation",
                                   required=False,
                                   help_text="Only if the person came back to treatment after this episode "
-                                            "ended. For example, 27/03/2016")
+                                            "ended. For example, 14/02/2016")
 
     def __init__(self, *args: Any, today: date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -35,8 +35,8 @@ class TreatmentEpisodeForm(forms.Form):
         cleaned = super().clean() or {}
         start, end = cleaned.get("start_date"), cleaned.get("end_date")
         outcome, again = cleaned.get("outcome"), cleaned.get("re_presented_on")
-        for name, what in (("start_date", "the start date"), ("end_date", "the end date"),
-                           ("re_presented_on", "the date of re-presentation")):
+        for name, what in (("start_date", "start date"), ("end_date", "end date"),
+                           ("re_presented_on", "date of re-presentation")):
             try:
                 not_in_future(cleaned.get(name), self.today, what)
             except ValidationError as error:

@@ -13,8 +13,8 @@ from iomhub.web.people.services import record_consultation
 from iomhub.web.requests import actor
 from iomhub.web.treatment.forms import FIELDS, TreatmentEpisodeForm
 from iomhub.web.treatment.models import TreatmentEpisode
-from iomhub.web.treatment.permissions import Refused, case_worker_required, visible_nominal
 from iomhub.web.treatment.services import save_episode
+from iomhub.web.visibility import Refused, case_worker_required, visible_nominal
 
 
 def today() -> date:

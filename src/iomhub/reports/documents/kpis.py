@@ -1,0 +1,161 @@
+"""The quarterly performance table (the shape of seed 000) for the financial year of a report.
+
+One row per indicator of ``indicators.csv``: description, owner, baseline, then for each
+quarter of the financial year its target and actual, then (when the framework sets any
+whole-year target or actual) the year's, the RAG and the comments. The financial year is
+the one containing the last day of the report period. Targets and actuals are the report's
+``kpis`` rows where it has them (they carry the actuals iomhub computes for the report's own
+period), else :func:`iomhub.metrics.kpis.kpis` over the whole financial year, so the RAG is
+always the rule of ``shared/spec/report-json.md``: green when the target is met, amber when it
+is missed by no more than 10% of the target (of the range's width for a range), red otherwise,
+none for N/A and TBC targets or without an actual. Each actual is coloured by its own RAG; the
+RAG column is the latest one (the year's, else the last quarter's that has one). A RAG summary
+chart counts the indicators by that status.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import narwhals as nw
+
+from iomhub.domain.dates import financial_year, financial_year_label, format_period
+from iomhub.metrics.kpis import kpis
+from iomhub.package.load import Package
+from iomhub.reports import charts
+from iomhub.reports.documents.build import (
+    RAG_LABELS,
+    financial_year_of,
+    rag_cell,
+    status_of,
+    text,
+    unit_cell,
+)
+from iomhub.reports.documents.model import Block, Cell, Chart, Document, Paragraph, Section, Table
+from iomhub.reports.html_renderer import long_date, span_text
+from iomhub.reports.model import Report
+
+RAG_RULE = ("Green: target met. Amber: missed by no more than 10% of the target (of the range's width for a "
+            "range). Red: missed by more. No RAG (n/a): the target is N/A or TBC, or there is no actual yet.")
+NO_RAG = "n/a"
+
+
+def _plain(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value:,.0f}" if float(value).is_integer() else charts.decimal_text(value, 1)
+
+
+def target_cell(row: dict[str, Any] | None, unit: str | None) -> Cell:
+    """A target as the seed prints it: a number, a range ``9–15%``, ``N/A`` or ``TBC``; empty when none."""
+    if row is None:
+        return text("")
+    kind = row.get("kind")
+    if kind == "range":
+        return text(f"{_plain(row.get('low'))}–{_plain(row.get('high'))}{'%' if unit == 'percent' else ''}")
+    if kind == "na":
+        return text("N/A")
+    if kind == "tbc":
+        return text("TBC")
+    return unit_cell(row.get("target"), unit)
+
+
+def actual_cell(row: dict[str, Any] | None, unit: str | None) -> Cell:
+    """An actual coloured by its RAG; ``N/A`` under an N/A target; empty when there is none yet."""
+    if row is None:
+        return text("")
+    actual = row.get("actual")
+    if actual is None:
+        return text("N/A" if row.get("kind") == "na" else "")
+    source = str(row.get("actual_source") or "")
+    flag = f"computed by iomhub ({source.removeprefix('computed: ')})" if source.startswith("computed") else None
+    cell = unit_cell(actual, unit, flag=flag)
+    return Cell(cell.value, cell.kind, status=status_of(row.get("rag")), flag=flag)
+
+
+def framework_rows(report: Report, package: Package, fy: int, start_month: int) -> list[dict[str, Any]]:
+    """The kpis rows of financial year ``fy`` (the year and its quarters), the report's first."""
+    codes = {str(fy), *(f"{fy}-Q{q}" for q in range(1, 5))}
+    rows: dict[tuple[str, str], dict[str, Any]] = {}
+    if package.has("indicators"):
+        lazy = {name: nw.from_native(package.tables[name].lazy())
+                for name in ("indicators", "targets", "actuals") if package.has(name)}
+        for row in kpis(lazy["indicators"], lazy.get("targets"), lazy.get("actuals"),
+                        financial_year(fy, start_month), None, start_month):
+            rows[(row["indicator_id"], format_period(row["period"]))] = row
+    for row in report.rows("kpis"):
+        rows[(row["indicator_id"], format_period(str(row["period"])))] = row
+    return [row for (_, period), row in rows.items() if period in codes]
+
+
+def kpi_document(report: Report, package: Package) -> Document:
+    """The quarterly performance table of the financial year containing the report period's end."""
+    start_month = package.settings.financial_year_start_month
+    fy = financial_year_of(report.params.period.end, start_month)
+    fy_span = financial_year(fy, start_month)
+    label = financial_year_label(fy) if start_month != 1 else str(fy)
+    meta = [("Financial year", f"{label} ({span_text(fy_span)})"),
+            ("Position at", long_date(report.params.period.end)),
+            ("Generated", f"{long_date(report.generated_at.date())} at {report.generated_at:%H:%M}"),
+            ("Source", report.source)]
+    title = f"Performance framework {label}"
+    subtitle = f"{report.title}: quarterly performance table"
+    if not package.has("indicators"):
+        return Document("kpis", title, subtitle, meta, [Section("Performance framework", [
+            Paragraph("The package has no performance framework (indicators.csv), so there is nothing to show.")])])
+
+    by_key = {(row["indicator_id"], format_period(str(row["period"]))): row
+              for row in framework_rows(report, package, fy, start_month)}
+    indicators = sorted(package.tables["indicators"].iter_rows(named=True), key=lambda r: r["indicator_id"])
+    with_year = any(period == str(fy) for _, period in by_key)
+    columns = ["Description", "Owner", "Baseline"]
+    for quarter in range(1, 5):
+        columns += [f"Q{quarter} target", f"Q{quarter} actual"]
+    if with_year:
+        columns += [f"{label} target", f"{label} actual"]
+    columns += ["RAG", "Comments"]
+
+    rows: list[list[Cell]] = []
+    overall: list[str | None] = []
+    computed = change_targets = False
+    for indicator in indicators:
+        ident, unit = indicator["indicator_id"], indicator.get("unit")
+        periods = [f"{fy}-Q{q}" for q in range(1, 5)] + ([str(fy)] if with_year else [])
+        cells = [text(indicator.get("title") or ident), text(indicator.get("owner")),
+                 unit_cell(indicator.get("baseline"), unit)]
+        latest_rag: str | None = None
+        comment = ""
+        for period in periods:
+            row = by_key.get((ident, period))
+            cells += [target_cell(row, unit), actual_cell(row, unit)]
+            if row is None:
+                continue
+            computed = computed or str(row.get("actual_source") or "").startswith("computed")
+            change_targets = change_targets or row.get("kind") == "change"
+            if row.get("rag") in RAG_LABELS:
+                latest_rag = row["rag"]
+            if row.get("comment"):
+                comment = str(row["comment"])
+        cells += [rag_cell(latest_rag), text(comment)]
+        rows.append(cells)
+        overall.append(latest_rag)
+
+    footnotes = [RAG_RULE, "RAG column: the latest status (the year's, else the last quarter's with one)."]
+    if change_targets:
+        footnotes.append("A target set as a change on the baseline is shown as the level to reach: "
+                         "baseline × (1 + change).")
+    if computed:
+        footnotes.append("Actuals flagged 'computed by iomhub' are figures of the report, not typed in.")
+    table = Table("Performance table", f"Quarterly performance, {label}", columns, rows, footnotes)
+
+    counts = [(RAG_LABELS[rag], sum(1 for r in overall if r == rag), rag) for rag in RAG_LABELS]
+    counts.append(("No RAG (n/a)", sum(1 for r in overall if r is None), ""))
+    chart_title = f"RAG status of the {len(overall)} indicators, {label}"
+    description = f"{chart_title}: " + ", ".join(f"{name} {n}" for name, n, _ in counts) + "."
+    chart = Chart(chart_title,
+                  charts.horizontal_bar_chart("chart-rag", chart_title, [(name, float(n)) for name, n, _ in counts]),
+                  description,
+                  Table("RAG summary", "RAG summary", ["RAG", "Indicators"],
+                        [[Cell(name, "text", status=status_of(rag)), Cell(n, "count")] for name, n, rag in counts]))
+    blocks: list[Block] = [Paragraph(RAG_RULE), chart, table]
+    return Document("kpis", title, subtitle, meta, [Section(f"Performance {label}", blocks)])

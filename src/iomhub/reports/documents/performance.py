@@ -1,0 +1,410 @@
+"""The IOM performance report as a board document (the shape of seed 003).
+
+Sections, in the seed's order and the Foundation report's: the drafted narrative (performance
+overview, key improvers and successes, key challenges; its caveats go in the notes box),
+reoffending (by scheme, age band, gender, area and flag, with target attainment), caseload,
+community and custody, statutory management, spread of risk, referrals, engagement,
+criminogenic needs, treatment and the performance framework. Every figure is a cell of the
+report model's tables, never recomputed, except the few derived figures the HTML report shows
+too (a partition's total, the change from the first to the last snapshot date, the share
+statutorily managed), each defined in its table's footnotes. Groups of fewer people than the
+small-numbers threshold carry the flag "small numbers: interpret with caution".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from iomhub.reports import charts
+from iomhub.reports.documents.build import (
+    SMALL_NUMBERS_TEXT,
+    change,
+    count,
+    fy_start_month,
+    group_label,
+    number,
+    percent,
+    percent_change,
+    rag_cell,
+    report_meta,
+    span_words,
+    text,
+    unit_cell,
+)
+from iomhub.reports.documents.kpis import target_cell
+from iomhub.reports.documents.model import Block, Bullets, Cell, Chart, Document, Paragraph, Section, Table
+from iomhub.reports.documents.narrative import Narrative, draft_narrative
+from iomhub.reports.html_renderer import kpi_period_label, long_date, short_date, span_text
+from iomhub.reports.model import MISSING_TEXT, SECTION_TITLES, Report
+
+REOFFENDING_TABLES = (
+    ("reoffending_by_scheme", "scheme", "Scheme", "Reoffending by scheme"),
+    ("reoffending_by_age", "age_band", "Age band", "Reoffending by age band"),
+    ("reoffending_by_gender", "gender", "Gender", "Reoffending by gender"),
+    ("reoffending_by_area", "area", "Area", "Reoffending by area"),
+)
+OVERVIEW_TITLE = "Performance overview"
+IMPROVERS_TITLE = "Key improvers and successes"
+CHALLENGES_TITLE = "Key challenges"
+
+
+class _Builder:
+    def __init__(self, report: Report) -> None:
+        self.report = report
+        self.params = report.params
+        self.start_month = fy_start_month(report)
+        self.period_words = span_words(self.params.period, self.start_month)
+        self.baseline_words = span_words(self.params.baseline_span, self.start_month)
+        self.dates: list[date] = list(report.settings.get("snapshot_dates") or [])
+        self.threshold = int(report.settings.get("small_numbers_threshold") or self.params.small_numbers)
+
+    def label(self, column: str, code: Any) -> str:
+        return group_label(column, code, self.report.area_names)
+
+    def rows(self, table: str) -> list[dict[str, Any]]:
+        return self.report.rows(table)
+
+    def small_footnote(self) -> str:
+        return (f"Flagged groups: {SMALL_NUMBERS_TEXT} (fewer than {self.threshold} people).")
+
+    # narrative
+
+    @staticmethod
+    def narrative_section(narrative: Narrative) -> Section:
+        blocks: list[Block] = [
+            Bullets(narrative.overview or ["There are no figures to summarise for this period."]),
+            Bullets(narrative.improvers or ["No group's reoffending fell and no indicator met its target."],
+                    IMPROVERS_TITLE),
+            Bullets(narrative.challenges or ["No group's reoffending rose and no indicator missed its target."],
+                    CHALLENGES_TITLE),
+        ]
+        return Section(OVERVIEW_TITLE, blocks)
+
+    # reoffending
+
+    def reoffending_table(self, name: str, column: str, heading: str, title: str) -> Table:
+        rows: list[list[Cell]] = []
+        flagged = False
+        totals = 0
+        for row in self.rows(name):
+            small = bool(row.get("small_numbers")) and row[column] != "all"
+            flagged = flagged or small
+            is_total = row[column] == "all"
+            totals += is_total
+            flag = SMALL_NUMBERS_TEXT if small else None
+            rows.append([text(self.label(column, row[column]), bold=is_total, flag=flag),
+                         count(row["offenders"], bold=is_total, flag=flag),
+                         count(row["offences_before"], bold=is_total),
+                         count(row["offences_after"], bold=is_total),
+                         change(row["change_pct"], bold=is_total)])
+        footnotes = [f"Change: (offences {self.period_words} − offences {self.baseline_words}) ÷ offences "
+                     f"{self.baseline_words}; a dash when there were none {self.baseline_words}."]
+        if flagged:
+            footnotes.insert(0, self.small_footnote())
+        return Table(title, title, [heading, "Offenders", f"Offences {self.baseline_words} (baseline)",
+                                    f"Offences {self.period_words} (period)", "Change"],
+                     rows, footnotes, total_rows=totals if rows and rows[-1][0].bold else 0)
+
+    def reoffending_chart(self) -> Chart | None:
+        groups: list[tuple[str, float, float]] = []
+        data: list[list[Cell]] = []
+        small_any = False
+        for name, column, heading, _ in REOFFENDING_TABLES[:3]:
+            for row in self.rows(name):
+                if row[column] == "all":
+                    continue
+                small = bool(row.get("small_numbers"))
+                small_any = small_any or small
+                label = f"{self.label(column, row[column])}{' *' if small else ''}"
+                groups.append((label, float(row["offences_before"]), float(row["offences_after"])))
+                flag = SMALL_NUMBERS_TEXT if small else None
+                data.append([text(heading), text(self.label(column, row[column]), flag=flag),
+                             count(row["offenders"], flag=flag), count(row["offences_before"]),
+                             count(row["offences_after"]), change(row["change_pct"])])
+        if not groups:
+            return None
+        title = "Offences before and after, by scheme, age band and gender"
+        svg = charts.paired_bar_chart("chart-reoffending-groups", title, groups,
+                                      (f"Baseline {self.baseline_words}", f"Period {self.period_words}"))
+        description = f"{title}: " + "; ".join(
+            f"{label}: {before:,.0f} offences {self.baseline_words}, {after:,.0f} {self.period_words}"
+            for label, before, after in groups) + "."
+        footnotes = [f"* {SMALL_NUMBERS_TEXT} (fewer than {self.threshold} people)."] if small_any else []
+        if small_any:
+            description += f" Groups marked * have fewer than {self.threshold} people: interpret with caution."
+        table = Table("Chart reoffending by group", title,
+                      ["Grouping", "Group", "Offenders", f"Offences {self.baseline_words}",
+                       f"Offences {self.period_words}", "Change"], data, footnotes)
+        return Chart(title, svg, description, table)
+
+    def reoffending(self) -> Section | None:
+        if "reoffending_by_scheme" not in self.report.tables:
+            return None
+        params = self.params
+        blocks: list[Block] = [Paragraph(
+            f"The performance cohort is everyone in a scheme on {long_date(params.cohort_day)} with at least "
+            f"one offence in the baseline ({span_text(params.baseline_span)}). Their offences in the baseline "
+            f"are compared with their offences in the period ({span_text(params.period)}), counted by the date "
+            f"each offence was committed (detected offences on police systems, not convictions).")]
+        if params.exclude_custody_beyond is not None:
+            blocks.append(Paragraph(
+                f"People in custody on the cohort date who stay beyond {long_date(params.exclude_custody_beyond)} "
+                "(or whose release is unknown) are left out of the performance cohort."))
+        chart = self.reoffending_chart()
+        if chart is not None:
+            blocks.append(chart)
+        for name, column, heading, title in REOFFENDING_TABLES:
+            if name in self.report.tables:
+                blocks.append(self.reoffending_table(name, column, heading, title))
+        if "reoffending_by_flag" in self.report.tables:
+            blocks.append(Paragraph(f"Programme flags held on {long_date(params.cohort_day)}; someone with "
+                                    "several flags is counted under each."))
+            blocks.append(self.reoffending_table("reoffending_by_flag", "flag", "Flag",
+                                                 "Reoffending by programme flag"))
+        if "target_attainment" in self.report.tables:
+            target = params.target_reduction or 0
+            blocks.append(Paragraph(f"An offender meets the target when their own offences fell by at least "
+                                    f"{target:g}% from the baseline to the period."))
+            rows = [[text(self.label("scheme", row["scheme"]), bold=row["scheme"] == "all"),
+                     count(row["offenders"], bold=row["scheme"] == "all"),
+                     count(row["met_target"], bold=row["scheme"] == "all"),
+                     percent(row["met_target_pct"], bold=row["scheme"] == "all")]
+                    for row in self.rows("target_attainment")]
+            blocks.append(Table("Target attainment", f"Offenders meeting the {target:g}% reduction target",
+                                ["Scheme", "Offenders", "Met the target", "% met the target"], rows,
+                                total_rows=1 if rows and rows[-1][0].bold else 0))
+        return Section(SECTION_TITLES["reoffending"], blocks)
+
+    # snapshot tables
+
+    def date_headings(self) -> list[str]:
+        headings = [short_date(day) for day in self.dates]
+        return [*headings, "Change"] if len(self.dates) > 1 else headings
+
+    def series(self, values: Sequence[float | None], *, as_percent: bool = False, bold: bool = False,
+               with_change: bool = True) -> list[Cell]:
+        cells = [percent(v, bold=bold) if as_percent else count(v, bold=bold) for v in values]
+        if len(self.dates) > 1:
+            cells.append(change(percent_change(values[0], values[-1]), bold=bold) if with_change
+                         else text(""))
+        return cells
+
+    def change_footnote(self) -> list[str]:
+        if len(self.dates) < 2:
+            return []
+        return [f"Change: from {short_date(self.dates[0])} to {short_date(self.dates[-1])}, as a percentage "
+                "of the first."]
+
+    def caseload(self) -> Section:
+        counts: dict[tuple[str, str], dict[date, int]] = {}
+        for row in self.rows("caseload"):
+            counts.setdefault((row["scheme"], row["area"]), {})[row["date"]] = row["count"]
+        changes = {(row["scheme"], row["area"]): row["change_pct"] for row in self.rows("caseload_change")}
+        rows: list[list[Cell]] = []
+        lines: list[tuple[str, Sequence[float | None]]] = []
+        totals = 0
+        for (scheme, area), by_date in counts.items():
+            bold = area == "all" or scheme == "all"
+            totals = totals + 1 if scheme == "all" else 0
+            values = [by_date.get(day) for day in self.dates]
+            cells = [text(self.label("scheme", scheme), bold=bold), text(self.label("area", area), bold=bold),
+                     *(count(v, bold=bold) for v in values)]
+            if len(self.dates) > 1:
+                cells.append(change(changes.get((scheme, area)), bold=bold))
+            rows.append(cells)
+            if area == "all":
+                lines.append((self.label("scheme", scheme), values))
+        blocks: list[Block] = [Paragraph(
+            "People with an IOM episode covering each snapshot date (the first day of each quarter in the "
+            "period, and its last day).")]
+        title = "Caseload on each snapshot date, by scheme"
+        labels = [short_date(day) for day in self.dates]
+        data = [[text(name), *(count(v) for v in values)] for name, values in lines]
+        description = f"{title}. " + " ".join(
+            f"{name}: " + ", ".join(f"{'no figure' if v is None else f'{v:,.0f}'} on {label}"
+                                    for label, v in zip(labels, values, strict=False)) + "."
+            for name, values in lines)
+        blocks.append(Chart(title, charts.caseload_chart("chart-caseload", labels, lines), description,
+                            Table("Chart caseload", title, ["Scheme", *labels], data)))
+        blocks.append(Table("Caseload", "Caseload by scheme and area on each snapshot date",
+                            ["Scheme", "Area", *self.date_headings()], rows, self.change_footnote(),
+                            total_rows=totals))
+        return Section(SECTION_TITLES["caseload"], blocks)
+
+    def custody(self) -> Section | None:
+        if "caseload_status" not in self.report.tables:
+            return None
+        data: dict[str, dict[str, dict[date, dict[str, Any]]]] = {}
+        for row in self.rows("caseload_status"):
+            data.setdefault(row["scheme"], {}).setdefault(row["status"], {})[row["date"]] = row
+        rows: list[list[Cell]] = []
+        for scheme, statuses in data.items():
+            name = self.label("scheme", scheme)
+
+            def values(status: str, column: str = "count",
+                       statuses: dict[str, dict[date, dict[str, Any]]] = statuses) -> list[float | None]:
+                by_date = statuses.get(status, {})
+                return [by_date[day][column] if day in by_date else None for day in self.dates]
+
+            community, custody = values("community"), values("custody")
+            total = [None if a is None or b is None else a + b for a, b in zip(community, custody, strict=True)]
+            rows.append([text(name), text("Community"), *self.series(community)])
+            rows.append([text(name), text("Custody"), *self.series(custody)])
+            rows.append([text(name, bold=True), text("Total managed", bold=True), *self.series(total, bold=True)])
+            statutory = values("community", "statutory")
+            if any(v is not None for v in statutory):
+                rows.append([text(name), text("Community, statutorily managed"), *self.series(statutory)])
+                share = [None if s is None or c is None or c == 0 else s / c * 100
+                         for s, c in zip(statutory, community, strict=True)]
+                rows.append([text(name), text("Percentage statutorily managed"),
+                             *self.series(share, as_percent=True, with_change=False)])
+        footnotes = ["Custody: a custody period covers the date; otherwise community. Total managed: "
+                     "community plus custody. Percentage statutorily managed: statutorily managed ÷ community.",
+                     *self.change_footnote()]
+        return Section(SECTION_TITLES["custody"], [
+            Paragraph("Each scheme's caseload in the community and in custody on each snapshot date, and those "
+                      "in the community under a supervision order or licence."),
+            Table("Community and custody", "Community and custody on each snapshot date",
+                  ["Scheme", "", *self.date_headings()], rows, footnotes)])
+
+    def statutory(self) -> Section | None:
+        if "statutory_by_provider" not in self.report.tables:
+            return None
+        data: dict[tuple[str, str], dict[date, int]] = {}
+        for row in self.rows("statutory_by_provider"):
+            data.setdefault((row["scheme"], row["provider"]), {})[row["date"]] = row["count"]
+        rows = [[text(self.label("scheme", scheme)), text(self.label("provider", provider)),
+                 *self.series([by_date.get(day) for day in self.dates])]
+                for (scheme, provider), by_date in data.items()]
+        return Section(SECTION_TITLES["statutory"], [
+            Paragraph("People in the community covered by a supervision order or licence, by the provider "
+                      "supervising them."),
+            Table("Statutory management", "Statutory management by provider (community)",
+                  ["Scheme", "Provider", *self.date_headings()], rows, self.change_footnote())])
+
+    def risk(self) -> Section | None:
+        if "risk_tiers" not in self.report.tables:
+            return None
+        data: dict[str, dict[date, int]] = {}
+        for row in self.rows("risk_tiers"):
+            data.setdefault(row["tier"], {})[row["date"]] = row["count"]
+        rows = [[text(self.label("tier", tier)), *self.series([by_date.get(day) for day in self.dates])]
+                for tier, by_date in data.items()]
+        if data:
+            totals: list[float | None] = [sum(by_date.get(day, 0) for by_date in data.values())
+                                          for day in self.dates]
+            rows.append([text("Total", bold=True), *self.series(totals, bold=True)])
+        return Section(SECTION_TITLES["risk"], [
+            Paragraph("Everyone in the caseload on each date, by their latest risk tier on or before it "
+                      "(unassessed when they have none)."),
+            Table("Spread of risk", "Caseload by risk tier on each snapshot date",
+                  ["Risk tier", *self.date_headings()], rows, self.change_footnote(),
+                  total_rows=1 if data else 0)])
+
+    # period tables
+
+    def simple(self, key: str, table: str, title: str, paragraph: str, first: tuple[str, str],
+               columns: list[tuple[str, str, str]]) -> Section | None:
+        """One table: a row per code of ``first`` (heading, column), ``columns`` as (heading,
+        column, kind) with kind count, percent or number; the ``all`` row is the total."""
+        if table not in self.report.tables:
+            return None
+        heading, code_column = first
+        makers = {"count": count, "percent": percent, "number": number}
+        rows = []
+        for row in self.rows(table):
+            bold = row[code_column] == "all"
+            rows.append([text(self.label(code_column, row[code_column]), bold=bold),
+                         *(makers[kind](row[column], bold=bold) for _, column, kind in columns)])
+        return Section(SECTION_TITLES[key], [Paragraph(paragraph), Table(
+            SECTION_TITLES[key], title, [heading, *(h for h, _, _ in columns)], rows,
+            total_rows=1 if rows and rows[-1][0].bold else 0)])
+
+    def referrals(self) -> Section | None:
+        return self.simple(
+            "referrals", "referrals_by_agency", f"Referrals by referring agency, {span_text(self.params.period)}",
+            "Referrals made in the period. Acceptance: accepted ÷ (accepted + rejected); pending and withdrawn "
+            "referrals are not counted in it.", ("Referring agency", "agency"),
+            [("Referrals", "referrals", "count"), ("Accepted", "accepted", "count"),
+             ("Rejected", "rejected", "count"), ("Acceptance", "acceptance_pct", "percent")])
+
+    def engagement(self) -> Section | None:
+        return self.simple(
+            "engagement", "attendance_by_agency", f"Meeting attendance by agency, {span_text(self.params.period)}",
+            "Multi-agency meetings held in the period. Attendance: attended ÷ invited.", ("Agency", "agency"),
+            [("Meetings", "meetings", "count"), ("Invited", "invited", "count"),
+             ("Attended", "attended", "count"), ("Attendance", "attendance_pct", "percent")])
+
+    def needs(self) -> Section | None:
+        section = self.simple(
+            "needs", "needs_first_assessment", "Needs at first assessment, by pathway",
+            "Each person's first-ever needs assessment, when it is dated in the period. A score above 0 means a "
+            "need is identified; averages are of scores from 0 to 10.", ("Pathway", "pathway"),
+            [("Assessments", "assessments", "count"), ("Need identified", "identified", "count"),
+             ("Average score (whole group)", "cumulative_avg", "number"),
+             ("Average score (when scored)", "avg_when_scored", "number"),
+             ("% with need identified", "identified_pct", "percent")])
+        if section is None:
+            return None
+        bars = [(self.label("pathway", row["pathway"]), row["identified_pct"])
+                for row in self.rows("needs_first_assessment")]
+        title = "Percentage of first assessments with a need identified, by pathway"
+        description = f"{title}: " + "; ".join(
+            f"{label}: {'no figure' if value is None else charts.decimal_text(value, 1) + '%'}"
+            for label, value in bars) + "."
+        section.blocks.insert(1, Chart(title, charts.needs_chart("chart-needs", bars), description,
+                                       Table("Chart needs", title, ["Pathway", "% with need identified"],
+                                             [[text(label), percent(value)] for label, value in bars])))
+        return section
+
+    def treatment(self) -> Section | None:
+        return self.simple(
+            "treatment", "treatment_completions", f"Treatment completions, {span_text(self.params.period)}",
+            "Structured treatment episodes open at any time in the period. Successful: completed in the period "
+            "with no re-presentation within 6 months.", ("Substance", "substance"),
+            [("In treatment", "in_treatment", "count"), ("Successful completions", "successful", "count"),
+             ("Successful", "successful_pct", "percent")])
+
+    def kpis(self) -> Section | None:
+        if "kpis" not in self.report.tables:
+            return None
+        rows = []
+        for row in self.rows("kpis"):
+            unit = row.get("unit")
+            target = target_cell(row, unit)
+            rag = row.get("rag")
+            rows.append([text(row.get("title") or row["indicator_id"]), text(row.get("owner")),
+                         text(kpi_period_label(str(row["period"]), self.start_month)),
+                         unit_cell(row.get("baseline"), unit), target, unit_cell(row.get("actual"), unit),
+                         rag_cell(rag),
+                         text(row.get("comment"))])
+        return Section(SECTION_TITLES["kpis"], [
+            Paragraph("Green: target met. Amber: missed by no more than 10% of the target (of the range's width "
+                      "for a range). Red: missed by more. The quarterly table is a document of its own."),
+            Table("Performance framework", "Performance framework", [
+                "Indicator", "Owner", "Period", "Baseline", "Target", "Actual", "RAG", "Comment"], rows)])
+
+    def sections(self, narrative: Narrative) -> list[Section]:
+        built = [self.narrative_section(narrative), self.reoffending(), self.caseload(), self.custody(),
+                 self.statutory(), self.risk(), self.referrals(), self.engagement(), self.needs(),
+                 self.treatment(), self.kpis()]
+        return [section for section in built if section is not None]
+
+
+def performance_document(report: Report, narrative: Narrative | None = None) -> Document:
+    """The IOM performance report of ``report``; ``narrative`` replaces the drafted one (edited)."""
+    narrative = narrative or draft_narrative(report)
+    builder = _Builder(report)
+    missing = set(MISSING_TEXT.values())
+    notes = [*narrative.caveats,
+             *(note for note in report.notes if note in missing or note.startswith("Reoffending: nobody"))]
+    return Document(
+        kind="performance",
+        title=report.title,
+        subtitle=f"IOM performance report, {span_text(report.params.period)}",
+        meta=report_meta(report),
+        sections=builder.sections(narrative),
+        notes=notes,
+    )

@@ -1,0 +1,26 @@
+"""Serving with gunicorn (several worker processes, each with threads), from ``iomhub serve``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gunicorn.app.base import BaseApplication
+
+
+class _Application(BaseApplication):  # type: ignore[misc]
+    def __init__(self, application: Any, options: dict[str, Any]) -> None:
+        self.application = application
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Any:
+        return self.application
+
+
+def serve_with_gunicorn(application: Any, addr: str, workers: int, threads: int) -> None:
+    _Application(application, {"bind": addr, "workers": workers, "threads": threads,
+                               "worker_class": "gthread", "accesslog": None, "timeout": 60}).run()

@@ -1,0 +1,407 @@
+"""The access matrix: every route x every user x GET and POST, generated from the URL resolver.
+
+Three agencies (own = police, partner = probation, unrelated = a housing association outside the
+IOM partnership) x four roles (practitioner, manager, analyst, administrator), plus an anonymous
+visitor, try every route of the application (the admin site has its own tests; signing in and
+out are not object routes) with GET and with an empty POST. The world holds one person, N0001
+(Jack Smith), with a record of every kind, so that every URL argument is filled with a real id.
+
+The expected outcome of each (user, route) comes from :data:`POLICY`, written out below. A route
+the resolver knows and the policy does not (a new route) fails, and so does a URL argument the
+world cannot fill: nothing is skipped silently.
+
+A refusal must be a 404 that says nothing (anonymous visitors are sent to sign in instead), must
+change no table (every row of every model is compared, except the refusal's own audit row), must
+be logged (one audit ``refusal`` row, and a warning on ``iomhub.security``) and must not contain
+anything that identifies the person. Pages that hold no one's record (the dashboard, the account
+page, the cohort list for someone who sees no one) must not identify the person either.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.conf import settings as django_settings
+from django.db import connection, transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from iomhub.web.accounts.constants import AgencyCode, Role
+from iomhub.web.accounts.models import Agency, User
+from iomhub.web.assessments.models import NeedScore
+from iomhub.web.audit.constants import Operation
+from iomhub.web.audit.context import Actor, audited
+from iomhub.web.audit.models import AuditEvent
+from iomhub.web.cohort.models import CohortEpisode
+from iomhub.web.custody.models import CustodyPeriod, Supervision
+from iomhub.web.meetings.models import Attendance, CaseAction, Meeting
+from iomhub.web.offences.models import Offence
+from iomhub.web.people.constants import NoteVisibility
+from iomhub.web.people.models import CaseNote, Flag, Nominal
+from iomhub.web.referrals.models import Referral
+from iomhub.web.risk.models import RiskAssessment
+from iomhub.web.treatment.models import TreatmentEpisode
+
+# --- who -------------------------------------------------------------------------------------
+
+AGENCIES = ("own", "partner", "unrelated")
+ROLES = (Role.PRACTITIONER, Role.MANAGER, Role.ANALYST, Role.ADMINISTRATOR)
+ANONYMOUS = ("anonymous", "")
+WHO: list[tuple[str, str]] = [(agency, str(role)) for agency in AGENCIES for role in ROLES] + [ANONYMOUS]
+METHODS = ("GET", "POST")
+
+
+def case_worker(agency: str, role: str) -> bool:
+    """Practitioners and managers of a partner agency open people's records."""
+    return agency in ("own", "partner") and role in (Role.PRACTITIONER, Role.MANAGER)
+
+
+def partner_any_role(agency: str, role: str) -> bool:
+    return agency in ("own", "partner")
+
+
+def administrator(agency: str, role: str) -> bool:
+    """Administrators of any agency (as ``tests/web/audit/test_search.py`` decides)."""
+    return role == Role.ADMINISTRATOR
+
+
+def signed_in(agency: str, role: str) -> bool:
+    return agency != "anonymous"
+
+
+# --- the policy ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Rule:
+    """Who may use a route and which methods it answers (any other method: 405, to those allowed).
+
+    Whoever is allowed, a user who is not a case worker must never see the person on the page
+    (the audit search apart, whose rows name people by id for administrators)."""
+
+    allowed: Callable[[str, str], bool]
+    methods: frozenset[str] = frozenset(METHODS)
+    redirect_to: str | None = None  # a route that only redirects (to this path), for everyone
+
+
+GET = frozenset({"GET"})
+POST = frozenset({"POST"})
+BOTH = frozenset(METHODS)
+
+POLICY: dict[str, Rule] = {
+    # Everyone: the start page sends to the cohort list (which asks anonymous visitors to sign in).
+    "home": Rule(signed_in, BOTH, redirect_to="/cohort/"),
+    "accounts:account": Rule(signed_in, BOTH),
+    # The cohort list: every signed-in user gets the page; only case workers see anyone on it.
+    "cohort:list": Rule(signed_in, GET),
+    # A person's record and everything hanging from it: case workers of partner agencies only.
+    "people:create": Rule(case_worker, BOTH),
+    "people:detail": Rule(case_worker, GET),
+    "people:edit": Rule(case_worker, BOTH),
+    "people:note": Rule(case_worker, POST),
+    "cohort:change_level": Rule(case_worker, BOTH),
+    "cohort:exit": Rule(case_worker, BOTH),
+    "referrals:create": Rule(case_worker, BOTH),
+    "referrals:decide": Rule(case_worker, BOTH),
+    "custody:add_custody": Rule(case_worker, BOTH),
+    "custody:edit_custody": Rule(case_worker, BOTH),
+    "custody:add_supervision": Rule(case_worker, BOTH),
+    "custody:edit_supervision": Rule(case_worker, BOTH),
+    "risk:change": Rule(case_worker, BOTH),
+    "assessments:progress": Rule(case_worker, BOTH),
+    "assessments:new": Rule(case_worker, BOTH),
+    "treatment:episodes": Rule(case_worker, BOTH),
+    "treatment:new": Rule(case_worker, BOTH),
+    "treatment:edit": Rule(case_worker, BOTH),
+    # (These read-only pages answer a POST as a GET; harmless, and written down here.)
+    "meetings:list": Rule(case_worker, BOTH),
+    "meetings:new": Rule(case_worker, BOTH),
+    "meetings:briefing": Rule(case_worker, BOTH),
+    "meetings:agenda": Rule(case_worker, BOTH),
+    "meetings:detail": Rule(case_worker, BOTH),
+    "meetings:attendance": Rule(case_worker, POST),
+    "meetings:discussion": Rule(case_worker, POST),
+    "meetings:action_done": Rule(case_worker, POST),
+    # Aggregate figures: any role of a partner agency; no one outside the partnership.
+    "performance:dashboard": Rule(partner_any_role, GET),
+    "performance:download": Rule(partner_any_role, BOTH),
+    # The audit log: administrators only.
+    "audit:search": Rule(administrator, GET),
+}
+
+# Routes that are not object routes of the application: the admin site (tested in
+# tests/web/accounts/test_admin.py), static files, and signing in and out.
+SKIPPED_PREFIXES = ("admin/", django_settings.STATIC_URL.lstrip("/"))
+SKIPPED_NAMES = {"accounts:login", "accounts:verify", "accounts:enrol", "accounts:logout"}
+
+# Refusals known to break the rule "a refusal is a 404", each with why; they are xfail(strict=True)
+# so that the suite stays green, the problem stays visible, and fixing it makes the test pass
+# (and then fail as an unexpected pass, so that the entry is removed).
+KNOWN_LEAKS: dict[tuple[str, str, str], str] = {}  # (route, method, "refused" or "anonymous") -> why
+
+# --- the routes, from the resolver -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str
+    pattern: str
+    kwargs: tuple[str, ...] = field(default=())
+
+
+def walk(patterns: list[Any], prefix: str = "", namespace: str = "") -> Iterator[Route]:
+    """Every named route under ``patterns``, with its full pattern and URL arguments."""
+    for entry in patterns:
+        text = prefix + str(entry.pattern)
+        if any(text.startswith(skipped) for skipped in SKIPPED_PREFIXES):
+            continue
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}:{entry.namespace}" if namespace and entry.namespace else (
+                entry.namespace or namespace)
+            yield from walk(entry.url_patterns, text, inner)
+        elif isinstance(entry, URLPattern):
+            if not entry.name:
+                raise AssertionError(f"route {text!r} has no name: the matrix cannot reverse it")
+            name = f"{namespace}:{entry.name}" if namespace else entry.name
+            if name in SKIPPED_NAMES:
+                continue
+            yield Route(name, text, tuple(entry.pattern.regex.groupindex))
+        else:  # pragma: no cover - Django has no other kind
+            raise AssertionError(f"unexpected URL entry {entry!r}")
+
+
+ROUTES = list(walk(get_resolver().url_patterns))
+
+# --- the world -------------------------------------------------------------------------------
+
+SYSTEM = Actor.system("access-matrix")
+NAME, GIVEN, NOMINAL_ID, PNC = "Smith", "Jolyon", "N0001", "2009/0123456X"
+NOTE = "Seen at the hostel on Mill Lane"
+MARKERS = (NAME, GIVEN, NOMINAL_ID, PNC, NOTE)  # none of these may reach a refused user
+
+
+@dataclass
+class World:
+    users: dict[tuple[str, str], User]
+    nominal: Nominal
+    referral: Referral
+    meeting: Meeting
+    action: CaseAction
+    custody: CustodyPeriod
+    supervision: Supervision
+    treatment: TreatmentEpisode
+
+
+def build_world() -> World:
+    """The three agencies, a user of each role in each, and N0001 with a record of every kind."""
+    agencies = {
+        "own": Agency.objects.create(code="police", name="Police", kind=AgencyCode.POLICE),
+        "partner": Agency.objects.create(code="nps", name="Probation", kind=AgencyCode.NPS),
+        "unrelated": Agency.objects.create(code="housing", name="Riverside Housing", kind=AgencyCode.OTHER,
+                                           partner=False),
+    }
+    users = {(agency, role): User.objects.create_user(username=f"{agency}-{role}", password=None,
+                                                      agency=agencies[agency], role=role)
+             for agency, role in WHO if agency != "anonymous"}
+    author = users[("own", Role.PRACTITIONER)]
+    today = timezone.localdate()
+    with audited(SYSTEM) as audit:
+        def add(model: type[Any], **values: Any) -> Any:
+            row = model.objects.create(**values)
+            audit.record(Operation.COLLECTION, row)
+            return row
+
+        person = add(Nominal, nominal_id=NOMINAL_ID, pnc_id=PNC, family_name=NAME, given_names=GIVEN,
+                     date_of_birth=date(1990, 5, 1), gender="male", area="NW")
+        add(CohortEpisode, nominal=person, scheme="priority", start_date=date(2015, 4, 1))
+        add(Flag, nominal=person, flag="ppo", start_date=date(2015, 4, 1))
+        add(Offence, offence_id="CR-MATRIX-1", nominal=person, offence_date=date(2016, 1, 2),
+            category="burglary_residential")
+        add(RiskAssessment, nominal=person, assessed_on=date(2016, 1, 3), tier="amber", rationale="Stable")
+        add(NeedScore, nominal=person, assessed_on=date(2016, 1, 4), pathway="accommodation", score=5)
+        custody = add(CustodyPeriod, nominal=person, start_date=date(2016, 2, 1), end_date=date(2016, 2, 20),
+                      custody_type="remand")
+        supervision = add(Supervision, nominal=person, provider="nps", order_type="licence",
+                          start_date=date(2016, 2, 20))
+        referral = add(Referral, referral_id="R-MATRIX-1", nominal=person, referred_on=today - timedelta(days=3),
+                       referring_agency="police", area="NW")
+        meeting = add(Meeting, meeting_id="M-MATRIX-1", held_on=today + timedelta(days=7),
+                      meeting_type="case_management", area="NW")
+        add(Attendance, meeting=meeting, agency="police", invited=True, attended=None)
+        action = add(CaseAction, nominal=person, meeting=meeting, description="Find a hostel place",
+                     owner_agency="police", due_on=today + timedelta(days=14))
+        treatment = add(TreatmentEpisode, episode_id="T-MATRIX-1", nominal=person, substance="opiates",
+                        start_date=date(2016, 3, 1))
+        add(CaseNote, nominal=person, author=author, agency=author.agency, visibility=NoteVisibility.SHARED,
+            text=NOTE)
+    return World(users, person, referral, meeting, action, custody, supervision, treatment)
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[World]:
+    """Built once per module (per xdist worker) in a transaction that is rolled back at the end;
+    each test runs in a savepoint inside it, so what one test does is undone before the next."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        built = build_world()
+        yield built
+        transaction.set_rollback(True)
+
+
+# Each URL argument, filled from the world; ``(route, argument)`` where the name alone is ambiguous.
+KWARGS: dict[str | tuple[str, str], Callable[[World], Any]] = {
+    "nominal_id": lambda w: w.nominal.nominal_id,
+    "referral_id": lambda w: w.referral.referral_id,
+    "meeting_id": lambda w: w.meeting.meeting_id,
+    "action_id": lambda w: w.action.pk,
+    "episode_id": lambda w: w.treatment.episode_id,
+    "kind": lambda w: "json",
+    ("custody:edit_custody", "pk"): lambda w: w.custody.pk,
+    ("custody:edit_supervision", "pk"): lambda w: w.supervision.pk,
+}
+
+
+def filler(route: Route, kwarg: str) -> Callable[[World], Any] | None:
+    return KWARGS.get((route.name, kwarg)) or KWARGS.get(kwarg)
+
+
+def url_of(route: Route, world: World) -> str:
+    values = {}
+    for kwarg in route.kwargs:
+        fill = filler(route, kwarg)
+        if fill is None:
+            pytest.fail(f"route {route.name} ({route.pattern}) has the URL argument {kwarg!r}, which the access "
+                        "matrix cannot fill: add it to KWARGS (and the object to the world)")
+        values[kwarg] = fill(world)
+    return reverse(route.name, kwargs=values)
+
+
+# --- what changed ----------------------------------------------------------------------------
+
+UNCOMPARED = {"sessions.session", "audit.auditevent"}  # the session is touched by every request
+
+
+def snapshot() -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table (the audit log apart: its new rows are checked one by one)."""
+    quote = connection.ops.quote_name
+    tables = {}
+    with connection.cursor() as cursor:
+        for model in apps.get_models(include_auto_created=True):
+            if model._meta.label_lower in UNCOMPARED or not model._meta.managed:
+                continue
+            cursor.execute(f"SELECT * FROM {quote(model._meta.db_table)} ORDER BY {quote(model._meta.pk.column)}")
+            tables[model._meta.label_lower] = cursor.fetchall()
+    return tables
+
+
+def changed_tables(before: dict[str, list[tuple[Any, ...]]], after: dict[str, list[tuple[Any, ...]]]) -> list[str]:
+    return [label for label in before if before[label] != after[label]]
+
+
+# --- the matrix ------------------------------------------------------------------------------
+
+
+def case_id(who: tuple[str, str], method: str, route: Route) -> str:
+    agency, role = who
+    return f"{agency}-{role}-{method}-{route.name}" if role else f"{agency}-{method}-{route.name}"
+
+
+def cases() -> Iterator[Any]:
+    for route in ROUTES:
+        for who in WHO:
+            for method in METHODS:
+                rule = POLICY.get(route.name)
+                kind = ("anonymous" if who == ANONYMOUS else
+                        "refused" if rule is not None and not rule.allowed(*who) else "allowed")
+                reason = KNOWN_LEAKS.get((route.name, method, kind))
+                marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+                yield pytest.param(who, method, route, marks=marks, id=case_id(who, method, route))
+
+
+def found_markers(body: str) -> list[str]:
+    return [marker for marker in MARKERS if marker in body]
+
+
+def security_lines(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.name == "iomhub.security" and r.levelno >= logging.WARNING]
+
+
+@pytest.mark.parametrize(("who", "method", "route"), list(cases()))
+def test_access(who: tuple[str, str], method: str, route: Route, world: World, db: Any,
+                caplog: pytest.LogCaptureFixture) -> None:
+    rule = POLICY.get(route.name)
+    if rule is None:
+        pytest.fail(f"route {route.name} ({route.pattern}) is not in the access policy: add it to POLICY")
+    agency, role = who
+    client = Client()
+    if who != ANONYMOUS:
+        client.force_login(world.users[who])
+    url = url_of(route, world)
+    before, last_audit = snapshot(), AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    caplog.set_level(logging.WARNING, logger="iomhub.security")
+
+    response = client.generic(method, url)
+
+    body = response.content.decode(errors="replace")
+    new_audit = list(AuditEvent.objects.filter(id__gt=last_audit).values_list("operation", flat=True))
+    changed = changed_tables(before, snapshot())
+    where = f"{method} {url} as {case_id(who, method, route)}"
+
+    if rule.redirect_to is not None:  # a plain redirect, for everyone
+        assert (response.status_code, response.get("Location")) == (302, rule.redirect_to), where
+        assert not found_markers(body), where
+        return
+
+    if who == ANONYMOUS:
+        assert response.status_code == 302, where
+        assert response["Location"].startswith(reverse(django_settings.LOGIN_URL) + "?next="), where
+        assert not found_markers(body), f"LEAK: {where} shows {found_markers(body)}"
+        assert not changed, f"{where} changed {changed}"
+        assert not new_audit, where
+        return
+
+    if not rule.allowed(agency, role):
+        assert response.status_code == 404, f"LEAK: {where} answered {response.status_code}, not 404"
+        assert not found_markers(body), f"LEAK: {where} shows {found_markers(body)}"
+        assert not changed, f"LEAK: {where} by a refused user changed {changed}"
+        assert new_audit == [Operation.REFUSAL], f"{where}: audit rows {new_audit}, not one refusal"
+        assert security_lines(caplog), f"{where}: the refusal was not logged on iomhub.security"
+        return
+
+    if method in rule.methods:
+        assert response.status_code in (200, 302, 400), f"{where} answered {response.status_code}"
+        if response.status_code == 302:
+            assert not response["Location"].startswith(reverse(django_settings.LOGIN_URL)), where
+    else:
+        assert response.status_code == 405, f"{where} answered {response.status_code}, not 405"
+    if not case_worker(agency, role) and route.name != "audit:search":  # the log names people by id
+        assert not found_markers(body), f"LEAK: {where} shows {found_markers(body)} to a user who sees no one"
+
+
+def test_the_policy_covers_every_route_and_no_more() -> None:
+    names = {route.name for route in ROUTES}
+    assert names - POLICY.keys() == set(), "routes with no access policy"
+    assert POLICY.keys() - names == set(), "policy for routes that no longer exist"
+    unfilled = [(route.name, kwarg) for route in ROUTES for kwarg in route.kwargs if filler(route, kwarg) is None]
+    assert unfilled == [], "URL arguments the matrix cannot fill"
+
+
+def test_the_matrix_is_three_agencies_by_four_roles_and_anonymous() -> None:
+    assert len(WHO) == 13 and len(ROUTES) >= 30
+    assert {"people:detail", "referrals:decide", "meetings:detail", "treatment:edit", "meetings:action_done",
+            "performance:dashboard", "audit:search", "cohort:list"} <= {route.name for route in ROUTES}
+
+
+def test_the_comparison_sees_a_changed_row(world: World, db: Any) -> None:
+    """The "nothing changed" check can fail: changing one field of one row is seen."""
+    before = snapshot()
+    with audited(SYSTEM) as audit:
+        world.action.status = CaseAction.Status.DONE
+        world.action.save()
+        audit.record(Operation.ALTERATION, world.action)
+    assert changed_tables(before, snapshot()) == ["meetings.caseaction"]
