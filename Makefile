@@ -20,7 +20,7 @@ demo: install ## Synthesise a package and write the performance report into ./de
 
 test: install ## Every test (Spark conformance included) on SQLite, then the database tests on PostgreSQL
 	$(PY) -m pytest -n 2 --dist loadgroup
-	DATABASE_URL=$$(scripts/postgres-test-url) $(PY) -m pytest -n 2 tests/web
+	url=$$(scripts/postgres-test-url) && DATABASE_URL=$$url $(PY) -m pytest -n 2 tests/web
 
 test-fast: install ## Every test except the PySpark conformance run
 	$(PY) -m pytest -n 2 -m "not spark"
