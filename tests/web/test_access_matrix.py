@@ -105,6 +105,8 @@ POLICY: dict[str, Rule] = {
     "people:detail": Rule(case_worker, GET),
     "people:edit": Rule(case_worker, BOTH),
     "people:note": Rule(case_worker, POST),
+    "people:add_flag": Rule(case_worker, BOTH),
+    "people:end_flag": Rule(case_worker, BOTH),
     "cohort:change_level": Rule(case_worker, BOTH),
     "cohort:exit": Rule(case_worker, BOTH),
     "referrals:create": Rule(case_worker, BOTH),
@@ -131,6 +133,7 @@ POLICY: dict[str, Rule] = {
     # Aggregate figures: any role of a partner agency; no one outside the partnership.
     "performance:dashboard": Rule(partner_any_role, GET),
     "performance:download": Rule(partner_any_role, BOTH),
+    "performance:documents": Rule(partner_any_role, BOTH),
     # The audit log: administrators only.
     "audit:search": Rule(administrator, GET),
 }
@@ -196,6 +199,7 @@ class World:
     custody: CustodyPeriod
     supervision: Supervision
     treatment: TreatmentEpisode
+    flag: Flag
 
 
 def build_world() -> World:
@@ -220,7 +224,7 @@ def build_world() -> World:
         person = add(Nominal, nominal_id=NOMINAL_ID, pnc_id=PNC, family_name=NAME, given_names=GIVEN,
                      date_of_birth=date(1990, 5, 1), gender="male", area="NW")
         add(CohortEpisode, nominal=person, scheme="priority", start_date=date(2015, 4, 1))
-        add(Flag, nominal=person, flag="ppo", start_date=date(2015, 4, 1))
+        flag = add(Flag, nominal=person, flag="ppo", start_date=date(2015, 4, 1))
         add(Offence, offence_id="CR-MATRIX-1", nominal=person, offence_date=date(2016, 1, 2),
             category="burglary_residential")
         add(RiskAssessment, nominal=person, assessed_on=date(2016, 1, 3), tier="amber", rationale="Stable")
@@ -240,7 +244,7 @@ def build_world() -> World:
                         start_date=date(2016, 3, 1))
         add(CaseNote, nominal=person, author=author, agency=author.agency, visibility=NoteVisibility.SHARED,
             text=NOTE)
-    return World(users, person, referral, meeting, action, custody, supervision, treatment)
+    return World(users, person, referral, meeting, action, custody, supervision, treatment, flag)
 
 
 @pytest.fixture(scope="module")
@@ -261,6 +265,7 @@ KWARGS: dict[str | tuple[str, str], Callable[[World], Any]] = {
     "action_id": lambda w: w.action.pk,
     "episode_id": lambda w: w.treatment.episode_id,
     "kind": lambda w: "json",
+    "flag_id": lambda w: w.flag.pk,
     ("custody:edit_custody", "pk"): lambda w: w.custody.pk,
     ("custody:edit_supervision", "pk"): lambda w: w.supervision.pk,
 }

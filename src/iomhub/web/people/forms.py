@@ -11,6 +11,7 @@ from typing import Any
 from django import forms
 
 from iomhub.web.forms import UKDateField
+from iomhub.web.people.constants import Flag as FlagCode
 from iomhub.web.people.constants import Gender, NoteVisibility
 from iomhub.web.people.models import Nominal
 
@@ -123,3 +124,28 @@ class NoteForm(forms.Form):
             field.choices = [c for c in NoteVisibility.choices if c[0] != NoteVisibility.HEALTH]
         self.fields["visibility"].error_messages["invalid_choice"] = "Choose who can see this note"
         self.fields["visibility"].error_messages["required"] = "Choose who can see this note"
+
+
+class FlagForm(forms.Form):
+    """A flag of a person from a start date, and to an end date when it is known."""
+
+    flag = forms.ChoiceField(label="Flag", choices=[("", "Choose a flag"), *FlagCode.choices],
+                             error_messages={"required": "Choose a flag",
+                                             "invalid_choice": "Choose a flag from the list"})
+    start_date = UKDateField(what="start date", label="Start date")
+    end_date = UKDateField(what="end date", label="End date (optional)", required=False,
+                           help_text="Leave empty while the flag applies. For example, 14/02/2016")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        assert data is not None
+        start, end = data.get("start_date"), data.get("end_date")
+        if start is not None and end is not None and end < start:
+            self.add_error("end_date", "The end date cannot be before the start date")
+        return data
+
+
+class EndFlagForm(forms.Form):
+    """The day a flag stops applying."""
+
+    end_date = UKDateField(what="end date", label="End date")

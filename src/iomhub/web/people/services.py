@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
+
+from django.core.exceptions import ValidationError
 
 from iomhub.web.audit.constants import Operation
 from iomhub.web.audit.context import Actor, audited
-from iomhub.web.people.models import CaseNote, Nominal
+from iomhub.web.people.models import CaseNote, Flag, Nominal
 
 AUDITED_FIELDS = ("nominal_id", "pnc_id", "family_name", "given_names", "date_of_birth", "gender", "area")
 
@@ -66,6 +69,63 @@ def add_note(actor: Actor, nominal: Nominal, text: str, visibility: str) -> Case
         audit.record(Operation.COLLECTION, note, nominal_id=nominal.nominal_id,
                      detail={"visibility": visibility})
     return note
+
+
+def _uk(day: date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def _refuse_flag_overlap(flag: Flag) -> None:
+    """The same flag may not overlap itself for one person (other flags may run alongside)."""
+    clash = Flag.objects.filter(nominal_id=flag.nominal_id, flag=flag.flag).exclude(end_date__lt=flag.start_date)
+    if flag.end_date is not None:
+        clash = clash.filter(start_date__lte=flag.end_date)
+    if flag.pk is not None:
+        clash = clash.exclude(pk=flag.pk)
+    other = clash.order_by("start_date").first()
+    if other is not None:
+        span = (f"from {_uk(other.start_date)} to {_uk(other.end_date)}" if other.end_date
+                else f"from {_uk(other.start_date)}, with no end date")
+        raise ValidationError(
+            f"This person already has the flag {other.get_flag_display()} {span}: "
+            "the same flag cannot be recorded twice for the same days.", code="overlap")
+
+
+def add_flag(actor: Actor, nominal: Nominal, code: str, start_date: date, end_date: date | None = None) -> Flag:
+    """Record a flag of ``nominal`` from ``start_date`` (to ``end_date``, when known), with its
+    collection audit row. Raises ``ValidationError`` (nothing written) when the end is before the
+    start or the same flag already covers some of those days."""
+    with audited(actor, justification="flag added") as audit:
+        Nominal.objects.select_for_update().filter(pk=nominal.pk).first()  # one flag change at a time per person
+        flag = Flag(nominal=nominal, flag=code, start_date=start_date, end_date=end_date)
+        if end_date is not None and end_date < start_date:
+            raise ValidationError({"end_date": "The end date cannot be before the start date"})
+        flag.full_clean()
+        _refuse_flag_overlap(flag)
+        flag.save()
+        audit.record(Operation.COLLECTION, flag, nominal_id=nominal.nominal_id,
+                     detail={"flag": code, "start_date": _shown(start_date), "end_date": _shown(end_date)})
+    return flag
+
+
+def end_flag(actor: Actor, flag: Flag, end_date: date) -> Flag:
+    """End an open flag on ``end_date``, recording the old and new end date in an alteration row.
+    Raises ``ValidationError`` (nothing written) when the flag has already ended or the date is
+    before its start."""
+    with audited(actor, justification="flag ended") as audit:
+        current: Flag = Flag.objects.select_for_update().get(pk=flag.pk)
+        if current.end_date is not None:
+            raise ValidationError(f"This flag already ended on {_uk(current.end_date)}")
+        if end_date < current.start_date:
+            raise ValidationError({"end_date": "The end date cannot be before the flag's start date, "
+                                               f"{_uk(current.start_date)}"})
+        current.end_date = end_date
+        current.full_clean()
+        current.save()
+        audit.record(Operation.ALTERATION, current, nominal_id=current.nominal_id,
+                     detail={"changed": {"end_date": {"old": "", "new": _shown(end_date)}}})
+    flag.end_date = end_date
+    return current
 
 
 def is_valid_id(value: str) -> bool:

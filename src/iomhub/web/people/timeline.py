@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -67,7 +68,8 @@ def summary(nominal: Nominal, on: date) -> dict[str, Any]:
                .order_by("-start_date").first())
     supervision = (Supervision.objects.filter(nominal=nominal, start_date__lte=on).exclude(end_date__lt=on)
                    .order_by("-start_date").first())
-    flags = nominal.flags.filter(start_date__lte=on).exclude(end_date__lt=on)
+    # the flags that apply on ``on``, and every open flag (one starting later too), so it can be ended
+    flags = nominal.flags.filter(Q(start_date__lte=on) | Q(end_date__isnull=True)).exclude(end_date__lt=on)
     name = " ".join(part for part in (nominal.given_names, nominal.family_name) if part) or nominal.nominal_id
     return {"name": name, "age": age_on(nominal.date_of_birth, on), "episode": episode, "tier": tier,
             "custody": custody, "supervision": supervision,

@@ -1,4 +1,4 @@
-"""The person page (one timeline), adding a note, and the person create and edit forms.
+"""The person page (one timeline), adding a note, the person create and edit forms, and flags.
 
 Every view finds its person through ``visibility.visible_nominal`` (a logged, audited 404 when the
 user may not see them) and writes a consultation audit row before it shows anything about them.
@@ -18,11 +18,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from iomhub.web.people import timeline as people_timeline
-from iomhub.web.people.forms import NominalForm, NoteForm
-from iomhub.web.people.models import Nominal
-from iomhub.web.people.services import add_note, record_consultation, save_nominal
+from iomhub.web.people.forms import EndFlagForm, FlagForm, NominalForm, NoteForm
+from iomhub.web.people.models import Flag, Nominal
+from iomhub.web.people.services import add_flag, add_note, end_flag, record_consultation, save_nominal
 from iomhub.web.requests import actor
-from iomhub.web.visibility import refuse, user_of, visible_nominal
+from iomhub.web.visibility import Refused, refuse, user_of, visible_nominal
 
 
 def add_errors(form: Any, error: ValidationError) -> None:
@@ -100,4 +100,46 @@ def edit(request: HttpRequest, nominal_id: str) -> HttpResponse:
             return HttpResponseRedirect(reverse("people:detail", args=[nominal.nominal_id]))
     record_consultation(actor(request), nominal, "edit form")
     return render(request, "people/form.html", {"form": form, "person": nominal},
+                  status=400 if form.is_bound else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def add_flag_view(request: HttpRequest, nominal_id: str) -> HttpResponse:
+    """Record a flag of the person (``people.constants.Flag``) from a start date."""
+    nominal = visible_nominal(request, nominal_id)
+    form = FlagForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            flag = add_flag(actor(request), nominal, data["flag"], data["start_date"], data["end_date"])
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, f"Flag added: {flag.get_flag_display()}.")
+            return HttpResponseRedirect(reverse("people:detail", args=[nominal.nominal_id]))
+    record_consultation(actor(request), nominal, "flag form")
+    return render(request, "people/flag_form.html", {"form": form, "person": nominal, "flag": None},
+                  status=400 if form.is_bound else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def end_flag_view(request: HttpRequest, nominal_id: str, flag_id: int) -> HttpResponse:
+    """End an open flag of the person on a date."""
+    nominal = visible_nominal(request, nominal_id)
+    flag = Flag.objects.filter(nominal=nominal, pk=flag_id).first()
+    if flag is None:
+        raise Refused("people.flag", str(flag_id), nominal.nominal_id)
+    form = EndFlagForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            end_flag(actor(request), flag, form.cleaned_data["end_date"])
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, f"Flag ended: {flag.get_flag_display()}.")
+            return HttpResponseRedirect(reverse("people:detail", args=[nominal.nominal_id]))
+    record_consultation(actor(request), nominal, "end flag form")
+    return render(request, "people/flag_form.html", {"form": form, "person": nominal, "flag": flag},
                   status=400 if form.is_bound else 200)

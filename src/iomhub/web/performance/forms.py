@@ -79,3 +79,59 @@ class DisclosureForm(forms.Form):
         help_text="A person, board or organisation, for example: Community Safety Partnership board.",
         error_messages={"required": "Enter who will receive this report"})
 
+
+
+# --- board documents ----------------------------------------------------------------------------
+
+DOCUMENT_CHOICES = [
+    ("performance", "IOM performance report"),
+    ("kpis", "Quarterly performance table (performance framework)"),
+    ("actions", "Action plan appendix"),
+    ("thematic", "Thematic report"),
+]
+FORMAT_CHOICES = [
+    ("pdf", "PDF"),
+    ("docx", "Word (.docx)"),
+    ("xlsx", "Excel (.xlsx)"),
+    ("html", "HTML (a web page)"),
+]
+NARRATIVE_FIELDS = (
+    ("overview", "Performance overview"),
+    ("improvers", "Key improvers and successes"),
+    ("challenges", "Key challenges"),
+)
+
+
+class DocumentChoiceForm(forms.Form):
+    """Which board document to preview and download."""
+
+    document = forms.ChoiceField(
+        label="Document", choices=DOCUMENT_CHOICES, initial="performance",
+        error_messages={"required": "Choose a document", "invalid_choice": "Choose one of the documents listed"})
+
+
+class DocumentDownloadForm(DisclosureForm):
+    """The format of a board document's download, and why and to whom it is disclosed."""
+
+    format = forms.ChoiceField(
+        label="Format", choices=FORMAT_CHOICES, initial="pdf",
+        error_messages={"required": "Choose a format", "invalid_choice": "Choose one of the formats listed"})
+
+    field_order = ["format", "justification", "recipient"]
+
+
+class NarrativeForm(forms.Form):
+    """The drafted narrative of the performance report, one bullet per line, as the user edited it."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, label in NARRATIVE_FIELDS:
+            self.fields[name] = forms.CharField(
+                label=label, required=False, max_length=20000, strip=False,
+                help_text="One bullet per line. Leave empty for none.",
+                widget=forms.Textarea(attrs={"rows": 6}))
+
+    def bullets(self, name: str) -> list[str]:
+        """The field's bullets (call after ``is_valid()``): one a line, blank lines left out."""
+        text = str(self.cleaned_data.get(name) or "")
+        return [line.strip() for line in text.splitlines() if line.strip()]
