@@ -124,11 +124,8 @@ class UserAdmin(AdministratorsOnly, UserAdminBase):
         super().save_model(request, obj, form, change)
 
 
-@admin.register(LoginAttempt, site=admin_site)
-class LoginAttemptAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ["at", "username", "address", "outcome", "stage"]
-    list_filter = ["outcome", "stage"]
-    search_fields = ["username", "address"]
+class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Seen by administrators only; nobody adds, changes or deletes a row here (logs)."""
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return is_administrator(request)
@@ -144,3 +141,10 @@ class LoginAttemptAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(LoginAttempt, site=admin_site)
+class LoginAttemptAdmin(ReadOnlyAdmin):
+    list_display = ["at", "username", "address", "outcome", "stage"]
+    list_filter = ["outcome", "stage"]
+    search_fields = ["username", "address"]
