@@ -1,0 +1,81 @@
+"""Intervals by resampling people: hand-checked cases and the large-group normal limit."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from iomhub.metrics import uncertainty
+from iomhub.metrics.uncertainty import Resampling, change_pct, group_intervals, interval, rate_change_pct
+
+
+def test_identical_people_give_a_point_interval() -> None:
+    # Both people halve their offending (4 -> 2, 6 -> 3): every resample gives -50%.
+    values = np.array([[4.0, 2.0], [6.0, 3.0]])
+    assert interval(values, change_pct, Resampling()) == (-50.0, -50.0)
+
+
+def test_two_people_interval_reaches_the_extremes() -> None:
+    # Resamples of {(10, 9), (1, 0)}: both (10, 9) -> -10%, both (1, 0) -> -100% (chance 1/4
+    # each), one of each -> (9 - 11) / 11 = -18.2%. The 2.5th and 97.5th percentiles are
+    # therefore -100% and -10%.
+    values = np.array([[10.0, 9.0], [1.0, 0.0]])
+    assert interval(values, change_pct, Resampling()) == (-100.0, -10.0)
+
+
+def test_groups_are_resampled_separately() -> None:
+    values = np.array([[4.0, 2.0], [6.0, 3.0], [10.0, 9.0], [1.0, 0.0]])
+    groups = np.array([0, 0, 1, 1])
+    assert group_intervals(values, groups, 2, change_pct, Resampling()) == [
+        (-50.0, -50.0), (-100.0, -10.0)]
+
+
+def test_empty_group_and_undefined_statistic_give_no_interval() -> None:
+    # Group 1 has nobody; group 0 never offended before, so its change is undefined.
+    values = np.array([[0.0, 3.0]])
+    assert group_intervals(values, np.array([0]), 2, change_pct, Resampling()) == [
+        (None, None), (None, None)]
+
+
+def test_rate_change() -> None:
+    # 10 offences in 200 days at risk before, 5 in 200 after: the rate halves in every resample.
+    values = np.array([[6.0, 100.0, 3.0, 100.0], [4.0, 100.0, 2.0, 100.0]])
+    assert interval(values, rate_change_pct, Resampling()) == (-50.0, -50.0)
+
+
+def test_same_seed_same_interval() -> None:
+    rng = np.random.default_rng(3)
+    values = rng.poisson(3.0, (200, 2)).astype(float)
+    assert interval(values, change_pct, Resampling()) == interval(values, change_pct, Resampling())
+
+
+def test_interval_covers_truth_about_95_percent() -> None:
+    # 400 simulated cohorts of 150 people whose offending truly falls by 30% (negative binomial
+    # counts): a 95% interval should contain -30% in roughly 95% of them (binomial sd 1.1 points).
+    rng = np.random.default_rng(11)
+    hits = 0
+    for _ in range(400):
+        rate = rng.gamma(0.8, 5.0, 150)
+        values = np.column_stack([rng.poisson(rate), rng.poisson(rate * 0.7)]).astype(float)
+        low, high = interval(values, change_pct, Resampling(replicates=400))
+        assert low is not None and high is not None
+        hits += low <= -30.0 <= high
+    assert 0.91 <= hits / 400 <= 0.98
+
+
+def test_large_groups_use_the_normal_limit_and_agree_with_resampling(monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = np.random.default_rng(1)
+    values = rng.poisson(3.0, (20_000, 2)).astype(float)
+    by_limit = interval(values, change_pct, Resampling())
+    monkeypatch.setattr(uncertainty, "EXACT_UP_TO", 10**9)
+    by_resampling = interval(values, change_pct, Resampling())
+    assert by_limit != by_resampling
+    for limit, resampled in zip(by_limit, by_resampling, strict=True):
+        assert limit == pytest.approx(resampled, abs=0.15)
+
+
+@pytest.mark.parametrize(("replicates", "level"), [(5, 0.95), (1000, 1.0), (1000, 0.2)],
+                         ids=["too-few-resamples", "level-one", "level-too-low"])
+def test_bad_resampling_is_refused(replicates: int, level: float) -> None:
+    with pytest.raises(ValueError):
+        Resampling(replicates=replicates, level=level)
