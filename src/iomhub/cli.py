@@ -216,11 +216,15 @@ def render_document(kind: str, report: Any, package: Any, fmt: str, today: date)
 @click.option("--nominals", type=click.IntRange(min=1), default=2000, show_default=True)
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--true-effect", type=float, default=-0.2, show_default=True,
-              help="Change in each person's offending rate once they join IOM (-0.2 = 20% fewer).")
+              help="Change in each person's offending rate from the day they join IOM, for as "
+                   "long as they stay and at least a year (-0.2 = 20% fewer).")
+@click.option("--join-rate", type=click.FloatRange(0.0, 1.0), default=0.12, show_default=True,
+              help="Monthly chance that someone with 3 or more offences in the last 6 months is "
+                   "taken onto IOM (a quarter of it with 2): selection on recent offending.")
 @click.option("--start", type=DATE, help="First day of the data (default 2013-04-01).")
 @click.option("--end", type=DATE, help="Last day of the data (default 2016-03-31).")
-def synth(output: Path, nominals: int, seed: int, true_effect: float, start: date | None,
-          end: date | None) -> None:
+def synth(output: Path, nominals: int, seed: int, true_effect: float, join_rate: float,
+          start: date | None, end: date | None) -> None:
     """Write a realistic synthetic data package."""
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
@@ -228,7 +232,7 @@ def synth(output: Path, nominals: int, seed: int, true_effect: float, start: dat
 
     defaults = SynthOptions()
     try:
-        options = SynthOptions(nominals=nominals, seed=seed, true_effect=true_effect,
+        options = SynthOptions(nominals=nominals, seed=seed, true_effect=true_effect, join_rate=join_rate,
                                start=start or defaults.start, end=end or defaults.end)
     except ValueError as error:
         raise click.UsageError(str(error)) from None

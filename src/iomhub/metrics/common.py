@@ -68,3 +68,30 @@ def zero_filled(keys: Frame, counts: Frame, on: list[str], fill: Sequence[str]) 
     """Every key combination, with the counts where there were any and 0 elsewhere."""
     return (keys.join(counts, on=on, how="left")
             .with_columns(nw.col(name).fill_null(0).cast(nw.Int64) for name in fill))
+
+
+def day_number(expr: nw.Expr) -> nw.Expr:
+    """Days since 1970-01-01 of a date (or datetime) expression, as a 64-bit integer.
+
+    Built from the year and the day of the year (the Gregorian leap-year rule), because
+    backends disagree on date subtraction: Polars gives a duration, Spark an interval or a
+    timestamp difference. Differences of day numbers are day counts on every backend.
+    """
+    year = expr.dt.year().cast(nw.Int64)
+    prior = year - 1
+    leap_days = prior // 4 - prior // 100 + prior // 400 - 477  # 477 leap days before 1970
+    return 365 * (year - 1970) + leap_days + expr.dt.ordinal_day().cast(nw.Int64) - 1
+
+
+def month_index(expr: nw.Expr) -> nw.Expr:
+    """Months since year 0 (year x 12 + month - 1): consecutive months differ by one."""
+    return expr.dt.year().cast(nw.Int64) * 12 + expr.dt.month().cast(nw.Int64) - 1
+
+
+def months_later(expr: nw.Expr, months: int) -> nw.Expr:
+    """Day number of the same day ``months`` later (or earlier when negative); the 31st
+    becomes the month's last day, as the calendar allows."""
+    if months == 0:
+        return day_number(expr)
+    sign = "-" if months < 0 else ""
+    return day_number(expr.dt.offset_by(f"{sign}{abs(months)}mo"))

@@ -102,27 +102,40 @@ def age_band_expr(day: date, bands: AgeBands) -> nw.Expr:
     return nw.when(dob.is_null()).then(nw.lit("unknown")).otherwise(band)
 
 
+def age_people(performance: Frame, nominals: Frame, cohort_date: date, bands: AgeBands) -> Frame:
+    """The performance cohort with each member's age_band on the cohort date."""
+    people = performance.join(nominals.select("nominal_id", "date_of_birth"), on="nominal_id", how="left")
+    return people.with_columns(age_band_expr(cohort_date, bands).alias("age_band")).drop("date_of_birth")
+
+
 def reoffending_by_age(performance: Frame, nominals: Frame, cohort_date: date, bands: AgeBands) -> Frame:
     """Reoffending per age band on the cohort date.
 
     Default bands under_18, 18_24 and 25_plus; ``unknown`` without a date of birth.
     """
-    people = performance.join(nominals.select("nominal_id", "date_of_birth"), on="nominal_id", how="left")
-    people = people.with_columns(age_band_expr(cohort_date, bands).alias("age_band"))
-    return summarise(people, "age_band")
+    return summarise(age_people(performance, nominals, cohort_date, bands), "age_band")
+
+
+def attribute_people(performance: Frame, nominals: Frame, attribute: str) -> Frame:
+    """The performance cohort with each member's gender or area (``unknown`` where missing)."""
+    return (performance.join(nominals.select("nominal_id", attribute), on="nominal_id", how="left")
+            .with_columns(known(attribute).alias(attribute)))
 
 
 def reoffending_by_attribute(performance: Frame, nominals: Frame, attribute: str) -> Frame:
     """Reoffending per gender or area of the nominal (``unknown`` where missing)."""
-    people = (performance.join(nominals.select("nominal_id", attribute), on="nominal_id", how="left")
-              .with_columns(known(attribute).alias(attribute)))
-    return summarise(people, attribute)
+    return summarise(attribute_people(performance, nominals, attribute), attribute)
+
+
+def flag_people(performance: Frame, flags: Frame, cohort_date: date) -> Frame:
+    """One row per member and flag held on the cohort date (a member may have several)."""
+    held = flags.filter(covers(cohort_date)).select("nominal_id", "flag").unique()
+    return performance.join(held, on="nominal_id", how="inner")
 
 
 def reoffending_by_flag(performance: Frame, flags: Frame, cohort_date: date) -> Frame:
     """Reoffending per flag held on the cohort date; a person counts under each flag they hold."""
-    held = flags.filter(covers(cohort_date)).select("nominal_id", "flag").unique()
-    return summarise(performance.join(held, on="nominal_id", how="inner"), "flag")
+    return summarise(flag_people(performance, flags, cohort_date), "flag")
 
 
 def target_attainment(performance: Frame, reduction_pct: float) -> Frame:

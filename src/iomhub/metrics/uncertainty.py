@@ -21,6 +21,7 @@ own noise, in a fraction of the time.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -104,7 +105,8 @@ def percentile_interval(estimates: Floats, level: float) -> tuple[Floats, Floats
     tail = (1.0 - level) / 2.0 * 100.0
     finite = np.isfinite(estimates)
     enough = finite.sum(axis=0) * 2 >= estimates.shape[0]
-    with np.errstate(all="ignore"):
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # an all-undefined group gives NaN, as meant
         masked = np.where(finite, estimates, np.nan)
         low = np.nanpercentile(masked, tail, axis=0) if masked.size else np.full(estimates.shape[1:], np.nan)
         high = np.nanpercentile(masked, 100.0 - tail, axis=0) if masked.size else low

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
+
+import narwhals as nw
 
 from iomhub.domain.dates import snapshot_dates
-from iomhub.metrics import caseload, engagement, needs, referrals, reoffending, risk, treatment
+from iomhub.metrics import caseload, effect, engagement, needs, referrals, reoffending, risk, treatment
 from iomhub.metrics.common import Frame
 from iomhub.reports.params import ReportParams
 
@@ -26,6 +29,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "treatment": ("treatment",),
     "flags": ("flags", "offences"),
     "kpis": ("indicators",),
+    "effect": ("offences",),
 }
 
 TABLE_SECTION = {
@@ -45,13 +49,34 @@ TABLE_SECTION = {
     "needs_first_assessment": "needs",
     "treatment_completions": "treatment",
     "kpis": "kpis",
+    "join_windows": "effect",
+    "effect_estimate": "effect",
+    "time_at_risk": "effect",
+    "matching_balance": "effect",
 }
+
+# Per-person tables the report's intervals and estimates are computed from, with the column
+# that groups them (reoffending tables) or None (the effect section's own tables).
+PEOPLE_GROUP = {
+    "reoffending_by_scheme": "scheme",
+    "reoffending_by_age": "age_band",
+    "reoffending_by_gender": "gender",
+    "reoffending_by_area": "area",
+    "reoffending_by_flag": "flag",
+}
+
+
+def data_begins(offences: Frame) -> date:
+    """The first offence date in the data: where the windows before joining may begin."""
+    native = offences.select(nw.col("offence_date").min()).collect().item()
+    return native if isinstance(native, date) else date.fromisoformat(str(native)[:10])
 
 
 @dataclass
 class Computed:
     tables: dict[str, Frame] = field(default_factory=dict)
     missing: dict[str, tuple[str, ...]] = field(default_factory=dict)  # section -> absent tables
+    people: dict[str, Frame] = field(default_factory=dict)  # per-person tables behind intervals
 
 
 def compute_tables(tables: Mapping[str, Frame], params: ReportParams,
@@ -74,18 +99,32 @@ def compute_tables(tables: Mapping[str, Frame], params: ReportParams,
             baseline=params.baseline_span, period=params.period,
             exclude_custody_beyond=params.exclude_custody_beyond))
         out.tables["reoffending_by_scheme"] = reoffending.reoffending_by_scheme(performance)
-        out.tables["reoffending_by_age"] = reoffending.reoffending_by_age(
-            performance, nominals, params.cohort_day, params.age_bands)
-        out.tables["reoffending_by_gender"] = reoffending.reoffending_by_attribute(
-            performance, nominals, "gender")
-        out.tables["reoffending_by_area"] = reoffending.reoffending_by_attribute(
-            performance, nominals, "area")
+        people = {
+            "reoffending_by_scheme": performance,
+            "reoffending_by_age": reoffending.age_people(performance, nominals, params.cohort_day,
+                                                         params.age_bands),
+            "reoffending_by_gender": reoffending.attribute_people(performance, nominals, "gender"),
+            "reoffending_by_area": reoffending.attribute_people(performance, nominals, "area"),
+        }
         if "flags" not in out.missing:
-            out.tables["reoffending_by_flag"] = reoffending.reoffending_by_flag(
-                performance, tables["flags"], params.cohort_day)
+            people["reoffending_by_flag"] = reoffending.flag_people(performance, tables["flags"],
+                                                                    params.cohort_day)
+        for name, frame in people.items():
+            out.people[name] = frame
+            if name != "reoffending_by_scheme":
+                out.tables[name] = reoffending.summarise(frame, PEOPLE_GROUP[name])
         if params.target_reduction is not None:
             out.tables["target_attainment"] = reoffending.target_attainment(
                 performance, params.target_reduction)
+        out.people["fixed_period"] = effect.fixed_period_outcomes(
+            performance, tables.get("custody"), params.baseline_span, params.period)
+        first_day = params.data_start or data_begins(tables["offences"])
+        parts = effect.effect_tables(cohort, tables["offences"], tables.get("custody"), nominals,
+                                     params.matching, first_day, params.period.end, materialise)
+        out.tables["join_windows"] = parts.windows
+        out.people.update({"effect_members": parts.members, "effect_sets": parts.sets,
+                           "effect_comparison_people": parts.comparison_people,
+                           "effect_balance": parts.balance})
     counts = materialise(caseload.caseload(cohort, nominals, days))
     out.tables["caseload"] = counts
     out.tables["caseload_change"] = caseload.caseload_change(counts, days[0], days[-1])

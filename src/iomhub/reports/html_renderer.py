@@ -35,9 +35,19 @@ EM_DASH = "\u2014"
 CANNOT_COMPUTE = "cannot be computed"
 SMALL_NUMBERS_TEXT = "small numbers: interpret with caution"
 
+BALANCE_LABELS = {
+    "prior": "Offences in the 24 months before the joining month",
+    "recent": "Offences in the 6 months before the joining month",
+    "months_since_last": "Months since the last offence",
+    "age": "Age (years)",
+    "female": "Share female",
+    "offences_before": "Offences in the window before",
+    "risk_days_before": "Days at liberty in the window before",
+}
+
 # Section order of the seed board report (003); "flags" is shown inside "reoffending".
 SECTION_ORDER = ("reoffending", "flags", "caseload", "custody", "statutory", "risk", "referrals",
-                 "engagement", "needs", "treatment", "kpis")
+                 "engagement", "needs", "treatment", "kpis", "effect")
 
 TABLE_TITLES = {
     "reoffending_by_scheme": "Reoffending by scheme",
@@ -56,6 +66,10 @@ TABLE_TITLES = {
     "needs_first_assessment": "Needs at first assessment",
     "treatment_completions": "Treatment completions",
     "kpis": "Performance framework",
+    "join_windows": "People with full windows before and after joining",
+    "effect_estimate": "Change in offending attributed to IOM, by method",
+    "time_at_risk": "Offences per 365 days at liberty",
+    "matching_balance": "How alike the comparison group is (balance)",
 }
 
 ACRONYMS = {"nps": "NPS", "crc": "CRC", "yos": "YOS", "ppo": "PPO", "dyo": "DYO", "dip": "DIP",
@@ -136,6 +150,19 @@ def change_cell(value: float | None, reason: str = CANNOT_COMPUTE) -> Cell:
         return null_cell(reason)
     return Cell(format_change(value), numeric=True,
                 css="fall" if value < 0 else "rise" if value > 0 else "")
+
+
+def interval_text(low: float | None, high: float | None) -> str | None:
+    """A 95% interval of a change as words: ``−20.1% to −4.0%``; None when it cannot be computed."""
+    if low is None or high is None:
+        return None
+    return f"{format_change(low)} to {format_change(high)}"
+
+
+def interval_cell(low: float | None, high: float | None, reason: str = CANNOT_COMPUTE) -> Cell:
+    """The 95% interval of a change, or an em dash."""
+    text = interval_text(low, high)
+    return null_cell(reason) if text is None else Cell(text, numeric=True, css="interval")
 
 
 def decimal_cell(value: float | None, places: int = 2, reason: str = CANNOT_COMPUTE) -> Cell:
@@ -316,9 +343,13 @@ class _Builder:
                 int_cell(row["offences_before"]),
                 int_cell(row["offences_after"]),
                 change_cell(row["change_pct"], f"{CANNOT_COMPUTE}: no offences in the baseline"),
+                interval_cell(row.get("ci_low_pct"), row.get("ci_high_pct"),
+                              f"{CANNOT_COMPUTE}: no offences in the baseline"),
             ], css))
         footnotes = [("change-" + name, "Change: (offences in the period \u2212 offences in the "
-                      "baseline) \u00f7 offences in the baseline.")]
+                      "baseline) \u00f7 offences in the baseline. 95% interval: the range the change "
+                      "would take in 95% of resamples of the people in the group (offences cluster "
+                      "within people, so people, not offences, are resampled).")]
         if flagged:
             footnotes.insert(0, (footnote_id, f"* {SMALL_NUMBERS_TEXT[:1].upper()}{SMALL_NUMBERS_TEXT[1:]} "
                                  f"(fewer than {self.threshold} people in the group)."))
@@ -328,6 +359,7 @@ class _Builder:
             _column(heading, False), _column("Offenders"),
             _column(f"Offences {short_span(self.baseline)} (baseline)"),
             _column(f"Offences {short_span(self.period)} (period)"), _column("Change"),
+            _column("95% interval"),
         ], [Group(rows)], footnotes)
 
     def reoffending(self) -> Section | None:
@@ -653,10 +685,79 @@ class _Builder:
               "period.")] if computed else []))
         return section
 
+    # what the figures can claim
+
+    def effect(self) -> Section | None:
+        """Effect estimates (naive, at liberty, matched comparison), time at risk and balance."""
+        if "effect_estimate" not in self.report.tables:
+            return None
+        months = int(self.report.settings.get("effect_window_months") or 12)
+        section = Section("effect", SECTION_TITLES["effect"])
+        windows = {row["status"]: row["people"] for row in self.rows("join_windows")}
+        section.paragraphs.append(
+            "A cohort chosen because its members offended a lot recently offends less the next year "
+            "even if nothing is done (regression to the mean), and people in prison cannot offend. "
+            f"This section compares each person's {months} months after joining IOM with the "
+            f"{months} months before, at liberty, and against similar people who were not on IOM.")
+        section.paragraphs.append(
+            f"{format_int(windows.get('eligible', 0))} people joined IOM with both windows inside the "
+            f"data; {format_int(windows.get('too_early', 0))} joined too early and "
+            f"{format_int(windows.get('too_recent', 0))} too recently to be included.")
+        method_names = {"naive": "Before and after (naive)",
+                        "time_at_risk": "Before and after, at liberty",
+                        "matched_did": "Against a matched comparison group"}
+        rows = [Row([Cell(method_names.get(row["method"], humanise(row["method"])), header=True),
+                     int_cell(row["offenders"]),
+                     int_cell(row["comparison_offenders"], "no comparison group in this method"),
+                     change_cell(row["estimate_pct"]),
+                     interval_cell(row["ci_low_pct"], row["ci_high_pct"]),
+                     Cell(str(row["verdict"] or ""), numeric=False)])
+                for row in self.rows("effect_estimate")]
+        section.tables.append(Table("effect_estimate", "Change in offending attributed to IOM, by method", [
+            _column("Method", False), _column("People"), _column("Comparison people"),
+            _column("Estimate"), _column("95% interval"), _column("What it means", False)],
+            [Group(rows)], [("effect-note", "Matched comparison: each member is matched with up to "
+                             "five people not yet on IOM of the same gender, the same recent offending "
+                             "and custody status, and the nearest prior offending, age, recency and "
+                             "area; the estimate is the difference in the change of their offending "
+                             "rates at liberty (difference in differences).")]))
+        risk_rows = []
+        for basis, title in (("fixed_period", "Performance cohort, baseline against period"),
+                             ("join_anchored", f"{months} months before and after joining")):
+            group = [row for row in self.rows("time_at_risk") if row["basis"] == basis]
+            if not group:
+                continue
+            risk_rows.append(Group([Row([
+                Cell(self.label("scheme", row["scheme"]), header=True), int_cell(row["offenders"]),
+                change_cell(row["change_pct"]), decimal_cell(row["rate_before"]),
+                decimal_cell(row["rate_after"]), change_cell(row["rate_change_pct"]),
+                interval_cell(row["ci_low_pct"], row["ci_high_pct"])],
+                "total" if row["scheme"] == "all" else "") for row in group], title))
+        section.tables.append(Table("time_at_risk", "Offences per 365 days at liberty", [
+            _column("Scheme", False), _column("Offenders"), _column("Change in offences"),
+            _column("Rate before"), _column("Rate after"), _column("Change in rate"),
+            _column("95% interval")], risk_rows,
+            [("risk-note", "Rate: offences per 365 days at liberty (days in the window minus days "
+              "in custody), everyone pooled.")]))
+        balance = [Row([Cell(BALANCE_LABELS.get(row["variable"], humanise(row["variable"])), header=True),
+                        decimal_cell(row["members_mean"]), decimal_cell(row["pool_mean"], reason="not "
+                                                                         "measured before matching"),
+                        decimal_cell(row["comparison_mean_after"]), decimal_cell(row["smd_before"],
+                                                                                 reason="not measured"),
+                        decimal_cell(row["smd_after"])]) for row in self.rows("matching_balance")]
+        section.tables.append(Table("matching_balance", "How alike the comparison group is (balance)", [
+            _column("Variable", False), _column("IOM members"), _column("Others who offended, before matching"),
+            _column("Matched comparison"), _column("Standardised difference before"),
+            _column("after")], [Group(balance)],
+            [("balance-note", "Standardised difference: difference of means \u00f7 the square root "
+              "of the mean of the two variances; under 0.1 is good.")]))
+        return section
+
     def sections(self) -> list[Section]:
         """Every section the model holds, in the order of the seed board report."""
         built = [self.reoffending(), self.caseload(), self.custody(), self.statutory(), self.risk(),
-                 self.referrals(), self.engagement(), self.needs(), self.treatment(), self.kpis()]
+                 self.referrals(), self.engagement(), self.needs(), self.treatment(), self.kpis(),
+                 self.effect()]
         return [section for section in built if section is not None]
 
     def notes(self) -> list[str]:

@@ -14,9 +14,11 @@ import polars as pl
 
 from iomhub.domain.codes import PATHWAYS, SUBSTANCES
 from iomhub.domain.dates import snapshot_dates
+from iomhub.metrics.effect import METHODS
 from iomhub.metrics.kpis import kpis
 from iomhub.package.load import Package
 from iomhub.reports.engine import TABLE_SECTION, compute_tables
+from iomhub.reports.estimates import add_estimates
 from iomhub.reports.params import ReportParams
 
 SECTION_TITLES = {
@@ -31,6 +33,7 @@ SECTION_TITLES = {
     "needs": "Criminogenic needs",
     "treatment": "Treatment",
     "kpis": "Performance framework",
+    "effect": "What the figures can and cannot claim",
 }
 
 GROUP_COLUMN = {
@@ -58,12 +61,15 @@ SORT_KEYS = {
     "attendance_by_agency": ["agency"],
     "treatment_completions": ["substance"],
     "needs_first_assessment": ["pathway"],
+    "join_windows": ["status"],
 }
 
 RANKS = {
     "scheme": ["priority", "enhanced", "standard"],
     "tier": ["red", "amber", "green", "unassessed"],
-    "status": ["community", "custody"],
+    "status": ["community", "custody", "eligible", "too_early", "too_recent"],
+    "method": list(METHODS),
+    "basis": ["fixed_period", "join_anchored"],
     "pathway": list(PATHWAYS),
     "substance": list(SUBSTANCES),
 }
@@ -148,6 +154,12 @@ def build_report(package: Package, params: ReportParams,
         assert isinstance(collected, pl.DataFrame)
         ranks = {**RANKS, "age_band": params.age_bands.labels}
         tables[name] = _order(collected, SORT_KEYS[name], ranks) if name in SORT_KEYS else collected
+    people: dict[str, pl.DataFrame] = {}
+    for name, frame in computed.people.items():
+        collected = frame.collect().to_native()
+        assert isinstance(collected, pl.DataFrame)
+        people[name] = collected
+    add_estimates(tables, people, params.resampling)
     days = snapshot_dates(params.period)
     if "kpis" not in computed.missing:
         kpi_rows = kpis(lazy["indicators"], lazy.get("targets"), lazy.get("actuals"), params.period,
@@ -164,6 +176,10 @@ def build_report(package: Package, params: ReportParams,
         "age_bands": params.age_bands.labels,
         "age_band_bounds": list(params.age_bands.bounds),
         "small_numbers_threshold": params.small_numbers,
+        "effect_window_months": params.matching.months,
+        "matching_neighbours": params.matching.neighbours,
+        "interval_resamples": params.resampling.replicates,
+        "interval_seed": params.resampling.seed,
         "snapshot_dates": days,
         "financial_year_start_month": package.settings.financial_year_start_month,
         "source": package.source,

@@ -7,6 +7,8 @@ from datetime import date
 
 from iomhub.domain.ages import AgeBands
 from iomhub.domain.dates import Span
+from iomhub.metrics.effect import Matching
+from iomhub.metrics.uncertainty import Resampling
 
 SMALL_NUMBERS = 10
 
@@ -26,6 +28,10 @@ class ReportParams:
     exclude_custody_beyond: date | None = None
     age_bands: AgeBands = field(default_factory=AgeBands)
     small_numbers: int = SMALL_NUMBERS
+    suppress_under: int | None = None
+    data_start: date | None = None
+    matching: Matching = field(default_factory=Matching)
+    resampling: Resampling = field(default_factory=Resampling)
 
     @property
     def baseline_span(self) -> Span:

@@ -26,7 +26,7 @@ from iomhub.synth import framework, records
 from iomhub.synth.population import simulate
 from iomhub.synth.writing import messy, write_table
 
-__all__ = ["SynthOptions", "generate"]
+__all__ = ["SynthOptions", "frames", "generate"]
 
 
 @dataclass(frozen=True)
@@ -69,15 +69,8 @@ target_reduction = 17
 """
 
 
-def generate(options: SynthOptions, out_dir: Path | str,
-             progress: Callable[[str], None] | None = None) -> dict[str, int]:
-    """Write a package into ``out_dir`` (all of it or nothing); return the rows of each table.
-
-    An existing ``out_dir`` is replaced only if it holds nothing but a package's files.
-    """
-    target = Path(out_dir)
-    if target.exists() and any(p.suffix not in (".csv", ".toml") for p in target.iterdir()):
-        raise FileExistsError(f"{target} exists and holds files that are not a data package")
+def frames(options: SynthOptions, progress: Callable[[str], None] | None = None) -> dict[str, pl.DataFrame]:
+    """Every table of a synthetic package as clean canonical Polars frames (nothing written)."""
     say = progress or (lambda _message: None)
     rng = np.random.default_rng(options.seed)
     population = simulate(options.nominals, options.start, options.end, options.true_effect, rng,
@@ -95,17 +88,30 @@ def generate(options: SynthOptions, out_dir: Path | str,
         "referrals": lambda: records.referrals(population, rng),
         "actions": lambda: framework.actions(options.start, options.end, rng),
     }
+    out: dict[str, pl.DataFrame] = {}
+    for name, build in builders.items():
+        say(f"Writing {name}...")
+        out[name] = build()
+    out["meetings"], out["attendance"] = records.meetings(population, rng)
+    out.update(framework.framework(options.start, options.end, rng))
+    return out
+
+
+def generate(options: SynthOptions, out_dir: Path | str,
+             progress: Callable[[str], None] | None = None) -> dict[str, int]:
+    """Write a package into ``out_dir`` (all of it or nothing); return the rows of each table.
+
+    An existing ``out_dir`` is replaced only if it holds nothing but a package's files.
+    """
+    target = Path(out_dir)
+    if target.exists() and any(p.suffix not in (".csv", ".toml") for p in target.iterdir()):
+        raise FileExistsError(f"{target} exists and holds files that are not a data package")
     target.parent.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    rng = np.random.default_rng([options.seed, 1])
     counts: dict[str, int] = {}
     try:
-        frames: dict[str, pl.DataFrame] = {}
-        for name, build in builders.items():
-            say(f"Writing {name}...")
-            frames[name] = build()
-        frames["meetings"], frames["attendance"] = records.meetings(population, rng)
-        frames.update(framework.framework(options.start, options.end, rng))
-        for name, frame in frames.items():
+        for name, frame in frames(options, progress).items():
             write_table(messy(frame, name, rng, options.uk_date_fraction, options.messy_code_fraction),
                         scratch, name)
             counts[name] = frame.height

@@ -9,8 +9,11 @@ take seconds. The model is deliberately the one the seeds describe:
   the mean);
 - people are referred and join IOM when their offending over the last six months is high;
   the level (priority, enhanced, standard) follows how high;
-- once on IOM, a person's rate is multiplied by ``1 + true_effect`` (the known truth a
-  good evaluation should recover);
+- from the day a person joins IOM, their rate is multiplied by ``1 + true_effect`` for as
+  long as they stay on it and for at least a year (``EFFECT_DAYS``): the known truth a good
+  evaluation over the twelve months after joining should recover. The effect is applied by
+  thinning (each offence on an affected day is kept with the probability the effect gives),
+  so it starts on the joining day itself, not at the next month;
 - offending can lead to custody, and nobody offends in custody.
 """
 
@@ -27,6 +30,7 @@ from iomhub.domain.dates import add_months
 
 EPOCH = date(1970, 1, 1)
 NEVER = np.iinfo(np.int32).max // 2
+EFFECT_DAYS = 366  # the effect lasts at least this long from joining: a 12-month window and then some
 
 Ints = NDArray[np.int64]
 Floats = NDArray[np.float64]
@@ -101,7 +105,10 @@ def simulate(size: int, start: date, end: date, true_effect: float, rng: np.rand
     ever_joined = np.zeros(size, dtype=bool)
     episode_start = np.zeros(size, dtype=np.int64)
     episode_scheme = np.zeros(size, dtype=np.int64)
+    effect_from = np.full(size, NEVER, dtype=np.int64)
+    effect_until = np.full(size, NEVER, dtype=np.int64)
     history = np.zeros((6, size), dtype=np.int32)
+    boost = max(1.0, 1.0 + true_effect)  # offences are drawn at the higher rate, then thinned
 
     offence_people: list[Ints] = []
     offence_days: list[Ints] = []
@@ -115,8 +122,7 @@ def simulate(size: int, start: date, end: date, true_effect: float, rng: np.rand
             log_drift = 0.6 * log_drift + np.sqrt(1 - 0.36) * rng.normal(0.0, drift_sigma, size)
         age = (a - birth) / 365.25
         age_factor = np.exp(-np.clip(age - 22.0, 0.0, None) / 18.0)
-        effect = np.where(in_cohort, 1.0 + true_effect, 1.0)
-        monthly = rate / 12.0 * np.exp(log_drift - drift_sigma**2 / 2) * age_factor * effect
+        monthly = rate / 12.0 * np.exp(log_drift - drift_sigma**2 / 2) * age_factor * boost
 
         # Free days of the month: before a custody start and after a custody end.
         overlaps = (custody_start <= b) & (custody_end >= a)
@@ -129,6 +135,10 @@ def simulate(size: int, start: date, end: date, true_effect: float, rng: np.rand
         people = np.repeat(offenders, counts[offenders])
         draw = (rng.random(people.size) * free[people]).astype(np.int64)
         days = np.where(draw < before[people], a + draw, resume[people] + draw - before[people])
+        affected = (days >= effect_from[people]) & (days <= effect_until[people])
+        kept = rng.random(people.size) < np.where(affected, 1.0 + true_effect, 1.0) / boost
+        people, days = people[kept], days[kept]
+        counts = np.bincount(people, minlength=size)
         offence_people.append(people)
         offence_days.append(days)
 
@@ -158,7 +168,10 @@ def simulate(size: int, start: date, end: date, true_effect: float, rng: np.rand
                 end_day = np.maximum(end_day, episode_start[closing])
                 cohort_parts.append(Episodes(closing, episode_start[closing], end_day,
                                              episode_scheme[closing]))
-                in_cohort[np.flatnonzero(leaving)] = False
+                leavers = np.flatnonzero(leaving)
+                in_cohort[leavers] = False
+                left_on = end_day[np.isin(closing, leavers)]
+                effect_until[leavers] = np.maximum(effect_from[leavers] + EFFECT_DAYS - 1, left_on)
                 movers = np.flatnonzero(moving)
                 if movers.size:
                     step = np.where(recent[movers] >= 4, 1, -1)
@@ -178,6 +191,7 @@ def simulate(size: int, start: date, end: date, true_effect: float, rng: np.rand
                 in_cohort[joining] = True
                 ever_joined[joining] = True
                 episode_start[joining] = b + 1 + rng.integers(0, 20, joining.size)
+                effect_from[joining] = episode_start[joining]
                 episode_scheme[joining] = severity
 
     still = np.flatnonzero(in_cohort)

@@ -98,13 +98,17 @@ class _Builder:
                          count(row["offenders"], bold=is_total, flag=flag),
                          count(row["offences_before"], bold=is_total),
                          count(row["offences_after"], bold=is_total),
-                         change(row["change_pct"], bold=is_total)])
+                         change(row["change_pct"], bold=is_total),
+                         change(row.get("ci_low_pct"), bold=is_total),
+                         change(row.get("ci_high_pct"), bold=is_total)])
         footnotes = [f"Change: (offences {self.period_words} − offences {self.baseline_words}) ÷ offences "
-                     f"{self.baseline_words}; a dash when there were none {self.baseline_words}."]
+                     f"{self.baseline_words}; a dash when there were none {self.baseline_words}. "
+                     "95% interval: the range of the change over resamples of the group's people."]
         if flagged:
             footnotes.insert(0, self.small_footnote())
         return Table(title, title, [heading, "Offenders", f"Offences {self.baseline_words} (baseline)",
-                                    f"Offences {self.period_words} (period)", "Change"],
+                                    f"Offences {self.period_words} (period)", "Change",
+                                    "95% interval from", "to"],
                      rows, footnotes, total_rows=totals if rows and rows[-1][0].bold else 0)
 
     def reoffending_chart(self) -> Chart | None:
@@ -389,8 +393,43 @@ class _Builder:
     def sections(self, narrative: Narrative) -> list[Section]:
         built = [self.narrative_section(narrative), self.reoffending(), self.caseload(), self.custody(),
                  self.statutory(), self.risk(), self.referrals(), self.engagement(), self.needs(),
-                 self.treatment(), self.kpis()]
+                 self.treatment(), self.kpis(), self.effect()]
         return [section for section in built if section is not None]
+
+    def effect(self) -> Section | None:
+        """What IOM can claim: the effect estimates by method and offending at liberty."""
+        if "effect_estimate" not in self.report.tables:
+            return None
+        months = int(self.report.settings.get("effect_window_months") or 12)
+        names = {"naive": "Before and after (naive)", "time_at_risk": "Before and after, at liberty",
+                 "matched_did": "Against a matched comparison group"}
+        estimates = Table("Effect estimates", "Change in offending attributed to IOM, by method",
+                          ["Method", "People", "Comparison people", "Estimate", "95% interval from", "to",
+                           "What it means"],
+                          [[text(names.get(row["method"], row["method"])), count(row["offenders"]),
+                            count(row["comparison_offenders"]), change(row["estimate_pct"]),
+                            change(row["ci_low_pct"]), change(row["ci_high_pct"]), text(row["verdict"])]
+                           for row in self.rows("effect_estimate")],
+                          [f"Each person's {months} months after joining IOM against the {months} months "
+                           "before. At liberty: offences per day out of custody. Matched comparison: "
+                           "people not yet on IOM, alike in gender, recent and prior offending, custody, "
+                           "age and area; the difference in the change of offending rates."])
+        risk = [row for row in self.rows("time_at_risk") if row["scheme"] == "all"]
+        bases = {"fixed_period": "Performance cohort, baseline against period",
+                 "join_anchored": f"{months} months before and after joining"}
+        at_liberty = Table("At liberty", "Offences per 365 days at liberty, everyone",
+                           ["Comparison", "Offenders", "Change in offences", "Rate before", "Rate after",
+                            "Change in rate", "95% interval from", "to"],
+                           [[text(bases.get(row["basis"], row["basis"])), count(row["offenders"]),
+                             change(row["change_pct"]), number(row["rate_before"]),
+                             number(row["rate_after"]), change(row["rate_change_pct"]),
+                             change(row["ci_low_pct"]), change(row["ci_high_pct"])] for row in risk],
+                           ["Rate: offences per 365 days at liberty (days in the window minus days in custody)."])
+        return Section(SECTION_TITLES["effect"], [
+            Paragraph("A cohort chosen because its members offended a lot recently offends less the next "
+                      "year even if nothing is done (regression to the mean), and people in prison cannot "
+                      "offend. The matched comparison is the figure that allows for both."),
+            estimates, at_liberty])
 
 
 def performance_document(report: Report, narrative: Narrative | None = None) -> Document:
