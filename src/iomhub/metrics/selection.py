@@ -108,10 +108,12 @@ def select_candidates(offences: Frame, cohort: Frame, custody: Frame | None, nom
     members = in_scheme_on(cohort, as_at).select("nominal_id")
     in_cohort = people.join(members, on="nominal_id", how="semi")
     eligible = people.join(members, on="nominal_id", how="anti")
-    reasons = [in_cohort.select(nw.lit(COHORT).alias("reason"))]
+    # (a literal alone would be one row whatever the frame's length: keep a column beside it)
+    reasons = [in_cohort.select("nominal_id", nw.lit(COHORT).alias("reason"))]
     if custody is not None:
         held = custody_excluded(custody, as_at, as_at + timedelta(days=settings.long_custody_days))
-        reasons.append(eligible.join(held, on="nominal_id", how="semi").select(nw.lit(LONG_CUSTODY).alias("reason")))
+        reasons.append(eligible.join(held, on="nominal_id", how="semi")
+                       .select("nominal_id", nw.lit(LONG_CUSTODY).alias("reason")))
         eligible = eligible.join(held, on="nominal_id", how="anti")
     left_out = (nw.concat(reasons, how="vertical").group_by("reason").agg(nw.len().alias("people"))
                 .with_columns(nw.col("people").cast(nw.Int64)))
