@@ -135,7 +135,8 @@ def build_selection(package: Package, *, top: int, as_at: date | None = None, to
                             by_category=tuple(categories.get(row["nominal_id"], ())))
                   for row in shown.iter_rows(named=True)]
     return SelectionList(day, as_at is not None, result.window, settings, ranked.height, top,
-                         int(left_out.get(metric.COHORT, 0)), int(left_out.get(metric.LONG_CUSTODY, 0)), candidates, today)
+                         int(left_out.get(metric.COHORT, 0)), int(left_out.get(metric.LONG_CUSTODY, 0)), candidates,
+                         today)
 
 
 def _rows(frame: Any) -> list[dict[str, Any]]:
