@@ -140,3 +140,12 @@ def test_a_package_or_the_database_is_needed(package: Path) -> None:
         result = run("select", *args)
         assert result.exit_code == 2
         assert "give a PACKAGE, or --database" in result.stderr
+
+
+def test_nobody_to_rank_is_said_plainly(package: Path) -> None:
+    result = run("select", str(package), "--as-at", "01/01/2010", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "\n".join(["rank,nominal_id,family_name,given_names,area,score,recency_points,"
+                                       "frequency_points,gravity_points,offences,last_offence_date,"
+                                       "days_since_last_offence,harm,offences_by_category"]) + "\n"
+    assert "0 people offended in the 24 months from 02/01/2008; nobody is listed." in result.stderr

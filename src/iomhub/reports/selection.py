@@ -148,12 +148,13 @@ def _rows(frame: Any) -> list[dict[str, Any]]:
 def summary(result: SelectionList) -> str:
     """One sentence: who was ranked, as at when, and who was left out."""
     shown = len(result.candidates)
+    listed = "nobody is listed" if not shown else f"the first {shown:,} {'is' if shown == 1 else 'are'} listed"
     why = "" if result.as_at_chosen else (" (the date of the latest offence in the data)"
                                           if result.as_at < result.today else " (today)")
     return (f"As at {result.as_at:%d/%m/%Y}{why}: {result.ranked:,} "
             f"{'person' if result.ranked == 1 else 'people'} offended in the {result.settings.look_back_months} "
-            f"months from {result.window.start:%d/%m/%Y}; the first {shown:,} {'is' if shown == 1 else 'are'} "
-            f"listed. {result.left_out_cohort:,} current cohort member{'s' if result.left_out_cohort != 1 else ''}"
+            f"months from {result.window.start:%d/%m/%Y}; "
+            f"{listed}. {result.left_out_cohort:,} current cohort member{'s' if result.left_out_cohort != 1 else ''}"
             f" and {result.left_out_custody:,} {'people' if result.left_out_custody != 1 else 'person'} in long "
             f"custody (more than {result.settings.long_custody_days} days to go, or release unknown) were left out.")
 
