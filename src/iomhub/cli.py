@@ -5,6 +5,7 @@ Django is started only by the commands that need it.
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 import tempfile
@@ -420,6 +421,103 @@ def _exchange_progress() -> Any:
 
     return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                     console=err, transient=True)
+
+
+@main.command("select")
+@click.argument("package", type=click.Path(path_type=Path), required=False)
+@click.option("--database", is_flag=True, help="Rank the people in the web application's database instead of "
+              "a package (recorded in the audit log as a consultation).")
+@click.option("--as", "username", metavar="USERNAME", help="With --database: the user the consultation is "
+              "recorded under (default: the system, named with your login).")
+@click.option("--top", type=click.IntRange(min=1), default=200, show_default=True, help="How many people to list.")
+@click.option("--as-at", "as_at", type=DATE, help="The date people are ranked on (default: today; for an extract "
+              "whose latest offence is older than the look-back window, the date of that offence).")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="File to write (default: standard output).")
+def select_command(package: Path | None, database: bool, username: str | None, top: int, as_at: date | None,
+                   fmt: str, output: Path | None) -> None:
+    """Rank everyone in the offence data by recency, frequency and gravity of offending, leaving out
+    current cohort members and people in long custody: the list for the selection meeting."""
+    from iomhub.reports.selection import build_selection
+
+    if (package is None) == (not database):
+        raise click.UsageError("give a PACKAGE, or --database to rank the web application's people")
+    if username is not None and not database:
+        raise click.UsageError("--as is for --database (the audit log records who consulted the database)")
+    today = date.today()
+    if package is not None:
+        from iomhub.package import read_package
+
+        with refusal():
+            with err.status("Reading and checking the package..."):
+                data = read_package(package)
+            with err.status("Ranking..."):
+                result = build_selection(data, top=top, as_at=as_at, today=today)
+        for warning in data.warnings:
+            err.print(f"[yellow]warning:[/] {escape(warning)}")
+    else:
+        result = _select_from_database(username, top, as_at, today, output)
+    text = _render_selection(result, fmt)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        write_atomically(output, text)
+        err.print(f"Wrote {output}")
+    from iomhub.reports.selection import summary
+
+    err.print(summary(result), markup=False)
+
+
+def _select_from_database(username: str | None, top: int, as_at: date | None, today: date,
+                          output: Path | None) -> Any:
+    from django.core.management import call_command
+
+    from iomhub.web import setup
+
+    setup()
+    call_command("migrate", interactive=False, verbosity=0)
+    from iomhub.web.cohort.selection import audit_selection, selection_from_database
+
+    actor = _web_actor(username, "select")
+    with refusal(), err.status("Reading the database and ranking..."):
+        result = selection_from_database(top=top, as_at=as_at, today=today)
+        audit_selection(actor, result, where=str(output) if output else "terminal")
+    return result
+
+
+def _render_selection(result: Any, fmt: str) -> str:
+    from iomhub.reports.selection import to_csv, to_json
+
+    if fmt == "json":
+        return to_json(result)
+    if fmt == "csv":
+        return to_csv(result)
+    import shutil
+
+    from rich.table import Table
+
+    from iomhub.reports.selection import days
+
+    named = any(c.name for c in result.candidates)
+    table = Table(title=f"Cohort selection as at {result.as_at:%d/%m/%Y} (top {len(result.candidates):,} "
+                        f"of {result.ranked:,})")
+    columns = [("Rank", "right"), ("Nominal", "left"), ("Name", "left"), ("Area", "left"), ("Score", "right"),
+               ("Recency", "right"), ("Frequency", "right"), ("Gravity", "right"), ("Offences", "right"),
+               ("Last offence", "left"), ("Harm", "right"), ("Offences by category (days of harm)", "left")]
+    for label, justify in columns:
+        if label != "Name" or named:
+            table.add_column(label, justify=justify)  # type: ignore[arg-type]
+    for c in result.candidates:
+        cells = [str(c.rank), escape(c.nominal_id), escape(c.name), escape(c.area or ""), f"{c.score:.1f}",
+                 f"{c.recency_points:.1f}", f"{c.frequency_points:.1f}", f"{c.gravity_points:.1f}", str(c.offences),
+                 f"{c.last_offence_date:%d/%m/%Y}", days(c.harm), escape(c.categories_text())]
+        table.add_row(*(cell for cell, (label, _) in zip(cells, columns, strict=True) if label != "Name" or named))
+    width = shutil.get_terminal_size((200, 24)).columns if sys.stdout.isatty() else 200
+    console = Console(file=io.StringIO(), width=width, highlight=False, emoji=False, force_terminal=False)
+    console.print(table)
+    output = console.file
+    assert isinstance(output, io.StringIO)
+    return output.getvalue()
 
 
 @main.command("import")

@@ -17,6 +17,8 @@ import polars as pl
 import pytest
 
 from iomhub.domain.dates import Span
+from iomhub.domain.selection import SelectionSettings
+from iomhub.metrics.selection import select_candidates
 from iomhub.package import read_package
 from iomhub.reports.engine import compute_tables
 from iomhub.reports.params import ReportParams
@@ -89,6 +91,33 @@ def test_spark_and_polars_give_identical_tables(spark: Any, package: Any, params
         assert got.columns == expected.columns, name
         assert got.schema == expected.schema, name
         assert got.equals(expected, null_equal=True), f"{name} differs:\n{expected}\n{got}"
+
+
+@pytest.mark.parametrize(
+    ("as_at", "settings"),
+    [(date(2016, 3, 31), SelectionSettings()),
+     (date(2015, 6, 30), SelectionSettings(look_back_months=9, long_custody_days=30,
+                                           weights={"recency": 2, "frequency": 1, "gravity": 0.5},
+                                           gravity={"shoplifting": 3.3, "other": 0.1}))],
+    ids=["defaults", "odd-settings"],
+)
+def test_cohort_selection_is_identical_on_spark(spark: Any, package: Any, as_at: date,
+                                                 settings: SelectionSettings) -> None:
+    names = ("offences", "cohort", "custody", "nominals")
+    results = []
+    for frames in ({n: nw.from_native(package.tables[n].lazy()) for n in names},
+                   {n: nw.from_native(to_spark(spark, package.tables[n])) for n in names}):
+        results.append(select_candidates(frames["offences"], frames["cohort"], frames["custody"], frames["nominals"],
+                                         as_at=as_at, settings=settings))
+    on_polars, on_spark = results
+    for part in ("ranked", "by_category", "left_out"):
+        expected = normalised(getattr(on_polars, part).collect().to_native())
+        got = normalised(getattr(on_spark, part).collect(backend="polars").to_native())
+        assert expected.height > 0, f"{part} is empty: the comparison would prove nothing"
+        assert got.schema == expected.schema, part
+        assert got.equals(expected, null_equal=True), f"{part} differs:\n{expected}\n{got}"
+    ranks = on_polars.ranked.collect().to_native()["rank"].to_list()
+    assert ranks == list(range(1, len(ranks) + 1))
 
 
 def test_the_comparison_notices_a_difference() -> None:

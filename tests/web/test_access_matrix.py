@@ -134,6 +134,9 @@ POLICY: dict[str, Rule] = {
     "performance:dashboard": Rule(partner_any_role, GET),
     "performance:download": Rule(partner_any_role, BOTH),
     "performance:documents": Rule(partner_any_role, BOTH),
+    # Cohort selection: any role of a partner agency; names only to those who see the people
+    # (practitioners and managers), pseudonymised rows to the others.
+    "cohort:selection": Rule(partner_any_role, GET),
     # The audit log: administrators only.
     "audit:search": Rule(administrator, GET),
 }

@@ -1,5 +1,5 @@
 """A package's own settings (``package.toml``): names of areas and schemes, the financial
-year's first month, age bands and local targets."""
+year's first month, age bands, local targets and how the cohort is chosen (``[selection]``)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Any
 
 from iomhub.domain.ages import DEFAULT_BOUNDS
 from iomhub.domain.codes import normalise_code
+from iomhub.domain.selection import SelectionSettings, problems_of
 from iomhub.package.problems import Problem
 
 
@@ -21,6 +22,7 @@ class PackageSettings:
     age_bands: tuple[int, ...] = DEFAULT_BOUNDS
     target_reduction: float | None = None
     title: str | None = None
+    selection: SelectionSettings = field(default_factory=SelectionSettings)
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -66,6 +68,67 @@ def parse_settings(text: str | None, file: str, problems: list[Problem]) -> Pack
         age_bands=tuple(bands),
         target_reduction=float(target) if target is not None else None,
         title=str(title) if title is not None else None,
+        selection=parse_selection(data.get("selection", {}), text, file, problems),
         extra={k: v for k, v in data.items()
-               if k not in ("areas", "schemes", "financial_year_start_month", "report", "title")},
+               if k not in ("areas", "schemes", "financial_year_start_month", "report", "title", "selection")},
     )
+
+
+SELECTION_KEYS = ("look_back_months", "long_custody_days", "weights", "gravity")
+
+
+def parse_selection(table: Any, text: str, file: str, problems: list[Problem]) -> SelectionSettings:
+    """``[selection]``: look_back_months, long_custody_days, ``[selection.weights]`` (recency,
+    frequency, gravity) and ``[selection.gravity]`` (days per offence category, overriding the
+    defaults). Every problem is named by its key (``selection.gravity.shoplifting``) and line;
+    with any problem, the defaults are returned (and the package is refused)."""
+    found: list[tuple[str, str]] = []
+    if not isinstance(table, dict):
+        found.append(("", "must be a table ([selection])"))
+        table = {}
+    found += [(key, f"is not a setting of [selection] (use {', '.join(SELECTION_KEYS)})")
+              for key in sorted(set(table) - set(SELECTION_KEYS))]
+    defaults = SelectionSettings()
+    subtables: dict[str, dict[str, Any]] = {}
+    written: dict[str, str] = {}  # a normalised category -> the key as written, to name it
+    for key in ("weights", "gravity"):
+        sub = table.get(key, {})
+        if not isinstance(sub, dict):
+            found.append((key, f"must be a table ([selection.{key}])"))
+            sub = {}
+        if key == "gravity":
+            written = {normalise_code(name): name for name in sub}
+            sub = {normalise_code(name): value for name, value in sub.items()}
+        subtables[key] = sub
+    weights = {**defaults.weights, **subtables["weights"]}
+    look_back = table.get("look_back_months", defaults.look_back_months)
+    long_custody = table.get("long_custody_days", defaults.long_custody_days)
+    for key, message in problems_of(look_back, long_custody, weights, subtables["gravity"]):
+        if key.startswith("gravity."):
+            key = "gravity." + written.get(key.removeprefix("gravity."), key.removeprefix("gravity."))
+        found.append((key, message))
+    for key, message in found:
+        dotted = f"selection.{key}" if key else "selection"
+        problems.append(Problem(file, _line_of(text, dotted), dotted, message))
+    if found:
+        return defaults
+    return SelectionSettings(look_back_months=look_back, long_custody_days=long_custody, weights=weights,
+                             gravity=subtables["gravity"])
+
+
+def _line_of(text: str, dotted: str) -> int:
+    """The line of a key (``selection.gravity.shoplifting``) or table (``selection``) in TOML text,
+    0 when it cannot be found (a key written inline, for example)."""
+    *tables, key = dotted.split(".")
+    section = ""
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        header = re.fullmatch(r"\[\s*([^\]]+?)\s*\]\s*(#.*)?", stripped)
+        if header:
+            section = header.group(1).replace(" ", "")
+            if section == dotted:
+                return number
+            continue
+        if section == ".".join(tables) and re.match(rf"['\"]?{re.escape(key)}['\"]?\s*=", stripped, re.IGNORECASE):
+            return number
+    return 0

@@ -79,6 +79,7 @@ PAGES: dict[str, Callable[[date], str]] = {
     "briefing": lambda today: "/meetings/briefing/",
     "agenda": lambda today: "/meetings/agenda/",
     "dashboard": dashboard,
+    "selection": lambda today: "/cohort/selection/",
 }
 
 # Pages with violations known today: name -> the violations, as the reason of a strict xfail.

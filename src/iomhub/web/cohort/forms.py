@@ -48,3 +48,20 @@ class ExitForm(forms.Form):
     exit_reason = forms.CharField(label="Reason for leaving IOM", max_length=200,
                                   help_text="For example: completed, moved out of area, long custodial sentence",
                                   error_messages={"required": "Enter the reason for leaving IOM"})
+
+
+DEFAULT_TOP = 50
+MOST_SHOWN = 500
+
+
+class SelectionForm(forms.Form):
+    """How many people the Selection page lists, and the date they are ranked on (GET)."""
+
+    top = forms.IntegerField(label="How many people", required=False, min_value=1, max_value=MOST_SHOWN,
+                             help_text=f"1 to {MOST_SHOWN}; empty for {DEFAULT_TOP}",
+                             error_messages={"invalid": "Enter how many people to list as a whole number, "
+                                                        "for example 50",
+                                             "min_value": "List at least 1 person",
+                                             "max_value": f"List at most {MOST_SHOWN} people"})
+    as_at = UKDateField(what="date to rank on", label="Ranked as at", required=False, not_future=True,
+                        help_text="DD/MM/YYYY; empty for today (or the latest offence of older data)")

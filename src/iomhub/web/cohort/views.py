@@ -8,22 +8,27 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from iomhub.domain.harm import DERIVATION, SOURCE
+from iomhub.package.problems import PackageError
+from iomhub.reports.selection import summary, weights_text
 from iomhub.web.audit.constants import Operation
 from iomhub.web.audit.context import audited
 from iomhub.web.cohort import listing
-from iomhub.web.cohort.forms import SORTS, ChangeLevelForm, CohortFilterForm, ExitForm
+from iomhub.web.cohort.forms import DEFAULT_TOP, SORTS, ChangeLevelForm, CohortFilterForm, ExitForm, SelectionForm
+from iomhub.web.cohort.selection import OBJECT_TYPE, audit_selection, rows_for, selection_from_database
 from iomhub.web.cohort.services import change_level as change_level_service
 from iomhub.web.cohort.services import current_episode, exit_episode
 from iomhub.web.people.services import record_consultation
 from iomhub.web.people.views import add_errors
+from iomhub.web.performance.views import may_see_reports
 from iomhub.web.requests import actor
-from iomhub.web.visibility import visible_nominal
+from iomhub.web.visibility import refuse, visible_nominal, visible_people
 
 PAGE_SIZE = 50
 COLUMNS = [("name", "Name"), ("level", "Level"), ("area", "Area"), ("tier", "Risk tier"), ("start", "On IOM since")]
@@ -68,6 +73,37 @@ def cohort_list(request: HttpRequest) -> HttpResponse:
     return render(request, "cohort/list.html", {
         "form": form, "page": page, "on": on, "columns": columns, "query": paged.urlencode(),
         "today": on == timezone.localdate()})
+
+
+@login_required
+def selection(request: HttpRequest) -> HttpResponse:
+    """Everyone in the offence data who is not on IOM nor in long custody, ranked by recency,
+    frequency and gravity, with each score broken down (see ``cohort/selection.py`` for who sees
+    names). The access check comes before the method's, so no answer tells an outsider the route
+    exists."""
+    if not may_see_reports(request.user):
+        return refuse(request, OBJECT_TYPE)
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
+    form = SelectionForm(request.GET or None)
+    context: dict[str, Any] = {"form": form, "source": SOURCE,
+                               "gravity": [(c.replace("_", " "), days, how) for c, (days, how) in DERIVATION.items()]}
+    if form.is_bound and not form.is_valid():
+        return render(request, "cohort/selection.html", context)
+    data = form.cleaned_data if form.is_bound else {}
+    try:
+        result = selection_from_database(top=data.get("top") or DEFAULT_TOP, as_at=data.get("as_at"),
+                                         today=timezone.localdate())
+    except PackageError:  # no offences recorded: nobody to rank, nobody shown
+        context["no_offences"] = True
+        return render(request, "cohort/selection.html", context)
+    visible = set(visible_people(request).filter(nominal_id__in=result.nominal_ids)
+                  .values_list("nominal_id", flat=True))
+    rows = rows_for(result, visible)
+    audit_selection(actor(request), result, where="selection page", named=bool(visible))
+    context.update(result=result, rows=rows, summary=summary(result), weights=weights_text(result.settings),
+                   pseudonymised=any(not row.named for row in rows))
+    return render(request, "cohort/selection.html", context)
 
 
 def _person_form(request: HttpRequest, nominal_id: str, form_class: Any, template: str,
