@@ -1,15 +1,16 @@
 """A package's own settings (``package.toml``): names of areas and schemes, the financial
-year's first month, age bands and local targets."""
+year's first month, age bands, local targets and local unit costs of crime."""
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 from dataclasses import dataclass, field
 from typing import Any
 
 from iomhub.domain.ages import DEFAULT_BOUNDS
-from iomhub.domain.codes import normalise_code
+from iomhub.domain.codes import OFFENCE_CATEGORIES, normalise_code
 from iomhub.package.problems import Problem
 
 
@@ -21,6 +22,7 @@ class PackageSettings:
     age_bands: tuple[int, ...] = DEFAULT_BOUNDS
     target_reduction: float | None = None
     title: str | None = None
+    unit_costs: dict[str, float] = field(default_factory=dict)  # [costs]: category -> pounds
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -66,6 +68,43 @@ def parse_settings(text: str | None, file: str, problems: list[Problem]) -> Pack
         age_bands=tuple(bands),
         target_reduction=float(target) if target is not None else None,
         title=str(title) if title is not None else None,
+        unit_costs=_unit_costs(data.get("costs", {}), text, file, problems),
         extra={k: v for k, v in data.items()
-               if k not in ("areas", "schemes", "financial_year_start_month", "report", "title")},
+               if k not in ("areas", "schemes", "financial_year_start_month", "report", "title", "costs")},
     )
+
+
+def _unit_costs(value: Any, text: str, file: str, problems: list[Problem]) -> dict[str, float]:
+    """The ``[costs]`` table: offence category = pounds per offence (a number, 0 or more)."""
+    if not isinstance(value, dict):
+        problems.append(Problem(file, _line_of(text, None, "costs"), "costs",
+                                "must be a table of offence category = pounds, e.g. [costs] shoplifting = 150"))
+        return {}
+    costs: dict[str, float] = {}
+    for key, pounds in value.items():
+        line = _line_of(text, "costs", key)
+        category = normalise_code(str(key))
+        if category not in OFFENCE_CATEGORIES:
+            problems.append(Problem(file, line, f"costs.{key}", "is not an offence category (one of "
+                                    f"{', '.join(OFFENCE_CATEGORIES)})"))
+        elif isinstance(pounds, bool) or not isinstance(pounds, int | float) or not 0 <= pounds < math.inf:
+            problems.append(Problem(file, line, f"costs.{key}",
+                                    f"must be the cost of one offence in pounds, a number 0 or more (got {pounds!r})"))
+        else:
+            costs[category] = float(pounds)
+    return costs
+
+
+def _line_of(text: str, table: str | None, key: str) -> int:
+    """The line of ``key = ...`` inside ``[table]`` (or at the top level), 0 when not found."""
+    current: str | None = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if header := re.fullmatch(r"\[\s*([^\]]+?)\s*\]", stripped):
+            current = header.group(1).strip('"')
+            if table is None and current == key:
+                return number
+            continue
+        if current == table and re.match(rf'["\']?{re.escape(key)}["\']?\s*=', stripped):
+            return number
+    return 0

@@ -16,7 +16,9 @@ from iomhub.domain.codes import PATHWAYS, SUBSTANCES
 from iomhub.domain.dates import snapshot_dates
 from iomhub.metrics.kpis import kpis
 from iomhub.package.load import Package
-from iomhub.reports.engine import TABLE_SECTION, compute_tables
+from iomhub.domain.costs import SOURCE, unit_costs
+from iomhub.reports.engine import TABLE_SECTION, Computed, compute_tables
+from iomhub.reports.intervals import with_intervals
 from iomhub.reports.params import ReportParams
 
 SECTION_TITLES = {
@@ -31,6 +33,8 @@ SECTION_TITLES = {
     "needs": "Criminogenic needs",
     "treatment": "Treatment",
     "kpis": "Performance framework",
+    "proven": "Proven reoffending",
+    "costs": "Cost of crime",
 }
 
 GROUP_COLUMN = {
@@ -39,6 +43,8 @@ GROUP_COLUMN = {
     "reoffending_by_gender": "gender",
     "reoffending_by_area": "area",
     "reoffending_by_flag": "flag",
+    "proven_reoffending": "scheme",
+    "cost_of_crime": "scheme",
 }
 
 # Order of rows: the natural order of each key, with "all" last.
@@ -58,6 +64,8 @@ SORT_KEYS = {
     "attendance_by_agency": ["agency"],
     "treatment_completions": ["substance"],
     "needs_first_assessment": ["pathway"],
+    "proven_reoffending": ["scheme"],
+    "cost_of_crime": ["scheme"],
 }
 
 RANKS = {
@@ -141,13 +149,15 @@ def build_report(package: Package, params: ReportParams,
                  generated_at: datetime | None = None) -> Report:
     """Compute every table the package allows for the given parameters, in-process on Polars."""
     lazy = {name: nw.from_native(frame.lazy()) for name, frame in package.tables.items()}
-    computed = compute_tables(lazy, params, materialise=_polars_materialise)
+    costs = unit_costs(package.settings.unit_costs)
+    computed = compute_tables(lazy, params, materialise=_polars_materialise, unit_costs=costs)
     tables: dict[str, pl.DataFrame] = {}
     for name, frame in computed.tables.items():
         collected = frame.collect().to_native()
         assert isinstance(collected, pl.DataFrame)
         ranks = {**RANKS, "age_band": params.age_bands.labels}
         tables[name] = _order(collected, SORT_KEYS[name], ranks) if name in SORT_KEYS else collected
+    _add_intervals(tables, computed)
     days = snapshot_dates(params.period)
     if "kpis" not in computed.missing:
         kpi_rows = kpis(lazy["indicators"], lazy.get("targets"), lazy.get("actuals"), params.period,
@@ -157,7 +167,7 @@ def build_report(package: Package, params: ReportParams,
         if name in tables:
             tables[name] = tables[name].with_columns(
                 (pl.col("offenders") < params.small_numbers).alias("small_numbers"))
-    notes = _notes(tables, computed.missing, params, GROUP_COLUMN)
+    notes = _notes(tables, computed.missing, params, GROUP_COLUMN) + _cost_notes(tables)
     settings = {
         "target_reduction": params.target_reduction,
         "exclude_custody_beyond": params.exclude_custody_beyond,
@@ -167,6 +177,7 @@ def build_report(package: Package, params: ReportParams,
         "snapshot_dates": days,
         "financial_year_start_month": package.settings.financial_year_start_month,
         "source": package.source,
+        **_honest_settings(params, costs, package.settings.unit_costs),
     }
     return Report(params=params, source=package.source,
                   generated_at=generated_at or datetime.now(UTC).replace(microsecond=0),
@@ -195,7 +206,52 @@ MISSING_TEXT = {
     "needs": "Criminogenic needs are left out: the package has no needs assessments (needs.csv).",
     "treatment": "Treatment is left out: the package has no treatment episodes (treatment.csv).",
     "kpis": "The performance framework is left out: the package has no indicators.csv.",
+    "proven": "Proven reoffending is left out: the package has no offences table (offences.csv).",
+    "costs": "The cost of crime is left out: the package has no offences table (offences.csv).",
 }
+
+COST_CAVEAT = ("Cost of crime: an estimate of the cost of the offences recorded, not an impact evaluation: "
+               "it does not say what would have happened without IOM.")
+
+
+def _add_intervals(tables: dict[str, pl.DataFrame], computed: Computed) -> None:
+    """The 95% intervals of the proven reoffending rates and of the change in the cost of crime."""
+    for name, frame in computed.people.items():
+        if name in tables:
+            people = frame.collect().to_native()
+            assert isinstance(people, pl.DataFrame)
+            tables[name] = with_intervals(name, tables[name], people)
+
+
+def _honest_settings(params: ReportParams, costs: dict[str, float | None],
+                     overrides: dict[str, float]) -> dict[str, Any]:
+    window = params.proven_window
+    return {
+        "proven_starts": {"from": window.start, "to": window.end},
+        "proven_follow_up_months": 12,
+        "proven_waiting_months": 6,
+        "unit_costs": costs,
+        "unit_costs_source": SOURCE,
+        "unit_costs_set_in_package": sorted(overrides),
+        "interval_level": 0.95,
+    }
+
+
+def _cost_notes(tables: dict[str, pl.DataFrame]) -> list[str]:
+    """The caveat of the cost of crime, its source, and how many offences were not valued."""
+    frame = tables.get("cost_of_crime")
+    if frame is None:
+        return []
+    notes = [COST_CAVEAT, f"Cost of crime: unit costs per offence category from {SOURCE}, unless "
+                          "package.toml sets them ([costs])."]
+    total = frame.filter(pl.col("scheme") == "all")
+    if total.height:
+        row = total.row(0, named=True)
+        if row["not_valued_before"] or row["not_valued_after"]:
+            notes.append(f"Cost of crime: {row['not_valued_before']} offences in the baseline and "
+                         f"{row['not_valued_after']} in the period are of categories without a unit cost "
+                         "(such as drugs, weapons and public order) and are not valued.")
+    return notes
 
 
 def _notes(tables: dict[str, pl.DataFrame], missing: dict[str, tuple[str, ...]],
