@@ -75,9 +75,12 @@ def normalised(frame: pl.DataFrame) -> pl.DataFrame:
 def test_spark_and_polars_give_identical_tables(spark: Any, package: Any, params: ReportParams) -> None:
     polars_frames = {n: nw.from_native(f.lazy()) for n, f in package.tables.items()}
     spark_frames = {n: nw.from_native(to_spark(spark, f)) for n, f in package.tables.items()}
-    on_polars = compute_tables(polars_frames, params).tables
-    on_spark = compute_tables(spark_frames, params).tables
+    polars_computed, spark_computed = compute_tables(polars_frames, params), compute_tables(spark_frames, params)
+    # the per-person frames the intervals are drawn from (proven reoffending, cost of crime) too
+    on_polars = {**polars_computed.tables, **{f"people:{n}": f for n, f in polars_computed.people.items()}}
+    on_spark = {**spark_computed.tables, **{f"people:{n}": f for n, f in spark_computed.people.items()}}
     assert set(on_polars) == set(on_spark)
+    assert {"proven_reoffending", "cost_of_crime", "people:proven_reoffending", "people:cost_of_crime"} <= set(on_polars)
     assert len(on_polars) >= 12
     for name in sorted(on_polars):
         expected = normalised(on_polars[name].collect().to_native())

@@ -13,10 +13,10 @@ import narwhals as nw
 import polars as pl
 
 from iomhub.domain.codes import PATHWAYS, SUBSTANCES
+from iomhub.domain.costs import SOURCE, unit_costs
 from iomhub.domain.dates import snapshot_dates
 from iomhub.metrics.kpis import kpis
 from iomhub.package.load import Package
-from iomhub.domain.costs import SOURCE, unit_costs
 from iomhub.reports.engine import TABLE_SECTION, Computed, compute_tables
 from iomhub.reports.intervals import with_intervals
 from iomhub.reports.params import ReportParams
