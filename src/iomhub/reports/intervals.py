@@ -11,6 +11,7 @@ An interval column is named after its figure: ``binary_rate_pct_ci_low``/``_ci_h
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -64,7 +65,9 @@ def scheme_intervals(values: Floats, schemes: Sequence[object], statistics: list
     sums = np.concatenate([sums, sums.sum(axis=1, keepdims=True)], axis=1)
     out: dict[object, list[tuple[float | None, float | None]]] = {label: [] for label in [*distinct, ALL]}
     for statistic in statistics:
-        low, high = percentile_interval(statistic(sums), resampling.level)
+        with warnings.catch_warnings():  # a figure undefined in every resample has no interval
+            warnings.simplefilter("ignore", RuntimeWarning)
+            low, high = percentile_interval(statistic(sums), resampling.level)
         for label, lo, hi in zip([*distinct, ALL], low, high, strict=True):
             out[label].append((_finite(lo), _finite(hi)))
     return out
