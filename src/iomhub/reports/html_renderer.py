@@ -36,8 +36,8 @@ CANNOT_COMPUTE = "cannot be computed"
 SMALL_NUMBERS_TEXT = "small numbers: interpret with caution"
 
 # Section order of the seed board report (003); "flags" is shown inside "reoffending".
-SECTION_ORDER = ("reoffending", "flags", "caseload", "custody", "statutory", "risk", "referrals",
-                 "engagement", "needs", "treatment", "kpis")
+SECTION_ORDER = ("reoffending", "flags", "proven", "costs", "caseload", "custody", "statutory", "risk",
+                 "referrals", "engagement", "needs", "treatment", "kpis")
 
 TABLE_TITLES = {
     "reoffending_by_scheme": "Reoffending by scheme",
@@ -56,6 +56,8 @@ TABLE_TITLES = {
     "needs_first_assessment": "Needs at first assessment",
     "treatment_completions": "Treatment completions",
     "kpis": "Performance framework",
+    "proven_reoffending": "Proven reoffending",
+    "cost_of_crime": "Cost of crime",
 }
 
 ACRONYMS = {"nps": "NPS", "crc": "CRC", "yos": "YOS", "ppo": "PPO", "dyo": "DYO", "dip": "DIP",
@@ -655,8 +657,11 @@ class _Builder:
 
     def sections(self) -> list[Section]:
         """Every section the model holds, in the order of the seed board report."""
-        built = [self.reoffending(), self.caseload(), self.custody(), self.statutory(), self.risk(),
-                 self.referrals(), self.engagement(), self.needs(), self.treatment(), self.kpis()]
+        from iomhub.reports.html_proven_costs import costs_section, proven_section
+
+        built = [self.reoffending(), proven_section(self), costs_section(self), self.caseload(), self.custody(),
+                 self.statutory(), self.risk(), self.referrals(), self.engagement(), self.needs(),
+                 self.treatment(), self.kpis()]
         return [section for section in built if section is not None]
 
     def notes(self) -> list[str]:

@@ -50,6 +50,8 @@ FIGURES: dict[str, tuple[list[str], list[tuple[str, Statistic]]]] = {
 
 
 def _values(table: str, people: pl.DataFrame) -> pl.DataFrame:
+    """The per-person values in a fixed order (by nominal_id), so the same data give the same interval."""
+    people = people.sort("nominal_id") if "nominal_id" in people.columns else people
     if table == "proven_reoffending":
         return (people.filter(pl.col("followed_up"))
                 .with_columns(pl.lit(1.0).alias("one"), (pl.col("reoffences") > 0).cast(pl.Float64)

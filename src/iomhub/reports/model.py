@@ -210,8 +210,9 @@ MISSING_TEXT = {
     "costs": "The cost of crime is left out: the package has no offences table (offences.csv).",
 }
 
-COST_CAVEAT = ("Cost of crime: an estimate of the cost of the offences recorded, not an impact evaluation: "
-               "it does not say what would have happened without IOM.")
+COST_CAVEAT_TEXT = ("an estimate of the cost of the offences recorded, not an impact evaluation: it does not "
+                    "say what would have happened without IOM")
+COST_CAVEAT = f"Cost of crime: {COST_CAVEAT_TEXT}."
 
 
 def _add_intervals(tables: dict[str, pl.DataFrame], computed: Computed) -> None:
