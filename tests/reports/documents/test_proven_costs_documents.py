@@ -12,7 +12,6 @@ import pytest
 from docx import Document as open_docx
 from pypdf import PdfReader
 
-from iomhub.domain.dates import Span
 from iomhub.package import read_package
 from iomhub.reports.documents.model import Document, Table, render
 from iomhub.reports.documents.performance import performance_document
