@@ -214,3 +214,15 @@ def test_report_uses_the_default_window(tables) -> None:
     assert report.settings["proven_starts"] == {"from": date(2013, 10, 1), "to": date(2014, 9, 30)}
     assert row["small_numbers"] is True
     assert FY2015.end == date(2016, 3, 31)
+
+
+def test_the_same_people_in_another_order_give_the_same_interval() -> None:
+    # the per-person frame's row order depends on the backend's joins; the interval must not
+    rows = [(f"N{i}", "priority", True, i % 3) for i in range(12)]
+    schema = {"nominal_id": pl.String, "scheme": pl.String, "followed_up": pl.Boolean, "reoffences": pl.Int64}
+    summary = pl.DataFrame({"scheme": ["priority", "all"], "binary_rate_pct": [0.0] * 2,
+                            "frequency_per_100": [0.0] * 2, "reoffences_per_reoffender": [0.0] * 2})
+    forward = with_intervals("proven_reoffending", summary, pl.DataFrame(rows, schema=schema, orient="row"))
+    backward = with_intervals("proven_reoffending", summary, pl.DataFrame(rows[::-1], schema=schema, orient="row"))
+    assert forward.equals(backward)
+    assert forward["binary_rate_pct_ci_low"][0] < forward["binary_rate_pct_ci_high"][0]
