@@ -28,6 +28,7 @@ from iomhub.reports.html_renderer import (
     int_cell,
     long_date,
     null_cell,
+    short_span,
     span_text,
 )
 from iomhub.reports.model import COST_CAVEAT_TEXT, SECTION_TITLES
@@ -139,7 +140,7 @@ def proven_section(builder: _Builder) -> Section | None:
     section.tables.append(Table("proven_reoffending", f"Proven reoffending of those starting {span_text(window)}", [
         Cell("Scheme"), Cell("Offenders", numeric=True), Cell("Reoffenders", numeric=True),
         Cell("Reoffending rate", numeric=True), Cell("Reoffences", numeric=True),
-        Cell("Reoffences per 100 offenders", numeric=True), Cell("Reoffences per reoffender", numeric=True),
+        Cell("Per 100 offenders", numeric=True), Cell("Per reoffender", numeric=True),
         Cell("Awaiting follow-up", numeric=True)], [Group(rows)], footnotes,
         empty_text="Nobody's first episode started in this window."))
     return section
@@ -178,17 +179,18 @@ def costs_section(builder: _Builder) -> Section | None:
                           format_change, no_cost, css=_change_css(row["cost_change_pct"])),
             Cell(f"{format_int(row['not_valued_before'])} / {format_int(row['not_valued_after'])}", numeric=True),
         ], css))
-    footnotes = [("cost-change", "Change: cost in the period \u2212 cost in the baseline, in pounds and as a "
-                                 "percentage of the baseline's cost."),
+    footnotes = [("cost-change", f"Baseline: {short_span(builder.baseline)}; period: {short_span(builder.period)}. "
+                                 "Change: cost in the period \u2212 cost in the baseline, in pounds and as a "
+                                 "percentage of the baseline's cost. Not valued: offences (baseline / period) of a "
+                                 "category without a unit cost."),
                  ("cost-intervals", f"In brackets, the 95% interval: {INTERVAL_MEANING}")]
     if flagged:
         footnotes.insert(0, _small_footnote(builder, "cost_of_crime"))
     section.tables.append(Table("cost_of_crime", "Cost of the performance cohort's offences (2015/16 prices)", [
         Cell("Scheme"), Cell("Offenders", numeric=True),
-        Cell(f"Cost {span_text(builder.baseline)} (baseline)", numeric=True),
-        Cell(f"Cost {span_text(builder.period)} (period)", numeric=True),
+        Cell("Cost, baseline", numeric=True), Cell("Cost, period", numeric=True),
         Cell("Change", numeric=True), Cell("Change (%)", numeric=True),
-        Cell("Offences not valued (baseline / period)", numeric=True)], [Group(rows)], footnotes))
+        Cell("Not valued", numeric=True)], [Group(rows)], footnotes))
     section.tables.append(unit_cost_table(report.settings))
     return section
 
