@@ -106,7 +106,8 @@ def check(package: Path) -> None:
 def _params(period_from: date, period_to: date, baseline_from: date | None,
             baseline_to: date | None, cohort_date: date | None, target_reduction: float | None,
             exclude_custody_beyond: date | None, age_bands: str | None,
-            package_bands: tuple[int, ...], package_target: float | None) -> Any:
+            package_bands: tuple[int, ...], package_target: float | None,
+            proven_starts: tuple[date | None, date | None] = (None, None)) -> Any:
     from iomhub.reports.params import ReportParams
 
     try:
@@ -117,6 +118,10 @@ def _params(period_from: date, period_to: date, baseline_from: date | None,
                 raise click.UsageError("give both --baseline-from and --baseline-to, or neither")
             baseline = Span(baseline_from, baseline_to)
         bands = AgeBands.parse(age_bands) if age_bands else AgeBands(package_bands)
+        if any(proven_starts) and not all(proven_starts):
+            raise click.UsageError("give both --proven-from and --proven-to, or neither")
+        first, last = proven_starts
+        starts = Span(first, last) if first and last else None
     except ValueError as error:
         raise click.UsageError(str(error)) from None
     if target_reduction is not None and not 0 <= target_reduction <= 100:
@@ -124,7 +129,8 @@ def _params(period_from: date, period_to: date, baseline_from: date | None,
     return ReportParams(period=period, baseline=baseline, cohort_date=cohort_date,
                         target_reduction=target_reduction if target_reduction is not None
                         else package_target,
-                        exclude_custody_beyond=exclude_custody_beyond, age_bands=bands)
+                        exclude_custody_beyond=exclude_custody_beyond, age_bands=bands,
+                        proven_starts=starts)
 
 
 def render(report: Any, fmt: str) -> str:
@@ -153,6 +159,9 @@ def render(report: Any, fmt: str) -> str:
               "is unknown).")
 @click.option("--age-bands", metavar="BOUNDS", help="Lower bounds of the age bands, e.g. 18,25 "
               "(default) or 16,25 for a 16-24 band.")
+@click.option("--proven-from", type=DATE, help="First start date of the proven reoffending cohort "
+              "(default: the latest 12 whole months of starts whose 18 months have ended by --to).")
+@click.option("--proven-to", type=DATE, help="Last start date of the proven reoffending cohort.")
 @click.option("--format", "fmt", type=click.Choice(["json", "html", "pdf", "docx", "xlsx"]), default="html",
               show_default=True, help="pdf, docx and xlsx are binary: they need -o FILE.")
 @click.option("--document", type=click.Choice(["performance", "kpis", "actions", "thematic"]),
@@ -165,8 +174,9 @@ def render(report: Any, fmt: str) -> str:
               help="File to write (default: standard output).")
 def report(package: Path, period_from: date, period_to: date, baseline_from: date | None,
            baseline_to: date | None, cohort_date: date | None, target_reduction: float | None,
-           exclude_custody_beyond: date | None, age_bands: str | None, fmt: str,
-           document: str | None, as_at: date | None, output: Path | None) -> None:
+           exclude_custody_beyond: date | None, age_bands: str | None, proven_from: date | None,
+           proven_to: date | None, fmt: str, document: str | None, as_at: date | None,
+           output: Path | None) -> None:
     """Compute the IOM performance report from a data package."""
     from iomhub.package import read_package
     from iomhub.reports.model import build_report
@@ -182,7 +192,7 @@ def report(package: Path, period_from: date, period_to: date, baseline_from: dat
             data = read_package(package)
         params = _params(period_from, period_to, baseline_from, baseline_to, cohort_date,
                          target_reduction, exclude_custody_beyond, age_bands,
-                         data.settings.age_bands, data.settings.target_reduction)
+                         data.settings.age_bands, data.settings.target_reduction, (proven_from, proven_to))
         with err.status("Computing the report..."):
             result = build_report(data, params)
             text: str | bytes

@@ -83,6 +83,9 @@ def test_spark_and_polars_give_identical_tables(spark: Any, package: Any, params
     on_polars = {**polars_computed.tables, **{f"people:{k}": v for k, v in polars_computed.people.items()}}
     on_spark = {**spark_computed.tables, **{f"people:{k}": v for k, v in spark_computed.people.items()}}
     assert set(on_polars) == set(on_spark)
+    new = {"proven_reoffending", "cost_of_crime", "people:proven_reoffending", "people:cost_of_crime",
+           "join_windows", "people:effect_sets"}
+    assert new <= set(on_polars)
     assert len(on_polars) >= 20
     for name in sorted(on_polars):
         expected = normalised(on_polars[name].collect().to_native())

@@ -551,7 +551,8 @@ def time_at_risk_rows(members_rows: list[dict[str, Any]], resampling: Resampling
             "risk_days_before": int(sums[1]), "risk_days_after": int(sums[3]),
             "rate_before": None if sums[1] <= 0 else float(sums[0] / sums[1] * 365.0),
             "rate_after": None if sums[3] <= 0 else float(sums[2] / sums[3] * 365.0),
-            "rate_change_pct": _rate_change(sums), "ci_low_pct": low, "ci_high_pct": high}
+            "rate_change_pct": _rate_change(sums), "rate_change_pct_ci_low": low,
+            "rate_change_pct_ci_high": high}
         for side, count, days in (("before", 0, 1), ("after", 2, 3)):
             at_risk = values[:, days] > 0
             row[f"person_rate_{side}"] = (float((values[at_risk, count] / values[at_risk, days]).mean() * 365.0)

@@ -1,15 +1,17 @@
 """A package's own settings (``package.toml``): names of areas and schemes, the financial
-year's first month, age bands, local targets and how the cohort is chosen (``[selection]``)."""
+year's first month, age bands, local targets, how the cohort is chosen (``[selection]``) and
+local unit costs of crime (``[costs]``)."""
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 from dataclasses import dataclass, field
 from typing import Any
 
 from iomhub.domain.ages import DEFAULT_BOUNDS
-from iomhub.domain.codes import normalise_code
+from iomhub.domain.codes import OFFENCE_CATEGORIES, normalise_code
 from iomhub.domain.selection import SelectionSettings, problems_of
 from iomhub.package.problems import Problem
 
@@ -23,6 +25,7 @@ class PackageSettings:
     target_reduction: float | None = None
     title: str | None = None
     selection: SelectionSettings = field(default_factory=SelectionSettings)
+    unit_costs: dict[str, float] = field(default_factory=dict)  # [costs]: category -> pounds
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -69,9 +72,32 @@ def parse_settings(text: str | None, file: str, problems: list[Problem]) -> Pack
         target_reduction=float(target) if target is not None else None,
         title=str(title) if title is not None else None,
         selection=parse_selection(data.get("selection", {}), text, file, problems),
+        unit_costs=_unit_costs(data.get("costs", {}), text, file, problems),
         extra={k: v for k, v in data.items()
-               if k not in ("areas", "schemes", "financial_year_start_month", "report", "title", "selection")},
+               if k not in ("areas", "schemes", "financial_year_start_month", "report", "title", "selection",
+                            "costs")},
     )
+
+
+def _unit_costs(value: Any, text: str, file: str, problems: list[Problem]) -> dict[str, float]:
+    """The ``[costs]`` table: offence category = pounds per offence (a number, 0 or more)."""
+    if not isinstance(value, dict):
+        problems.append(Problem(file, _line_of(text, "costs"), "costs",
+                                "must be a table of offence category = pounds, e.g. [costs] shoplifting = 150"))
+        return {}
+    costs: dict[str, float] = {}
+    for key, pounds in value.items():
+        line = _line_of(text, f"costs.{key}")
+        category = normalise_code(str(key))
+        if category not in OFFENCE_CATEGORIES:
+            problems.append(Problem(file, line, f"costs.{key}", "is not an offence category (one of "
+                                    f"{', '.join(OFFENCE_CATEGORIES)})"))
+        elif isinstance(pounds, bool) or not isinstance(pounds, int | float) or not 0 <= pounds < math.inf:
+            problems.append(Problem(file, line, f"costs.{key}",
+                                    f"must be the cost of one offence in pounds, a number 0 or more (got {pounds!r})"))
+        else:
+            costs[category] = float(pounds)
+    return costs
 
 
 SELECTION_KEYS = ("look_back_months", "long_custody_days", "weights", "gravity")

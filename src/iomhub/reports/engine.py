@@ -12,8 +12,9 @@ from datetime import date
 
 import narwhals as nw
 
+from iomhub.domain.costs import unit_costs as published_unit_costs
 from iomhub.domain.dates import snapshot_dates
-from iomhub.metrics import caseload, effect, engagement, needs, referrals, reoffending, risk, treatment
+from iomhub.metrics import caseload, costs, effect, engagement, needs, proven, referrals, reoffending, risk, treatment
 from iomhub.metrics.common import Frame
 from iomhub.reports.params import ReportParams
 
@@ -30,6 +31,8 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "flags": ("flags", "offences"),
     "kpis": ("indicators",),
     "effect": ("offences",),
+    "proven": ("offences",),
+    "costs": ("offences",),
 }
 
 TABLE_SECTION = {
@@ -53,6 +56,8 @@ TABLE_SECTION = {
     "effect_estimate": "effect",
     "time_at_risk": "effect",
     "matching_balance": "effect",
+    "proven_reoffending": "proven",
+    "cost_of_crime": "costs",
 }
 
 # Per-person tables the report's intervals and estimates are computed from, with the column
@@ -80,11 +85,13 @@ class Computed:
 
 
 def compute_tables(tables: Mapping[str, Frame], params: ReportParams,
-                   materialise: Callable[[Frame], Frame] = lambda f: f) -> Computed:
+                   materialise: Callable[[Frame], Frame] = lambda f: f,
+                   unit_costs: Mapping[str, float | None] | None = None) -> Computed:
     """Every table of the report that the given canonical tables allow, as lazy frames.
 
     ``materialise`` is called on intermediate results used by several tables (the
-    performance cohort, for one) so that a backend can compute them once.
+    performance cohort, for one) so that a backend can compute them once. ``unit_costs``
+    values offences per category (default: the published unit costs of ``domain.costs``).
     """
     out = Computed()
     for section, needed in SECTIONS.items():
@@ -125,6 +132,8 @@ def compute_tables(tables: Mapping[str, Frame], params: ReportParams,
         out.people.update({"effect_members": parts.members, "effect_sets": parts.sets,
                            "effect_comparison_people": parts.comparison_people,
                            "effect_balance": parts.balance})
+        _proven_and_costs(out, tables, params, performance, materialise,
+                          published_unit_costs() if unit_costs is None else unit_costs)
     counts = materialise(caseload.caseload(cohort, nominals, days))
     out.tables["caseload"] = counts
     out.tables["caseload_change"] = caseload.caseload_change(counts, days[0], days[-1])
@@ -149,3 +158,17 @@ def compute_tables(tables: Mapping[str, Frame], params: ReportParams,
         out.tables["treatment_completions"] = treatment.treatment_completions(
             tables["treatment"], params.period)
     return out
+
+
+def _proven_and_costs(out: Computed, tables: Mapping[str, Frame], params: ReportParams, performance: Frame,
+                      materialise: Callable[[Frame], Frame], unit_costs: Mapping[str, float | None]) -> None:
+    """Proven reoffending (MoJ measures) and the cost of crime, with the per-person frames
+    their intervals are resampled from."""
+    starters = materialise(proven.proven_people(tables["cohort"], tables["offences"],
+                                                params.proven_window, params.period.end))
+    out.people["proven_reoffending"] = starters
+    out.tables["proven_reoffending"] = proven.proven_reoffending(starters)
+    valued = materialise(costs.people_costs(performance, tables["offences"], params.baseline_span,
+                                            params.period, unit_costs))
+    out.people["cost_of_crime"] = valued
+    out.tables["cost_of_crime"] = costs.cost_of_crime(valued)

@@ -46,8 +46,8 @@ BALANCE_LABELS = {
 }
 
 # Section order of the seed board report (003); "flags" is shown inside "reoffending".
-SECTION_ORDER = ("reoffending", "flags", "caseload", "custody", "statutory", "risk", "referrals",
-                 "engagement", "needs", "treatment", "kpis", "effect")
+SECTION_ORDER = ("reoffending", "flags", "proven", "costs", "caseload", "custody", "statutory", "risk",
+                 "referrals", "engagement", "needs", "treatment", "kpis", "effect")
 
 TABLE_TITLES = {
     "reoffending_by_scheme": "Reoffending by scheme",
@@ -70,6 +70,8 @@ TABLE_TITLES = {
     "effect_estimate": "Change in offending attributed to IOM, by method",
     "time_at_risk": "Offences per 365 days at liberty",
     "matching_balance": "How alike the comparison group is (balance)",
+    "proven_reoffending": "Proven reoffending",
+    "cost_of_crime": "Cost of crime",
 }
 
 ACRONYMS = {"nps": "NPS", "crc": "CRC", "yos": "YOS", "ppo": "PPO", "dyo": "DYO", "dip": "DIP",
@@ -343,7 +345,7 @@ class _Builder:
                 int_cell(row["offences_before"]),
                 int_cell(row["offences_after"]),
                 change_cell(row["change_pct"], f"{CANNOT_COMPUTE}: no offences in the baseline"),
-                interval_cell(row.get("ci_low_pct"), row.get("ci_high_pct"),
+                interval_cell(row.get("change_pct_ci_low"), row.get("change_pct_ci_high"),
                               f"{CANNOT_COMPUTE}: no offences in the baseline"),
             ], css))
         footnotes = [("change-" + name, "Change: (offences in the period \u2212 offences in the "
@@ -731,7 +733,7 @@ class _Builder:
                 Cell(self.label("scheme", row["scheme"]), header=True), int_cell(row["offenders"]),
                 change_cell(row["change_pct"]), decimal_cell(row["rate_before"]),
                 decimal_cell(row["rate_after"]), change_cell(row["rate_change_pct"]),
-                interval_cell(row["ci_low_pct"], row["ci_high_pct"])],
+                interval_cell(row["rate_change_pct_ci_low"], row["rate_change_pct_ci_high"])],
                 "total" if row["scheme"] == "all" else "") for row in group], title))
         section.tables.append(Table("time_at_risk", "Offences per 365 days at liberty", [
             _column("Scheme", False), _column("Offenders"), _column("Change in offences"),
@@ -755,9 +757,11 @@ class _Builder:
 
     def sections(self) -> list[Section]:
         """Every section the model holds, in the order of the seed board report."""
-        built = [self.reoffending(), self.caseload(), self.custody(), self.statutory(), self.risk(),
-                 self.referrals(), self.engagement(), self.needs(), self.treatment(), self.kpis(),
-                 self.effect()]
+        from iomhub.reports.html_proven_costs import costs_section, proven_section
+
+        built = [self.reoffending(), proven_section(self), costs_section(self), self.caseload(), self.custody(),
+                 self.statutory(), self.risk(), self.referrals(), self.engagement(), self.needs(),
+                 self.treatment(), self.kpis(), self.effect()]
         return [section for section in built if section is not None]
 
     def notes(self) -> list[str]:

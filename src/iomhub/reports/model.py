@@ -13,12 +13,15 @@ import narwhals as nw
 import polars as pl
 
 from iomhub.domain.codes import PATHWAYS, SUBSTANCES
+from iomhub.domain.costs import SOURCE, unit_costs
 from iomhub.domain.dates import snapshot_dates
 from iomhub.metrics.effect import METHODS
 from iomhub.metrics.kpis import kpis
+from iomhub.metrics.uncertainty import Resampling
 from iomhub.package.load import Package
 from iomhub.reports.engine import TABLE_SECTION, compute_tables
 from iomhub.reports.estimates import add_estimates
+from iomhub.reports.intervals import FIGURES, with_intervals
 from iomhub.reports.params import ReportParams
 
 SECTION_TITLES = {
@@ -34,6 +37,8 @@ SECTION_TITLES = {
     "treatment": "Treatment",
     "kpis": "Performance framework",
     "effect": "What the figures can and cannot claim",
+    "proven": "Proven reoffending",
+    "costs": "Cost of crime",
 }
 
 GROUP_COLUMN = {
@@ -42,6 +47,8 @@ GROUP_COLUMN = {
     "reoffending_by_gender": "gender",
     "reoffending_by_area": "area",
     "reoffending_by_flag": "flag",
+    "proven_reoffending": "scheme",
+    "cost_of_crime": "scheme",
 }
 
 # Order of rows: the natural order of each key, with "all" last.
@@ -62,6 +69,8 @@ SORT_KEYS = {
     "treatment_completions": ["substance"],
     "needs_first_assessment": ["pathway"],
     "join_windows": ["status"],
+    "proven_reoffending": ["scheme"],
+    "cost_of_crime": ["scheme"],
 }
 
 RANKS = {
@@ -147,7 +156,8 @@ def build_report(package: Package, params: ReportParams,
                  generated_at: datetime | None = None) -> Report:
     """Compute every table the package allows for the given parameters, in-process on Polars."""
     lazy = {name: nw.from_native(frame.lazy()) for name, frame in package.tables.items()}
-    computed = compute_tables(lazy, params, materialise=_polars_materialise)
+    costs = unit_costs(package.settings.unit_costs)
+    computed = compute_tables(lazy, params, materialise=_polars_materialise, unit_costs=costs)
     tables: dict[str, pl.DataFrame] = {}
     for name, frame in computed.tables.items():
         collected = frame.collect().to_native()
@@ -160,6 +170,7 @@ def build_report(package: Package, params: ReportParams,
         assert isinstance(collected, pl.DataFrame)
         people[name] = collected
     add_estimates(tables, people, params.resampling)
+    _add_intervals(tables, people, params.resampling)
     days = snapshot_dates(params.period)
     if "kpis" not in computed.missing:
         kpi_rows = kpis(lazy["indicators"], lazy.get("targets"), lazy.get("actuals"), params.period,
@@ -169,7 +180,7 @@ def build_report(package: Package, params: ReportParams,
         if name in tables:
             tables[name] = tables[name].with_columns(
                 (pl.col("offenders") < params.small_numbers).alias("small_numbers"))
-    notes = _notes(tables, computed.missing, params, GROUP_COLUMN)
+    notes = _notes(tables, computed.missing, params, GROUP_COLUMN) + _cost_notes(tables)
     settings = {
         "target_reduction": params.target_reduction,
         "exclude_custody_beyond": params.exclude_custody_beyond,
@@ -183,6 +194,7 @@ def build_report(package: Package, params: ReportParams,
         "snapshot_dates": days,
         "financial_year_start_month": package.settings.financial_year_start_month,
         "source": package.source,
+        **_honest_settings(params, costs, package.settings.unit_costs),
     }
     return Report(params=params, source=package.source,
                   generated_at=generated_at or datetime.now(UTC).replace(microsecond=0),
@@ -211,7 +223,53 @@ MISSING_TEXT = {
     "needs": "Criminogenic needs are left out: the package has no needs assessments (needs.csv).",
     "treatment": "Treatment is left out: the package has no treatment episodes (treatment.csv).",
     "kpis": "The performance framework is left out: the package has no indicators.csv.",
+    "proven": "Proven reoffending is left out: the package has no offences table (offences.csv).",
+    "costs": "The cost of crime is left out: the package has no offences table (offences.csv).",
 }
+
+COST_CAVEAT_TEXT = ("an estimate of the cost of the offences recorded, not an impact evaluation: it does not "
+                    "say what would have happened without IOM")
+COST_CAVEAT = f"Cost of crime: {COST_CAVEAT_TEXT}."
+
+
+def _add_intervals(tables: dict[str, pl.DataFrame], people: dict[str, pl.DataFrame],
+                   resampling: Resampling) -> None:
+    """The 95% intervals of the reoffending changes, the proven reoffending rates and the change
+    in the cost of crime, from the collected per-person frames."""
+    for name, frame in people.items():
+        if name in tables and name in FIGURES:
+            tables[name] = with_intervals(name, tables[name], frame, resampling)
+
+
+def _honest_settings(params: ReportParams, costs: dict[str, float | None],
+                     overrides: dict[str, float]) -> dict[str, Any]:
+    window = params.proven_window
+    return {
+        "proven_starts": {"from": window.start, "to": window.end},
+        "proven_follow_up_months": 12,
+        "proven_waiting_months": 6,
+        "unit_costs": costs,
+        "unit_costs_source": SOURCE,
+        "unit_costs_set_in_package": sorted(overrides),
+        "interval_level": 0.95,
+    }
+
+
+def _cost_notes(tables: dict[str, pl.DataFrame]) -> list[str]:
+    """The caveat of the cost of crime, its source, and how many offences were not valued."""
+    frame = tables.get("cost_of_crime")
+    if frame is None:
+        return []
+    notes = [COST_CAVEAT, f"Cost of crime: unit costs per offence category from {SOURCE}, unless "
+                          "package.toml sets them ([costs])."]
+    total = frame.filter(pl.col("scheme") == "all")
+    if total.height:
+        row = total.row(0, named=True)
+        if row["not_valued_before"] or row["not_valued_after"]:
+            notes.append(f"Cost of crime: {row['not_valued_before']} offences in the baseline and "
+                         f"{row['not_valued_after']} in the period are of categories without a unit cost "
+                         "(such as drugs, weapons and public order) and are not valued.")
+    return notes
 
 
 def _notes(tables: dict[str, pl.DataFrame], missing: dict[str, tuple[str, ...]],

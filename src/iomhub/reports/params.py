@@ -8,6 +8,7 @@ from datetime import date
 from iomhub.domain.ages import AgeBands
 from iomhub.domain.dates import Span
 from iomhub.metrics.effect import Matching
+from iomhub.metrics.proven import default_starts
 from iomhub.metrics.uncertainty import Resampling
 
 SMALL_NUMBERS = 10
@@ -18,7 +19,11 @@ class ReportParams:
     """The options of ``iomhub report``; defaults as ``shared/spec/report-json.md`` gives them.
 
     The baseline defaults to the span of the same length ending the day before the period;
-    the cohort date defaults to the period's first day.
+    the cohort date defaults to the period's first day. ``proven_starts`` is the window of
+    first-episode starts whose proven reoffending is measured; by default the latest 12 whole
+    calendar months of starts whose 12-month follow-up and 6-month waiting period end by the
+    period's last day (``iomhub.metrics.proven.default_starts``: 1 October 2013 to 30
+    September 2014 for a period ending 31 March 2016).
     """
 
     period: Span
@@ -32,6 +37,7 @@ class ReportParams:
     data_start: date | None = None
     matching: Matching = field(default_factory=Matching)
     resampling: Resampling = field(default_factory=Resampling)
+    proven_starts: Span | None = None
 
     @property
     def baseline_span(self) -> Span:
@@ -40,3 +46,7 @@ class ReportParams:
     @property
     def cohort_day(self) -> date:
         return self.cohort_date or self.period.start
+
+    @property
+    def proven_window(self) -> Span:
+        return self.proven_starts or default_starts(self.period.end)

@@ -2,9 +2,10 @@
 
 Sections, in the seed's order and the Foundation report's: the drafted narrative (performance
 overview, key improvers and successes, key challenges; its caveats go in the notes box),
-reoffending (by scheme, age band, gender, area and flag, with target attainment), caseload,
-community and custody, statutory management, spread of risk, referrals, engagement,
-criminogenic needs, treatment and the performance framework. Every figure is a cell of the
+reoffending (by scheme, age band, gender, area and flag, with target attainment), proven
+reoffending (the Ministry of Justice's measures) and the cost of crime (its caveat also in the
+notes), caseload, community and custody, statutory management, spread of risk, referrals,
+engagement, criminogenic needs, treatment and the performance framework. Every figure is a cell of the
 report model's tables, never recomputed, except the few derived figures the HTML report shows
 too (a partition's total, the change from the first to the last snapshot date, the share
 statutorily managed), each defined in its table's footnotes. Groups of fewer people than the
@@ -36,6 +37,7 @@ from iomhub.reports.documents.build import (
 from iomhub.reports.documents.kpis import target_cell
 from iomhub.reports.documents.model import Block, Bullets, Cell, Chart, Document, Paragraph, Section, Table
 from iomhub.reports.documents.narrative import Narrative, draft_narrative
+from iomhub.reports.documents.proven_costs import costs_section, proven_section
 from iomhub.reports.html_renderer import kpi_period_label, long_date, short_date, span_text
 from iomhub.reports.model import MISSING_TEXT, SECTION_TITLES, Report
 
@@ -99,8 +101,8 @@ class _Builder:
                          count(row["offences_before"], bold=is_total),
                          count(row["offences_after"], bold=is_total),
                          change(row["change_pct"], bold=is_total),
-                         change(row.get("ci_low_pct"), bold=is_total),
-                         change(row.get("ci_high_pct"), bold=is_total)])
+                         change(row.get("change_pct_ci_low"), bold=is_total),
+                         change(row.get("change_pct_ci_high"), bold=is_total)])
         footnotes = [f"Change: (offences {self.period_words} − offences {self.baseline_words}) ÷ offences "
                      f"{self.baseline_words}; a dash when there were none {self.baseline_words}. "
                      "95% interval: the range of the change over resamples of the group's people."]
@@ -391,7 +393,9 @@ class _Builder:
                 "Indicator", "Owner", "Period", "Baseline", "Target", "Actual", "RAG", "Comment"], rows)])
 
     def sections(self, narrative: Narrative) -> list[Section]:
-        built = [self.narrative_section(narrative), self.reoffending(), self.caseload(), self.custody(),
+        built = [self.narrative_section(narrative), self.reoffending(),
+                 proven_section(self.report, self.label, self.threshold),
+                 costs_section(self.report, self.label, self.threshold), self.caseload(), self.custody(),
                  self.statutory(), self.risk(), self.referrals(), self.engagement(), self.needs(),
                  self.treatment(), self.kpis(), self.effect()]
         return [section for section in built if section is not None]
@@ -423,7 +427,8 @@ class _Builder:
                            [[text(bases.get(row["basis"], row["basis"])), count(row["offenders"]),
                              change(row["change_pct"]), number(row["rate_before"]),
                              number(row["rate_after"]), change(row["rate_change_pct"]),
-                             change(row["ci_low_pct"]), change(row["ci_high_pct"])] for row in risk],
+                             change(row["rate_change_pct_ci_low"]), change(row["rate_change_pct_ci_high"])]
+                            for row in risk],
                            ["Rate: offences per 365 days at liberty (days in the window minus days in custody)."])
         return Section(SECTION_TITLES["effect"], [
             Paragraph("A cohort chosen because its members offended a lot recently offends less the next "
@@ -438,7 +443,8 @@ def performance_document(report: Report, narrative: Narrative | None = None) -> 
     builder = _Builder(report)
     missing = set(MISSING_TEXT.values())
     notes = [*narrative.caveats,
-             *(note for note in report.notes if note in missing or note.startswith("Reoffending: nobody"))]
+             *(note for note in report.notes if note in missing or note.startswith("Reoffending: nobody")),
+             *(note for note in report.notes if note.startswith("Cost of crime: "))]
     return Document(
         kind="performance",
         title=report.title,
