@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from iomhub.domain.dates import snapshot_dates
-from iomhub.metrics import caseload, engagement, needs, referrals, reoffending, risk, treatment
+from iomhub.metrics import caseload, engagement, expected, needs, referrals, reoffending, risk, treatment
 from iomhub.metrics.common import Frame
 from iomhub.reports.params import ReportParams
 
@@ -26,6 +26,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "treatment": ("treatment",),
     "flags": ("flags", "offences"),
     "kpis": ("indicators",),
+    "expected": ("offences",),
 }
 
 TABLE_SECTION = {
@@ -45,6 +46,7 @@ TABLE_SECTION = {
     "needs_first_assessment": "needs",
     "treatment_completions": "treatment",
     "kpis": "kpis",
+    "expected_reoffending": "expected",
 }
 
 
@@ -109,4 +111,9 @@ def compute_tables(tables: Mapping[str, Frame], params: ReportParams,
     if "treatment" not in out.missing:
         out.tables["treatment_completions"] = treatment.treatment_completions(
             tables["treatment"], params.period)
+    if "expected" not in out.missing:
+        people = materialise(expected.expected_people(cohort, nominals, tables["offences"],
+                                                      end=params.period.end))
+        out.tables["expected_reoffending"] = expected.expected_reoffending(
+            people, small_numbers=params.small_numbers)
     return out
