@@ -86,9 +86,9 @@ def people(package: Any) -> dict[str, dict[str, Any]]:
 
 
 def test_hand_checked_probabilities() -> None:
-    assert P_N1 == pytest.approx(1 / (1 + math.exp(-(-0.800703 + 2.121706))), abs=1e-5)
-    assert P_N2 == pytest.approx(1 / (1 + math.exp(-(-2.493329 + 2.121706))), abs=1e-5)
-    assert P_N7 == pytest.approx(1 / (1 + math.exp(-(-2.389046 + 2.121706))), abs=1e-5)
+    assert math.isclose(P_N1, 1 / (1 + math.exp(-(-0.800703 + 2.121706))), abs_tol=1e-5)
+    assert math.isclose(P_N2, 1 / (1 + math.exp(-(-2.493329 + 2.121706))), abs_tol=1e-5)
+    assert math.isclose(P_N7, 1 / (1 + math.exp(-(-2.389046 + 2.121706))), abs_tol=1e-5)
 
 
 def test_who_is_followed_up(package: Any) -> None:
