@@ -396,7 +396,7 @@ class _Builder:
                       "Summary 7/09). Observed: the share who offended within two years (detected within two "
                       "and a half). Ranges are 95% intervals from resampling people."),
             *(Paragraph(note) for note in notes),
-            Table(SECTION_TITLES["expected"], "Two-year proven reoffending: observed against expected (OGRS3)",
+            Table("Expected reoffending", "Two-year proven reoffending: observed against expected (OGRS3)",
                   ["Scheme", "People followed up", "Scored", "Expected", "Observed", "Observed, 95% range",
                    "Observed − expected", "Difference, 95% range", "Not scored"], rows,
                   [self.small_footnote()] if any(r["small_numbers"] for r in self.rows(name)) else [],
