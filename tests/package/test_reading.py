@@ -134,10 +134,12 @@ def test_canonical_tables_by_hand(tmp_path: Path) -> None:
     assert nominals.schema["date_of_birth"] == pl.Date
     assert nominals.row(0, named=True) == {
         "nominal_id": "N1", "pnc_id": "2009/0123456X", "family_name": "Smith", "given_names": "Jo",
-        "date_of_birth": date(1990, 2, 14), "gender": "male", "area": "NW"}
+        "date_of_birth": date(1990, 2, 14), "gender": "male", "area": "NW",
+        "sanctions": None, "first_sanction_date": None}
     assert nominals.row(2, named=True) == {
         "nominal_id": "N3", "pnc_id": None, "family_name": None, "given_names": None,
-        "date_of_birth": None, "gender": "unknown", "area": None}
+        "date_of_birth": None, "gender": "unknown", "area": None, "sanctions": None,
+        "first_sanction_date": None}
     assert nominals["pnc_id"].to_list() == ["2009/0123456X", "99/12345Z", None, None, None]
     cohort = package.tables["cohort"]
     assert cohort["scheme"].to_list() == ["priority", "enhanced", "priority", "standard", "enhanced", "standard"]

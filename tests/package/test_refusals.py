@@ -18,6 +18,7 @@ from tests.conftest import MINIMAL
 
 NOMINALS_HEAD = "nominal_id,pnc_id,date_of_birth,gender,area\n"
 COHORT_HEAD = "nominal_id,scheme,start_date,end_date\n"
+HISTORY_HEAD = "nominal_id,date_of_birth,gender,sanctions,first_sanction_date\n"
 INDICATORS = "indicator_id,title,direction\nK1,Cohort,up\n"
 
 
@@ -123,6 +124,17 @@ CASES: list[tuple[str, dict[str, str | bytes], list[str]]] = [
     ("target-unknown-indicator", _files({"indicators": INDICATORS,
                                          "targets": "indicator_id,period,kind,value\nK9,2015,value,1\n"}),
      ["targets.csv:2: indicator_id: 'K9' is not in indicators.csv"]),
+    ("sanctions-not-whole", _files({"nominals": HISTORY_HEAD + "N1,1990-01-01,male,2.5,\n"}),
+     ["nominals.csv:2: sanctions: '2.5' is not a whole number of sanctions"]),
+    ("sanctions-zero", _files({"nominals": HISTORY_HEAD + "N1,1990-01-01,male,0,\n"}),
+     ["nominals.csv:2: sanctions: '0' sanctions: the count includes the latest sanction, so it is at least 1"]),
+    ("sanctions-not-a-number", _files({"nominals": HISTORY_HEAD + "N1,1990-01-01,male,many,\n"}),
+     ["nominals.csv:2: sanctions: 'many' is not a number"]),
+    ("first-sanction-before-10", _files({"nominals": HISTORY_HEAD + "N1,1990-03-15,male,4,14/03/2000\n"}),
+     ["nominals.csv:2: first_sanction_date: first sanction on 2000-03-14 is before the 10th birthday "
+      "(2000-03-15), the age of criminal responsibility"]),
+    ("first-sanction-not-a-date", _files({"nominals": HISTORY_HEAD + "N1,1990-03-15,male,4,2004-02-30\n"}),
+     ["nominals.csv:2: first_sanction_date: '2004-02-30' is not a real date (no such day)"]),
     ("bad-toml", _files({"package.toml": "title = \n"}),
      ["package.toml:1: is not valid TOML (Invalid value (at line 1, column 9))"]),
 ]

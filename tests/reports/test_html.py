@@ -329,7 +329,7 @@ def test_missing_section_absent_and_noted(make_package: PackageMaker, dropped: t
     assert f'href="#section-{section}"' not in page
     notes = page[page.find("Notes on these figures"):page.find("</aside>")]
     assert note in notes
-    offence_sections = {"flags", "proven", "costs"}  # need offences.csv too
+    offence_sections = {"flags", "proven", "costs", "expected", "effect"}  # need offences.csv too
     others = [key for key in SECTION_ORDER if key != section
               and not (section == "reoffending" and key in offence_sections)]
     assert all(f'id="section-{key}"' in page for key in others)

@@ -79,6 +79,8 @@ TABLES: dict[str, Table] = {
             _date("date_of_birth"),
             _code("gender", codes.GENDERS),
             Column("area", Kind.TEXT),
+            Column("sanctions", Kind.NUMBER),
+            _date("first_sanction_date"),
         ), required=True, key="nominal_id", nominal_ref=False),
         Table("cohort", (
             _nid(),

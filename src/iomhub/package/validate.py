@@ -260,6 +260,25 @@ def check_no_overlap(frame: pl.DataFrame, file: str, collector: Collector) -> No
     collector.add_rows(file, "start_date", rows)
 
 
+def check_criminal_history(frame: pl.DataFrame, file: str, collector: Collector) -> None:
+    """sanctions is a whole number of at least 1 (it counts the latest sanction); the first
+    sanction is not before the age of criminal responsibility (10)."""
+    sanctions = pl.col("sanctions")
+    rows = frame.select(pl.col(LINE), pl.when(sanctions != sanctions.round()).then(pl.format(
+        "'{}' is not a whole number of sanctions", sanctions))
+        .when(sanctions < 1).then(pl.format(
+            "'{}' sanctions: the count includes the latest sanction, so it is at least 1",
+            sanctions.cast(pl.Int64)))
+        .alias(ERR)).filter(pl.col(ERR).is_not_null())
+    collector.add_rows(file, "sanctions", rows)
+    born, first = pl.col("date_of_birth"), pl.col("first_sanction_date")
+    tenth = born.dt.offset_by("10y")
+    rows = frame.rechunk().select(pl.col(LINE), pl.when(first < tenth).then(pl.format(
+        "first sanction on {} is before the 10th birthday ({}), the age of criminal responsibility",
+        first, tenth)).alias(ERR)).filter(pl.col(ERR).is_not_null())
+    collector.add_rows(file, "first_sanction_date", rows)
+
+
 def check_targets(frame: pl.DataFrame, file: str, collector: Collector) -> None:
     """A target's kind decides which of value, low and high it needs."""
     message = (
@@ -303,6 +322,7 @@ def validate_tables(raw_tables: dict[str, RawTable], extra_codes: dict[str, list
             check_interval(frame, file, *table.interval, collector)
     if "nominals" in typed:
         check_nominal_refs(typed, files, collector)
+        check_criminal_history(typed["nominals"], files["nominals"], collector)
     if "cohort" in typed:
         check_no_overlap(typed["cohort"], files["cohort"], collector)
     if "needs" in typed:

@@ -14,7 +14,19 @@ import narwhals as nw
 
 from iomhub.domain.costs import unit_costs as published_unit_costs
 from iomhub.domain.dates import snapshot_dates
-from iomhub.metrics import caseload, costs, effect, engagement, needs, proven, referrals, reoffending, risk, treatment
+from iomhub.metrics import (
+    caseload,
+    costs,
+    effect,
+    engagement,
+    expected,
+    needs,
+    proven,
+    referrals,
+    reoffending,
+    risk,
+    treatment,
+)
 from iomhub.metrics.common import Frame
 from iomhub.reports.params import ReportParams
 
@@ -33,6 +45,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "effect": ("offences",),
     "proven": ("offences",),
     "costs": ("offences",),
+    "expected": ("offences",),
 }
 
 TABLE_SECTION = {
@@ -58,6 +71,7 @@ TABLE_SECTION = {
     "matching_balance": "effect",
     "proven_reoffending": "proven",
     "cost_of_crime": "costs",
+    "expected_reoffending": "expected",
 }
 
 # Per-person tables the report's intervals and estimates are computed from, with the column
@@ -157,6 +171,11 @@ def compute_tables(tables: Mapping[str, Frame], params: ReportParams,
     if "treatment" not in out.missing:
         out.tables["treatment_completions"] = treatment.treatment_completions(
             tables["treatment"], params.period)
+    if "expected" not in out.missing:
+        scored = materialise(expected.expected_people(cohort, nominals, tables["offences"],
+                                                      end=params.period.end))
+        out.tables["expected_reoffending"] = expected.expected_reoffending(
+            scored, small_numbers=params.small_numbers)
     return out
 
 

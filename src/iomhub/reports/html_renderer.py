@@ -16,7 +16,7 @@ the share statutorily managed) are defined in the table's footnotes.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -46,8 +46,8 @@ BALANCE_LABELS = {
 }
 
 # Section order of the seed board report (003); "flags" is shown inside "reoffending".
-SECTION_ORDER = ("reoffending", "flags", "proven", "costs", "caseload", "custody", "statutory", "risk",
-                 "referrals", "engagement", "needs", "treatment", "kpis", "effect")
+SECTION_ORDER = ("reoffending", "flags", "proven", "costs", "expected", "caseload", "custody", "statutory",
+                 "risk", "referrals", "engagement", "needs", "treatment", "kpis", "effect")
 
 TABLE_TITLES = {
     "reoffending_by_scheme": "Reoffending by scheme",
@@ -72,6 +72,7 @@ TABLE_TITLES = {
     "matching_balance": "How alike the comparison group is (balance)",
     "proven_reoffending": "Proven reoffending",
     "cost_of_crime": "Cost of crime",
+    "expected_reoffending": "Expected and observed reoffending",
 }
 
 ACRONYMS = {"nps": "NPS", "crc": "CRC", "yos": "YOS", "ppo": "PPO", "dyo": "DYO", "dip": "DIP",
@@ -134,6 +135,23 @@ def format_change(value: float) -> str:
     if text == "0.0":
         return "0.0%"
     return f"{MINUS if value < 0 else '+'}{text}%"
+
+
+def points_text(value: float) -> str:
+    """A signed difference of percentages in points: ``9.78`` → ``+9.8 points``."""
+    return format_change(value)[:-1] + " points"
+
+
+def points_cell(value: float | None, reason: str = CANNOT_COMPUTE) -> Cell:
+    """A signed difference in percentage points, or an em dash."""
+    return null_cell(reason) if value is None else Cell(points_text(value), numeric=True)
+
+
+def range_cell(low: float | None, high: float | None, text: Callable[[float], str]) -> Cell:
+    """A 95% interval written ``low to high``, or an em dash when it cannot be computed."""
+    if low is None or high is None:
+        return null_cell(f"{CANNOT_COMPUTE}: too few people to resample")
+    return Cell(f"{text(low)} to {text(high)}", numeric=True)
 
 
 def int_cell(value: float | None, reason: str = CANNOT_COMPUTE) -> Cell:
@@ -627,6 +645,49 @@ class _Builder:
              ("Successful", "successful_pct", "pct")],
             ("Substance", "substance"))
 
+    # expected reoffending (OGRS3)
+
+    def expected(self) -> Section | None:
+        """Observed two-year proven reoffending against OGRS3's expectation, per scheme."""
+        name = "expected_reoffending"
+        if name not in self.report.tables:
+            return None
+        section = Section("expected", SECTION_TITLES["expected"], paragraphs=[
+            "Everyone whose first IOM episode started early enough to be followed for two years, with a "
+            "further six months for offences to be detected, by the report's last day. Expected: the "
+            "mean OGRS3 two-year probability of proven reoffending (Howard et al., 2009, Ministry of "
+            "Justice Research Summary 7/09) on the day each person joined, from age, gender, criminal "
+            "history and the latest offence before joining. Observed: the share who committed an offence "
+            "within two years that was detected within two and a half. Ranges are 95% intervals from "
+            "resampling people.",
+            "OGRS3 was built on people convicted or cautioned in 2002 and sentenced in 2005, not on "
+            "people chosen for their recent offending: observed below expected is not proof that IOM "
+            "worked."])
+        rows: list[Row] = []
+        for row in self.rows(name):
+            small = bool(row["small_numbers"])
+            no_one = f"{CANNOT_COMPUTE}: nobody in the group could be scored"
+            rows.append(Row([
+                Cell(self.label("scheme", row["scheme"]), header=True, flag=f"small-{name}" if small else None),
+                int_cell(row["offenders"]), int_cell(row["scored"]), pct_cell(row["expected_pct"], no_one),
+                pct_cell(row["observed_pct"], no_one),
+                range_cell(row["observed_pct_ci_low"], row["observed_pct_ci_high"], format_pct),
+                points_cell(row["difference_pct"], no_one),
+                range_cell(row["difference_pct_ci_low"], row["difference_pct_ci_high"], points_text),
+                int_cell(row["not_scored"]), int_cell(row["history_from_offences"]),
+            ], " ".join(c for c in ("total" if row["scheme"] == "all" else "",
+                                    "small-numbers" if small else "") if c)))
+        footnotes = [(f"small-{name}", f"* {SMALL_NUMBERS_TEXT[:1].upper()}{SMALL_NUMBERS_TEXT[1:]} "
+                      f"(fewer than {self.threshold} people scored).")] if any(
+            r["small_numbers"] for r in self.rows(name)) else []
+        section.tables.append(Table(name, "Two-year proven reoffending: observed against expected (OGRS3)", [
+            _column("Scheme", False), _column("People followed up"), _column("Scored"),
+            _column("Expected"), _column("Observed"), _column("Observed, 95% range"),
+            _column("Observed − expected"), _column("Difference, 95% range"), _column("Not scored"),
+            _column("History from offence data"),
+        ], [Group(rows)], footnotes, empty_text="Nobody has been on IOM long enough for a two-year follow-up."))
+        return section
+
     # performance framework
 
     def kpi_value(self, value: float | None, unit: str | None, reason: str = CANNOT_COMPUTE) -> Cell:
@@ -759,7 +820,8 @@ class _Builder:
         """Every section the model holds, in the order of the seed board report."""
         from iomhub.reports.html_proven_costs import costs_section, proven_section
 
-        built = [self.reoffending(), proven_section(self), costs_section(self), self.caseload(), self.custody(),
+        built = [self.reoffending(), proven_section(self), costs_section(self), self.expected(),
+                 self.caseload(), self.custody(),
                  self.statutory(), self.risk(), self.referrals(), self.engagement(), self.needs(),
                  self.treatment(), self.kpis(), self.effect()]
         return [section for section in built if section is not None]

@@ -6,7 +6,7 @@ Renderers (JSON, HTML, and later PDF, Word and Excel) only present what this mod
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import narwhals as nw
@@ -14,7 +14,7 @@ import polars as pl
 
 from iomhub.domain.codes import PATHWAYS, SUBSTANCES
 from iomhub.domain.costs import SOURCE, unit_costs
-from iomhub.domain.dates import snapshot_dates
+from iomhub.domain.dates import add_months, snapshot_dates
 from iomhub.metrics.effect import METHODS
 from iomhub.metrics.kpis import kpis
 from iomhub.metrics.uncertainty import Resampling
@@ -39,6 +39,7 @@ SECTION_TITLES = {
     "effect": "What the figures can and cannot claim",
     "proven": "Proven reoffending",
     "costs": "Cost of crime",
+    "expected": "Expected and observed reoffending (OGRS3)",
 }
 
 GROUP_COLUMN = {
@@ -71,6 +72,7 @@ SORT_KEYS = {
     "join_windows": ["status"],
     "proven_reoffending": ["scheme"],
     "cost_of_crime": ["scheme"],
+    "expected_reoffending": ["scheme"],
 }
 
 RANKS = {
@@ -180,7 +182,8 @@ def build_report(package: Package, params: ReportParams,
         if name in tables:
             tables[name] = tables[name].with_columns(
                 (pl.col("offenders") < params.small_numbers).alias("small_numbers"))
-    notes = _notes(tables, computed.missing, params, GROUP_COLUMN) + _cost_notes(tables)
+    notes = (_notes(tables, computed.missing, params, GROUP_COLUMN) + _cost_notes(tables)
+             + _expected_notes(tables, params))
     settings = {
         "target_reduction": params.target_reduction,
         "exclude_custody_beyond": params.exclude_custody_beyond,
@@ -225,6 +228,7 @@ MISSING_TEXT = {
     "kpis": "The performance framework is left out: the package has no indicators.csv.",
     "proven": "Proven reoffending is left out: the package has no offences table (offences.csv).",
     "costs": "The cost of crime is left out: the package has no offences table (offences.csv).",
+    "expected": "Expected reoffending (OGRS3) is left out: the package has no offences table (offences.csv).",
 }
 
 COST_CAVEAT_TEXT = ("an estimate of the cost of the offences recorded, not an impact evaluation: it does not "
@@ -292,6 +296,33 @@ def _notes(tables: dict[str, pl.DataFrame], missing: dict[str, tuple[str, ...]],
     if scheme_rows is not None and scheme_rows.filter(pl.col("scheme") == "all").height == 0:
         notes.append("Reoffending: nobody in a scheme on the cohort date offended in the baseline, "
                      "so there is no performance cohort.")
+    return notes
+
+
+def _expected_notes(tables: dict[str, pl.DataFrame], params: ReportParams) -> list[str]:
+    """What the reader of expected_reoffending must know (``metrics/expected.py``)."""
+    frame = tables.get("expected_reoffending")
+    if frame is None:
+        return []
+    every = frame.filter(pl.col("scheme") == "all").rows(named=True)
+    if not every:
+        return ["expected_reoffending: nobody's first IOM episode started early enough for its two-year "
+                "follow-up and six-month waiting period to end by the report's last day (it needs a start "
+                f"on or before {add_months(params.period.end + timedelta(days=1), -30):%d/%m/%Y})."]
+    row = every[0]
+    notes = ["expected_reoffending: OGRS3 (Howard et al., 2009) was built on people convicted or "
+             "cautioned in 2002 and sentenced in 2005, not on people chosen for IOM because of their "
+             "recent offending; observed reoffending below the expected rate is not proof that IOM "
+             "worked, nor above it proof that it failed."]
+    if row["history_from_offences"]:
+        notes.append(f"expected_reoffending: {row['history_from_offences']} of {row['scored']} scored people "
+                     "have no sanctions or first_sanction_date in nominals.csv, so their criminal history "
+                     "was taken from the offence data; the data start late, so that history is "
+                     "understated (fewer sanctions, a later first sanction).")
+    if row["not_scored"]:
+        notes.append(f"expected_reoffending: {row['not_scored']} of {row['offenders']} people could not be "
+                     "scored (no date of birth, a gender other than male or female, or no offence with a "
+                     "category on or before the day they joined).")
     return notes
 
 

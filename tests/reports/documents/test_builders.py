@@ -41,7 +41,8 @@ def table(document: Document, name: str) -> Table:
 def test_performance_document_sections_in_the_seed_order(make_package: PackageMaker) -> None:
     document = performance_document(small_report(make_package))
     assert [s.title for s in document.sections] == [
-        "Performance overview", "Reoffending", "Proven reoffending", "Cost of crime", "Caseload",
+        "Performance overview", "Reoffending", "Expected and observed reoffending (OGRS3)", "Proven reoffending",
+        "Cost of crime", "Caseload",
         "Community and custody"]
     overview = document.sections[0].blocks
     assert all(isinstance(block, Bullets) for block in overview)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -193,8 +194,8 @@ def test_export_is_one_disclosure_with_justification_and_recipient(
     assert sorted(p.name for p in out.iterdir()) == ["cohort.csv", "nominals.csv", "risk.csv"]
     assert [p.name for p in out.parent.iterdir()] == ["out"]  # no scratch folder left behind
     assert (out / "nominals.csv").read_text().splitlines() == [
-        "nominal_id,pnc_id,family_name,given_names,date_of_birth,gender,area",
-        "N1,2009/0123456X,Smith,,1990-01-01,male,NW", "N2,,,,1991-02-14,female,SE"]
+        "nominal_id,pnc_id,family_name,given_names,date_of_birth,gender,area,sanctions,first_sanction_date",
+        "N1,2009/0123456X,Smith,,1990-01-01,male,NW,,", "N2,,,,1991-02-14,female,SE,,"]
     assert AuditEvent.objects.count() == before + 1
     event = AuditEvent.objects.latest("id")
     assert (event.operation, event.justification, event.recipient) == (
@@ -210,3 +211,21 @@ def test_schemes_declared_by_a_package_survive_the_round_trip(
     import_package(read_package(folder), system)
     export_package(tmp_path / "out", system, "test", "test")
     assert read_package(tmp_path / "out").tables["cohort"]["scheme"].to_list() == ["pilot_scheme"]
+
+
+def test_criminal_history_for_ogrs3_round_trips(db: Any, make_package: Callable[..., Path], system: Actor,
+                                                 tmp_path: Path) -> None:
+    original = read_package(make_package(
+        nominals="nominal_id,date_of_birth,gender,sanctions,first_sanction_date\n"
+                 "N1,1990-01-01,male,14,03/05/2004\nN2,1991-02-14,female,,\n"))
+    import_package(original, system)
+    assert Nominal.objects.values_list("nominal_id", "sanctions", "first_sanction_date").order_by(
+        "nominal_id")[0] == ("N1", 14, date(2004, 5, 3))
+    export_package(tmp_path / "export", system, "round-trip test", "the test suite")
+    written = (tmp_path / "export" / "nominals.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert written[0].endswith(",sanctions,first_sanction_date")
+    assert written[1].endswith(",14,2004-05-03") and written[2].endswith(",,")
+    exported = read_package(tmp_path / "export")
+    assert canonical(exported.tables["nominals"]).equals(canonical(original.tables["nominals"]))
+    again = import_package(exported, system)
+    assert (again.created, again.updated) == (0, 0)

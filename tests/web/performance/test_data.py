@@ -81,7 +81,7 @@ def test_with_only_people_the_other_tables_are_left_out_but_cohort_is_empty(db: 
     nominals = package.tables["nominals"]
     assert dict(nominals.schema) == {c.name: DTYPES[c.kind] for c in TABLES["nominals"].columns}
     # empty text is null, as a blank cell of a CSV file is
-    assert nominals.row(0) == ("N1", None, None, None, None, None, None)
+    assert nominals.row(0) == ("N1", None, None, None, None, None, None, None, None)
 
 
 @pytest.fixture

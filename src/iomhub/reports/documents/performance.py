@@ -38,7 +38,7 @@ from iomhub.reports.documents.kpis import target_cell
 from iomhub.reports.documents.model import Block, Bullets, Cell, Chart, Document, Paragraph, Section, Table
 from iomhub.reports.documents.narrative import Narrative, draft_narrative
 from iomhub.reports.documents.proven_costs import costs_section, proven_section
-from iomhub.reports.html_renderer import kpi_period_label, long_date, short_date, span_text
+from iomhub.reports.html_renderer import format_pct, kpi_period_label, long_date, points_text, short_date, span_text
 from iomhub.reports.model import MISSING_TEXT, SECTION_TITLES, Report
 
 REOFFENDING_TABLES = (
@@ -373,6 +373,41 @@ class _Builder:
             [("In treatment", "in_treatment", "count"), ("Successful completions", "successful", "count"),
              ("Successful", "successful_pct", "percent")])
 
+    def expected(self) -> Section | None:
+        """Observed two-year reoffending against OGRS3's expectation (``metrics/expected.py``)."""
+        name = "expected_reoffending"
+        if name not in self.report.tables:
+            return None
+
+        def span(low: float | None, high: float | None, words: Any) -> Cell:
+            return text(None if low is None or high is None else f"{words(low)} to {words(high)}")
+
+        rows = []
+        for row in self.rows(name):
+            bold = row["scheme"] == "all"
+            flag = SMALL_NUMBERS_TEXT if row["small_numbers"] else None
+            difference = row["difference_pct"]
+            rows.append([text(self.label("scheme", row["scheme"]), bold=bold, flag=flag),
+                         count(row["offenders"], bold=bold), count(row["scored"], bold=bold, flag=flag),
+                         percent(row["expected_pct"], bold=bold), percent(row["observed_pct"], bold=bold),
+                         span(row["observed_pct_ci_low"], row["observed_pct_ci_high"], format_pct),
+                         text(None if difference is None else points_text(difference), bold=bold),
+                         span(row["difference_pct_ci_low"], row["difference_pct_ci_high"], points_text),
+                         count(row["not_scored"], bold=bold)])
+        notes = [note.partition(": ")[2] for note in self.report.notes if note.startswith(f"{name}: ")]
+        return Section(SECTION_TITLES["expected"], [
+            Paragraph("People whose first IOM episode started early enough for a two-year follow-up and six "
+                      "months for detection. Expected: their mean OGRS3 two-year probability of proven "
+                      "reoffending on the day they joined (Howard et al., 2009, Ministry of Justice Research "
+                      "Summary 7/09). Observed: the share who offended within two years (detected within two "
+                      "and a half). Ranges are 95% intervals from resampling people."),
+            *(Paragraph(note) for note in notes),
+            Table("Expected reoffending", "Two-year proven reoffending: observed against expected (OGRS3)",
+                  ["Scheme", "People followed up", "Scored", "Expected", "Observed", "Observed, 95% range",
+                   "Observed − expected", "Difference, 95% range", "Not scored"], rows,
+                  [self.small_footnote()] if any(r["small_numbers"] for r in self.rows(name)) else [],
+                  total_rows=1 if rows and rows[-1][0].bold else 0)])
+
     def kpis(self) -> Section | None:
         if "kpis" not in self.report.tables:
             return None
@@ -393,7 +428,7 @@ class _Builder:
                 "Indicator", "Owner", "Period", "Baseline", "Target", "Actual", "RAG", "Comment"], rows)])
 
     def sections(self, narrative: Narrative) -> list[Section]:
-        built = [self.narrative_section(narrative), self.reoffending(),
+        built = [self.narrative_section(narrative), self.reoffending(), self.expected(),
                  proven_section(self.report, self.label, self.threshold),
                  costs_section(self.report, self.label, self.threshold), self.caseload(), self.custody(),
                  self.statutory(), self.risk(), self.referrals(), self.engagement(), self.needs(),

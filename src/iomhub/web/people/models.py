@@ -30,6 +30,10 @@ class Nominal(AuditedModel):
     date_of_birth = models.DateField(null=True, blank=True)
     gender = models.CharField(max_length=10, choices=Gender.choices, blank=True)
     area = models.CharField(max_length=40, blank=True)
+    # Criminal history at joining IOM, for OGRS3 (``iomhub.domain.ogrs3``): sanctions (convictions
+    # and cautions, the latest included) and the date of the first.
+    sanctions = models.PositiveIntegerField(null=True, blank=True)
+    first_sanction_date = models.DateField(null=True, blank=True)
 
     objects: ClassVar[Any] = NominalQuerySet.as_manager()
 
