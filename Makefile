@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export UV_PYTHON ?= python3.11
 
-.PHONY: install demo test test-fast lint format bench bench-web clean frontend
+.PHONY: install demo test test-fast lint format bench bench-effect bench-web clean frontend
 
 $(UV):
 	python3 -m venv .venv-tools && .venv-tools/bin/pip install --quiet uv==0.13.8
@@ -35,6 +35,9 @@ format: install
 bench: install ## iomhub against plain pandas on 100k and 1M synthetic nominals, then the web benchmark
 	$(PY) benchmarks/run.py
 	$(PY) benchmarks/web_load.py
+
+bench-effect: install ## 200 synthetic units with a known effect: does the matched estimate recover it?
+	$(PY) benchmarks/effect_truth.py --datasets 200
 
 bench-web: install ## 50 concurrent users on loopback against iomhub serve, on SQLite and PostgreSQL
 	$(PY) benchmarks/web_load.py

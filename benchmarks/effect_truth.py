@@ -25,7 +25,6 @@ from iomhub.metrics import effect
 from iomhub.metrics.uncertainty import Resampling
 from iomhub.synth import SynthOptions, frames
 
-POOL = "not_yet"
 START, END = date(2012, 4, 1), date(2016, 3, 31)
 
 
@@ -47,7 +46,7 @@ def one_dataset(seed: int, nominals: int, true_effect: float, join_rate: float,
     tables = {name: nw.from_native(frame.lazy()) for name, frame in frames(options).items()
               if name in ("nominals", "cohort", "offences", "custody")}
     parts = effect.effect_tables(tables["cohort"], tables["offences"], tables["custody"],
-                                 tables["nominals"], effect.Matching(pool=POOL), START, END,
+                                 tables["nominals"], effect.Matching(), START, END,
                                  lambda frame: frame.collect().lazy())
 
     def rows(frame: Any) -> list[dict[str, Any]]:
@@ -100,7 +99,7 @@ def main() -> None:
     parser.add_argument("--datasets", type=int, default=200)
     parser.add_argument("--nominals", type=int, default=20_000)
     parser.add_argument("--true-effect", type=float, default=-0.2)
-    parser.add_argument("--join-rate", type=float, default=0.03)
+    parser.add_argument("--join-rate", type=float, default=0.12)
     args = parser.parse_args()
     started = time.perf_counter()
     outcomes = run(args.datasets, args.nominals, args.true_effect, args.join_rate)
@@ -115,7 +114,14 @@ def main() -> None:
                       f"{row['coverage_pct']:.1f}%")
     console = Console()
     console.print(table)
-    console.print(f"{time.perf_counter() - started:.0f} s")
+    console.print(f"{time.perf_counter() - started:.0f} s. As Markdown:")
+    print("| method | people per unit | mean estimate | mean error | mean absolute error "
+          "| 95% intervals containing the truth |")
+    print("|---|---|---|---|---|---|")
+    for row in summary(outcomes, args.true_effect):
+        print(f"| `{row['method']}` | {row['people']:.0f} | {row['mean_estimate']:+.1f}% | "
+              f"{row['mean_error']:+.1f} points | {row['mean_absolute_error']:.1f} points | "
+              f"{row['coverage_pct']:.1f}% |")
 
 
 if __name__ == "__main__":

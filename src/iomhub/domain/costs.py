@@ -15,6 +15,12 @@ outside its scope) or where iomhub carries no figure for it (crimes against busi
 commercial burglary, shoplifting), the category is *not valued*: its offences are counted as
 such, never given a made-up price. A unit can set or replace any category's cost in the
 ``[costs]`` table of package.toml (category = pounds).
+
+Checked against a published quotation of Table 1: violence with injury, rape, other sexual
+offences, robbery, theft of and from a vehicle, arson and other criminal damage. Not checked
+against a copy of the table when this was written (no copy was at hand): violence without
+injury (5,930), domestic burglary (5,930) and personal theft (1,400); check them against
+Table 1 and set ``[costs]`` if they differ.
 """
 
 from __future__ import annotations

@@ -233,8 +233,8 @@ def expected_reoffending(people: Frame, *, small_numbers: int = 10,
         found = group_intervals(values, groups, len(schemes), statistic, resampling) if schemes else []
         found.append(interval(values, statistic, resampling) if len(scored) else (None, None))
         for scheme, (low, high) in zip([*map(str, schemes), ALL], found, strict=True):
-            bounds[f"{name}_ci_low_pct"][scheme] = low
-            bounds[f"{name}_ci_high_pct"][scheme] = high
+            bounds[f"{name}_pct_ci_low"][scheme] = low
+            bounds[f"{name}_pct_ci_high"][scheme] = high
     rate = nw.when(nw.col("scored") > 0)
     return (summary.with_columns(
         (nw.col("offenders") - nw.col("scored")).alias("not_scored"),

@@ -43,7 +43,7 @@ def test_performance_document_sections_in_the_seed_order(make_package: PackageMa
     assert [s.title for s in document.sections] == [
         "Performance overview", "Reoffending", "Expected and observed reoffending (OGRS3)", "Proven reoffending",
         "Cost of crime", "Caseload",
-        "Community and custody"]
+        "Community and custody", "What the figures can and cannot claim"]
     overview = document.sections[0].blocks
     assert all(isinstance(block, Bullets) for block in overview)
     assert [block.title for block in overview if isinstance(block, Bullets)] == [
