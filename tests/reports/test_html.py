@@ -195,7 +195,12 @@ def test_notes_box_comes_first(html: str) -> None:
 def test_reoffending_figures_formatted(html: str, label: str, expected: list[str]) -> None:
     row = cells(row_html(html, "reoffending_by_scheme", label))
     row[0] = row[0].split("*")[0]  # the small-numbers marker follows the label
-    assert row == expected
+    assert row[:5] == expected
+    low, high = (float(part.strip("%").replace("\u2212", "-").replace("+", "")) for part in row[5].split(" to "))
+    change = float(expected[4].strip("%").replace("\u2212", "-"))
+    assert low <= change <= high  # the 95% interval is shown beside the change and contains it
+    if label == "Enhanced":  # nobody offended after: every resample gives -100%
+        assert row[5] == "\u2212100.0% to \u2212100.0%"
 
 
 def test_json_keeps_unrounded_numbers(full: Path) -> None:
@@ -253,8 +258,8 @@ def test_no_small_numbers_footnote_when_every_group_is_big(make_package: Package
     folder = make_package(nominals=without_enhanced(NOMINALS), cohort=without_enhanced(COHORT),
                           offences=without_enhanced(OFFENCES))
     page = render_html(report_of(folder))
-    assert cells(row_html(page, "reoffending_by_scheme", "Priority")) == ["Priority", "10", "10", "6",
-                                                                        "\u221240.0%"]
+    assert cells(row_html(page, "reoffending_by_scheme", "Priority"))[:5] == ["Priority", "10", "10", "6",
+                                                                            "\u221240.0%"]
     assert "small numbers: interpret with caution" not in table_html(page, "reoffending_by_scheme")
     assert 'id="small-reoffending_by_scheme"' not in page
     assert 'id="small-reoffending_by_age"' not in page

@@ -85,9 +85,12 @@ PEOPLE_GROUP = {
 }
 
 
-def data_begins(offences: Frame) -> date:
-    """The first offence date in the data: where the windows before joining may begin."""
+def data_begins(offences: Frame, otherwise: date) -> date:
+    """The first offence date in the data (where the windows before joining may begin), or
+    ``otherwise`` when there are no offences."""
     native = offences.select(nw.col("offence_date").min()).collect().item()
+    if native is None:
+        return otherwise
     return native if isinstance(native, date) else date.fromisoformat(str(native)[:10])
 
 
@@ -139,7 +142,7 @@ def compute_tables(tables: Mapping[str, Frame], params: ReportParams,
                 performance, params.target_reduction)
         out.people["fixed_period"] = effect.fixed_period_outcomes(
             performance, tables.get("custody"), params.baseline_span, params.period)
-        first_day = params.data_start or data_begins(tables["offences"])
+        first_day = params.data_start or data_begins(tables["offences"], params.baseline_span.start)
         parts = effect.effect_tables(cohort, tables["offences"], tables.get("custody"), nominals,
                                      params.matching, first_day, params.period.end, materialise)
         out.tables["join_windows"] = parts.windows

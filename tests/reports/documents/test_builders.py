@@ -57,8 +57,11 @@ def test_reoffending_table_cells(make_package: PackageMaker) -> None:
     rows = {row[0].value: row for row in scheme.rows}
     assert list(rows) == ["Priority", "Enhanced", "Standard", "All schemes"]
     priority = rows["Priority"]
-    assert [(c.value, c.kind) for c in priority[1:]] == [(10, "count"), (20, "count"), (5, "count"),
-                                                         (-75.0, "change")]
+    assert [(c.value, c.kind) for c in priority[1:5]] == [(10, "count"), (20, "count"), (5, "count"),
+                                                          (-75.0, "change")]
+    low, high = priority[5].value, priority[6].value  # the 95% interval of the change
+    assert (priority[5].kind, priority[6].kind) == ("change", "change")
+    assert low <= -75.0 <= high
     assert rows["Standard"][0].flag == "small numbers: interpret with caution"
     assert rows["Priority"][0].flag is None
     assert scheme.total_rows == 1 and all(cell.bold for cell in rows["All schemes"])

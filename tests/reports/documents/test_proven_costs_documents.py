@@ -73,7 +73,8 @@ def test_model_figures(report: Report) -> None:
 
 def test_document_sections_cells_and_caveat(document: Document) -> None:
     titles = [section.title for section in document.sections]
-    assert titles[:4] == ["Performance overview", "Reoffending", "Proven reoffending", "Cost of crime"]
+    assert titles[:5] == ["Performance overview", "Reoffending", "Expected and observed reoffending (OGRS3)",
+                          "Proven reoffending", "Cost of crime"]
     cost_rows = {row[0].value: row for row in _table(document, "Cost of crime").rows}
     total = cost_rows["All schemes"]
     assert [(c.value, c.kind) for c in total[1:5]] == [(2, "count"), (15_450, "count"), (11_320, "count"),
