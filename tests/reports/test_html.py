@@ -289,7 +289,7 @@ def test_rag_cells_coloured(html: str) -> None:
 
 def test_charts_present_and_valid_xml(html: str) -> None:
     svgs = re.findall(r"<svg\b.*?</svg>", html, re.S)
-    assert len(svgs) == 3
+    assert len(svgs) == 4  # reoffending, caseload, needs, needs progress
     ids = []
     for svg in svgs:
         root = ET.fromstring(svg)
@@ -301,7 +301,7 @@ def test_charts_present_and_valid_xml(html: str) -> None:
         for number in re.findall(GEOMETRY, svg):
             assert math.isfinite(float(number))
     assert ids == ["chart-reoffending-title chart-reoffending-desc", "chart-caseload-title chart-caseload-desc",
-                   "chart-needs-title chart-needs-desc"]
+                   "chart-needs-title chart-needs-desc", "chart-needs-progress-title chart-needs-progress-desc"]
     assert "Priority: 10 baseline, 6 period" in svgs[0]
     assert "Accommodation: 66.7%" in svgs[2]  # 2 of 3 first assessments with a need
 
@@ -332,7 +332,7 @@ def test_missing_section_absent_and_noted(make_package: PackageMaker, dropped: t
     others = [key for key in SECTION_ORDER if key != section and not (section == "reoffending" and key == "flags")]
     assert all(f'id="section-{key}"' in page for key in others)
     if section == "reoffending":
-        assert "<svg" in page and page.count("<svg") == 2  # caseload and needs charts remain
+        assert "<svg" in page and page.count("<svg") == 3  # caseload and the two needs charts remain
 
 
 def test_minimal_package_renders(make_package: PackageMaker) -> None:
@@ -396,7 +396,7 @@ def test_synthetic_package(tmp_path: Path) -> None:
     page = render_html(report_of(tmp_path / "synth", target_reduction=17.0))
     assert all(f'id="section-{key}"' in page for key in SECTION_ORDER)
     svgs = re.findall(r"<svg\b.*?</svg>", page, re.S)
-    assert len(svgs) == 3
+    assert len(svgs) == 4
     for svg in svgs:
         ET.fromstring(svg)
         for number in re.findall(GEOMETRY, svg):

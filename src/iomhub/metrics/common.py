@@ -68,3 +68,13 @@ def zero_filled(keys: Frame, counts: Frame, on: list[str], fill: Sequence[str]) 
     """Every key combination, with the counts where there were any and 0 elsewhere."""
     return (keys.join(counts, on=on, how="left")
             .with_columns(nw.col(name).fill_null(0).cast(nw.Int64) for name in fill))
+
+
+def day_number(column: str) -> nw.Expr:
+    """The date as a whole number of days (1 January of year 1 is day 1, as ``date.toordinal``).
+
+    Built from the year and the day of the year, because PySpark has no duration type: the
+    difference of two day numbers is the number of days between the dates on every backend.
+    """
+    year = nw.col(column).dt.year().cast(nw.Int64) - 1
+    return year * 365 + year // 4 - year // 100 + year // 400 + nw.col(column).dt.ordinal_day().cast(nw.Int64)

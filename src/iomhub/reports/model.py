@@ -58,6 +58,7 @@ SORT_KEYS = {
     "attendance_by_agency": ["agency"],
     "treatment_completions": ["substance"],
     "needs_first_assessment": ["pathway"],
+    "needs_progress": ["pathway", "months"],
 }
 
 RANKS = {
@@ -151,7 +152,8 @@ def build_report(package: Package, params: ReportParams,
     days = snapshot_dates(params.period)
     if "kpis" not in computed.missing:
         kpi_rows = kpis(lazy["indicators"], lazy.get("targets"), lazy.get("actuals"), params.period,
-                        figures(tables, days[-1]), package.settings.financial_year_start_month)
+                        figures(tables, days[-1]), package.settings.financial_year_start_month,
+                        lazy.get("rag_overrides"))
         tables["kpis"] = pl.DataFrame(kpi_rows, schema=KPI_SCHEMA)
     for name in GROUP_COLUMN:
         if name in tables:
@@ -180,6 +182,8 @@ KPI_SCHEMA = {
     "unit": pl.String, "direction": pl.String, "baseline": pl.Float64, "kind": pl.String,
     "target": pl.Float64, "low": pl.Float64, "high": pl.Float64, "actual": pl.Float64,
     "actual_source": pl.String, "rag": pl.String, "comment": pl.String,
+    "rag_computed": pl.String, "rag_overridden": pl.Boolean, "rag_override_reason": pl.String,
+    "rag_override_by": pl.String, "rag_override_on": pl.Date,
 }
 
 MISSING_TEXT = {
