@@ -660,11 +660,11 @@ class _Builder:
             rag_cell = (Cell(RAG_LABELS.get(rag, humanise(rag)), css=f"rag rag-{rag}") if rag
                         else Cell(EM_DASH, title="no RAG: no target or no actual", css="rag null", null=True))
             if row.get("rag_overridden"):
-                computed_rag = row.get("rag_computed")
+                computed_rag = str(row.get("rag_computed") or "")
                 overridden.append(
                     f"{row.get('title') or row['indicator_id']}, {kpi_period_label(str(row['period']), start_month)}: "
-                    f"{RAG_LABELS.get(computed_rag, 'no RAG') if computed_rag else 'no RAG'} by the rule, set to "
-                    f"{RAG_LABELS.get(rag, str(rag))} by {row.get('rag_override_by') or 'a manager'}"
+                    f"{RAG_LABELS.get(computed_rag, 'no RAG')} by the rule, set to "
+                    f"{RAG_LABELS.get(str(rag), str(rag))} by {row.get('rag_override_by') or 'a manager'}"
                     f"{' on ' + long_date(row['rag_override_on']) if row.get('rag_override_on') else ''}: "
                     f"{row.get('rag_override_reason')}")
                 rag_cell = Cell(rag_cell.text + "\u2021", title="set by hand: see the note under the table",
