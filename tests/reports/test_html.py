@@ -413,3 +413,16 @@ def test_cli_writes_html(full: Path, tmp_path: Path) -> None:
     assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
     assert "\u221240.0%" in page and 'id="section-kpis"' in page
     assert not list(out.parent.glob(".report.html.*"))  # no temporary file left behind
+
+
+def test_a_rag_set_by_hand_is_marked_with_its_reason(make_package: PackageMaker) -> None:
+    # reoff 2015-Q1: target 46 x (1 - 0.40) = 27.6, actual 40 is red by the rule; set to amber by hand.
+    overrides = ("override_id,indicator_id,period,rag,rag_from,reason,decided_on,decided_by\n"
+                 "o1,reoff,2015-Q1,amber,red,Partial year: the <outturn> is provisional,2015-07-20,pat.manager\n")
+    page = render_html(report_of(make_package(**FULL, rag_overrides=overrides)))
+    reoff = row_html(page, "kpis", "Reduce reoffending")
+    assert '<td class="rag rag-amber" title="set by hand: see the note under the table">Amber\u2021</td>' in reoff
+    assert '<td class="rag rag-green">Green</td>' in row_html(page, "kpis", "Increase the IOM cohort")
+    assert ("\u2021 RAG set by hand (a manual override, kept with its reason): Reduce reoffending, 2015/16 Q1: "
+            "Red by the rule, set to Amber by pat.manager on 20 July 2015: Partial year: the &lt;outturn&gt; is "
+            "provisional.") in page

@@ -281,6 +281,8 @@ def test_the_override_flows_into_the_json_and_the_documents(
     pdf = PdfReader(io.BytesIO(download("performance", "pdf")))
     pdf_text = " ".join((page.extract_text() or "") for page in pdf.pages).replace("\n", " ")
     assert "red by the rule, set to green" in pdf_text and "data fix" in pdf_text
+    # ... and the drafted narrative counts it among the successes, saying it was set by hand.
+    assert "46.0% against a target of 40.0% (2015/16 Q1, green, set by hand)" in pdf_text
 
 
 def test_the_override_survives_export_and_import(framework: Indicator, make_user: Callable[..., Any],
