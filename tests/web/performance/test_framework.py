@@ -298,3 +298,9 @@ def test_the_override_survives_export_and_import(framework: Indicator, make_user
     report = build_report(package, ReportParams(Q1))
     [kpi] = report.rows("kpis")
     assert (kpi["rag"], kpi["rag_computed"], kpi["rag_override_reason"]) == ("green", "red", REASON)
+
+
+def test_the_framework_opens_on_the_latest_year_with_figures(framework: Indicator, users: dict[str, Any],
+                                                             client_for: Callable[..., Any]) -> None:
+    response = client_for(users["own"]).get("/performance/framework/")
+    assert response.status_code == 200 and response.context["year"] == 2015  # IOM1 has 2015-Q1 only

@@ -128,9 +128,14 @@ def _cell(period: str, row: dict[str, Any] | None, unit: str | None) -> PeriodCe
 
 
 def _year(request: HttpRequest) -> int:
+    """The financial year asked for; else the latest with a target or an actual; else this one."""
     text = request.GET.get("year", "")
     if text.isdigit() and 1990 <= int(text) <= 2100:
         return int(text)
+    periods = [*Target.objects.values_list("period", flat=True).distinct(),
+               *Actual.objects.values_list("period", flat=True).distinct()]
+    if periods:
+        return max(year_of_period(period) for period in periods)
     return financial_year_of(timezone.localdate(), start_month())
 
 
