@@ -160,3 +160,96 @@ def test_kpis_rag(tables) -> None:
     assert rows["size", "2015"]["actual"] == 1.0
     assert rows["size", "2015"]["actual_source"] == "computed: cohort_size"
     assert rows["size", "2015"]["rag"] == "green"
+
+
+OVERRIDES = """\
+override_id,indicator_id,period,rag,rag_from,reason,decided_on,decided_by
+O1,size,2015-Q2,amber,red,Data fix pending,2015-08-01,manager.one
+O2,size,2015-Q2,green,amber,Corrected figure meets the target,2015-08-20,manager.two
+O3,reoff,2015-Q1,green,amber,Validated late,2015-07-01,manager.one
+O4,reoff,2015-Q1,,green,Withdrawn: the computed status stands,2015-07-02,manager.one
+O5,opiate,2015-Q1,red,amber,Same day as O6 but an earlier id,2015-07-01,manager.one
+O6,opiate,2015-Q1,green,red,Same day as O5: the later id is in force,2015-07-01,manager.two
+"""
+
+
+def test_kpis_rag_overrides(tables) -> None:
+    report = tables(nominals=NOMINALS, cohort=COHORT, indicators=INDICATORS, targets=TARGETS,
+                    actuals=ACTUALS, rag_overrides=OVERRIDES).report()
+    rows = by(report.rows("kpis"), "indicator_id", "period")
+    size = rows["size", "2015-Q2"]  # computed red (112 < 135); O2 is later than O1, so green
+    assert (size["rag"], size["rag_computed"], size["rag_overridden"]) == ("green", "red", True)
+    assert (size["rag_override_reason"], size["rag_override_by"]) == ("Corrected figure meets the target",
+                                                                      "manager.two")
+    assert size["rag_override_on"].isoformat() == "2015-08-20"
+    reoff = rows["reoff", "2015-Q1"]  # O4 withdrew O3: the computed amber stands
+    assert (reoff["rag"], reoff["rag_computed"], reoff["rag_overridden"], reoff["rag_override_reason"]) == (
+        "amber", "amber", False, None)
+    assert rows["opiate", "2015-Q1"]["rag"] == "green"  # same day: the later override_id (O6)
+    untouched = rows["size", "2015-Q1"]
+    assert (untouched["rag"], untouched["rag_computed"], untouched["rag_overridden"]) == ("green", "green", False)
+
+
+def test_rag_overrides_must_name_a_known_indicator(tables) -> None:
+    from iomhub.package import PackageError
+
+    with pytest.raises(PackageError) as raised:
+        tables(nominals=NOMINALS, cohort=COHORT, indicators=INDICATORS, targets=TARGETS,
+               rag_overrides=OVERRIDES.replace("O1,size", "O1,nosuch"))
+    assert any(p.file == "rag_overrides.csv" and p.line == 2 and p.column == "indicator_id"
+               for p in raised.value.problems)
+
+
+PROGRESS_NEEDS = """\
+nominal_id,assessed_on,pathway,score
+A,2015-01-01,accommodation,6
+A,2015-01-01,ete,2
+A,2015-04-02,accommodation,4
+A,2015-04-02,ete,
+A,2015-07-01,accommodation,2
+B,2015-02-01,accommodation,8
+B,2015-04-01,accommodation,7
+B,2015-05-20,accommodation,5
+B,2016-02-01,accommodation,1
+C,2016-03-01,accommodation,9
+C,2016-06-01,accommodation,3
+"""
+
+
+def test_needs_progress(tables) -> None:
+    report = tables(nominals=NOMINALS + "D,1990-01-01,male,NW\n", cohort=COHORT, needs=PROGRESS_NEEDS.replace(
+        "C,", "D,")).report()
+    rows = by(report.rows("needs_progress"), "pathway", "months")
+    # First assessments on or before 2016-03-31: A 2015-01-01 (acc 6, ete 2), B 2015-02-01 (acc 8),
+    # D 2016-03-01 (acc 9). D's June 2016 assessment is after the period: never counted.
+    first = rows["accommodation", 0]
+    assert (first["people"], first["avg_first"], first["avg_then"], first["change"]) == (3, 23 / 3, 23 / 3, 0.0)
+    # 3 months (day 91, 46-136): A on day 91 (4); B on day 59 (7, 32 days off) and day 108 (5, 17 days
+    # off): the nearer, 5. Averages (6 + 8) / 2 = 7 then (4 + 5) / 2 = 4.5, change -2.5.
+    three = rows["accommodation", 3]
+    assert (three["people"], three["avg_first"], three["avg_then"], three["change"]) == (2, 7.0, 4.5, -2.5)
+    # 6 months (day 183, 138-228): A on day 181 (2) only.
+    six = rows["accommodation", 6]
+    assert (six["people"], six["avg_first"], six["avg_then"], six["change"]) == (1, 6.0, 2.0, -4.0)
+    # 9 months (229-319): nobody. 12 months (320-410): B on day 365 (2016-02-01), score 1.
+    assert (rows["accommodation", 9]["people"], rows["accommodation", 9]["avg_then"]) == (0, None)
+    twelve = rows["accommodation", 12]
+    assert (twelve["people"], twelve["avg_first"], twelve["avg_then"], twelve["change"]) == (1, 8.0, 1.0, -7.0)
+    # ete: A scored at first (2) but not at 3 months (empty): nobody has both.
+    assert (rows["ete", 0]["people"], rows["ete", 3]["people"], rows["ete", 3]["avg_then"]) == (1, 0, None)
+    assert len(rows) == 7 * 5 and list(rows)[:5] == [("accommodation", m) for m in (0, 3, 6, 9, 12)]
+
+
+@pytest.mark.parametrize(("days_after", "point"), [(45, None), (46, 3), (136, 3), (137, None), (138, 6),
+                                                   (228, 6), (229, 9), (319, 9), (320, 12), (410, 12),
+                                                   (411, None)],
+                         ids=lambda value: str(value))
+def test_needs_progress_windows(tables, days_after: int, point: int | None) -> None:
+    from datetime import date, timedelta
+
+    later = date(2014, 4, 1) + timedelta(days=days_after)
+    needs = f"nominal_id,assessed_on,pathway,score\nA,2014-04-01,accommodation,5\nA,{later},accommodation,1\n"
+    rows = by(tables(nominals=NOMINALS, cohort=COHORT, needs=needs).report().rows("needs_progress"),
+              "pathway", "months")
+    counted = [months for months in (3, 6, 9, 12) if rows["accommodation", months]["people"]]
+    assert counted == ([] if point is None else [point])

@@ -9,11 +9,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import narwhals as nw
 import pytest
 
 from iomhub.domain.harm import DEFAULT_GRAVITY
 from iomhub.domain.selection import SelectionSettings
 from iomhub.metrics import selection
+from iomhub.metrics.common import day_number
 from tests.metrics.conftest import by, collect
 
 AS_AT = date(2016, 3, 31)
@@ -241,5 +243,5 @@ def test_nobody_to_rank(tables: Any) -> None:
                          ids=lambda d: d.isoformat())
 def test_day_number_matches_python(tables: Any, day: date) -> None:
     t = tables(offences=f"offence_id,nominal_id,offence_date\nx,N1,{day.isoformat()}\n")
-    rows = collect(t["offences"].select(selection.day_number("offence_date").alias("n")))
+    rows = collect(t["offences"].select(day_number(nw.col("offence_date")).alias("n")))
     assert rows[0]["n"] == (day - date(1970, 1, 1)).days

@@ -294,7 +294,7 @@ def test_rag_cells_coloured(html: str) -> None:
 
 def test_charts_present_and_valid_xml(html: str) -> None:
     svgs = re.findall(r"<svg\b.*?</svg>", html, re.S)
-    assert len(svgs) == 3
+    assert len(svgs) == 4  # reoffending, caseload, needs, needs progress
     ids = []
     for svg in svgs:
         root = ET.fromstring(svg)
@@ -306,7 +306,7 @@ def test_charts_present_and_valid_xml(html: str) -> None:
         for number in re.findall(GEOMETRY, svg):
             assert math.isfinite(float(number))
     assert ids == ["chart-reoffending-title chart-reoffending-desc", "chart-caseload-title chart-caseload-desc",
-                   "chart-needs-title chart-needs-desc"]
+                   "chart-needs-title chart-needs-desc", "chart-needs-progress-title chart-needs-progress-desc"]
     assert "Priority: 10 baseline, 6 period" in svgs[0]
     assert "Accommodation: 66.7%" in svgs[2]  # 2 of 3 first assessments with a need
 
@@ -339,7 +339,7 @@ def test_missing_section_absent_and_noted(make_package: PackageMaker, dropped: t
               and not (section == "reoffending" and key in offence_sections)]
     assert all(f'id="section-{key}"' in page for key in others)
     if section == "reoffending":
-        assert "<svg" in page and page.count("<svg") == 2  # caseload and needs charts remain
+        assert "<svg" in page and page.count("<svg") == 3  # caseload and the two needs charts remain
 
 
 def test_minimal_package_renders(make_package: PackageMaker) -> None:
@@ -403,7 +403,7 @@ def test_synthetic_package(tmp_path: Path) -> None:
     page = render_html(report_of(tmp_path / "synth", target_reduction=17.0))
     assert all(f'id="section-{key}"' in page for key in SECTION_ORDER)
     svgs = re.findall(r"<svg\b.*?</svg>", page, re.S)
-    assert len(svgs) == 3
+    assert len(svgs) == 4
     for svg in svgs:
         ET.fromstring(svg)
         for number in re.findall(GEOMETRY, svg):
@@ -420,3 +420,16 @@ def test_cli_writes_html(full: Path, tmp_path: Path) -> None:
     assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
     assert "\u221240.0%" in page and 'id="section-kpis"' in page
     assert not list(out.parent.glob(".report.html.*"))  # no temporary file left behind
+
+
+def test_a_rag_set_by_hand_is_marked_with_its_reason(make_package: PackageMaker) -> None:
+    # reoff 2015-Q1: target 46 x (1 - 0.40) = 27.6, actual 40 is red by the rule; set to amber by hand.
+    overrides = ("override_id,indicator_id,period,rag,rag_from,reason,decided_on,decided_by\n"
+                 "o1,reoff,2015-Q1,amber,red,Partial year: the <outturn> is provisional,2015-07-20,pat.manager\n")
+    page = render_html(report_of(make_package(**FULL, rag_overrides=overrides)))
+    reoff = row_html(page, "kpis", "Reduce reoffending")
+    assert '<td class="rag rag-amber" title="set by hand: see the note under the table">Amber\u2021</td>' in reoff
+    assert '<td class="rag rag-green">Green</td>' in row_html(page, "kpis", "Increase the IOM cohort")
+    assert ("\u2021 RAG set by hand (a manual override, kept with its reason): Reduce reoffending, 2015/16 Q1: "
+            "Red by the rule, set to Amber by pat.manager on 20 July 2015: Partial year: the &lt;outturn&gt; is "
+            "provisional.") in page

@@ -45,6 +45,7 @@ from iomhub.web.meetings.models import Attendance, CaseAction, Meeting
 from iomhub.web.offences.models import Offence
 from iomhub.web.people.constants import NoteVisibility
 from iomhub.web.people.models import CaseNote, Flag, Nominal
+from iomhub.web.performance.models import Indicator, PlanAction, RagOverride, Target
 from iomhub.web.referrals.models import Referral
 from iomhub.web.risk.models import RiskAssessment
 from iomhub.web.treatment.models import TreatmentEpisode
@@ -70,6 +71,11 @@ def partner_any_role(agency: str, role: str) -> bool:
 def administrator(agency: str, role: str) -> bool:
     """Administrators of any agency (as ``tests/web/audit/test_search.py`` decides)."""
     return role == Role.ADMINISTRATOR
+
+
+def plan_editor(agency: str, role: str) -> bool:
+    """Managers and administrators of a partner agency change the performance framework and action plan."""
+    return agency in ("own", "partner") and role in (Role.MANAGER, Role.ADMINISTRATOR)
 
 
 def signed_in(agency: str, role: str) -> bool:
@@ -137,6 +143,20 @@ POLICY: dict[str, Rule] = {
     # Cohort selection: any role of a partner agency; names only to those who see the people
     # (practitioners and managers), pseudonymised rows to the others.
     "cohort:selection": Rule(partner_any_role, GET),
+    # The performance framework and the action plan: read by any role of a partner agency,
+    # changed by its managers and administrators.
+    "performance:framework": Rule(partner_any_role, GET),
+    "performance:indicator": Rule(partner_any_role, GET),
+    "performance:action_plan": Rule(partner_any_role, GET),
+    "performance:new_indicator": Rule(plan_editor, BOTH),
+    "performance:edit_indicator": Rule(plan_editor, BOTH),
+    "performance:set_target": Rule(plan_editor, BOTH),
+    "performance:set_actual": Rule(plan_editor, BOTH),
+    "performance:override_rag": Rule(plan_editor, BOTH),
+    "performance:withdraw_override": Rule(plan_editor, BOTH),
+    "performance:new_action": Rule(plan_editor, BOTH),
+    "performance:edit_action": Rule(plan_editor, BOTH),
+    "performance:action_status": Rule(plan_editor, BOTH),
     # The audit log: administrators only.
     "audit:search": Rule(administrator, GET),
 }
@@ -203,6 +223,8 @@ class World:
     supervision: Supervision
     treatment: TreatmentEpisode
     flag: Flag
+    indicator: Indicator
+    milestone: PlanAction
 
 
 def build_world() -> World:
@@ -247,7 +269,15 @@ def build_world() -> World:
                         start_date=date(2016, 3, 1))
         add(CaseNote, nominal=person, author=author, agency=author.agency, visibility=NoteVisibility.SHARED,
             text=NOTE)
-    return World(users, person, referral, meeting, action, custody, supervision, treatment, flag)
+        indicator = add(Indicator, indicator_id="IOM1", title="Reduce reoffending", unit="percent",
+                        direction="down", baseline=46.0)
+        add(Target, indicator=indicator, period="2015", kind="value", value=40.0)
+        add(RagOverride, override_id="RAG-1", indicator=indicator, period="2015", rag="green",
+            reason="Validated figure", decided_on=date(2016, 4, 20), decided_by="own-manager")
+        milestone = add(PlanAction, action_id="A01", outcome="Reduce reoffending", action="Report quarterly",
+                        milestone="First report", due="2015-Q2", lead="Police", status="amber")
+    return World(users, person, referral, meeting, action, custody, supervision, treatment, flag, indicator,
+                 milestone)
 
 
 @pytest.fixture(scope="module")
@@ -269,6 +299,9 @@ KWARGS: dict[str | tuple[str, str], Callable[[World], Any]] = {
     "episode_id": lambda w: w.treatment.episode_id,
     "kind": lambda w: "json",
     "flag_id": lambda w: w.flag.pk,
+    "indicator_id": lambda w: w.indicator.indicator_id,
+    ("performance:edit_action", "action_id"): lambda w: w.milestone.action_id,
+    ("performance:action_status", "action_id"): lambda w: w.milestone.action_id,
     ("custody:edit_custody", "pk"): lambda w: w.custody.pk,
     ("custody:edit_supervision", "pk"): lambda w: w.supervision.pk,
 }

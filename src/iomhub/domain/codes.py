@@ -98,6 +98,7 @@ UNITS = ("count", "percent", "rate")
 DIRECTIONS = ("up", "down", "range")
 TARGET_KINDS = ("value", "range", "change", "na", "tbc")
 ACTION_STATUSES = ("green", "amber_green", "amber", "amber_red", "red", "complete")
+RAG_STATUSES = ("green", "amber", "red")
 MAPPA_LEVELS = ("1", "2", "3")
 
 UNKNOWN = "unknown"

@@ -15,7 +15,13 @@ import narwhals as nw
 
 from iomhub.domain.codes import PATHWAYS
 from iomhub.domain.dates import Span
-from iomhub.metrics.common import Frame, as_int, count_true, literal_rows, pct, within
+from iomhub.metrics.common import Frame, as_int, count_true, day_number, literal_rows, pct, within
+
+# Follow-up points (months after the first assessment) and their target day: k months is
+# round(k x 365.25 / 12) days, so 3, 6, 9 and 12 months are days 91, 183, 274 and 365.
+FOLLOW_UP_MONTHS = (3, 6, 9, 12)
+FOLLOW_UP_DAYS = {months: round(months * 365.25 / 12) for months in FOLLOW_UP_MONTHS}
+WINDOW_DAYS = 45
 
 
 def first_assessments(needs: Frame, period: Span) -> Frame:
@@ -46,3 +52,59 @@ def needs_first_assessment(needs: Frame, period: Span) -> Frame:
         pct("identified", "assessments").alias("identified_pct"))
         .select("pathway", "assessments", "identified", "cumulative_avg", "avg_when_scored",
                 "identified_pct"))
+
+
+def needs_progress(needs: Frame, period: Span) -> Frame:
+    """Average score per pathway at the first assessment and about 3, 6, 9 and 12 months later.
+
+    Definition (iomhub's, for the "needs by pathway at 0/3/6/9/12 months" chart of issue 4):
+    everyone whose first-ever assessment (the rows of one nominal on one date) is dated on or
+    before the period's last day. For each follow-up point k (3, 6, 9, 12 months), the
+    person's assessment nearest to day ``FOLLOW_UP_DAYS[k]`` after the first (91, 183, 274,
+    365), within ``WINDOW_DAYS`` (45) days either side and dated on or before the period's
+    last day; of two equally near, the earlier. The windows do not overlap (46-136, 138-228,
+    229-319, 320-410 days), so one assessment serves one point at most.
+
+    One row per pathway x months (0 too: everyone's first assessment). For months 0: people =
+    first assessments with a score for the pathway, avg_first = avg_then = their average. For
+    k > 0, only people with a score for the pathway both at the first assessment and at the
+    k-month one: people, avg_first (their average at the first), avg_then (at k months) and
+    change = avg_then - avg_first (negative: needs fell). Averages are null when nobody counts.
+    """
+    dated = needs.filter(nw.col("assessed_on") <= nw.lit(period.end))
+    first = (dated.group_by("nominal_id").agg(nw.col("assessed_on").min().alias("first_on"))
+             .with_columns(day_number(nw.col("first_on")).alias("first_day")))
+    first_scores = (dated.join(first, left_on=["nominal_id", "assessed_on"], right_on=["nominal_id", "first_on"],
+                               how="inner")
+                    .filter(~nw.col("score").is_null())
+                    .select("nominal_id", "pathway", nw.col("score").alias("score_first")))
+    visits = (dated.select("nominal_id", "assessed_on").unique()
+              .join(first, on="nominal_id", how="inner")
+              .with_columns((day_number(nw.col("assessed_on")) - nw.col("first_day")).alias("days_after")))
+    parts: list[Frame] = [first_scores.with_columns(nw.lit(0).cast(nw.Int64).alias("months"),
+                                                    nw.col("score_first").alias("score_then"))]
+    for months, target in FOLLOW_UP_DAYS.items():
+        distance = (nw.col("days_after") - target).abs()
+        candidates = visits.filter(distance <= WINDOW_DAYS).with_columns(distance.alias("distance"))
+        nearest = (candidates.group_by("nominal_id").agg(nw.col("distance").min().alias("nearest"))
+                   .join(candidates, on="nominal_id", how="inner")
+                   .filter(nw.col("distance") == nw.col("nearest"))
+                   .group_by("nominal_id").agg(nw.col("assessed_on").min()))
+        then = (dated.join(nearest, on=["nominal_id", "assessed_on"], how="inner")
+                .filter(~nw.col("score").is_null())
+                .select("nominal_id", "pathway", nw.col("score").alias("score_then")))
+        parts.append(first_scores.join(then, on=["nominal_id", "pathway"], how="inner")
+                     .with_columns(nw.lit(months).cast(nw.Int64).alias("months")))
+    columns = ["nominal_id", "pathway", "months", "score_first", "score_then"]
+    pairs = nw.concat([part.select(columns) for part in parts], how="vertical")
+    averages = (pairs.group_by("pathway", "months")
+                .agg(nw.len().alias("people"), nw.col("score_first").mean().alias("avg_first"),
+                     nw.col("score_then").mean().alias("avg_then"))
+                .with_columns(*as_int("people")))
+    pathways = literal_rows(needs, "pathway", list(PATHWAYS))
+    points = literal_rows(needs, "months", [0, *FOLLOW_UP_MONTHS]).with_columns(nw.col("months").cast(nw.Int64))
+    return (pathways.join(points, how="cross")
+            .join(averages, on=["pathway", "months"], how="left")
+            .with_columns(nw.col("people").fill_null(0).cast(nw.Int64))
+            .with_columns((nw.col("avg_then") - nw.col("avg_first")).alias("change"))
+            .select("pathway", "months", "people", "avg_first", "avg_then", "change"))

@@ -39,7 +39,7 @@ import narwhals as nw
 
 from iomhub.domain.dates import Span, add_months
 from iomhub.domain.selection import SelectionSettings
-from iomhub.metrics.common import Frame, known, within
+from iomhub.metrics.common import Frame, day_number, known, within
 from iomhub.metrics.reoffending import custody_excluded, in_scheme_on
 
 DECIMALS = 6
@@ -68,24 +68,6 @@ class Selection:
 def look_back(as_at: date, months: int) -> Span:
     """The window: the day after ``as_at`` minus ``months`` months, to ``as_at``."""
     return Span(add_months(as_at, -months) + timedelta(days=1), as_at)
-
-
-def day_number(column: str) -> nw.Expr:
-    """Days from 1970-01-01 to the date in ``column``, from its year, month and day.
-
-    Date subtraction is not available on every backend (Spark lacks ``total_days``), so the day
-    number is computed with integers (the days-from-civil algorithm of H. Hinnant's
-    ``chrono``-compatible date algorithms), identically everywhere.
-    """
-    value = nw.col(column)
-    month = value.dt.month()
-    year = value.dt.year() - nw.when(month <= 2).then(1).otherwise(0)
-    era = year // 400
-    year_of_era = year - era * 400
-    shifted_month = nw.when(month > 2).then(month - 3).otherwise(month + 9)
-    day_of_year = (153 * shifted_month + 2) // 5 + value.dt.day() - 1
-    day_of_era = year_of_era * 365 + year_of_era // 4 - year_of_era // 100 + day_of_year
-    return era * 146_097 + day_of_era - 719_468
 
 
 def gravity_of(settings: SelectionSettings) -> nw.Expr:
@@ -128,7 +110,7 @@ def select_candidates(offences: Frame, cohort: Frame, custody: Frame | None, nom
 
 def _ranked(eligible: Frame, nominals: Frame, as_at: date, window: Span, settings: SelectionSettings) -> Frame:
     maxima = eligible.select(nw.col("offences").max().alias("most_offences"), nw.col("harm").max().alias("most_harm"))
-    days_since = nw.lit((as_at - EPOCH).days) - day_number("last_offence_date")
+    days_since = nw.lit((as_at - EPOCH).days) - day_number(nw.col("last_offence_date"))
     weights = {component: settings.weight(component) for component in ("recency", "frequency", "gravity")}
     total = sum(weights.values())
     points = {

@@ -195,6 +195,19 @@ TABLES: dict[str, Table] = {
             Column("comment"),
             _date("updated_on"),
         ), key="action_id", nominal_ref=False),
+        Table("rag_overrides", (
+            Column("override_id", Kind.TEXT, required=True, not_null=True),
+            Column("indicator_id", Kind.TEXT, required=True, not_null=True),
+            Column("period", Kind.PERIOD, required=True, not_null=True),
+            _code("rag", codes.RAG_STATUSES),
+            _code("rag_from", codes.RAG_STATUSES),
+            Column("reason", Kind.TEXT, required=True, not_null=True),
+            _date("decided_on", required=True, not_null=True),
+            Column("decided_by"),
+        ), key="override_id", nominal_ref=False, notes={
+            "rag": "empty: the override withdrawn (the computed RAG stands again)",
+            "order": "the row in force for an indicator and period is the last by decided_on, then override_id",
+        }),
     )
 }
 

@@ -336,7 +336,7 @@ def validate_tables(raw_tables: dict[str, RawTable], extra_codes: dict[str, list
             collector.add(Problem(files["attendance"], 0, "", "attendance needs meetings.csv"))
         check_unique(typed["attendance"], files["attendance"], ["meeting_id", "agency"], collector,
                      "meeting '{}' lists agency '{}' twice")
-    for name in ("targets", "actuals"):
+    for name in ("targets", "actuals", "rag_overrides"):
         if name not in typed:
             continue
         if "indicators" in typed:
@@ -344,6 +344,8 @@ def validate_tables(raw_tables: dict[str, RawTable], extra_codes: dict[str, list
                        "indicators", collector)
         else:
             collector.add(Problem(files[name], 0, "", f"{name} needs indicators.csv"))
+        if name == "rag_overrides":  # a history: many rows per indicator and period
+            continue
         check_unique(typed[name], files[name], ["indicator_id", "period"], collector,
                      f"indicator '{{}}' has a second {name[:-1]} for period {{}}")
     if "targets" in typed:

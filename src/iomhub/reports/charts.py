@@ -93,22 +93,43 @@ def _empty(chart_id: str, title: str, message: str) -> str:
     return "\n".join(parts)
 
 
+LEGEND_ROW = 18.0
+
+
+def _legend_width(label: str) -> float:
+    return 40 + 7 * len(label)
+
+
+def _legend_rows(labels: Sequence[str]) -> int:
+    """How many rows the legend needs to fit the chart's width."""
+    rows, x = 1, 60.0
+    for label in labels:
+        if x > 60.0 and x + _legend_width(label) > WIDTH - 10:
+            rows, x = rows + 1, 60.0
+        x += _legend_width(label)
+    return rows
+
+
 def _legend(entries: Sequence[tuple[str, str, str]], y: float) -> list[str]:
-    """A legend row: (label, colour, dash pattern) for each series, left to right."""
+    """A legend: (label, colour, dash pattern) for each series, left to right, wrapping onto
+    further rows below ``y`` when a row is full."""
     parts: list[str] = []
     x = 60.0
     for label, colour, dash in entries:
+        if x > 60.0 and x + _legend_width(label) > WIDTH - 10:
+            x, y = 60.0, y + LEGEND_ROW
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
         parts.append(f'<line x1="{x:.1f}" y1="{y:.1f}" x2="{x + 22:.1f}" y2="{y:.1f}" stroke="{colour}" '
                      f'stroke-width="6"{dash_attr}/>')
         parts.append(f'<text x="{x + 28:.1f}" y="{y + 4:.1f}" font-size="12" fill="#0b0c0c">'
                      f'{_text(label)}</text>')
-        x += 40 + 7 * len(label)
+        x += _legend_width(label)
     return parts
 
 
 def line_chart(chart_id: str, title: str, x_labels: Sequence[str],
-               series: Sequence[tuple[str, Sequence[float | None]]], *, unit: str = "") -> str:
+               series: Sequence[tuple[str, Sequence[float | None]]], *, unit: str = "",
+               maximum: float | None = None) -> str:
     """Lines over ordered categories (e.g. dates), one per series, with a legend.
 
     A missing value (None) breaks the line. With a single category the points sit in the middle.
@@ -116,9 +137,11 @@ def line_chart(chart_id: str, title: str, x_labels: Sequence[str],
     if not x_labels or not series:
         return _empty(chart_id, title, "No data to chart.")
     values = [v for _, points in series for v in points if v is not None]
-    top = nice_ceiling(max(values, default=0.0))
-    height = 300
+    top = nice_ceiling(max(values, default=0.0)) if maximum is None else maximum
+    legend_rows = _legend_rows([name for name, _ in series])
+    height = 300 + int(LEGEND_ROW) * (legend_rows - 1)
     left, right, plot_top, plot_bottom = 60.0, WIDTH - 20.0, 20.0, height - 70.0
+    plot_bottom -= LEGEND_ROW * (legend_rows - 1)
     plot_height = plot_bottom - plot_top
 
     inner_left, inner_right = left + 40.0, right - 40.0  # room for the first and last labels
@@ -159,7 +182,7 @@ def line_chart(chart_id: str, title: str, x_labels: Sequence[str],
                 parts.append(f'<polyline points="{" ".join(points_text)}" fill="none" stroke="{colour}" '
                              f'stroke-width="2.5"{dash_attr}/>')
     parts.extend(_legend([(name, PALETTE[i % len(PALETTE)], DASHES[i % len(DASHES)])
-                          for i, (name, _) in enumerate(series)], height - 25.0))
+                          for i, (name, _) in enumerate(series)], height - 25.0 - LEGEND_ROW * (legend_rows - 1)))
     parts.append("</svg>")
     return "\n".join(parts)
 
@@ -270,3 +293,11 @@ def reoffending_chart(chart_id: str, schemes: Sequence[tuple[str, float, float]]
                       labels: tuple[str, str] = ("Baseline", "Period")) -> str:
     """Chart 3: offences of the performance cohort in the baseline and in the period, by scheme."""
     return paired_bar_chart(chart_id, "Offences before and after, by scheme", schemes, labels)
+
+
+def needs_progress_chart(chart_id: str, points: Sequence[str],
+                         pathways: Sequence[tuple[str, Sequence[float | None]]]) -> str:
+    """Chart 4: the average needs score (0-10) of each pathway at the first assessment and about
+    3, 6, 9 and 12 months after it, one line per pathway."""
+    return line_chart(chart_id, "Average needs score by pathway, at the first assessment and after",
+                      points, pathways, maximum=10.0)

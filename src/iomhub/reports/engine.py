@@ -63,6 +63,7 @@ TABLE_SECTION = {
     "referrals_by_agency": "referrals",
     "attendance_by_agency": "engagement",
     "needs_first_assessment": "needs",
+    "needs_progress": "needs",
     "treatment_completions": "treatment",
     "kpis": "kpis",
     "join_windows": "effect",
@@ -171,6 +172,7 @@ def compute_tables(tables: Mapping[str, Frame], params: ReportParams,
     if "needs" not in out.missing:
         out.tables["needs_first_assessment"] = needs.needs_first_assessment(
             tables["needs"], params.period)
+        out.tables["needs_progress"] = needs.needs_progress(tables["needs"], params.period)
     if "treatment" not in out.missing:
         out.tables["treatment_completions"] = treatment.treatment_completions(
             tables["treatment"], params.period)

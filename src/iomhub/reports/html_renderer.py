@@ -633,7 +633,27 @@ class _Builder:
                     for row in self.rows("needs_first_assessment")]
             section.figures.append(Figure(Markup(charts.needs_chart("chart-needs", bars)),
                                           "Percentage of first assessments with a need identified, by pathway."))
+            progress = self.needs_progress_figure()
+            if progress is not None:
+                section.figures.append(progress)
         return section
+
+    def needs_progress_figure(self) -> Figure | None:
+        """The average score of each pathway at the first assessment and about 3, 6, 9 and 12
+        months later (``needs_progress``; the figures are in the chart's text alternative)."""
+        rows = self.rows("needs_progress")
+        if not rows:
+            return None
+        points = sorted({int(row["months"]) for row in rows})
+        lines: dict[str, dict[int, float | None]] = {}
+        for row in rows:
+            lines.setdefault(self.label("pathway", row["pathway"]), {})[int(row["months"])] = row["avg_then"]
+        svg = charts.needs_progress_chart(
+            "chart-needs-progress", ["First" if m == 0 else f"{m} months" for m in points],
+            [(name, [values.get(m) for m in points]) for name, values in lines.items()])
+        return Figure(Markup(svg), "Average needs score by pathway at the first assessment and at the "
+                      "assessment nearest 3, 6, 9 and 12 months after it (within 45 days); each later point "
+                      "averages only the people assessed both times.")
 
     def treatment(self) -> Section | None:
         """Structured treatment episodes open in the period and their successful completions."""
@@ -711,6 +731,7 @@ class _Builder:
         start_month = int(self.report.settings.get("financial_year_start_month") or 4)
         rows = []
         computed = False
+        overridden: list[str] = []
         for row in self.rows("kpis"):
             unit, kind = row.get("unit"), row.get("kind")
             if kind == "range":
@@ -733,6 +754,16 @@ class _Builder:
             rag = row.get("rag")
             rag_cell = (Cell(RAG_LABELS.get(rag, humanise(rag)), css=f"rag rag-{rag}") if rag
                         else Cell(EM_DASH, title="no RAG: no target or no actual", css="rag null", null=True))
+            if row.get("rag_overridden"):
+                computed_rag = str(row.get("rag_computed") or "")
+                overridden.append(
+                    f"{row.get('title') or row['indicator_id']}, {kpi_period_label(str(row['period']), start_month)}: "
+                    f"{RAG_LABELS.get(computed_rag, 'no RAG')} by the rule, set to "
+                    f"{RAG_LABELS.get(str(rag), str(rag))} by {row.get('rag_override_by') or 'a manager'}"
+                    f"{' on ' + long_date(row['rag_override_on']) if row.get('rag_override_on') else ''}: "
+                    f"{row.get('rag_override_reason')}")
+                rag_cell = Cell(rag_cell.text + "\u2021", title="set by hand: see the note under the table",
+                                css=rag_cell.css)
             rows.append(Row([
                 Cell(str(row.get("title") or row["indicator_id"]), header=True),
                 Cell(str(row.get("owner") or "")),
@@ -744,8 +775,10 @@ class _Builder:
             _column("Indicator", False), _column("Owner", False), _column("Period", False),
             _column("Baseline"), _column("Target"), _column("Actual"), _column("RAG", False),
             _column("Comment", False)], [Group(rows)],
-            [("kpi-computed", "\u2020 Actual computed by iomhub from the package for the report's own "
-              "period.")] if computed else []))
+            ([("kpi-computed", "\u2020 Actual computed by iomhub from the package for the report's own "
+               "period.")] if computed else [])
+            + ([("kpi-override", "\u2021 RAG set by hand (a manual override, kept with its reason): "
+                 + "; ".join(overridden) + ".")] if overridden else [])))
         return section
 
     # what the figures can claim

@@ -73,6 +73,7 @@ SORT_KEYS = {
     "proven_reoffending": ["scheme"],
     "cost_of_crime": ["scheme"],
     "expected_reoffending": ["scheme"],
+    "needs_progress": ["pathway", "months"],
 }
 
 RANKS = {
@@ -176,7 +177,8 @@ def build_report(package: Package, params: ReportParams,
     days = snapshot_dates(params.period)
     if "kpis" not in computed.missing:
         kpi_rows = kpis(lazy["indicators"], lazy.get("targets"), lazy.get("actuals"), params.period,
-                        figures(tables, days[-1]), package.settings.financial_year_start_month)
+                        figures(tables, days[-1]), package.settings.financial_year_start_month,
+                        lazy.get("rag_overrides"))
         tables["kpis"] = pl.DataFrame(kpi_rows, schema=KPI_SCHEMA)
     for name in GROUP_COLUMN:
         if name in tables:
@@ -211,6 +213,8 @@ KPI_SCHEMA = {
     "unit": pl.String, "direction": pl.String, "baseline": pl.Float64, "kind": pl.String,
     "target": pl.Float64, "low": pl.Float64, "high": pl.Float64, "actual": pl.Float64,
     "actual_source": pl.String, "rag": pl.String, "comment": pl.String,
+    "rag_computed": pl.String, "rag_overridden": pl.Boolean, "rag_override_reason": pl.String,
+    "rag_override_by": pl.String, "rag_override_on": pl.Date,
 }
 
 MISSING_TEXT = {

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 import polars as pl
@@ -91,7 +91,26 @@ def framework(start: date, end: date, rng: np.random.Generator) -> dict[str, pl.
         "indicators": indicators,
         "targets": pl.DataFrame(targets, schema=target_schema),
         "actuals": pl.DataFrame(actuals, schema=actual_schema),
+        "rag_overrides": rag_overrides(years[0], end),
     }
+
+
+def rag_overrides(year: int, end: date) -> pl.DataFrame:
+    """A manager's manual RAG overrides of the first year's first quarter: one in force (IOM6),
+    and one set then withdrawn (IOM5), as the history keeps them."""
+    decided = min(financial_quarter(year, 1).end + timedelta(days=20), end)
+    code = f"{year}-Q1"
+    rows = [
+        ("RAG-0001", "IOM6", code, "green", None, "The case management system under-counted contacts "
+         "during the migration; the corrected figure meets the target", decided, "probation.manager"),
+        ("RAG-0002", "IOM5", code, "amber", None, "Figure awaiting validation by the force", decided,
+         "probation.manager"),
+        ("RAG-0003", "IOM5", code, None, "amber", "Validated: the computed status stands",
+         decided + timedelta(days=1), "probation.manager"),
+    ]
+    return pl.DataFrame(rows, orient="row", schema={
+        "override_id": pl.String, "indicator_id": pl.String, "period": pl.String, "rag": pl.String,
+        "rag_from": pl.String, "reason": pl.String, "decided_on": pl.Date, "decided_by": pl.String})
 
 
 def actions(start: date, end: date, rng: np.random.Generator) -> pl.DataFrame:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -100,7 +101,8 @@ def test_the_download_carries_the_edited_narrative_and_is_a_recorded_disclosure(
     assert (event.justification, event.recipient) == (DISCLOSURE["justification"], DISCLOSURE["recipient"])
     assert (event.username, event.agency) == (user.username, "nps")
     assert event.object_id == f"performance.{fmt}"
-    assert event.detail == {**FY_2015, "document": "performance", "format": fmt, "narrative": "edited"}
+    assert event.detail == {**FY_2015, "document": "performance", "format": fmt, "narrative": "edited",
+                            "sections": "all"}
     assert events("consultation") == []
 
 
@@ -146,4 +148,83 @@ def test_an_unknown_document_or_format_is_a_400_and_nothing_is_recorded(
     client = client_for(users["own"])
     assert client.post(URL, {**FY_2015, "document": "memo", "format": "html", **DISCLOSURE}).status_code == 400
     assert client.post(URL, {**FY_2015, "document": "kpis", "format": "odt", **DISCLOSURE}).status_code == 400
+    assert events("disclosure") == []
+
+
+def drafted(client: Any, **params: str) -> Any:
+    """The page's context: the drafted narrative form and the section choices of a document."""
+    response = client.get(URL, {**FY_2015, **params})
+    assert response.status_code == 200
+    return response.context
+
+
+def test_edited_caveats_replace_the_drafted_ones_in_the_download(
+        users: dict[str, Any], synthetic_database: Any, client_for: Callable[..., Any]) -> None:
+    client = client_for(users["partner"])
+    caveats = drafted(client)["narrative_form"].initial["caveats"].splitlines()
+    assert caveats, "the drafted narrative has caveats to edit"
+    response = client.post(URL, {**FY_2015, "document": "performance", "format": "html", **DISCLOSURE,
+                                 "caveats": "Figures for the North West are provisional\nA second caveat"})
+    assert response.status_code == 200
+    text = response.content.decode()
+    notes = text[text.find('class="notes"'):]
+    assert "Figures for the North West are provisional" in notes and "A second caveat" in notes
+    assert all(caveat not in text for caveat in caveats)
+    [event] = events("disclosure")
+    assert event.detail["narrative"] == "edited"
+
+
+def test_only_the_sections_ticked_are_downloaded_and_the_choice_is_audited(
+        users: dict[str, Any], synthetic_database: Any, client_for: Callable[..., Any]) -> None:
+    client = client_for(users["own"])
+    titles = drafted(client)["sections_form"].titles
+    assert titles[:3] == ["Performance overview", "Reoffending", "Caseload"] and len(titles) >= 8
+    chosen = ["Performance overview", titles[-1]]
+    response = client.post(URL, {**FY_2015, "document": "performance", "format": "docx", **DISCLOSURE,
+                                 "sections_chosen": "1", "sections": chosen})
+    assert response.status_code == 200
+    word = WordDocument(io.BytesIO(response.content))
+    headings = [p.text for p in word.paragraphs if p.style is not None and p.style.name.startswith("Heading")]
+    assert [title for title in titles if title in headings] == chosen
+    [event] = events("disclosure")
+    assert event.detail["sections"] == chosen
+
+
+def test_a_preview_shows_the_choices_and_edits_without_a_disclosure(
+        users: dict[str, Any], nominal: Nominal, client_for: Callable[..., Any]) -> None:
+    client = client_for(users["partner"])
+    titles = drafted(client)["sections_form"].titles
+    response = client.post(URL, {**FY_2015, "document": "performance", "action": "preview",
+                                 "sections_chosen": "1", "sections": ["Caseload"],
+                                 "overview": "A previewed overview", "caveats": "A previewed caveat"})
+    assert response.status_code == 200
+    content = response.content.decode()
+    preview = content[content.find('id="preview-heading"'):]
+    assert "A previewed caveat" in preview and "With your edits" in preview
+    assert "<h3>Caseload</h3>" in preview and "<h3>Performance overview</h3>" not in preview
+    assert [title for title in titles if f"<h3>{title}</h3>" in preview] == ["Caseload"]
+    boxes = dict(re.findall(r'<input type="checkbox" name="sections" value="([^"]+)" id="[^"]+"( checked)?', content))
+    assert boxes["Caseload"] == " checked" and boxes["Performance overview"] == ""  # the choice is kept
+    assert events("disclosure") == []
+    consultations = events("consultation")
+    assert [e.object_id for e in consultations] == ["performance.preview", "performance.preview"]
+    assert consultations[-1].detail == {**FY_2015, "document": "performance", "sections": ["Caseload"],
+                                        "narrative": "edited"}
+
+
+def test_ticking_no_section_is_refused_with_a_message(
+        users: dict[str, Any], nominal: Nominal, client_for: Callable[..., Any]) -> None:
+    response = client_for(users["own"]).post(URL, {**FY_2015, "document": "actions", "format": "pdf",
+                                                   **DISCLOSURE, "sections_chosen": "1"})
+    assert response.status_code == 400
+    assert "Choose at least one section" in response.content.decode()
+    assert events("disclosure") == []
+
+
+def test_a_section_of_another_document_is_refused(
+        users: dict[str, Any], nominal: Nominal, client_for: Callable[..., Any]) -> None:
+    response = client_for(users["own"]).post(URL, {**FY_2015, "document": "kpis", "format": "html",
+                                                   **DISCLOSURE, "sections_chosen": "1", "sections": ["Caseload"]})
+    assert response.status_code == 400
+    assert "Choose sections of this document only" in response.content.decode()
     assert events("disclosure") == []

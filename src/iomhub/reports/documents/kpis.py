@@ -32,9 +32,10 @@ from iomhub.reports.documents.build import (
     unit_cell,
 )
 from iomhub.reports.documents.model import Block, Cell, Chart, Document, Paragraph, Section, Table
-from iomhub.reports.html_renderer import long_date, span_text
+from iomhub.reports.html_renderer import kpi_period_label, long_date, span_text
 from iomhub.reports.model import Report
 
+OVERRIDDEN = "RAG set by hand (see the overrides below the table)"
 RAG_RULE = ("Green: target met. Amber: missed by no more than 10% of the target (of the range's width for a "
             "range). Red: missed by more. No RAG (n/a): the target is N/A or TBC, or there is no actual yet.")
 NO_RAG = "n/a"
@@ -69,8 +70,21 @@ def actual_cell(row: dict[str, Any] | None, unit: str | None) -> Cell:
         return text("N/A" if row.get("kind") == "na" else "")
     source = str(row.get("actual_source") or "")
     flag = f"computed by iomhub ({source.removeprefix('computed: ')})" if source.startswith("computed") else None
+    if row.get("rag_overridden"):
+        flag = OVERRIDDEN if flag is None else f"{flag}; {OVERRIDDEN[0].lower()}{OVERRIDDEN[1:]}"
     cell = unit_cell(actual, unit, flag=flag)
     return Cell(cell.value, cell.kind, status=status_of(row.get("rag")), flag=flag)
+
+
+def override_line(row: dict[str, Any], start_month: int = 4) -> str:
+    """One override as a footnote: ``Cohort size, 2015/16 Q2: amber by the rule, set to green by
+    probation.manager on 3 May 2016: the figure lags a data fix.``"""
+    computed = row.get("rag_computed")
+    rule = RAG_LABELS[computed].lower() if computed in RAG_LABELS else "no RAG"
+    when = f" on {long_date(row['rag_override_on'])}" if row.get("rag_override_on") else ""
+    return (f"{row.get('title') or row['indicator_id']}, {kpi_period_label(str(row['period']), start_month)}: "
+            f"{rule} by the rule, set to {RAG_LABELS.get(str(row.get('rag')), 'no RAG').lower()} by "
+            f"{row.get('rag_override_by') or 'a manager'}{when}: {row.get('rag_override_reason')}")
 
 
 def framework_rows(report: Report, package: Package, fy: int, start_month: int) -> list[dict[str, Any]]:
@@ -79,9 +93,9 @@ def framework_rows(report: Report, package: Package, fy: int, start_month: int) 
     rows: dict[tuple[str, str], dict[str, Any]] = {}
     if package.has("indicators"):
         lazy = {name: nw.from_native(package.tables[name].lazy())
-                for name in ("indicators", "targets", "actuals") if package.has(name)}
+                for name in ("indicators", "targets", "actuals", "rag_overrides") if package.has(name)}
         for row in kpis(lazy["indicators"], lazy.get("targets"), lazy.get("actuals"),
-                        financial_year(fy, start_month), None, start_month):
+                        financial_year(fy, start_month), None, start_month, lazy.get("rag_overrides")):
             rows[(row["indicator_id"], format_period(row["period"]))] = row
     for row in report.rows("kpis"):
         rows[(row["indicator_id"], format_period(str(row["period"])))] = row
@@ -117,6 +131,7 @@ def kpi_document(report: Report, package: Package) -> Document:
 
     rows: list[list[Cell]] = []
     overall: list[str | None] = []
+    overrides: list[str] = []
     computed = change_targets = False
     for indicator in indicators:
         ident, unit = indicator["indicator_id"], indicator.get("unit")
@@ -124,6 +139,7 @@ def kpi_document(report: Report, package: Package) -> Document:
         cells = [text(indicator.get("title") or ident), text(indicator.get("owner")),
                  unit_cell(indicator.get("baseline"), unit)]
         latest_rag: str | None = None
+        latest_overridden = False
         comment = ""
         for period in periods:
             row = by_key.get((ident, period))
@@ -134,9 +150,15 @@ def kpi_document(report: Report, package: Package) -> Document:
             change_targets = change_targets or row.get("kind") == "change"
             if row.get("rag") in RAG_LABELS:
                 latest_rag = row["rag"]
+                latest_overridden = bool(row.get("rag_overridden"))
+            if row.get("rag_overridden"):
+                overrides.append(override_line(row, start_month))
             if row.get("comment"):
                 comment = str(row["comment"])
-        cells += [rag_cell(latest_rag), text(comment)]
+        latest = rag_cell(latest_rag)
+        if latest_overridden:
+            latest = Cell(latest.value, latest.kind, status=latest.status, flag=OVERRIDDEN)
+        cells += [latest, text(comment)]
         rows.append(cells)
         overall.append(latest_rag)
 
@@ -146,6 +168,8 @@ def kpi_document(report: Report, package: Package) -> Document:
                          "baseline × (1 + change).")
     if computed:
         footnotes.append("Actuals flagged 'computed by iomhub' are figures of the report, not typed in.")
+    if overrides:
+        footnotes.append("RAG set by hand (manual overrides, each kept with its reason): " + "; ".join(overrides) + ".")
     table = Table("Performance table", f"Quarterly performance, {label}", columns, rows, footnotes)
 
     counts = [(RAG_LABELS[rag], sum(1 for r in overall if r == rag), rag) for rag in RAG_LABELS]

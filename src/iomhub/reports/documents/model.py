@@ -7,7 +7,8 @@ numbers in cells (Excel stores them as numbers); ``kind`` says how to show them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Collection
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 CellKind = Literal["text", "count", "percent", "change", "number", "date"]
@@ -79,6 +80,11 @@ class Document:
     meta: list[tuple[str, str]]  # (label, value) shown under the title: period, generated, source
     sections: list[Section]
     notes: list[str] = field(default_factory=list)  # caveats shown in a box before the sections
+
+    def only(self, titles: Collection[str]) -> Document:
+        """The document with only the sections whose titles are given (in the document's order);
+        the notes (caveats) are kept."""
+        return replace(self, sections=[section for section in self.sections if section.title in titles])
 
     def tables(self) -> list[Table]:
         """Every table, including the data of charts, in order (one Excel sheet each)."""

@@ -229,7 +229,8 @@ class _Drafter:
                 margin = abs(actual - level) / abs(level) * 100 if level else 0.0
             period = kpi_period_label(str(row["period"]), self.start_month)
             sentence = (f"{row.get('title') or row['indicator_id']}: {shown} against {target_text} "
-                        f"({period}, {RAG_LABELS[rag].lower()}).")
+                        f"({period}, {RAG_LABELS[rag].lower()}"
+                        f"{', set by hand' if row.get('rag_overridden') else ''}).")
             if rag == "green":
                 met.append((margin, sentence))
             else:

@@ -34,7 +34,7 @@ from iomhub.reports.documents.build import (
     text,
     unit_cell,
 )
-from iomhub.reports.documents.kpis import target_cell
+from iomhub.reports.documents.kpis import OVERRIDDEN, override_line, target_cell
 from iomhub.reports.documents.model import Block, Bullets, Cell, Chart, Document, Paragraph, Section, Table
 from iomhub.reports.documents.narrative import Narrative, draft_narrative
 from iomhub.reports.documents.proven_costs import costs_section, proven_section
@@ -363,7 +363,50 @@ class _Builder:
         section.blocks.insert(1, Chart(title, charts.needs_chart("chart-needs", bars), description,
                                        Table("Chart needs", title, ["Pathway", "% with need identified"],
                                              [[text(label), percent(value)] for label, value in bars])))
+        section.blocks.extend(self.needs_progress())
         return section
+
+    def needs_progress(self) -> list[Block]:
+        """Average scores at the first assessment and about 3, 6, 9 and 12 months later: a chart
+        (one line per pathway) and a table (people with both assessments, their averages)."""
+        rows = self.rows("needs_progress")
+        if not rows:
+            return []
+        points = sorted({int(row["months"]) for row in rows})
+        point_labels = ["First" if months == 0 else f"{months} months" for months in points]
+        pathways: dict[str, dict[int, dict[str, Any]]] = {}
+        for row in rows:
+            pathways.setdefault(row["pathway"], {})[int(row["months"])] = row
+        lines = [(self.label("pathway", pathway), [by_month[m]["avg_then"] if m in by_month else None
+                                                   for m in points])
+                 for pathway, by_month in pathways.items()]
+        title = "Average needs score by pathway, at the first assessment and after"
+        description = f"{title} (0 to 10; a lower score is a smaller need). " + " ".join(
+            f"{name}: " + ", ".join(f"{'no figure' if v is None else charts.decimal_text(v, 1)} at "
+                                    f"{label.lower()}" for label, v in zip(point_labels, values, strict=True)) + "."
+            for name, values in lines)
+        data = [[text(label), *(number(values[i]) for _, values in lines)]
+                for i, label in enumerate(point_labels)]
+        chart = Chart(title, charts.needs_progress_chart("chart-needs-progress", point_labels, lines), description,
+                      Table("Chart needs progress", title, ["Point", *(name for name, _ in lines)], data))
+        table_rows = [[text(self.label("pathway", row["pathway"])),
+                       text("First assessment" if row["months"] == 0 else f"{row['months']} months"),
+                       count(row["people"]), number(row["avg_first"]), number(row["avg_then"]),
+                       number(row["change"]) if row["months"] else text("")]
+                      for row in rows]
+        end = long_date(self.params.period.end)
+        return [
+            Paragraph(f"Progress on needs: everyone whose first needs assessment was on or before {end}, "
+                      "and their assessment nearest to 3, 6, 9 and 12 months after it (91, 183, 274 and 365 "
+                      "days, within 45 days either side, dated by the same day). Each follow-up point "
+                      "counts only the people scored on the pathway both at the first assessment and then; "
+                      "the first point counts everyone's first assessment."),
+            chart,
+            Table("Needs progress", "Average needs score at the first assessment and after, by pathway",
+                  ["Pathway", "Point", "People", "Average at first assessment", "Average then", "Change"],
+                  table_rows, ["Change: average then − average at the first assessment, of the same people; "
+                               "negative means needs fell."]),
+        ]
 
     def treatment(self) -> Section | None:
         return self.simple(
@@ -412,20 +455,27 @@ class _Builder:
         if "kpis" not in self.report.tables:
             return None
         rows = []
+        overrides: list[str] = []
         for row in self.rows("kpis"):
             unit = row.get("unit")
             target = target_cell(row, unit)
             rag = row.get("rag")
+            shown_rag = rag_cell(rag)
+            if row.get("rag_overridden"):
+                overrides.append(override_line(row, self.start_month))
+                shown_rag = Cell(shown_rag.value, shown_rag.kind, status=shown_rag.status, flag=OVERRIDDEN)
             rows.append([text(row.get("title") or row["indicator_id"]), text(row.get("owner")),
                          text(kpi_period_label(str(row["period"]), self.start_month)),
                          unit_cell(row.get("baseline"), unit), target, unit_cell(row.get("actual"), unit),
-                         rag_cell(rag),
+                         shown_rag,
                          text(row.get("comment"))])
         return Section(SECTION_TITLES["kpis"], [
             Paragraph("Green: target met. Amber: missed by no more than 10% of the target (of the range's width "
                       "for a range). Red: missed by more. The quarterly table is a document of its own."),
             Table("Performance framework", "Performance framework", [
-                "Indicator", "Owner", "Period", "Baseline", "Target", "Actual", "RAG", "Comment"], rows)])
+                "Indicator", "Owner", "Period", "Baseline", "Target", "Actual", "RAG", "Comment"], rows,
+                ["RAG set by hand (manual overrides, each kept with its reason): " + "; ".join(overrides) + "."]
+                if overrides else [])])
 
     def sections(self, narrative: Narrative) -> list[Section]:
         built = [self.narrative_section(narrative), self.reoffending(), self.expected(),

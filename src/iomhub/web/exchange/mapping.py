@@ -91,5 +91,6 @@ MAPPINGS: dict[str, TableModel] = _mappings(
     ("targets", "performance.Target", ("indicator_id", "period")),
     ("actuals", "performance.Actual", ("indicator_id", "period")),
     ("actions", "performance.PlanAction", ("action_id",)),
+    ("rag_overrides", "performance.RagOverride", ("override_id",)),
 )
 assert list(MAPPINGS) == list(TABLES), "every table of the package has its model, in the same order"

@@ -29,7 +29,7 @@ from iomhub.web.custody.models import CustodyPeriod, Supervision
 from iomhub.web.meetings.models import Attendance, Meeting
 from iomhub.web.offences.models import Offence
 from iomhub.web.people.models import Flag, Nominal
-from iomhub.web.performance.models import Actual, Indicator, PlanAction, Target
+from iomhub.web.performance.models import Actual, Indicator, PlanAction, RagOverride, Target
 from iomhub.web.referrals.models import Referral
 from iomhub.web.risk.models import RiskAssessment
 from iomhub.web.treatment.models import TreatmentEpisode
@@ -54,6 +54,7 @@ MODELS: dict[str, type[models.Model]] = {
     "targets": Target,
     "actuals": Actual,
     "actions": PlanAction,
+    "rag_overrides": RagOverride,
 }
 
 ALWAYS_PRESENT = ("nominals", "cohort")

@@ -9,8 +9,11 @@ the file is built first, so a document that cannot be built records nothing.
 The preview is the document's sections laid out by a template of this application (no inline
 style or script, for the Content-Security-Policy); the download is the document rendered by
 :func:`iomhub.reports.documents.model.render`. For the performance report, the overview,
-improvers and challenges are drafted from the figures (``draft_narrative``) and shown in text
-areas, one bullet per line; the download uses them as the user left them.
+improvers and challenges, and the caveats, are drafted from the figures (``draft_narrative``)
+and shown in text areas, one line each; the download uses them as the user left them. The
+user may tick which sections to include: "Preview" (a POST with ``action=preview``, recorded
+as a consultation) shows the document as chosen and edited, and the download holds only the
+sections ticked (the choice is in the disclosure's audit row).
 """
 
 from __future__ import annotations
@@ -49,6 +52,7 @@ from iomhub.web.performance.forms import (
     DocumentDownloadForm,
     NarrativeForm,
     ReportForm,
+    SectionsForm,
     last_full_financial_year,
 )
 from iomhub.web.performance.views import may_see_reports
@@ -134,12 +138,13 @@ def _report(form: ReportForm) -> Report:
 
 
 def _narrative(drafted: Narrative, edited: NarrativeForm | None) -> Narrative:
-    """The drafted narrative with the user's bullets in place of the fields they sent."""
+    """The drafted narrative (bullets and caveats) with the user's lines in place of the fields
+    they sent."""
     if edited is None:
         return drafted
     parts = {name: edited.bullets(name) if name in edited.data else list(getattr(drafted, name))
              for name, _ in NARRATIVE_FIELDS}
-    return Narrative(**parts, caveats=list(drafted.caveats))
+    return Narrative(**parts)
 
 
 def _build(kind: str, report: Report, narrative: Narrative | None) -> Document:
@@ -157,11 +162,12 @@ def documents(request: HttpRequest) -> HttpResponse:
     if request.method not in ("GET", "HEAD", "POST"):
         return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
     posted = request.method == "POST"
+    previewing = posted and request.POST.get("action") == "preview"  # a preview of the choices made below
     data = request.POST if posted else request.GET
     period = _period_form(data)
     choice = DocumentChoiceForm(data if "document" in data else {"document": "performance"})
-    download = DocumentDownloadForm(request.POST if posted else None,
-                                    initial={"format": request.GET.get("format") or "pdf"})
+    download = DocumentDownloadForm(request.POST if posted and not previewing else None,
+                                    initial={"format": data.get("format") or "pdf"})
     context: dict[str, Any] = {"form": period, "choice": choice, "download": download}
     if not (period.is_valid() and choice.is_valid()):
         return render(request, "performance/documents.html", context, status=400 if posted else 200)
@@ -177,10 +183,18 @@ def documents(request: HttpRequest) -> HttpResponse:
         narrative_form = NarrativeForm(request.POST if posted else None, initial=initial)
         narrative = _narrative(drafted, narrative_form if posted and narrative_form.is_valid() else None)
 
-    if posted and download.is_valid() and (narrative_form is None or narrative_form.is_valid()):
+    whole = _build(kind, report, narrative)
+    titles = [section.title for section in whole.sections]
+    sections = SectionsForm(data if "sections_chosen" in data else None, titles=titles)
+    chosen = sections.chosen() if sections.is_bound and sections.is_valid() else titles
+    document = whole.only(chosen)
+    choice_detail: dict[str, Any] = {"sections": "all" if chosen == titles else chosen}
+
+    if (posted and not previewing and download.is_valid() and not sections.errors
+            and (narrative_form is None or narrative_form.is_valid())):
         fmt = str(download.cleaned_data["format"])
-        body = render_document(_build(kind, report, narrative), fmt)
-        detail: dict[str, Any] = {**period.query(), "document": kind, "format": fmt}
+        body = render_document(document, fmt)
+        detail: dict[str, Any] = {**period.query(), "document": kind, "format": fmt, **choice_detail}
         if drafted is not None:
             detail["narrative"] = "drafted" if narrative == drafted else "edited"
         with audited(actor(request), justification=download.cleaned_data["justification"],
@@ -193,11 +207,18 @@ def documents(request: HttpRequest) -> HttpResponse:
             f'attachment; filename="{FILE_NAMES[kind]}-{span.start:%Y%m%d}-{span.end:%Y%m%d}.{fmt}"')
         return response
 
-    document = _build(kind, report, narrative)
-    if not posted:
+    shown_ok = not sections.errors and (narrative_form is None or narrative_form.is_valid())
+    if not posted or (previewing and shown_ok):
+        preview: dict[str, Any] = {**period.query(), "document": kind}
+        if chosen != titles:
+            preview.update(choice_detail)
+        if drafted is not None and previewing:
+            preview["narrative"] = "drafted" if narrative == drafted else "edited"
         with audited(actor(request)) as audit:
             audit.record(Operation.CONSULTATION, object_type=OBJECT_TYPE, object_id=f"{kind}.preview",
-                         detail={**period.query(), "document": kind})
+                         detail=preview)
     context.update(document=document, sections=shown_sections(document), kind=kind,
-                   narrative_form=narrative_form)
-    return render(request, "performance/documents.html", context, status=400 if posted else 200)
+                   narrative_form=narrative_form, sections_form=sections,
+                   edited=previewing and drafted is not None and narrative != drafted)
+    failed = posted and not (previewing and shown_ok)
+    return render(request, "performance/documents.html", context, status=400 if failed else 200)

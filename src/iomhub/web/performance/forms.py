@@ -99,6 +99,7 @@ NARRATIVE_FIELDS = (
     ("overview", "Performance overview"),
     ("improvers", "Key improvers and successes"),
     ("challenges", "Key challenges"),
+    ("caveats", "Caveats (shown in the notes box before the figures)"),
 )
 
 
@@ -135,3 +136,27 @@ class NarrativeForm(forms.Form):
         """The field's bullets (call after ``is_valid()``): one a line, blank lines left out."""
         text = str(self.cleaned_data.get(name) or "")
         return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class SectionsForm(forms.Form):
+    """Which sections of the document to include (all of them unless the user says otherwise).
+
+    ``sections_chosen`` marks a submitted choice, so that ticking nothing is an error rather
+    than "everything"."""
+
+    sections_chosen = forms.CharField(widget=forms.HiddenInput, required=False, initial="1")
+
+    def __init__(self, *args: Any, titles: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.titles = titles
+        self.fields["sections"] = forms.MultipleChoiceField(
+            label="Sections to include", choices=[(title, title) for title in titles], initial=titles,
+            widget=forms.CheckboxSelectMultiple,
+            help_text="The preview and the download hold only the sections ticked; the notes always come too.",
+            error_messages={"required": "Choose at least one section",
+                            "invalid_choice": "Choose sections of this document only"})
+
+    def chosen(self) -> list[str]:
+        """The sections chosen (call after ``is_valid()``), in the document's order."""
+        picked = set(self.cleaned_data.get("sections") or [])
+        return [title for title in self.titles if title in picked]

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 
 from iomhub.web import choices
-from iomhub.web.audit.models import AuditedModel
+from iomhub.web.audit.models import AppendOnly, AuditedModel
 
 
 class Indicator(AuditedModel):
@@ -65,3 +67,56 @@ class PlanAction(AuditedModel):
     class Meta:
         db_table = "actions"
         ordering = ["action_id"]
+
+
+class History(AuditedModel):
+    """A row of a history: written once, never deleted (a later row supersedes it)."""
+
+    class Meta:
+        abstract = True
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnly(f"{type(self).__name__} rows are history: they are never deleted")
+
+
+class RagOverride(History):
+    """A manager's manual RAG for one indicator and period, with why (``rag_overrides``).
+
+    The row in force is the last of its indicator and period (by ``decided_on``, then
+    ``override_id``); an empty ``rag`` withdraws the override, and the computed RAG stands again.
+    ``rag_from`` is the RAG shown before this row (null: none).
+    """
+
+    override_id = models.CharField(max_length=80, unique=True)
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, to_field="indicator_id",
+                                  db_column="indicator_id", related_name="rag_overrides")
+    period = models.CharField(max_length=10)
+    rag = models.CharField(max_length=10, choices=choices.RAG_STATUSES, blank=True)
+    rag_from = models.CharField(max_length=10, choices=choices.RAG_STATUSES, blank=True)
+    reason = models.TextField()
+    decided_on = models.DateField()
+    decided_by = models.CharField(max_length=150, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)  # when made in the application
+
+    class Meta:
+        db_table = "rag_overrides"
+        ordering = ["decided_on", "override_id"]
+
+    @property
+    def withdrawn(self) -> bool:
+        return not self.rag
+
+
+class ActionStatusChange(History):
+    """One change of a milestone's status, with the comment that explains it."""
+
+    plan_action = models.ForeignKey(PlanAction, on_delete=models.PROTECT, related_name="status_changes")
+    status_from = models.CharField(max_length=20, choices=choices.ACTION_STATUSES, blank=True)
+    status_to = models.CharField(max_length=20, choices=choices.ACTION_STATUSES)
+    comment = models.TextField()
+    changed_by = models.CharField(max_length=150)
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        db_table = "action_status_changes"
+        ordering = ["changed_at", "id"]
