@@ -256,6 +256,7 @@ def synth(output: Path, nominals: int, seed: int, true_effect: float, join_rate:
     click.echo(f"Wrote {output} ({total:,} rows in {len(counts)} tables)")
 
 
+DEMO_DATA_START = date(2011, 4, 1)
 DEMO_PERIOD = (date(2015, 4, 1), date(2016, 3, 31))
 
 
@@ -279,7 +280,9 @@ def demo(package: Path | None, output: Path, nominals: int, serve: bool, addr: s
     if package is None:
         package = output / "package"
         with err.status(f"Synthesising a package of {nominals:,} nominals..."):
-            generate(SynthOptions(nominals=nominals, seed=2015), package)
+            # from April 2011, so that two-year follow-ups (OGRS3) and the windows before and
+            # after joining fit inside the data for the 2015/16 report
+            generate(SynthOptions(nominals=nominals, seed=2015, start=DEMO_DATA_START), package)
         click.echo(f"Synthetic package: {package}")
     with refusal():
         with err.status("Reading and checking the package..."):

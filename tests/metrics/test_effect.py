@@ -120,9 +120,9 @@ def test_two_neighbours_share_the_weight(tables: Any) -> None:
     found = parts(tables, "nominal_id,scheme,start_date\nM,priority,2015-04-01\n", MATCH_OFFENCES,
                   matching=effect.Matching(neighbours=2))
     (matched,) = collect(found.sets)
-    # X (4 before, 3 after) and Y (4 before, 0 after) each weigh 1/2.
+    # X (4 before, 3 after) and Y (4 before, 0 after): totals 8 and 3, each weighing 1/2.
     assert matched["comparisons"] == 2
-    assert (matched["comparison_offences_before"], matched["comparison_offences_after"]) == (4.0, 1.5)
+    assert (matched["comparison_offences_before"], matched["comparison_offences_after"]) == (8, 3)
 
 
 def test_people_already_on_iom_are_not_comparisons_but_later_joiners_are(tables: Any) -> None:
@@ -201,7 +201,7 @@ def test_matched_verdicts_say_when_not_to_conclude() -> None:
     sets = [{"member_id": f"P{i}", **{k: v for k, v in member("", 4, 2).items() if k.startswith(("off", "risk"))},
              "comparison_offences_before": 4, "comparison_risk_days_before": 365,
              "comparison_offences_after": 4, "comparison_risk_days_after": 365,
-             "comparison_iom_days_after": 0} for i in range(70)]
+             "comparison_iom_days_after": 0, "comparisons": 1} for i in range(70)]
     good = [{"variable": "prior", "smd_after": 0.05}]
     rows = by(effect.estimates(people, sets, 140, good, Resampling()), "method")
     assert rows["matched_did"]["estimate_pct"] == pytest.approx(-50.0)
@@ -215,9 +215,13 @@ def test_matched_verdicts_say_when_not_to_conclude() -> None:
 def test_balance_rows_standardised_differences() -> None:
     # Members: mean 4, variance 1; matched: mean 3, variance 1: SMD (4 - 3) / 1 = 1.0.
     # Pool: mean 2, variance 4: SMD (4 - 2) / sqrt((1 + 4) / 2) = 1.265.
-    sums_ = [{"group": "members", "variable": "prior", "weight": 2.0, "total": 8.0, "squares": 34.0},
-             {"group": "matched", "variable": "prior", "weight": 2.0, "total": 6.0, "squares": 20.0},
-             {"group": "pool", "variable": "prior", "weight": 2.0, "total": 4.0, "squares": 16.0}]
+    # Two matched sets: one of a single person (2), one of two people (4 and 4), each set
+    # weighing 1: mean (2 + 4) / 2 = 3, mean of squares (4 + 16) / 2 = 10, variance 1.
+    sums_ = [{"group": "members", "variable": "prior", "member_id": None, "count": 2, "total": 8.0,
+              "squares": 34.0},
+             {"group": "matched", "variable": "prior", "member_id": "A", "count": 1, "total": 2.0, "squares": 4.0},
+             {"group": "matched", "variable": "prior", "member_id": "B", "count": 2, "total": 8.0, "squares": 32.0},
+             {"group": "pool", "variable": "prior", "member_id": None, "count": 2, "total": 4.0, "squares": 16.0}]
     (row,) = effect.balance_rows(sums_)
     assert row["smd_after"] == pytest.approx(1.0)
     assert row["smd_before"] == pytest.approx(2 / (2.5 ** 0.5))

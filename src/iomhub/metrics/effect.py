@@ -294,40 +294,45 @@ BALANCE_VARIABLES = ("prior", "recent", "months_since_last", "age", "female", "o
 
 
 def balance_sums(profiles: Frame, candidates: Frame, joined_outcomes: Frame, compared: Frame) -> Frame:
-    """Weighted sums for the balance diagnostics: group (members, pool, matched) x variable.
+    """Sums for the balance diagnostics, per group (members, pool, matched) and variable.
 
-    Columns group, variable, weight (sum of weights), total (sum of w x), squares (sum of w x^2).
-    The pool is every candidate at the members' joining months (before matching); the pool
-    has no windows, so offences_before and risk_days_before are compared only after matching.
+    Columns group, variable, member_id (of a matched set; null otherwise), count, total (sum
+    of x) and squares (sum of x^2). The pool is every candidate at the members' joining months
+    (before matching); it has no windows, so offences_before and risk_days_before are compared
+    only after matching. Every value is a whole number (age in months), so the sums are exact
+    whatever order a backend adds them in; :func:`balance_rows` weighs the matched sets.
     """
-    female = (nw.col("gender") == "female").cast(nw.Float64).alias("female")
+    female = (nw.col("gender") == "female").cast(nw.Int64).alias("female")
+    age = (nw.col("age") * 12.0).round(0).alias("age")
     member_rows = (profiles.join(joined_outcomes.select("nominal_id", "offences_before", "risk_days_before"),
                                  on="nominal_id", how="inner")
-                   .with_columns(female, nw.lit(1.0).alias("weight")))
+                   .with_columns(female, age, nw.lit(None, nw.String).alias("member_id")))
     months = profiles.select(nw.col("nominal_id").alias("member_id"), "month")
     matched_rows = (compared.join(months, on="member_id", how="inner")
                     .join(candidates, on=["nominal_id", "month"], how="inner")
-                    .with_columns(female))
-    pool_rows = candidates.join(profiles.select("month").unique(), on="month", how="inner").with_columns(
-        female, nw.lit(1.0).alias("weight"))
+                    .with_columns(female, age))
+    pool_rows = (candidates.join(profiles.select("month").unique(), on="month", how="inner")
+                 .with_columns(female, age, nw.lit(None, nw.String).alias("member_id")))
     parts = []
     for group, rows, variables in (("members", member_rows, BALANCE_VARIABLES),
                                    ("matched", matched_rows, BALANCE_VARIABLES),
                                    ("pool", pool_rows, BALANCE_VARIABLES[:5])):
         for variable in variables:
             value = nw.col(variable).cast(nw.Float64)
-            parts.append(rows.filter(~value.is_null()).select(
-                nw.lit(group).alias("group"), nw.lit(variable).alias("variable"),
-                nw.col("weight").sum().alias("weight"), (nw.col("weight") * value).sum().alias("total"),
-                (nw.col("weight") * value * value).sum().alias("squares")))
+            parts.append(rows.filter(~value.is_null()).group_by("member_id").agg(
+                nw.len().alias("count"), value.sum().alias("total"), (value * value).sum().alias("squares"))
+                .select(nw.lit(group).alias("group"), nw.lit(variable).alias("variable"), "member_id",
+                        nw.col("count").cast(nw.Int64), "total", "squares"))
     return nw.concat(parts, how="vertical")
 
 
 def matched_sets(joined_outcomes: Frame, compared: Frame) -> Frame:
-    """One row per matched member: their window figures and their comparisons' weighted means."""
+    """One row per matched member: their window figures, how many comparison people they have
+    and those people's totals (whole numbers, so exact on every backend; :func:`estimates`
+    takes each set's comparison as the mean, total / comparisons)."""
     weighted = (compared.group_by("member_id")
                 .agg(nw.len().alias("comparisons"),
-                     *[(nw.col(name) * nw.col("weight")).sum().alias(f"comparison_{name}")
+                     *[nw.col(name).sum().alias(f"comparison_{name}")
                        for name in (*WINDOW_COLUMNS, "iom_days_after")]))
     return (joined_outcomes.select(nw.col("nominal_id").alias("member_id"), "scheme", *WINDOW_COLUMNS)
             .join(weighted, on="member_id", how="inner"))
@@ -452,14 +457,24 @@ SET_COLUMNS = RATE_COLUMNS + [f"comparison_{name}" for name in (*RATE_COLUMNS, "
 
 def balance_rows(sums: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """matching_balance: per variable, the means of members, the pool before matching and the
-    matched comparison, and the standardised mean differences before and after matching
-    (difference of means / sqrt of the mean of the two variances)."""
+    matched comparison (each matched set weighing as one person: its people weigh 1/k each),
+    and the standardised mean differences before and after matching (difference of means /
+    square root of the mean of the two variances). Age is summed in months, shown in years."""
+    weights: dict[tuple[str, str], list[float]] = {}
+    for line in sorted(sums, key=lambda item: (item["group"], item["variable"], str(item["member_id"]))):
+        count = float(line["count"] or 0)
+        if count <= 0:
+            continue
+        share = 1.0 / count if line["group"] == "matched" else 1.0
+        found = weights.setdefault((line["group"], line["variable"]), [0.0, 0.0, 0.0])
+        found[0] += count * share
+        found[1] += float(line["total"]) * share
+        found[2] += float(line["squares"]) * share
     stats: dict[tuple[str, str], tuple[float, float]] = {}
-    for line in sums:
-        weight = float(line["weight"] or 0.0)
-        if weight > 0:
-            mean = float(line["total"]) / weight
-            stats[(line["group"], line["variable"])] = (mean, max(0.0, float(line["squares"]) / weight - mean**2))
+    for key, (weight, total, squares) in weights.items():
+        scale = 12.0 if key[1] == "age" else 1.0
+        mean = total / weight
+        stats[key] = (mean / scale, max(0.0, squares / weight - mean**2) / scale**2)
     out = []
     for variable in BALANCE_VARIABLES:
         member = stats.get(("members", variable))
@@ -505,6 +520,8 @@ def estimates(members_rows: list[dict[str, Any]], set_rows: list[dict[str, Any]]
     ]
     matched = len(set_rows)
     values = _columns(set_rows, SET_COLUMNS)
+    if matched:  # each set's comparison is the mean of its people
+        values[:, len(RATE_COLUMNS):] /= _columns(set_rows, ["comparisons"])
     estimate = float(did_pct(values.sum(axis=0))) if matched else float("nan")
     low, high = interval(values, did_pct, resampling) if matched else (None, None)
     worst = max((abs(row["smd_after"]) for row in balance
