@@ -36,7 +36,10 @@ def _text(value: str) -> str:
 
 def decimal_text(value: float, places: int) -> str:
     """``value`` to ``places`` decimal places with thousands separators, rounding halves away
-    from zero as a spreadsheet does (-6.25 gives -6.3), and never writing -0.0."""
+    from zero as a spreadsheet does (-6.25 gives -6.3), and never writing -0.0. A NaN is a
+    figure withheld for publication (``reports/suppression.py``) and reads ``[c]``."""
+    if value != value:
+        return "[c]"
     exact = Decimal(repr(float(value)))
     rounded = exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     if rounded == 0:
