@@ -114,8 +114,10 @@ def line_chart(chart_id: str, title: str, x_labels: Sequence[str],
                series: Sequence[tuple[str, Sequence[float | None]]], *, unit: str = "") -> str:
     """Lines over ordered categories (e.g. dates), one per series, with a legend.
 
-    A missing value (None) breaks the line. With a single category the points sit in the middle.
+    A missing value (None) breaks the line, as does one withheld for publication (NaN). With a
+    single category the points sit in the middle.
     """
+    series = [(name, [None if v is None or v != v else v for v in points]) for name, points in series]
     if not x_labels or not series:
         return _empty(chart_id, title, "No data to chart.")
     values = [v for _, points in series for v in points if v is not None]

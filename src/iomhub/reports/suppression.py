@@ -290,13 +290,27 @@ def apply(tables: Mapping[str, pl.DataFrame],
     return out
 
 
+def _quotes_withheld(note: str, report: Report, suppressed: Mapping[str, set[tuple[int, str]]]) -> bool:
+    """Whether a note quotes a count of an ``all`` row that is withheld (the cost of crime's
+    offences not valued, expected reoffending's people not scored)."""
+    for table, prefix in (("cost_of_crime", "Cost of crime: "), ("expected_reoffending", "expected_reoffending: ")):
+        frame = report.tables.get(table)
+        if frame is None or not note.startswith(prefix) or not any(ch.isdigit() for ch in note):
+            continue
+        totals = [i for i, scheme in enumerate(frame["scheme"].to_list()) if scheme == "all"]
+        if any(i in totals for i, _ in suppressed.get(table, ())):
+            return True
+    return False
+
+
 def suppressed_report(report: Report, threshold: int = DEFAULT_THRESHOLD) -> Report:
     """A publication copy of ``report``: withheld figures null in its tables, listed in
     ``suppressed``, and the notes that quote small groups' counts left out."""
     if threshold < 1:
         raise ValueError("the suppression threshold is a count of at least 1")
     suppressed = suppress_tables(report.tables, threshold)
-    notes = [note for note in report.notes if "small numbers (under" not in note]
+    notes = [note for note in report.notes
+             if "small numbers (under" not in note and not _quotes_withheld(note, report, suppressed)]
     if suppressed:
         notes.append(f"For publication: {footnote(threshold)}")
     settings = {**report.settings, "suppression_threshold": threshold}

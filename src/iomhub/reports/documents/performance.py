@@ -232,7 +232,8 @@ class _Builder:
         labels = [short_date(day) for day in self.dates]
         data = [[text(name), *(count(v) for v in values)] for name, values in lines]
         description = f"{title}. " + " ".join(
-            f"{name}: " + ", ".join(f"{'no figure' if v is None else f'{v:,.0f}'} on {label}"
+            f"{name}: " + ", ".join(f"{'no figure' if v is None else WITHHELD_MARK if is_withheld(v) else f'{v:,.0f}'}"
+                                    f" on {label}"
                                     for label, v in zip(labels, values, strict=False)) + "."
             for name, values in lines)
         blocks.append(Chart(title, charts.caseload_chart("chart-caseload", labels, lines), description,
