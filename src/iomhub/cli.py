@@ -296,10 +296,6 @@ def demo(package: Path | None, output: Path, nominals: int, serve: bool, addr: s
         params = ReportParams(period=Span(*DEMO_PERIOD), target_reduction=17.0)
         with err.status("Computing the report..."):
             result = build_report(data, params)
-            if for_publication:
-                from iomhub.reports.suppression import suppressed_report
-
-                result = suppressed_report(result, suppress_under)
     for fmt in ("html", "json"):
         path = output / f"iom-performance-report.{fmt}"
         write_atomically(path, render(result, fmt))

@@ -165,7 +165,7 @@ def _partition_lines(index: _Index, table: str, group: str, columns: Iterable[st
     """Lines of ``table`` whose rows differ only in ``group``: the non-``all`` rows add up to
     the ``all`` row, for each column; ``fixed`` columns hold the rest of the key."""
     rows = index.rows.get(table, [])
-    keys = [k for k in (fixed or {})]
+    keys = list(fixed or {})
     buckets: dict[tuple[Any, ...], tuple[list[int], list[int]]] = {}
     for i, row in enumerate(rows):
         bucket = buckets.setdefault(tuple(row[k] for k in keys), ([], []))
@@ -211,7 +211,7 @@ def lines(tables: Mapping[str, pl.DataFrame]) -> list[Line]:
             for column in columns:
                 if same:
                     found.append(Line(((table, i, column),), ("reoffending_by_scheme", same[0], column)))
-    for i, row in enumerate(index.rows.get("expected_reoffending", [])):
+    for i in range(len(index.rows.get("expected_reoffending", []))):
         found.append(Line((("expected_reoffending", i, "scored"), ("expected_reoffending", i, "not_scored")),
                           ("expected_reoffending", i, "offenders")))
     if "caseload" in tables:
