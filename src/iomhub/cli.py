@@ -170,13 +170,18 @@ def render(report: Any, fmt: str) -> str:
                    "without --document is the classic report page).")
 @click.option("--as-at", "as_at", type=DATE, help="Date the action plan's overdue milestones are judged "
               "on (default: today).")
+@click.option("--for-publication", is_flag=True, help="Withhold small numbers for publication: counts from 1 "
+              "to N-1 (and any figure that would reveal one, or is derived from one) are shown [c] (null in "
+              "JSON).")
+@click.option("--suppress-under", type=click.IntRange(min=1), default=5, show_default=True, metavar="N",
+              help="With --for-publication: the smallest count shown (0 is always shown).")
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="File to write (default: standard output).")
 def report(package: Path, period_from: date, period_to: date, baseline_from: date | None,
            baseline_to: date | None, cohort_date: date | None, target_reduction: float | None,
            exclude_custody_beyond: date | None, age_bands: str | None, proven_from: date | None,
            proven_to: date | None, fmt: str, document: str | None, as_at: date | None,
-           output: Path | None) -> None:
+           output: Path | None, for_publication: bool = False, suppress_under: int = 5) -> None:
     """Compute the IOM performance report from a data package."""
     from iomhub.package import read_package
     from iomhub.reports.model import build_report
@@ -195,6 +200,10 @@ def report(package: Path, period_from: date, period_to: date, baseline_from: dat
                          data.settings.age_bands, data.settings.target_reduction, (proven_from, proven_to))
         with err.status("Computing the report..."):
             result = build_report(data, params)
+            if for_publication:
+                from iomhub.reports.suppression import suppressed_report
+
+                result = suppressed_report(result, suppress_under)
             text: str | bytes
             if fmt == "json" or (fmt == "html" and document is None):
                 text = render(result, fmt)

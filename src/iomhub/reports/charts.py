@@ -36,7 +36,10 @@ def _text(value: str) -> str:
 
 def decimal_text(value: float, places: int) -> str:
     """``value`` to ``places`` decimal places with thousands separators, rounding halves away
-    from zero as a spreadsheet does (-6.25 gives -6.3), and never writing -0.0."""
+    from zero as a spreadsheet does (-6.25 gives -6.3), and never writing -0.0. A NaN is a
+    figure withheld for publication (``reports/suppression.py``) and reads ``[c]``."""
+    if value != value:
+        return "[c]"
     exact = Decimal(repr(float(value)))
     rounded = exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     if rounded == 0:
@@ -132,8 +135,10 @@ def line_chart(chart_id: str, title: str, x_labels: Sequence[str],
                maximum: float | None = None) -> str:
     """Lines over ordered categories (e.g. dates), one per series, with a legend.
 
-    A missing value (None) breaks the line. With a single category the points sit in the middle.
+    A missing value (None) breaks the line, as does one withheld for publication (NaN). With a
+    single category the points sit in the middle.
     """
+    series = [(name, [None if v is None or v != v else v for v in points]) for name, points in series]
     if not x_labels or not series:
         return _empty(chart_id, title, "No data to chart.")
     values = [v for _, points in series for v in points if v is not None]

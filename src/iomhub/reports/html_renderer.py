@@ -125,13 +125,17 @@ def format_number(value: float, places: int = 1) -> str:
 
 
 def format_pct(value: float) -> str:
-    """``70.1492`` → ``70.1%``."""
+    """``70.1492`` → ``70.1%``; ``[c]`` when withheld for publication (NaN)."""
+    if value != value:
+        return "[c]"
     return decimal_text(value, 1).replace("-", MINUS) + "%"
 
 
 def format_change(value: float) -> str:
     """A signed change: ``-38.947`` → ``−38.9%``, ``13.05`` → ``+13.1%`` (``0.0%`` when it rounds to 0)."""
     text = decimal_text(abs(value), 1)
+    if value != value:
+        return text
     if text == "0.0":
         return "0.0%"
     return f"{MINUS if value < 0 else '+'}{text}%"

@@ -1,5 +1,6 @@
 """The machine-readable report of ``shared/spec/report-json.md``: unrounded numbers, null for
-a figure that cannot be computed, dates as ISO strings."""
+a figure that cannot be computed (or, in a publication report, withheld: see ``suppression``),
+dates as ISO strings."""
 
 from __future__ import annotations
 
@@ -38,7 +39,20 @@ def report_document(report: Report) -> dict[str, Any]:
         "notes": report.notes,
         "tables": {name: report.rows(name) for name in report.tables},
     })
+    if report.suppression_threshold is not None:
+        document["suppression"] = suppression_document(report)
     return document
+
+
+def suppression_document(report: Report) -> dict[str, Any]:
+    """For a publication report: the threshold and, per table, the withheld cells (null in
+    ``tables``) as ``{"row": index, "column": name}``, in row order."""
+    return {
+        "threshold": report.suppression_threshold,
+        "mark": "[c]",
+        "suppressed": {name: [{"row": index, "column": column} for index, column in sorted(cells)]
+                       for name, cells in sorted(report.suppressed.items())},
+    }
 
 
 def render_json(report: Report) -> str:

@@ -87,6 +87,23 @@ RANKS = {
 }
 
 
+class Confidential(float):
+    """A figure withheld for publication (shown ``[c]``). It is a float NaN so that a figure a
+    renderer derives from it (a total, a change) is NaN too and shown ``[c]`` as well, never a
+    wrong number; the JSON renderer writes it as null."""
+
+    def __repr__(self) -> str:
+        return "CONFIDENTIAL"
+
+
+CONFIDENTIAL = Confidential("nan")
+
+
+def is_withheld(value: Any) -> bool:
+    """Whether ``value`` is a withheld figure, or one computed from it (a NaN)."""
+    return isinstance(value, float) and value != value
+
+
 @dataclass
 class Report:
     """A computed performance report."""
@@ -99,10 +116,19 @@ class Report:
     settings: dict[str, Any] = field(default_factory=dict)
     title: str = "IOM performance report"
     area_names: dict[str, str] = field(default_factory=dict)
+    # For publication (``reports/suppression.py``): the withheld cells of each table, as
+    # (row index, column), null in ``tables`` and ``CONFIDENTIAL`` in ``rows()``.
+    suppressed: dict[str, set[tuple[int, str]]] = field(default_factory=dict)
+    suppression_threshold: int | None = None
 
     def rows(self, table: str) -> list[dict[str, Any]]:
         frame = self.tables.get(table)
-        return [] if frame is None else list(frame.iter_rows(named=True))
+        if frame is None:
+            return []
+        rows = list(frame.iter_rows(named=True))
+        for index, column in self.suppressed.get(table, ()):
+            rows[index][column] = CONFIDENTIAL
+        return rows
 
     def row(self, table: str, **key: Any) -> dict[str, Any] | None:
         for row in self.rows(table):

@@ -9,11 +9,12 @@ them) and its codes into words, with the same labels as the HTML report.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING, Any, cast
 
 from iomhub.domain.dates import Span, add_months, financial_year_label, whole_months
-from iomhub.reports.documents.model import Cell, CellKind, Document, Status
+from iomhub.reports.documents.model import Cell, CellKind, Chart, Document, Status, Table
 from iomhub.reports.html_renderer import (
     ALL_LABELS,
     age_band_label,
@@ -21,6 +22,14 @@ from iomhub.reports.html_renderer import (
     long_date,
     span_text,
 )
+
+WITHHELD_MARK = "[c]"  # iomhub.reports.suppression.MARK
+
+
+def is_withheld(value: Any) -> bool:
+    """A figure withheld for publication, or derived from one (NaN: ``reports/model.py``)."""
+    return isinstance(value, float) and value != value
+
 
 if TYPE_CHECKING:
     from iomhub.package.load import Package
@@ -41,7 +50,34 @@ RAG_LABELS = {"green": "Green", "amber": "Amber", "red": "Red"}
 
 def build_document(kind: str, report: Report, package: Package, today: date | None = None) -> Document:
     """The document named ``kind`` (one of ``DOCUMENTS``); ``today`` decides which action-plan
-    milestones are overdue (default: the day the report was generated)."""
+    milestones are overdue (default: the day the report was generated). A publication report
+    (``reports/suppression.py``) gives a document whose withheld figures show ``[c]``."""
+    return mark_withheld(_build(kind, report, package, today), report)
+
+
+def mark_withheld(doc: Document, report: Report) -> Document:
+    """For a publication report: the footnote explaining ``[c]`` under every table that shows
+    it, and in the notes box."""
+    threshold = report.suppression_threshold
+    if threshold is None:
+        return doc
+    from iomhub.reports.suppression import MARK, footnote
+
+    note = footnote(threshold)
+
+    def marked(table: Table) -> Table:
+        if any(cell.value == MARK for row in table.rows for cell in row) and note not in table.footnotes:
+            return replace(table, footnotes=[*table.footnotes, note])
+        return table
+
+    sections = [replace(section, blocks=[
+        marked(block) if isinstance(block, Table)
+        else replace(block, data=marked(block.data)) if isinstance(block, Chart) else block
+        for block in section.blocks]) for section in doc.sections]
+    return replace(doc, sections=sections, notes=[*doc.notes, f"For publication: {note}"])
+
+
+def _build(kind: str, report: Report, package: Package, today: date | None) -> Document:
     if kind == "performance":
         from iomhub.reports.documents.performance import performance_document
 
@@ -70,9 +106,12 @@ def text(value: Any, *, bold: bool = False, flag: str | None = None) -> Cell:
 
 
 def figure(value: Any, kind: CellKind, *, bold: bool = False, flag: str | None = None) -> Cell:
-    """A figure (None: cannot be computed); whole counts are stored as ints."""
+    """A figure (None: cannot be computed; withheld for publication, or derived from a withheld
+    one: ``[c]``); whole counts are stored as ints."""
     if value is None:
         return Cell(None, kind, bold=bold, flag=flag)
+    if is_withheld(value):
+        return Cell(WITHHELD_MARK, kind, bold=bold, flag=flag)
     number: int | float = int(value) if kind == "count" else float(value)
     return Cell(number, kind, bold=bold, flag=flag)
 

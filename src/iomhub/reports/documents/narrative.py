@@ -310,5 +310,11 @@ def draft_narrative(report: Report) -> Narrative:
     improvers += [sentence for _, sentence in sorted(met, key=lambda item: -item[0])]
     challenges = [sentence for _, sentence in sorted(rises, key=lambda item: -item[0])]
     challenges += [sentence for _, _, sentence in sorted(missed, key=lambda item: (item[0], -item[1]))]
-    return Narrative(overview=drafter.overview(), improvers=improvers, challenges=challenges,
-                     caveats=drafter.caveats())
+    return Narrative(overview=_shown(drafter.overview()), improvers=_shown(improvers),
+                     challenges=_shown(challenges), caveats=_shown(drafter.caveats()))
+
+
+def _shown(sentences: list[str]) -> list[str]:
+    """The sentences that quote no figure withheld for publication (``[c]``): a sentence about
+    a withheld group is left out rather than half written."""
+    return [sentence for sentence in sentences if "[c]" not in sentence]

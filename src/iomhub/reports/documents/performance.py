@@ -21,10 +21,12 @@ from typing import Any
 from iomhub.reports import charts
 from iomhub.reports.documents.build import (
     SMALL_NUMBERS_TEXT,
+    WITHHELD_MARK,
     change,
     count,
     fy_start_month,
     group_label,
+    is_withheld,
     number,
     percent,
     percent_change,
@@ -124,7 +126,8 @@ class _Builder:
                 small = bool(row.get("small_numbers"))
                 small_any = small_any or small
                 label = f"{self.label(column, row[column])}{' *' if small else ''}"
-                groups.append((label, float(row["offences_before"]), float(row["offences_after"])))
+                if not (is_withheld(row["offences_before"]) or is_withheld(row["offences_after"])):
+                    groups.append((label, float(row["offences_before"]), float(row["offences_after"])))
                 flag = SMALL_NUMBERS_TEXT if small else None
                 data.append([text(heading), text(self.label(column, row[column]), flag=flag),
                              count(row["offenders"], flag=flag), count(row["offences_before"]),
@@ -229,7 +232,8 @@ class _Builder:
         labels = [short_date(day) for day in self.dates]
         data = [[text(name), *(count(v) for v in values)] for name, values in lines]
         description = f"{title}. " + " ".join(
-            f"{name}: " + ", ".join(f"{'no figure' if v is None else f'{v:,.0f}'} on {label}"
+            f"{name}: " + ", ".join(f"{'no figure' if v is None else WITHHELD_MARK if is_withheld(v) else f'{v:,.0f}'}"
+                                    f" on {label}"
                                     for label, v in zip(labels, values, strict=False)) + "."
             for name, values in lines)
         blocks.append(Chart(title, charts.caseload_chart("chart-caseload", labels, lines), description,
@@ -423,6 +427,8 @@ class _Builder:
             return None
 
         def span(low: float | None, high: float | None, words: Any) -> Cell:
+            if is_withheld(low) or is_withheld(high):
+                return text(WITHHELD_MARK)
             return text(None if low is None or high is None else f"{words(low)} to {words(high)}")
 
         rows = []
@@ -434,7 +440,8 @@ class _Builder:
                          count(row["offenders"], bold=bold), count(row["scored"], bold=bold, flag=flag),
                          percent(row["expected_pct"], bold=bold), percent(row["observed_pct"], bold=bold),
                          span(row["observed_pct_ci_low"], row["observed_pct_ci_high"], format_pct),
-                         text(None if difference is None else points_text(difference), bold=bold),
+                         text(None if difference is None else WITHHELD_MARK if is_withheld(difference)
+                              else points_text(difference), bold=bold),
                          span(row["difference_pct_ci_low"], row["difference_pct_ci_high"], points_text),
                          count(row["not_scored"], bold=bold)])
         notes = [note.partition(": ")[2] for note in self.report.notes if note.startswith(f"{name}: ")]

@@ -12,7 +12,16 @@ from typing import Any
 
 from iomhub.domain import costs as unit_costs
 from iomhub.reports.charts import decimal_text
-from iomhub.reports.documents.build import SMALL_NUMBERS_TEXT, change, count, number, percent, text
+from iomhub.reports.documents.build import (
+    SMALL_NUMBERS_TEXT,
+    WITHHELD_MARK,
+    change,
+    count,
+    is_withheld,
+    number,
+    percent,
+    text,
+)
 from iomhub.reports.documents.model import Block, Cell, Paragraph, Section, Table
 from iomhub.reports.html_proven_costs import INTERVAL_MEANING
 from iomhub.reports.html_renderer import MINUS, format_change, format_pct, long_date, span_text
@@ -23,6 +32,8 @@ def interval_text(low: float | None, high: float | None, fmt: Callable[[float], 
     """``74.6% to 85.5%``; an em dash when the interval cannot be drawn."""
     if low is None or high is None:
         return Cell(None, "text")
+    if is_withheld(low) or is_withheld(high):
+        return text(WITHHELD_MARK)
     return text(f"{fmt(low)} to {fmt(high)}")
 
 
@@ -33,7 +44,7 @@ def signed_pounds(value: float) -> str:
 
 
 def _pounds(value: float | None, bold: bool) -> Cell:
-    return count(None if value is None else round(value), bold=bold)
+    return count(None if value is None else value if is_withheld(value) else round(value), bold=bold)
 
 
 def _label(row: dict[str, Any], label: Callable[[str, Any], str], threshold: int) -> tuple[Cell, bool, bool]:
