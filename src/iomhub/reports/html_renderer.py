@@ -28,7 +28,7 @@ from iomhub.domain.codes import PATHWAY_TITLES
 from iomhub.domain.dates import PERIOD_PATTERN, Span, financial_year_label
 from iomhub.reports import charts
 from iomhub.reports.charts import decimal_text
-from iomhub.reports.model import SECTION_TITLES, Report
+from iomhub.reports.model import SECTION_TITLES, Report, is_withheld
 
 MINUS = "\u2212"
 EM_DASH = "\u2014"
@@ -811,7 +811,8 @@ class _Builder:
                      int_cell(row["comparison_offenders"], "no comparison group in this method"),
                      change_cell(row["estimate_pct"]),
                      interval_cell(row["ci_low_pct"], row["ci_high_pct"]),
-                     Cell(str(row["verdict"] or ""), numeric=False)])
+                     Cell("[c]" if is_withheld(row["verdict"]) else str(row["verdict"] or ""),
+                          numeric=False)])
                 for row in self.rows("effect_estimate")]
         section.tables.append(Table("effect_estimate", "Change in offending attributed to IOM, by method", [
             _column("Method", False), _column("People"), _column("Comparison people"),

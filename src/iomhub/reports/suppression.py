@@ -45,6 +45,35 @@ The lines of the report (``LINES``):
   last dates (one-member lines with the caseload cell). In ``caseload_status`` a scheme's
   community and custody counts on a date add up to its caseload (``area=all``); ``statutory``
   is part of community with the rest not shown, so it has primary suppression only.
+- ``statutory_by_provider``: someone supervised by two providers counts under each, so the
+  providers of a scheme on a date add up to that scheme's community ``statutory`` count in
+  ``caseload_status`` only when nobody has two; the line is taken when they do add up (then
+  subtraction would work), otherwise primary suppression is enough.
+- ``risk_tiers``: everyone in the caseload on a date has exactly one tier (``unassessed``
+  included), so the tiers of a date add up to the caseload's ``all`` x ``all`` count.
+- ``needs_first_assessment``: one assessment scores many pathways, and ``identified`` is part of
+  ``assessments`` with the rest not shown, so there is no line: primary suppression only (a
+  small ``assessments`` withholds the pathway's ``identified`` and averages).
+- ``treatment_completions``: substances have no total row and ``successful`` is part of
+  ``in_treatment`` with the rest not shown: primary suppression only.
+- ``time_at_risk``: within each ``basis`` the schemes' offenders, offences_before and
+  offences_after add up to the ``all`` row's. Days at risk are not counts of people, so they are
+  in no line, but a row's days go with its withheld offenders (a person's days could otherwise
+  be read off a one-person row); rates, changes and their intervals go with the offences they
+  divide. The ``fixed_period`` rows repeat ``reoffending_by_scheme``'s counts and the
+  ``join_anchored`` ``all`` row repeats the naive and at-liberty rows of ``effect_estimate``:
+  one-member lines, taken when the figures are equal.
+- ``effect_estimate``: the people (offenders, comparison_offenders) and offence counts are
+  counts; fewer than 5 people withholds the row's counts, so the estimate and its interval go
+  with them (as they do with any withheld count they come from). The naive and at-liberty
+  offenders are ``join_windows``' ``eligible`` people (one-member lines). A verdict quoting a
+  number ("only 3 people have full windows", "only 4 of 40 members ...") is withheld whenever a
+  people count of the table is, as it may quote another row's count.
+- ``join_windows``: eligible, too early and too recent add up to everyone who joined, which is
+  not shown: primary suppression only (and the line with ``effect_estimate`` above).
+- ``attendance_by_agency`` is left alone: it counts meetings and invitations to them, not
+  people; a meeting's attendees are professionals from the agencies, and no offender can be
+  picked out from how often an agency came to a meeting.
 
 A group whose people count is withheld by primary suppression has every count of its row
 withheld too (its offences are about fewer than 5 people), which then takes part in the lines.
@@ -132,6 +161,25 @@ RULES: dict[str, Rule] = {
     "caseload_status": Rule(("count", "statutory")),
     "referrals_by_agency": Rule(("referrals", "accepted", "rejected"), None,
                                 _derive(("accepted", "rejected"), "acceptance_pct")),
+    "statutory_by_provider": Rule(("count",)),
+    "risk_tiers": Rule(("count",)),
+    "needs_first_assessment": Rule(
+        ("assessments", "identified"), "assessments",
+        {**_derive(("assessments",), "cumulative_avg"),
+         **_derive(("assessments", "identified"), "avg_when_scored", "identified_pct")}),
+    "treatment_completions": Rule(("in_treatment", "successful"), "in_treatment",
+                                  _derive(("in_treatment", "successful"), "successful_pct")),
+    "join_windows": Rule(("people",), "people"),
+    "effect_estimate": Rule(
+        ("offenders", "comparison_offenders", "offences_before", "offences_after"), "offenders",
+        _derive(("offenders", "comparison_offenders", "offences_before", "offences_after"),
+                "estimate_pct", "ci_low_pct", "ci_high_pct")),
+    "time_at_risk": Rule(
+        OFFENCES, "offenders",
+        {**_derive(("offenders",), "risk_days_before", "risk_days_after"),
+         **_derive(("offences_before", "offences_after"), "change_pct", *_ci("rate_change_pct")),
+         **_derive(("offences_before",), "rate_before", "person_rate_before"),
+         **_derive(("offences_after",), "rate_after", "person_rate_after")}),
 }
 
 
@@ -222,6 +270,7 @@ def lines(tables: Mapping[str, pl.DataFrame]) -> list[Line]:
             same = index.find("caseload", scheme=row["scheme"], area=row["area"], date=day)
             if same:
                 found.append(Line((("caseload_change", i, column),), ("caseload", same[0], "count")))
+    found += _people_lines(index)
     statuses: dict[tuple[Any, Any], list[int]] = {}
     for i, row in enumerate(index.rows.get("caseload_status", [])):
         statuses.setdefault((row["scheme"], row["date"]), []).append(i)
@@ -231,6 +280,59 @@ def lines(tables: Mapping[str, pl.DataFrame]) -> list[Line]:
             found.append(Line(tuple(("caseload_status", i, "count") for i in members),
                               ("caseload", same[0], "count")))
     return found
+
+
+def _equal(index: _Index, cell: Cell, other: Cell) -> list[Line]:
+    """A one-member line between two cells holding the same figure (checked, not assumed)."""
+    line = Line((cell,), other)
+    return [line] if _adds_up(index, line) else []
+
+
+def _people_lines(index: _Index) -> list[Line]:
+    """The lines of the tables added after the reoffending and caseload ones (see the module's
+    docstring): provider, risk tier and effect tables."""
+    found: list[Line] = []
+    providers: dict[tuple[Any, Any], list[int]] = {}
+    for i, row in enumerate(index.rows.get("statutory_by_provider", [])):
+        providers.setdefault((row["scheme"], row["date"]), []).append(i)
+    for (scheme, day), members in providers.items():
+        for j in index.find("caseload_status", scheme=scheme, date=day, status="community"):
+            line = Line(tuple(("statutory_by_provider", i, "count") for i in members),
+                        ("caseload_status", j, "statutory"))
+            if _adds_up(index, line):
+                found.append(line)
+    tiers: dict[Any, list[int]] = {}
+    for i, row in enumerate(index.rows.get("risk_tiers", [])):
+        tiers.setdefault(row["date"], []).append(i)
+    for day, members in tiers.items():
+        for j in index.find("caseload", scheme="all", area="all", date=day):
+            line = Line(tuple(("risk_tiers", i, "count") for i in members), ("caseload", j, "count"))
+            if _adds_up(index, line):
+                found.append(line)
+    if "time_at_risk" in index.tables:
+        found += _partition_lines(index, "time_at_risk", "scheme", OFFENCES, {"basis": ()})
+    for i, row in enumerate(index.rows.get("time_at_risk", [])):
+        if row["basis"] == "fixed_period":
+            for j in index.find("reoffending_by_scheme", scheme=row["scheme"]):
+                for column in OFFENCES:
+                    found += _equal(index, ("time_at_risk", i, column), ("reoffending_by_scheme", j, column))
+    anchored = index.find("time_at_risk", basis="join_anchored", scheme="all")
+    for i in index.find("effect_estimate", method="naive") + index.find("effect_estimate", method="time_at_risk"):
+        for j in anchored:
+            for column in OFFENCES:
+                found += _equal(index, ("effect_estimate", i, column), ("time_at_risk", j, column))
+        for j in index.find("join_windows", status="eligible"):
+            found += _equal(index, ("effect_estimate", i, "offenders"), ("join_windows", j, "people"))
+    return found
+
+
+def _verdicts_quoting(index: _Index, hidden: set[Cell]) -> set[Cell]:
+    """The effect verdicts that quote a number of people ("only 3 of 40 members ...") when any
+    people count of ``effect_estimate`` is withheld: a verdict quotes counts of other rows too."""
+    if not any(t == "effect_estimate" and c in ("offenders", "comparison_offenders") for t, _, c in hidden):
+        return set()
+    return {("effect_estimate", i, "verdict") for i, row in enumerate(index.rows["effect_estimate"])
+            if isinstance(row.get("verdict"), str) and any(ch.isdigit() for ch in row["verdict"])}
 
 
 def suppress_tables(tables: Mapping[str, pl.DataFrame],
@@ -262,6 +364,7 @@ def suppress_tables(tables: Mapping[str, pl.DataFrame],
             if pick is not None:
                 hidden.add(pick)
                 changed = True
+    hidden |= _verdicts_quoting(index, hidden)
     out: dict[str, set[tuple[int, str]]] = {}
     for table, i, column in hidden:
         out.setdefault(table, set()).add((i, column))

@@ -101,7 +101,10 @@ def _build(kind: str, report: Report, package: Package, today: date | None) -> D
 
 
 def text(value: Any, *, bold: bool = False, flag: str | None = None) -> Cell:
-    """A text cell; None is an empty string (not a figure that cannot be computed)."""
+    """A text cell; None is an empty string (not a figure that cannot be computed), a text
+    withheld for publication (an effect verdict quoting a withheld count) is ``[c]``."""
+    if is_withheld(value):
+        return Cell(WITHHELD_MARK, "text", bold=bold, flag=flag)
     return Cell("" if value is None else str(value), "text", bold=bold, flag=flag)
 
 
