@@ -13,7 +13,11 @@ improvers and challenges, and the caveats, are drafted from the figures (``draft
 and shown in text areas, one line each; the download uses them as the user left them. The
 user may tick which sections to include: "Preview" (a POST with ``action=preview``, recorded
 as a consultation) shows the document as chosen and edited, and the download holds only the
-sections ticked (the choice is in the disclosure's audit row).
+sections ticked (the choice is in the disclosure's audit row). Ticking "For publication"
+builds both from the report with small numbers withheld (:func:`~iomhub.reports.suppression.
+suppressed_report`: counts of 1 to 4 people, and figures that would reveal one, shown
+``[c]``), the narrative drafted from it too; the consultation and disclosure rows then hold
+``for_publication: true`` and the threshold.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from iomhub.reports.charts import without_inline_style
-from iomhub.reports.documents.build import FILE_NAMES, build_document
+from iomhub.reports.documents.build import FILE_NAMES, build_document, mark_withheld
 from iomhub.reports.documents.html import (
     display_text,
     flag_footnote,
@@ -42,6 +46,7 @@ from iomhub.reports.documents.model import render as render_document
 from iomhub.reports.documents.narrative import Narrative, draft_narrative
 from iomhub.reports.documents.performance import performance_document
 from iomhub.reports.model import Report, build_report
+from iomhub.reports.suppression import DEFAULT_THRESHOLD, suppressed_report
 from iomhub.web.audit.constants import Operation
 from iomhub.web.audit.context import audited
 from iomhub.web.performance.cache import cached_report
@@ -148,8 +153,8 @@ def _narrative(drafted: Narrative, edited: NarrativeForm | None) -> Narrative:
 
 
 def _build(kind: str, report: Report, narrative: Narrative | None) -> Document:
-    if kind == "performance":
-        return performance_document(report, narrative=narrative)
+    if kind == "performance":  # with the [c] footnotes of a publication report, as build_document gives
+        return mark_withheld(performance_document(report, narrative=narrative), report)
     return build_document(kind, report, package_from_database(), today=timezone.localdate())
 
 
@@ -173,6 +178,9 @@ def documents(request: HttpRequest) -> HttpResponse:
         return render(request, "performance/documents.html", context, status=400 if posted else 200)
 
     report = _report(period)
+    publication = bool(choice.cleaned_data["for_publication"])
+    if publication:
+        report = suppressed_report(report, DEFAULT_THRESHOLD)
     kind = str(choice.cleaned_data["document"])
     narrative: Narrative | None = None
     drafted: Narrative | None = None
@@ -189,12 +197,15 @@ def documents(request: HttpRequest) -> HttpResponse:
     chosen = sections.chosen() if sections.is_bound and sections.is_valid() else titles
     document = whole.only(chosen)
     choice_detail: dict[str, Any] = {"sections": "all" if chosen == titles else chosen}
+    published: dict[str, Any] = (
+        {"for_publication": True, "suppression_threshold": DEFAULT_THRESHOLD} if publication else {})
 
     if (posted and not previewing and download.is_valid() and not sections.errors
             and (narrative_form is None or narrative_form.is_valid())):
         fmt = str(download.cleaned_data["format"])
         body = render_document(document, fmt)
-        detail: dict[str, Any] = {**period.query(), "document": kind, "format": fmt, **choice_detail}
+        detail: dict[str, Any] = {**period.query(), "document": kind, "format": fmt, **choice_detail,
+                                  **published}
         if drafted is not None:
             detail["narrative"] = "drafted" if narrative == drafted else "edited"
         with audited(actor(request), justification=download.cleaned_data["justification"],
@@ -209,7 +220,7 @@ def documents(request: HttpRequest) -> HttpResponse:
 
     shown_ok = not sections.errors and (narrative_form is None or narrative_form.is_valid())
     if not posted or (previewing and shown_ok):
-        preview: dict[str, Any] = {**period.query(), "document": kind}
+        preview: dict[str, Any] = {**period.query(), "document": kind, **published}
         if chosen != titles:
             preview.update(choice_detail)
         if drafted is not None and previewing:
@@ -219,6 +230,7 @@ def documents(request: HttpRequest) -> HttpResponse:
                          detail=preview)
     context.update(document=document, sections=shown_sections(document), kind=kind,
                    narrative_form=narrative_form, sections_form=sections,
-                   edited=previewing and drafted is not None and narrative != drafted)
+                   edited=previewing and drafted is not None and narrative != drafted,
+                   publication=publication)
     failed = posted and not (previewing and shown_ok)
     return render(request, "performance/documents.html", context, status=400 if failed else 200)

@@ -109,6 +109,10 @@ class DocumentChoiceForm(forms.Form):
     document = forms.ChoiceField(
         label="Document", choices=DOCUMENT_CHOICES, initial="performance",
         error_messages={"required": "Choose a document", "invalid_choice": "Choose one of the documents listed"})
+    for_publication = forms.BooleanField(
+        label="For publication: withhold small numbers (under 5)", required=False,
+        help_text="Counts of 1 to 4 people, and any figure that would reveal one, are shown [c], "
+                  "as the Government Statistical Service does.")
 
 
 class DocumentDownloadForm(DisclosureForm):
