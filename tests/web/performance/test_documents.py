@@ -178,7 +178,7 @@ def test_only_the_sections_ticked_are_downloaded_and_the_choice_is_audited(
         users: dict[str, Any], synthetic_database: Any, client_for: Callable[..., Any]) -> None:
     client = client_for(users["own"])
     titles = drafted(client)["sections_form"].titles
-    assert titles[:3] == ["Performance overview", "Reoffending", "Caseload"] and len(titles) >= 8
+    assert titles[:2] == ["Performance overview", "Reoffending"] and "Caseload" in titles and len(titles) >= 8
     chosen = ["Performance overview", titles[-1]]
     response = client.post(URL, {**FY_2015, "document": "performance", "format": "docx", **DISCLOSURE,
                                  "sections_chosen": "1", "sections": chosen})
