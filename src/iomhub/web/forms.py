@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from iomhub.domain.dates import parse_date
@@ -84,3 +85,13 @@ class UKDateField(forms.Field):
         if self.not_future:
             not_in_future(day, today(), self.what)
         return day
+
+
+def add_errors(form: Any, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form: on its fields where it names them."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+

@@ -24,8 +24,8 @@ from iomhub.web.cohort.forms import DEFAULT_TOP, SORTS, ChangeLevelForm, CohortF
 from iomhub.web.cohort.selection import OBJECT_TYPE, audit_selection, rows_for, selection_from_database
 from iomhub.web.cohort.services import change_level as change_level_service
 from iomhub.web.cohort.services import current_episode, exit_episode
+from iomhub.web.forms import add_errors
 from iomhub.web.people.services import record_consultation
-from iomhub.web.people.views import add_errors
 from iomhub.web.performance.views import may_see_reports
 from iomhub.web.requests import actor
 from iomhub.web.visibility import refuse, visible_nominal, visible_people

@@ -15,8 +15,8 @@ from django.views.decorators.http import require_http_methods
 from iomhub.web.custody.forms import CustodyForm, SupervisionForm
 from iomhub.web.custody.models import CustodyPeriod, Supervision
 from iomhub.web.custody.services import save_custody_period, save_supervision
+from iomhub.web.forms import add_errors
 from iomhub.web.people.services import record_consultation
-from iomhub.web.people.views import add_errors
 from iomhub.web.requests import actor
 from iomhub.web.visibility import Refused, visible_nominal
 

@@ -6,8 +6,6 @@ user may not see them) and writes a consultation audit row before it shows anyth
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -17,21 +15,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from iomhub.web.forms import add_errors
 from iomhub.web.people import timeline as people_timeline
 from iomhub.web.people.forms import EndFlagForm, FlagForm, NominalForm, NoteForm
 from iomhub.web.people.models import Flag, Nominal
 from iomhub.web.people.services import add_flag, add_note, end_flag, record_consultation, save_nominal
 from iomhub.web.requests import actor
 from iomhub.web.visibility import Refused, refuse, user_of, visible_nominal
-
-
-def add_errors(form: Any, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form: on its fields where it names them."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _person_page(request: HttpRequest, nominal: Nominal, note_form: NoteForm, status: int = 200) -> HttpResponse:

@@ -26,7 +26,7 @@ from iomhub.reports.documents.actions import due_end, due_label
 from iomhub.reports.documents.build import RAG_LABELS, STATUS_LABELS, financial_year_of
 from iomhub.reports.html_renderer import kpi_period_label
 from iomhub.web.accounts.constants import Role
-from iomhub.web.people.views import add_errors
+from iomhub.web.forms import add_errors
 from iomhub.web.performance import services
 from iomhub.web.performance.framework import framework_rows, period_codes, start_month, year_of_period
 from iomhub.web.performance.models import Actual, Indicator, PlanAction, RagOverride, Target

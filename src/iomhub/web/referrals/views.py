@@ -12,10 +12,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from iomhub.web import choices
+from iomhub.web.forms import add_errors
 from iomhub.web.people.forms import NominalForm
 from iomhub.web.people.models import Nominal
 from iomhub.web.people.services import record_consultation
-from iomhub.web.people.views import add_errors
 from iomhub.web.referrals.forms import DecisionForm, ReferralForm
 from iomhub.web.referrals.models import Referral
 from iomhub.web.referrals.services import decide as decide_service

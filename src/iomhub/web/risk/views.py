@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from iomhub.web.forms import add_errors
 from iomhub.web.people.services import record_consultation
-from iomhub.web.people.views import add_errors
 from iomhub.web.requests import actor
 from iomhub.web.risk.forms import TierForm
 from iomhub.web.risk.services import change_tier, current_tier
