@@ -67,6 +67,7 @@ def test_the_dashboards_report_html_is_rendered_once_per_data_version_for_every_
     assert REPORT_PART not in rendered(again)
     assert "Caseload by scheme and area" in again.content.decode()
     report = first.content.decode().split('<div class="report">')[1]
+    assert "performance/cache.py" not in first.content.decode(), "the template's comment stays out of the page"
     assert again.content.decode().split('<div class="report">')[1] == report
     other_period = own.get("/performance/", {"from": "2014-04-01", "to": "2015-03-31"})
     assert REPORT_PART in rendered(other_period), "another period is another report"
