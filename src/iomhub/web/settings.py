@@ -83,7 +83,10 @@ if not os.environ.get("DATABASE_URL"):
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'iomhub.sqlite3'}"),
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0, minimum=0)),
+        # Each serving thread keeps its connection for a minute (checked before reuse) instead of
+        # opening one per request: on PostgreSQL that is a new server process and a password
+        # exchange per page. 0 closes it after every request.
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0), conn_health_checks=True),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True  # a page view and its audit row stand or fall together
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):

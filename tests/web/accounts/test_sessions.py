@@ -8,8 +8,11 @@ from typing import Any
 
 import pytest
 from django.contrib.sessions.models import Session
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from iomhub.web.accounts import middleware
+from iomhub.web.accounts.backends import AgencyUserBackend
 from iomhub.web.accounts.models import User
 from iomhub.web.accounts.services import disable_user
 from iomhub.web.audit.context import Actor
@@ -94,3 +97,39 @@ def test_disabling_needs_a_reason(users: dict[str, User], system: Actor) -> None
         disable_user(system, users["own"], " ")
     users["own"].refresh_from_db()
     assert users["own"].is_active
+
+
+def session_writes(client: Any) -> int:
+    """How many times one page view writes the session table."""
+    with CaptureQueriesContext(connection) as queries:
+        assert still_signed_in(client)
+    return sum(1 for query in queries.captured_queries
+               if query["sql"].lstrip().upper().startswith(("UPDATE", "INSERT")) and "django_session" in query["sql"])
+
+
+@pytest.mark.parametrize("who", AGENCIES, ids=AGENCY_IDS)
+def test_the_session_is_written_at_most_once_a_minute(who: str, users: dict[str, User],
+                                                      client_for: Callable[..., Any], clock: SimpleNamespace) -> None:
+    client = client_for(users[who])
+    assert session_writes(client) == 1  # the limits start
+    clock.now = T0 + 60 - 1
+    assert session_writes(client) == 0, "a page view within the minute saves no session"
+    clock.now = T0 + 60
+    assert session_writes(client) == 1, "a minute on, the last activity moves on"
+    clock.now = T0 + 2 * 60 - 1
+    assert session_writes(client) == 0
+    # idle is counted from the last activity written (T0 + 60 s), so a session ends at most a
+    # minute early, never late: here 29 min 2 s after the last page view
+    clock.now = T0 + 60 + 30 * 60 + 1
+    assert not still_signed_in(client)
+
+
+@pytest.mark.parametrize("who", AGENCIES, ids=AGENCY_IDS)
+def test_the_signed_in_user_comes_with_their_agency_in_one_query(
+        who: str, users: dict[str, User], django_assert_num_queries: Any) -> None:
+    with django_assert_num_queries(1):
+        user = AgencyUserBackend().get_user(users[who].pk)
+        assert user is not None and user.agency.code == users[who].agency.code
+    User.objects.filter(pk=users[who].pk).update(is_active=False)
+    assert AgencyUserBackend().get_user(users[who].pk) is None, "a disabled user is nobody"
+    assert AgencyUserBackend().get_user(-1) is None

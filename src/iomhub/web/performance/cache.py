@@ -6,6 +6,10 @@ of a changing kind (collection, alteration, erasure) in the same transaction, so
 of those rows is a version of the data: a report computed at that version is still right.
 Reads (consultations, refusals, disclosures) do not change it. Each process keeps its own
 small cache.
+
+The dashboard also keeps the report's HTML (its tables and charts, the same for every user
+who may see the report): rendering its thousand-odd table cells costs more than every query
+of the page together.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from typing import Generic, TypeVar
 
 from django.db.models import Count, Max
 
@@ -24,8 +29,36 @@ from iomhub.web.audit.models import AuditEvent
 CHANGES = (Operation.COLLECTION, Operation.ALTERATION, Operation.ERASURE)
 SIZE = 16
 
-_reports: OrderedDict[tuple[tuple[int, int], str], Report] = OrderedDict()
-_lock = threading.Lock()
+T = TypeVar("T")
+Version = tuple[int, int]
+
+
+class _Kept(Generic[T]):
+    """The ``SIZE`` values last asked for, by key (least recently used dropped first); thread-safe."""
+
+    def __init__(self) -> None:
+        self.values: OrderedDict[tuple[Version, str], T] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get_or_make(self, key: tuple[Version, str], make: Callable[[], T]) -> T:
+        with self.lock:
+            if key in self.values:
+                self.values.move_to_end(key)
+                return self.values[key]
+        value = make()
+        with self.lock:
+            self.values[key] = value
+            while len(self.values) > SIZE:
+                self.values.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        with self.lock:
+            self.values.clear()
+
+
+_reports: _Kept[Report] = _Kept()
+_fragments: _Kept[str] = _Kept()
 
 
 def data_version() -> tuple[int, int]:
@@ -35,22 +68,19 @@ def data_version() -> tuple[int, int]:
     return int(found["latest"] or 0), int(found["rows"])
 
 
-def cached_report(params: ReportParams, compute: Callable[[], Report]) -> Report:
-    """The report for ``params`` at the current data version, computed only when not kept."""
-    key = (data_version(), repr(params))
-    with _lock:
-        found = _reports.get(key)
-        if found is not None:
-            _reports.move_to_end(key)
-            return found
-    report = compute()
-    with _lock:
-        _reports[key] = report
-        while len(_reports) > SIZE:
-            _reports.popitem(last=False)
-    return report
+def cached_report(params: ReportParams, compute: Callable[[], Report], version: Version | None = None) -> Report:
+    """The report for ``params`` at the current data version (or ``version``, when just read),
+    computed only when not kept."""
+    return _reports.get_or_make((version or data_version(), repr(params)), compute)
+
+
+def cached_fragment(version: Version, key: str, render: Callable[[], str]) -> str:
+    """HTML made by ``render`` from the data at ``version`` and what ``key`` says (the report's
+    parameters and anything else the HTML shows), made only when not kept. Only for HTML that
+    is the same for every user allowed to see it."""
+    return _fragments.get_or_make((version, key), render)
 
 
 def clear() -> None:
-    with _lock:
-        _reports.clear()
+    _reports.clear()
+    _fragments.clear()

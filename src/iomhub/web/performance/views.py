@@ -14,6 +14,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
 
@@ -29,7 +30,7 @@ from iomhub.reports.json_renderer import render_json
 from iomhub.reports.model import Report, build_report
 from iomhub.web.audit.constants import Operation
 from iomhub.web.audit.context import audited
-from iomhub.web.performance.cache import cached_report
+from iomhub.web.performance.cache import Version, cached_fragment, cached_report, data_version
 from iomhub.web.performance.data import package_from_database
 from iomhub.web.performance.forms import DisclosureForm, ReportForm, last_full_financial_year
 from iomhub.web.requests import actor
@@ -58,9 +59,27 @@ def _detail(form: ReportForm, **extra: Any) -> dict[str, Any]:
     return {**form.query(), **extra}
 
 
-def _report(form: ReportForm) -> Report:
+def _report(form: ReportForm, version: Version | None = None) -> Report:
     params = form.params()
-    return cached_report(params, lambda: build_report(package_from_database(), params))
+    return cached_report(params, lambda: build_report(package_from_database(), params), version)
+
+
+def _report_html(form: ReportForm) -> str:
+    """The report part of the dashboard, rendered once per data version, period and download
+    links (it shows nothing about the user), then kept (``performance/cache.py``)."""
+    version = data_version()
+    query = urlencode(form.query())
+
+    def render_report() -> str:
+        report = _report(form, version)
+        return render_to_string("performance/_report.html", {
+            "em_dash": EM_DASH, "small_numbers_text": SMALL_NUMBERS_TEXT,
+            "sections": report_sections(report, inline_style=False), "notes": report_notes(report),
+            "facts": report_header(report),
+            "downloads": [(f"{reverse('performance:download', args=[kind])}?{query}", label)
+                          for kind, label in (("json", "JSON (for other tools)"),
+                                              ("html", "HTML (the board report)"))]})
+    return cached_fragment(version, f"{form.params()!r} {query}", render_report)
 
 
 @login_required
@@ -72,18 +91,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET", "HEAD"])
     form = _period_form(request.GET)
-    context: dict[str, Any] = {"form": form, "em_dash": EM_DASH, "small_numbers_text": SMALL_NUMBERS_TEXT}
+    context: dict[str, Any] = {"form": form}
     if form.is_valid():
-        report = _report(form)
+        context["report_html"] = _report_html(form)
         with audited(actor(request)) as audit:
             audit.record(Operation.CONSULTATION, object_type=OBJECT_TYPE, object_id="dashboard",
                          detail=_detail(form))
-        query = urlencode(form.query())
-        context.update(report=report, sections=report_sections(report, inline_style=False),
-                       notes=report_notes(report), facts=report_header(report),
-                       downloads=[(f"{reverse('performance:download', args=[kind])}?{query}", label)
-                                  for kind, label in (("json", "JSON (for other tools)"),
-                                                      ("html", "HTML (the board report)"))])
     return render(request, "performance/dashboard.html", context)
 
 
