@@ -95,7 +95,6 @@ y2,Y,2015-01-12
 y3,Y,2015-02-12
 y4,Y,2015-03-12
 y5,Y,2013-05-01
-y6,Y,2013-06-01
 f1,F,2015-01-12
 f2,F,2015-02-12
 f3,F,2015-03-12
@@ -104,7 +103,8 @@ r1,R,2015-03-12
 """
 # As of 2015-04-01 (the month M joined), M had 4 offences in the previous 6 and 24 months.
 # X: 4 and 4, same gender, age and area: distance 0 + age 0.13/10 + months since last 0.
-# Y: 4 recent but 6 in 24 months, 5 years older, other area: farther. F: female, R: 1 recent.
+# Y: 4 recent but 5 in 24 months, 5 years older, other area: farther. F: female, R: 1 recent.
+# (All of them are in M's bands: 4 recent, 3-5 prior, last offence 1 month before.)
 
 
 def test_nearest_comparison_is_exact_on_gender_and_recent_offending(tables: Any) -> None:

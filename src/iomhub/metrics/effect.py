@@ -196,6 +196,18 @@ def _profile(frame: Frame, nominals: Frame, custody: Frame | None) -> Frame:
             .with_columns(nw.col("in_custody").fill_null(False)))
 
 
+def banded(column: str, bounds: tuple[int, ...]) -> nw.Expr:
+    """The column as the lower bound of its band: ``bounds`` are the bands' lower bounds, in order."""
+    value = nw.col(column)
+    band: nw.Expr = nw.lit(0)
+    for bound in bounds:
+        band = nw.when(value >= bound).then(nw.lit(bound)).otherwise(band)
+    return band.cast(nw.Int64)
+
+
+LAST_BANDS = (0, 2, 3, 4, 7, 13)  # months since the last offence: 1, 2, 3, 4-6, 7-12, 13+
+
+
 def recent_band(column: str = "recent") -> nw.Expr:
     """Recent offences as matched exactly: 0 to 5 as counted, then 6-7, 8-10 and 11 or more."""
     value = nw.col(column)
@@ -237,19 +249,22 @@ def candidate_profiles(cohort: Frame, joined: Frame, offences_by_month: Frame, n
 def matches(profiles: Frame, candidates: Frame, matching: Matching) -> Frame:
     """Up to ``neighbours`` comparison people per member: member_id, nominal_id, distance, weight.
 
-    Exact on gender, joining month, banded recent offences and custody status; then nearest on
+    Exact on gender, joining month, banded recent offences, banded months since the last
+    offence (``LAST_BANDS``: it keeps the join small and the recency balanced) and custody
+    status; then nearest on
     |prior difference| / (standard deviation of members' prior, at least 1) + |age difference|
     / 10 years + |months since last offence difference| / 6 + ``area_penalty`` when the area
     differs (a missing age counts as 10 years apart). Ties go to the lower nominal_id.
     """
-    exact = ["gender", "month", "band", "in_custody"]
+    exact = ["gender", "month", "band", "last_band", "in_custody"]
+    bands = [recent_band().alias("band"),
+             banded("months_since_last", LAST_BANDS).fill_null(-1).alias("last_band")]
     spread = profiles.select(nw.col("prior").std().alias("spread"))
-    left = (profiles.select(nw.col("nominal_id").alias("member_id"), "gender", "month", "in_custody",
-                            recent_band().alias("band"), nw.col("prior").alias("m_prior"),
-                            nw.col("age").alias("m_age"), nw.col("area").alias("m_area"),
-                            nw.col("months_since_last").alias("m_last"))
+    left = (profiles.select(nw.col("nominal_id").alias("member_id"), "gender", "month", "in_custody", *bands,
+                            nw.col("prior").alias("m_prior"), nw.col("age").alias("m_age"),
+                            nw.col("area").alias("m_area"), nw.col("months_since_last").alias("m_last"))
             .join(spread, how="cross"))
-    right = candidates.select("nominal_id", "gender", "month", "in_custody", recent_band().alias("band"),
+    right = candidates.select("nominal_id", "gender", "month", "in_custody", *bands,
                               "prior", "age", "area", nw.col("months_since_last").alias("last"))
     scale = nw.when(nw.col("spread") > 1).then(nw.col("spread")).otherwise(1.0)
     age_gap = nw.when(nw.col("age").is_null() | nw.col("m_age").is_null()).then(1.0).otherwise(

@@ -818,7 +818,7 @@ class _Builder:
             _column("Method", False), _column("People"), _column("Comparison people"),
             _column("Estimate"), _column("95% interval"), _column("What it means", False)],
             [Group(rows)], [("effect-note", "Matched comparison: each member is matched with up to "
-                             "five people not yet on IOM of the same gender, the same recent offending "
+                             "five people not yet on IOM of the same gender, recent offending, recency band "
                              "and custody status, and the nearest prior offending, age, recency and "
                              "area; the estimate is the difference in the change of their offending "
                              "rates at liberty (difference in differences).")]))
