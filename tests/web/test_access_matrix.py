@@ -166,11 +166,6 @@ POLICY: dict[str, Rule] = {
 SKIPPED_PREFIXES = ("admin/", django_settings.STATIC_URL.lstrip("/"))
 SKIPPED_NAMES = {"accounts:login", "accounts:verify", "accounts:enrol", "accounts:logout"}
 
-# Refusals known to break the rule "a refusal is a 404", each with why; they are xfail(strict=True)
-# so that the suite stays green, the problem stays visible, and fixing it makes the test pass
-# (and then fail as an unexpected pass, so that the entry is removed).
-KNOWN_LEAKS: dict[tuple[str, str, str], str] = {}  # (route, method, "refused" or "anonymous") -> why
-
 # --- the routes, from the resolver -----------------------------------------------------------
 
 
@@ -356,12 +351,7 @@ def cases() -> Iterator[Any]:
     for route in ROUTES:
         for who in WHO:
             for method in METHODS:
-                rule = POLICY.get(route.name)
-                kind = ("anonymous" if who == ANONYMOUS else
-                        "refused" if rule is not None and not rule.allowed(*who) else "allowed")
-                reason = KNOWN_LEAKS.get((route.name, method, kind))
-                marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
-                yield pytest.param(who, method, route, marks=marks, id=case_id(who, method, route))
+                yield pytest.param(who, method, route, id=case_id(who, method, route))
 
 
 def found_markers(body: str) -> list[str]:

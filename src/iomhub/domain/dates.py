@@ -14,6 +14,15 @@ ISO_PATTERN = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$", re.ASCII)  # ASCII: n
 UK_PATTERN = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$", re.ASCII)
 
 
+EPOCH = date(1970, 1, 1)
+
+
+def epoch_day(day: date) -> int:
+    """Days since 1970-01-01: how Polars stores a date, and what ``metrics.common.day_number``
+    computes for a date column on every backend."""
+    return (day - EPOCH).days
+
+
 def parse_date(text: str) -> date:
     """Parse an ISO or UK date; raise ``ValueError`` with a plain-English reason otherwise.
 

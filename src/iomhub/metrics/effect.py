@@ -43,7 +43,7 @@ from typing import Any
 import narwhals as nw
 import numpy as np
 
-from iomhub.domain.dates import Span
+from iomhub.domain.dates import Span, epoch_day
 from iomhub.metrics.common import Frame, as_int, count_true, day_number, known, month_index, months_later
 from iomhub.metrics.uncertainty import Floats, Resampling, interval, rate_change_pct
 
@@ -100,7 +100,7 @@ def with_windows(joins: Frame, months: int) -> Frame:
 def window_fit(joins: Frame, months: int, first_day: date, last_day: date) -> Frame:
     """Every joiner with ``status``: ``eligible``, ``too_early`` (the before window starts
     before the data) or ``too_recent`` (the after window ends after them)."""
-    first, last = _day(first_day), _day(last_day)
+    first, last = epoch_day(first_day), epoch_day(last_day)
     status = (nw.when(nw.col("before_first") < first).then(nw.lit("too_early"))
               .when(nw.col("after_last") > last).then(nw.lit("too_recent"))
               .otherwise(nw.lit("eligible")))
@@ -133,7 +133,7 @@ def window_outcomes(pairs: Frame, keys: list[str], offences: Frame, custody: Fra
     if custody is not None:
         periods = custody.select(
             "nominal_id", day_number(nw.col("start_date")).alias("c_first"),
-            nw.coalesce(day_number(nw.col("end_date")), nw.lit(_day(last_day))).alias("c_last"))
+            nw.coalesce(day_number(nw.col("end_date")), nw.lit(epoch_day(last_day))).alias("c_last"))
 
         def overlap(lo: nw.Expr, hi: nw.Expr) -> nw.Expr:
             days = (nw.min_horizontal(nw.col("c_last"), hi) - nw.max_horizontal(nw.col("c_first"), lo) + 1)
@@ -226,20 +226,22 @@ def member_profiles(joined: Frame, offences_by_month: Frame, nominals: Frame, cu
     return _profile(out, nominals, custody)
 
 
-def candidate_profiles(cohort: Frame, joined: Frame, offences_by_month: Frame, nominals: Frame,
+def candidate_profiles(joins: Frame, joined: Frame, offences_by_month: Frame, nominals: Frame,
                        custody: Frame | None, matching: Matching) -> Frame:
-    """People never on IOM, at each month in which members joined, if they offended in the
-    ``prior_months`` before it (someone with no offences could not match an IOM member)."""
+    """The comparison pool at each month in which members joined: people not yet on IOM at its
+    first day (``pool="not_yet"``) or never on it (``"never"``), if they offended in the
+    ``prior_months`` before it (someone with no offences could not match an IOM member).
+    ``joins`` is :func:`first_joins` of the cohort."""
     months = joined.select("month", "month_first_day").unique()
     window = ((nw.col("offence_month") >= nw.col("month") - matching.prior_months)
               & (nw.col("offence_month") < nw.col("month")))
     if matching.pool == "never":
-        never = offences_by_month.join(cohort.select("nominal_id").unique(), on="nominal_id", how="anti")
+        never = offences_by_month.join(joins.select("nominal_id"), on="nominal_id", how="anti")
         pairs = never.join(months, how="cross").filter(window)
     else:
-        joins = first_joins(cohort).select("nominal_id", day_number(nw.col("anchor")).alias("joined_day"))
+        joined_on = joins.select("nominal_id", day_number(nw.col("anchor")).alias("joined_day"))
         pairs = (offences_by_month.join(months, how="cross").filter(window)
-                 .join(joins, on="nominal_id", how="left")
+                 .join(joined_on, on="nominal_id", how="left")
                  .filter(nw.col("joined_day").is_null() | (nw.col("joined_day") > nw.col("month_first_day")))
                  .drop("joined_day"))
     history = _history(pairs, ["nominal_id", "month", "month_first_day"], matching)
@@ -371,16 +373,16 @@ def effect_tables(cohort: Frame, offences: Frame, custody: Frame | None, nominal
 
     ``materialise`` is applied to the intermediate tables that several others read.
     """
-    fit = materialise(window_fit(first_joins(cohort), matching.months, first_day, last_day))
+    joins = materialise(first_joins(cohort))
+    fit = materialise(window_fit(joins, matching.months, first_day, last_day))
     joined = fit.filter(nw.col("status") == "eligible").drop("status")
     outcomes = materialise(joined.join(window_outcomes(joined, ["nominal_id"], offences, custody, last_day),
                                        on="nominal_id", how="inner"))
     by_month = materialise(monthly_offences(offences))
     profiles = materialise(member_profiles(joined, by_month, nominals, custody, matching))
-    candidates = materialise(candidate_profiles(cohort, joined, by_month, nominals, custody, matching))
+    candidates = materialise(candidate_profiles(joins, joined, by_month, nominals, custody, matching))
     paired = materialise(matches(profiles, candidates, matching))
-    compared = materialise(comparison_outcomes(paired, joined, first_joins(cohort), offences, custody,
-                                               last_day))
+    compared = materialise(comparison_outcomes(paired, joined, joins, offences, custody, last_day))
     return EffectTables(
         members=outcomes.select("nominal_id", "scheme", "anchor", *WINDOW_COLUMNS),
         sets=matched_sets(outcomes, compared),
@@ -403,24 +405,20 @@ def fixed_period_outcomes(performance: Frame, custody: Frame | None, baseline: S
     else:
         periods = custody.select(
             "nominal_id", day_number(nw.col("start_date")).alias("c_first"),
-            nw.coalesce(day_number(nw.col("end_date")), nw.lit(_day(period.end))).alias("c_last"))
+            nw.coalesce(day_number(nw.col("end_date")), nw.lit(epoch_day(period.end))).alias("c_last"))
         overlaps = []
         for side, span in spans.items():
-            days = (nw.min_horizontal(nw.col("c_last"), nw.lit(_day(span.end)))
-                    - nw.max_horizontal(nw.col("c_first"), nw.lit(_day(span.start))) + 1)
+            days = (nw.min_horizontal(nw.col("c_last"), nw.lit(epoch_day(span.end)))
+                    - nw.max_horizontal(nw.col("c_first"), nw.lit(epoch_day(span.start))) + 1)
             overlaps.append(nw.when(days > 0).then(days).otherwise(0).sum().alias(f"custody_days_{side}"))
         held = (out.select("nominal_id").join(periods, on="nominal_id", how="inner")
                 .group_by("nominal_id").agg(*overlaps))
     out = out.join(held, on="nominal_id", how="left")
     return out.with_columns(
-        (nw.lit(_day(span.end) - _day(span.start) + 1) - nw.col(f"custody_days_{side}").fill_null(0))
+        (nw.lit(epoch_day(span.end) - epoch_day(span.start) + 1) - nw.col(f"custody_days_{side}").fill_null(0))
         .clip(lower_bound=0).cast(nw.Int64).alias(f"risk_days_{side}") for side, span in spans.items()
     ).select("nominal_id", "scheme", "offences_before", "offences_after", "risk_days_before",
              "risk_days_after")
-
-
-def _day(day: date) -> int:
-    return (day - date(1970, 1, 1)).days
 
 
 # --- Estimates from the collected tables -------------------------------------------------------

@@ -37,7 +37,7 @@ from datetime import date, timedelta
 
 import narwhals as nw
 
-from iomhub.domain.dates import Span, add_months
+from iomhub.domain.dates import Span, add_months, epoch_day
 from iomhub.domain.selection import SelectionSettings
 from iomhub.metrics.common import Frame, day_number, known, within
 from iomhub.metrics.reoffending import custody_excluded, in_scheme_on
@@ -46,7 +46,6 @@ DECIMALS = 6
 COHORT, LONG_CUSTODY = "cohort", "long_custody"
 RANKED_COLUMNS = ["rank", "nominal_id", "area", "score", "recency_points", "frequency_points", "gravity_points",
                   "offences", "last_offence_date", "days_since_last_offence", "harm"]
-EPOCH = date(1970, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -110,7 +109,7 @@ def select_candidates(offences: Frame, cohort: Frame, custody: Frame | None, nom
 
 def _ranked(eligible: Frame, nominals: Frame, as_at: date, window: Span, settings: SelectionSettings) -> Frame:
     maxima = eligible.select(nw.col("offences").max().alias("most_offences"), nw.col("harm").max().alias("most_harm"))
-    days_since = nw.lit((as_at - EPOCH).days) - day_number(nw.col("last_offence_date"))
+    days_since = nw.lit(epoch_day(as_at)) - day_number(nw.col("last_offence_date"))
     weights = {component: settings.weight(component) for component in ("recency", "frequency", "gravity")}
     total = sum(weights.values())
     points = {

@@ -26,19 +26,13 @@ from datetime import date
 import numpy as np
 from numpy.typing import NDArray
 
-from iomhub.domain.dates import add_months
+from iomhub.domain.dates import add_months, epoch_day
 
-EPOCH = date(1970, 1, 1)
 NEVER = np.iinfo(np.int32).max // 2
 EFFECT_DAYS = 366  # the effect lasts at least this long from joining: a 12-month window and then some
 
 Ints = NDArray[np.int64]
 Floats = NDArray[np.float64]
-
-
-def day_number(day: date) -> int:
-    """Days since 1970-01-01 (how Polars stores a date)."""
-    return (day - EPOCH).days
 
 
 @dataclass
@@ -83,12 +77,12 @@ CUSTODY_KINDS = ("remand", "sentenced", "recall")
 def simulate(size: int, start: date, end: date, true_effect: float, rng: np.random.Generator,
              join_rate: float = 0.08, progress: Callable[[str], None] | None = None) -> Population:
     """Simulate ``size`` people from ``start`` to ``end`` (both inclusive)."""
-    first_day, last_day = day_number(start), day_number(end)
+    first_day, last_day = epoch_day(start), epoch_day(end)
     months: list[tuple[int, int]] = []
     cursor = start
     while cursor <= end:
         following = add_months(cursor, 1)
-        months.append((day_number(cursor), min(day_number(following) - 1, last_day)))
+        months.append((epoch_day(cursor), min(epoch_day(following) - 1, last_day)))
         cursor = following
 
     age_at_start = np.clip(15.0 + rng.gamma(2.0, 7.0, size), 15.0, 75.0)

@@ -10,14 +10,19 @@ and ``field.html``; Django ties each input to its hint and error (``aria-describ
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils import timezone
 
 from iomhub.domain.dates import parse_date
+
+T = TypeVar("T")
 
 EXAMPLE = "14/02/2016"
 
@@ -95,3 +100,24 @@ def add_errors(form: Any, error: ValidationError) -> None:
     else:
         form.add_error(None, error)
 
+
+
+def saved(request: HttpRequest, form: Any, change: Callable[[dict[str, Any]], T],
+          done: Callable[[T, dict[str, Any]], tuple[str, str]]) -> HttpResponse | None:
+    """Make the state change of a bound, valid form and answer with its redirect.
+
+    ``change(cleaned_data)`` is a service (one audited transaction); ``done(result,
+    cleaned_data)`` gives the success message and the URL to go to. A ValidationError of the
+    change goes onto the form. None: the form is to be shown (again).
+    """
+    if not (form.is_bound and form.is_valid()):
+        return None
+    data = form.cleaned_data
+    try:
+        result = change(data)
+    except ValidationError as error:
+        add_errors(form, error)
+        return None
+    message, url = done(result, data)
+    messages.success(request, message)
+    return HttpResponseRedirect(url)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import os
 import re
-import shutil
 import subprocess
 from datetime import datetime
 from html.parser import HTMLParser
@@ -23,6 +22,7 @@ from iomhub.reports.documents.html import render_html
 from iomhub.reports.documents.model import Document, Section, render
 from iomhub.reports.documents.pdf import render_pdf
 from iomhub.reports.documents.xlsx import render_xlsx, sheet_names
+from tests.conftest import requires_tool
 from tests.reports.documents.sample import INJECTIONS, SMALL, reoffending_table, sample_document
 
 MINUS = "\u2212"
@@ -161,9 +161,9 @@ def test_pdf_repeats_the_header_row_of_a_long_table() -> None:
         assert "Offences before" in (page.extract_text() or "")
 
 
-@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils (pdftoppm) is not installed")
+@requires_tool("pdftoppm", "poppler-utils")
 def test_pdf_first_page_renders_not_blank(pdf: bytes, tmp_path: Path) -> None:
-    PIL = pytest.importorskip("PIL.Image")
+    from PIL import Image as PIL  # Pillow comes with WeasyPrint
     source = tmp_path / "doc.pdf"
     source.write_bytes(pdf)
     subprocess.run(["pdftoppm", "-r", "50", "-png", "-f", "1", "-l", "1", str(source), str(tmp_path / "page")],
@@ -327,7 +327,7 @@ def test_sheet_names_are_valid_and_unique(names: list[str], expected: list[str])
 # --- LibreOffice opens what was written ----------------------------------------------------------
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+@requires_tool("soffice", "LibreOffice")
 @pytest.mark.parametrize("fmt", ["docx", "xlsx"])
 def test_libreoffice_converts_to_pdf(fmt: str, doc: Document, tmp_path: Path) -> None:
     source = tmp_path / f"document.{fmt}"

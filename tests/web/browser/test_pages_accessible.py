@@ -2,8 +2,7 @@
 
 The records are written straight to the database (the journey test writes them through the forms);
 a probation manager granted health information (who sees every part of every page) opens each page
-in Debian's chromium. A page with known violations is xfail(strict=True), with the violations as
-its reason, so the suite stays green, the problem stays visible, and the fix is noticed.
+in Debian's chromium.
 """
 
 from __future__ import annotations
@@ -82,10 +81,6 @@ PAGES: dict[str, Callable[[date], str]] = {
     "selection": lambda today: "/cohort/selection/",
 }
 
-# Pages with violations known today: name -> the violations, as the reason of a strict xfail.
-KNOWN_VIOLATIONS: dict[str, str] = {}
-
-
 def describe(violations: list[dict[str, Any]]) -> str:
     """One line per violation: its rule, impact, and the first few elements it was found on."""
     return "; ".join(f"{v['id']} ({v['impact']}, {len(v['nodes'])} element(s): "
@@ -93,9 +88,7 @@ def describe(violations: list[dict[str, Any]]) -> str:
                      for v in violations)
 
 
-@pytest.mark.parametrize("name", [pytest.param(name, marks=[pytest.mark.xfail(strict=True, reason=reason)]
-                                               if (reason := KNOWN_VIOLATIONS.get(name)) else [])
-                                  for name in PAGES])
+@pytest.mark.parametrize("name", list(PAGES))
 def test_the_page_is_accessible(name: str, page: Any, live_server: Any, make_user: Callable[..., Any]) -> None:
     today = timezone.localdate()
     world(today)

@@ -6,22 +6,24 @@ user may not see them) and writes a consultation audit row before it shows anyth
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from iomhub.web.forms import add_errors
+from iomhub.web.forms import saved
 from iomhub.web.people import timeline as people_timeline
 from iomhub.web.people.forms import EndFlagForm, FlagForm, NominalForm, NoteForm
 from iomhub.web.people.models import Flag, Nominal
 from iomhub.web.people.services import add_flag, add_note, end_flag, record_consultation, save_nominal
 from iomhub.web.requests import actor
 from iomhub.web.visibility import Refused, refuse, user_of, visible_nominal
+
+
+def _detail(nominal: Nominal) -> str:
+    return reverse("people:detail", args=[nominal.nominal_id])
 
 
 def _person_page(request: HttpRequest, nominal: Nominal, note_form: NoteForm, status: int = 200) -> HttpResponse:
@@ -46,14 +48,9 @@ def note(request: HttpRequest, nominal_id: str) -> HttpResponse:
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     form = NoteForm(request.POST, can_see_health=user_of(request).can_see_health)
-    if form.is_valid():
-        try:
-            add_note(actor(request), nominal, form.cleaned_data["text"], form.cleaned_data["visibility"])
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, "Note added.")
-            return HttpResponseRedirect(reverse("people:detail", args=[nominal.nominal_id]) + "#notes")
+    if (done := saved(request, form, lambda data: add_note(actor(request), nominal, data["text"], data["visibility"]),
+                      lambda *_: ("Note added.", _detail(nominal) + "#notes"))):
+        return done
     return _person_page(request, nominal, form, status=400)
 
 
@@ -63,14 +60,9 @@ def create(request: HttpRequest) -> HttpResponse:
     if not user_of(request).works_on_cases:  # who may see people may add them; no one else
         return refuse(request, "people.nominal")
     form = NominalForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            nominal = save_nominal(actor(request), form.instance, reason="person added")
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, f"{nominal} added.")
-            return HttpResponseRedirect(reverse("people:detail", args=[nominal.nominal_id]))
+    if (done := saved(request, form, lambda _: save_nominal(actor(request), form.instance, reason="person added"),
+                      lambda added, _: (f"{added} added.", _detail(added)))):
+        return done
     return render(request, "people/form.html", {"form": form, "person": None},
                   status=400 if form.is_bound else 200)
 
@@ -80,14 +72,10 @@ def create(request: HttpRequest) -> HttpResponse:
 def edit(request: HttpRequest, nominal_id: str) -> HttpResponse:
     nominal = visible_nominal(request, nominal_id)
     form = NominalForm(request.POST or None, instance=nominal)
-    if request.method == "POST" and form.is_valid():
-        try:
-            save_nominal(actor(request), form.instance, reason="person's details changed")
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, "Details saved.")
-            return HttpResponseRedirect(reverse("people:detail", args=[nominal.nominal_id]))
+    if (done := saved(request, form,
+                      lambda _: save_nominal(actor(request), form.instance, reason="person's details changed"),
+                      lambda *_: ("Details saved.", _detail(nominal)))):
+        return done
     record_consultation(actor(request), nominal, "edit form")
     return render(request, "people/form.html", {"form": form, "person": nominal},
                   status=400 if form.is_bound else 200)
@@ -99,15 +87,11 @@ def add_flag_view(request: HttpRequest, nominal_id: str) -> HttpResponse:
     """Record a flag of the person (``people.constants.Flag``) from a start date."""
     nominal = visible_nominal(request, nominal_id)
     form = FlagForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            flag = add_flag(actor(request), nominal, data["flag"], data["start_date"], data["end_date"])
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, f"Flag added: {flag.get_flag_display()}.")
-            return HttpResponseRedirect(reverse("people:detail", args=[nominal.nominal_id]))
+    if (done := saved(request, form,
+                      lambda data: add_flag(actor(request), nominal, data["flag"], data["start_date"],
+                                            data["end_date"]),
+                      lambda added, _: (f"Flag added: {added.get_flag_display()}.", _detail(nominal)))):
+        return done
     record_consultation(actor(request), nominal, "flag form")
     return render(request, "people/flag_form.html", {"form": form, "person": nominal, "flag": None},
                   status=400 if form.is_bound else 200)
@@ -122,14 +106,9 @@ def end_flag_view(request: HttpRequest, nominal_id: str, flag_id: int) -> HttpRe
     if flag is None:
         raise Refused("people.flag", str(flag_id), nominal.nominal_id)
     form = EndFlagForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            end_flag(actor(request), flag, form.cleaned_data["end_date"])
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, f"Flag ended: {flag.get_flag_display()}.")
-            return HttpResponseRedirect(reverse("people:detail", args=[nominal.nominal_id]))
+    if (done := saved(request, form, lambda data: end_flag(actor(request), flag, data["end_date"]),
+                      lambda *_: (f"Flag ended: {flag.get_flag_display()}.", _detail(nominal)))):
+        return done
     record_consultation(actor(request), nominal, "end flag form")
     return render(request, "people/flag_form.html", {"form": form, "person": nominal, "flag": flag},
                   status=400 if form.is_bound else 200)

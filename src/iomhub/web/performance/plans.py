@@ -13,11 +13,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,7 +24,7 @@ from iomhub.reports.documents.actions import due_end, due_label
 from iomhub.reports.documents.build import RAG_LABELS, STATUS_LABELS, financial_year_of
 from iomhub.reports.html_renderer import kpi_period_label
 from iomhub.web.accounts.constants import Role
-from iomhub.web.forms import add_errors
+from iomhub.web.forms import saved
 from iomhub.web.performance import services
 from iomhub.web.performance.framework import framework_rows, period_codes, start_month, year_of_period
 from iomhub.web.performance.models import Actual, Indicator, PlanAction, RagOverride, Target
@@ -198,14 +196,9 @@ def new_indicator(request: HttpRequest) -> HttpResponse:
     if (gate := _gate(request, FRAMEWORK, "new", EDIT, edit=True)) is not None:
         return gate
     form = IndicatorForm(request.POST if request.method == "POST" else None)
-    if form.is_bound and form.is_valid():
-        try:
-            created = services.save_indicator(actor(request), form.cleaned_data)
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, f"Indicator {created.indicator_id} added.")
-            return HttpResponseRedirect(_back(created))
+    if (done := saved(request, form, lambda data: services.save_indicator(actor(request), data),
+                      lambda created, _: (f"Indicator {created.indicator_id} added.", _back(created)))):
+        return done
     return _form_page(request, form, title="Add an indicator", back=reverse("performance:framework"),
                       intro="An indicator of the partnership's performance framework.", submit="Add the indicator")
 
@@ -218,16 +211,19 @@ def edit_indicator(request: HttpRequest, indicator_id: str) -> HttpResponse:
         return answer
     initial = {name: getattr(found, name) for name in services.INDICATOR_FIELDS}
     form = IndicatorForm(request.POST if request.method == "POST" else None, initial=initial, editing=True)
-    if form.is_bound and form.is_valid():
-        try:
-            services.save_indicator(actor(request), form.cleaned_data, found)
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, "Indicator saved.")
-            return HttpResponseRedirect(_back(found))
+    if (done := saved(request, form, lambda data: services.save_indicator(actor(request), data, found),
+                      lambda *_: ("Indicator saved.", _back(found)))):
+        return done
     return _form_page(request, form, title=f"Change indicator {found.indicator_id}", back=_back(found),
                       intro=found.title, submit="Save the indicator")
+
+
+def _period_label(data: dict[str, Any]) -> str:
+    return kpi_period_label(data["period"], start_month())
+
+
+def _on_plan(action: PlanAction) -> str:
+    return reverse("performance:action_plan") + f"#action-{action.pk}"
 
 
 def _period_initial(request: HttpRequest) -> str:
@@ -245,16 +241,11 @@ def set_target(request: HttpRequest, indicator_id: str) -> HttpResponse:
     initial = {"period": period, **({name: getattr(current, name) for name in services.TARGET_FIELDS}
                                     if current else {})}
     form = TargetForm(request.POST if request.method == "POST" else None, initial=initial)
-    if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.set_target(actor(request), found, data["period"], data["kind"], data["value"], data["low"],
-                                data["high"])
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, f"Target for {kpi_period_label(data['period'], start_month())} saved.")
-            return HttpResponseRedirect(_back(found))
+    if (done := saved(request, form,
+                      lambda data: services.set_target(actor(request), found, data["period"], data["kind"],
+                                                       data["value"], data["low"], data["high"]),
+                      lambda _, data: (f"Target for {_period_label(data)} saved.", _back(found)))):
+        return done
     return _form_page(request, form, title=f"Target of {found.indicator_id}", back=_back(found), intro=found.title,
                       submit="Save the target")
 
@@ -271,18 +262,15 @@ def set_actual(request: HttpRequest, indicator_id: str) -> HttpResponse:
     form = ActualForm(request.POST if request.method == "POST" else None, initial=initial)
     if not found.metric:
         del form.fields["fill"]
-    if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        try:
-            if data.get("fill"):
-                services.fill_actual(actor(request), found, data["period"], data["comment"])
-            else:
-                services.set_actual(actor(request), found, data["period"], data["actual"], data["comment"])
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, f"Actual for {kpi_period_label(data['period'], start_month())} saved.")
-            return HttpResponseRedirect(_back(found))
+
+    def change(data: dict[str, Any]) -> Any:
+        if data.get("fill"):
+            return services.fill_actual(actor(request), found, data["period"], data["comment"])
+        return services.set_actual(actor(request), found, data["period"], data["actual"], data["comment"])
+
+    if (done := saved(request, form, change,
+                      lambda _, data: (f"Actual for {_period_label(data)} saved.", _back(found)))):
+        return done
     intro = found.title + (f" Its actuals may be filled from the figure “{found.metric}”." if found.metric else "")
     return _form_page(request, form, title=f"Actual of {found.indicator_id}", back=_back(found), intro=intro,
                       submit="Save the actual")
@@ -296,15 +284,11 @@ def override_rag(request: HttpRequest, indicator_id: str) -> HttpResponse:
         return answer
     form = OverrideForm(request.POST if request.method == "POST" else None,
                         initial={"period": _period_initial(request)})
-    if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.override_rag(actor(request), found, data["period"], data["rag"], data["reason"])
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, f"RAG for {kpi_period_label(data['period'], start_month())} set by hand.")
-            return HttpResponseRedirect(_back(found))
+    if (done := saved(request, form,
+                      lambda data: services.override_rag(actor(request), found, data["period"], data["rag"],
+                                                         data["reason"]),
+                      lambda _, data: (f"RAG for {_period_label(data)} set by hand.", _back(found)))):
+        return done
     return _form_page(request, form, title=f"Set the RAG of {found.indicator_id} by hand", back=_back(found),
                       intro=f"{found.title}. The override replaces the computed RAG in the report and the "
                             "documents, which mark it and print your reason. It supersedes any earlier "
@@ -319,16 +303,11 @@ def withdraw_override(request: HttpRequest, indicator_id: str) -> HttpResponse:
         return answer
     form = WithdrawForm(request.POST if request.method == "POST" else None,
                         initial={"period": _period_initial(request)})
-    if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.withdraw_override(actor(request), found, data["period"], data["reason"])
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, f"Override for {kpi_period_label(data['period'], start_month())} withdrawn: "
-                                      "the computed RAG stands again.")
-            return HttpResponseRedirect(_back(found))
+    if (done := saved(request, form,
+                      lambda data: services.withdraw_override(actor(request), found, data["period"], data["reason"]),
+                      lambda _, data: (f"Override for {_period_label(data)} withdrawn: the computed RAG stands "
+                                       "again.", _back(found)))):
+        return done
     return _form_page(request, form, title=f"Withdraw the RAG override of {found.indicator_id}", back=_back(found),
                       intro=f"{found.title}. The computed RAG will stand again; the override stays in the "
                             "history with your reason.", submit="Withdraw the override")
@@ -408,15 +387,11 @@ def action_status(request: HttpRequest, action_id: str) -> HttpResponse:
         assert answer is not None
         return answer
     form = StatusForm(request.POST if request.method == "POST" else None, initial={"status": found.status})
-    if form.is_bound and form.is_valid():
-        try:
-            services.change_action_status(actor(request), found, form.cleaned_data["status"],
-                                          form.cleaned_data["comment"])
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, f"Status of {found.action_id} recorded.")
-            return HttpResponseRedirect(reverse("performance:action_plan") + f"#action-{found.pk}")
+    if (done := saved(request, form,
+                      lambda data: services.change_action_status(actor(request), found, data["status"],
+                                                                 data["comment"]),
+                      lambda *_: (f"Status of {found.action_id} recorded.", _on_plan(found)))):
+        return done
     return _form_page(request, form, title=f"Status of milestone {found.action_id}",
                       back=reverse("performance:action_plan"), submit="Record the status",
                       intro=f"{found.milestone or found.action} (due {due_label(found.due, start_month())}, "
@@ -428,14 +403,9 @@ def new_action(request: HttpRequest) -> HttpResponse:
     if (gate := _gate(request, PLAN, "new", EDIT, edit=True)) is not None:
         return gate
     form = PlanActionForm(request.POST if request.method == "POST" else None)
-    if form.is_bound and form.is_valid():
-        try:
-            created = services.save_plan_action(actor(request), form.cleaned_data)
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, f"Milestone {created.action_id} added.")
-            return HttpResponseRedirect(reverse("performance:action_plan") + f"#action-{created.pk}")
+    if (done := saved(request, form, lambda data: services.save_plan_action(actor(request), data),
+                      lambda created, _: (f"Milestone {created.action_id} added.", _on_plan(created)))):
+        return done
     return _form_page(request, form, title="Add a milestone", back=reverse("performance:action_plan"),
                       intro="A milestone of the delivery action plan.", submit="Add the milestone")
 
@@ -448,14 +418,9 @@ def edit_action(request: HttpRequest, action_id: str) -> HttpResponse:
         return answer
     initial = {name: getattr(found, name) for name in services.PLAN_FIELDS}
     form = PlanActionForm(request.POST if request.method == "POST" else None, initial=initial, editing=True)
-    if form.is_bound and form.is_valid():
-        try:
-            services.save_plan_action(actor(request), form.cleaned_data, found)
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, f"Milestone {found.action_id} saved.")
-            return HttpResponseRedirect(reverse("performance:action_plan") + f"#action-{found.pk}")
+    if (done := saved(request, form, lambda data: services.save_plan_action(actor(request), data, found),
+                      lambda *_: (f"Milestone {found.action_id} saved.", _on_plan(found)))):
+        return done
     return _form_page(request, form, title=f"Change milestone {found.action_id}",
                       back=reverse("performance:action_plan"), submit="Save the milestone",
                       intro="Its status changes through “Change status”, with a comment.")
