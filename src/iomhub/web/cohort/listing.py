@@ -34,23 +34,37 @@ def _covering(on: date) -> Q:
 
 
 def cohort_on(user: Any, on: date) -> Any:
-    """Episodes covering ``on`` of the people ``user`` may see, annotated ``tier``, ``tier_rank``,
-    ``in_custody``, ``lead_agency`` and ``level_rank``."""
+    """Episodes covering ``on`` of the people ``user`` may see, annotated ``tier``, ``in_custody``
+    and ``lead_agency`` (:func:`ordered` adds the ranks a sort needs)."""
     visible = Nominal.objects.visible_to(user).values("nominal_id")
-    tier = latest_first(RiskAssessment.objects.filter(nominal_id=OuterRef("nominal_id"), assessed_on__lte=on))
     supervision = (Supervision.objects.filter(_covering(on), nominal_id=OuterRef("nominal_id"))
                    .order_by("-start_date", "-id"))
-    ranks = {scheme: rank for rank, scheme in enumerate(SCHEMES, start=1)}  # priority first
-    tier_ranks = {tier: rank for rank, tier in enumerate(sorted(TIER_SEVERITY, key=TIER_SEVERITY.__getitem__,
-                                                                reverse=True), start=1)}  # red first
     return (CohortEpisode.objects.filter(_covering(on), nominal_id__in=visible).select_related("nominal")
-            .annotate(tier=Subquery(tier.values("tier")[:1]),
+            .annotate(tier=Subquery(_tier_on(on).values("tier")[:1]),
                       in_custody=Exists(CustodyPeriod.objects.filter(_covering(on), nominal_id=OuterRef("nominal_id"))),
-                      lead_agency=Coalesce(Subquery(supervision.values("provider")[:1]), Value("police")),
-                      level_rank=Case(*(When(scheme=s, then=Value(r)) for s, r in ranks.items()),
-                                      default=Value(0), output_field=IntegerField()))
-            .annotate(tier_rank=Case(*(When(tier=t, then=Value(r)) for t, r in tier_ranks.items()),
-                                     default=Value(len(tier_ranks) + 1), output_field=IntegerField())))
+                      lead_agency=Coalesce(Subquery(supervision.values("provider")[:1]), Value("police"))))
+
+
+def _tier_on(on: date) -> Any:
+    """The assessment in force on ``on`` of the outer row's person, first."""
+    return latest_first(RiskAssessment.objects.filter(nominal_id=OuterRef("nominal_id"), assessed_on__lte=on))
+
+
+def _ranked(rows: Any, on: date, key: str) -> Any:
+    """``rows`` with the rank that sorting by ``key`` (level, tier) needs: priority and red first."""
+    if key == "level":
+        ranks = {scheme: rank for rank, scheme in enumerate(SCHEMES, start=1)}
+        return rows.annotate(level_rank=Case(*(When(scheme=s, then=Value(r)) for s, r in ranks.items()),
+                                             default=Value(0), output_field=IntegerField()))
+    if key == "tier":
+        by_severity = sorted(TIER_SEVERITY, key=TIER_SEVERITY.__getitem__, reverse=True)
+        rank = Case(*(When(tier=t, then=Value(r)) for r, t in enumerate(by_severity, start=1)),
+                    default=Value(len(by_severity) + 1), output_field=IntegerField())
+        # ranked inside one subquery: a rank written over the ``tier`` annotation would repeat
+        # its subquery once per tier
+        return rows.annotate(tier_rank=Coalesce(Subquery(_tier_on(on).annotate(rank=rank).values("rank")[:1]),
+                                                Value(len(by_severity) + 1)))
+    return rows
 
 
 def filtered(rows: Any, *, level: str = "", area: str = "", tier: str = "", status: str = "", lead: str = "") -> Any:
@@ -69,13 +83,14 @@ def filtered(rows: Any, *, level: str = "", area: str = "", tier: str = "", stat
     return rows
 
 
-def ordered(rows: Any, sort: str) -> Any:
+def ordered(rows: Any, sort: str, on: date) -> Any:
     """``sort`` is a column of :data:`ORDERINGS`, ``-`` first for descending; unknown → by name."""
     descending = sort.startswith("-")
-    fields = ORDERINGS.get(sort.lstrip("-"), ORDERINGS["name"])
+    key = sort.lstrip("-") if sort.lstrip("-") in ORDERINGS else "name"
+    fields = ORDERINGS[key]
     if descending:
         fields = [f"-{fields[0]}", *fields[1:]]
-    return rows.order_by(*fields)
+    return _ranked(rows, on, key).order_by(*fields)
 
 
 def areas(user: Any) -> list[str]:

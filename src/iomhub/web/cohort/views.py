@@ -25,6 +25,7 @@ from iomhub.web.cohort.selection import OBJECT_TYPE, audit_selection, rows_for, 
 from iomhub.web.cohort.services import change_level as change_level_service
 from iomhub.web.cohort.services import current_episode, exit_episode
 from iomhub.web.forms import add_errors
+from iomhub.web.pages import page
 from iomhub.web.people.services import record_consultation
 from iomhub.web.performance.views import may_see_reports
 from iomhub.web.requests import actor
@@ -47,8 +48,9 @@ def cohort_list(request: HttpRequest) -> HttpResponse:
     sort = request.GET.get("sort", "name")
     if sort.lstrip("-") not in SORTS:
         sort = "name"
-    rows = listing.ordered(listing.filtered(listing.cohort_on(request.user, on), **filters), sort)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = listing.ordered(listing.filtered(listing.cohort_on(request.user, on), **filters), sort, on)
+    shown_page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    shown_page.object_list = list(shown_page.object_list)
 
     kept = request.GET.copy()
     kept.pop("page", None)
@@ -64,14 +66,14 @@ def cohort_list(request: HttpRequest) -> HttpResponse:
     paged = kept.copy()
     paged["sort"] = sort
 
-    shown = [row.nominal_id for row in page.object_list]
+    shown = [row.nominal_id for row in shown_page.object_list]
     with audited(actor(request)) as audit:  # a list of people is a consultation of each person on it
         audit.record(Operation.CONSULTATION, object_type="cohort list",
                      detail={"viewed": "cohort list", "on": on.isoformat(), "filters": {k: str(v) for k, v in
                                                                                        filters.items()},
                              "nominal_ids": shown})
-    return render(request, "cohort/list.html", {
-        "form": form, "page": page, "on": on, "columns": columns, "query": paged.urlencode(),
+    return page(request, "cohort/list.html", {
+        "form": form, "page": shown_page, "on": on, "columns": columns, "query": paged.urlencode(),
         "today": on == timezone.localdate()})
 
 

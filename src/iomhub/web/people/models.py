@@ -40,6 +40,7 @@ class Nominal(AuditedModel):
     class Meta:
         db_table = "nominals"
         ordering = ["family_name", "given_names", "nominal_id"]
+        indexes = [models.Index(fields=["area"], name="nominals_area")]  # the cohort list's area choices
 
     def __str__(self) -> str:
         name = " ".join(part for part in (self.given_names, self.family_name) if part)

@@ -56,18 +56,38 @@ def age_on(born: date | None, on: date) -> int | None:
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 
-def summary(nominal: Nominal, on: date) -> dict[str, Any]:
-    """Age, current level, tier, custody or community, lead agency, current flags."""
-    from iomhub.web.cohort.services import open_episode_on
-    from iomhub.web.custody.models import CustodyPeriod, Supervision
-    from iomhub.web.risk.services import current_tier
+@dataclass
+class Record:
+    """A person's rows that both the summary and the timeline show, each table read once."""
 
-    episode = open_episode_on(nominal, on)
-    tier = current_tier(nominal, on)
-    custody = (CustodyPeriod.objects.filter(nominal=nominal, start_date__lte=on).exclude(end_date__lt=on)
-               .order_by("-start_date").first())
-    supervision = (Supervision.objects.filter(nominal=nominal, start_date__lte=on).exclude(end_date__lt=on)
-                   .order_by("-start_date").first())
+    episodes: list[CohortEpisode]
+    custody: list[Any]
+    supervisions: list[Any]
+    assessments: list[Any]
+
+    @classmethod
+    def of(cls, nominal: Nominal) -> Record:
+        from iomhub.web.risk.queries import latest_first
+
+        return cls(episodes=list(CohortEpisode.objects.filter(nominal=nominal).order_by("start_date", "id")),
+                   custody=list(nominal.custody_periods.order_by("-start_date", "-id")),
+                   supervisions=list(nominal.supervisions.order_by("-start_date", "-id")),
+                   assessments=list(latest_first(nominal.risk_assessments.all())))
+
+
+def _covers(row: Any, on: date) -> bool:
+    return bool(row.start_date <= on and (row.end_date is None or row.end_date >= on))
+
+
+def summary(nominal: Nominal, on: date, record: Record | None = None) -> dict[str, Any]:
+    """Age, current level (the episode covering ``on``), tier (the latest assessment on or before
+    ``on``, the more severe of two on one day), custody or community and lead agency (the latest
+    custody period and supervision covering ``on``), current flags."""
+    record = record or Record.of(nominal)
+    episode = next((row for row in reversed(record.episodes) if _covers(row, on)), None)
+    tier = next((row for row in record.assessments if row.assessed_on <= on), None)
+    custody = next((row for row in record.custody if _covers(row, on)), None)
+    supervision = next((row for row in record.supervisions if _covers(row, on)), None)
     # the flags that apply on ``on``, and every open flag (one starting later too), so it can be ended
     flags = nominal.flags.filter(Q(start_date__lte=on) | Q(end_date__isnull=True)).exclude(end_date__lt=on)
     name = " ".join(part for part in (nominal.given_names, nominal.family_name) if part) or nominal.nominal_id
@@ -76,9 +96,8 @@ def summary(nominal: Nominal, on: date) -> dict[str, Any]:
             "lead_agency": supervision.provider if supervision else "police", "flags": list(flags)}
 
 
-def _episodes(nominal: Nominal) -> list[Entry]:
+def _episodes(episodes: list[CohortEpisode]) -> list[Entry]:
     entries = []
-    episodes = list(CohortEpisode.objects.filter(nominal=nominal).order_by("start_date"))
     for index, episode in enumerate(episodes):
         before = episodes[index - 1] if index else None
         after = episodes[index + 1] if index + 1 < len(episodes) else None
@@ -98,9 +117,9 @@ def _episodes(nominal: Nominal) -> list[Entry]:
     return entries
 
 
-def _custody(nominal: Nominal) -> list[Entry]:
+def _custody(nominal: Nominal, record: Record) -> list[Entry]:
     entries = []
-    for period in nominal.custody_periods.all():
+    for period in record.custody:
         kind = f" ({title(period.custody_type).lower()})" if period.custody_type else ""
         expected = f"Expected release {uk(period.expected_release_date)}." if period.expected_release_date else ""
         entries.append(Entry(period.start_date, "custody", f"Into custody{kind}", expected,
@@ -108,7 +127,7 @@ def _custody(nominal: Nominal) -> list[Entry]:
                                     reverse("custody:edit_custody", args=[nominal.nominal_id, period.pk]))]))
         if period.end_date is not None:
             entries.append(Entry(period.end_date, "custody", "Released from custody"))
-    for supervision in nominal.supervisions.all():
+    for supervision in record.supervisions:
         order = f", {title(supervision.order_type).lower()}" if supervision.order_type else ""
         entries.append(Entry(supervision.start_date, "supervision",
                              f"Supervision started: {title(supervision.provider)}{order}",
@@ -134,10 +153,10 @@ def _offences(nominal: Nominal) -> list[Entry]:
     return entries
 
 
-def _risk(nominal: Nominal) -> list[Entry]:
+def _risk(assessments: list[Any]) -> list[Entry]:
     entries = []
     previous = None
-    for assessment in nominal.risk_assessments.order_by("assessed_on", "id"):
+    for assessment in sorted(assessments, key=lambda row: (row.assessed_on, row.id)):
         change = f" (was {title(previous).lower()})" if previous and previous != assessment.tier else ""
         entries.append(Entry(assessment.assessed_on, "risk", f"Risk tier {title(assessment.tier).lower()}{change}",
                              assessment.rationale, tag=assessment.tier, anchor=f"risk-{assessment.pk}"))
@@ -204,9 +223,11 @@ def _notes(nominal: Nominal, user: Any) -> list[Entry]:
     return entries
 
 
-def timeline(nominal: Nominal, user: Any) -> list[Entry]:
+def timeline(nominal: Nominal, user: Any, record: Record | None = None) -> list[Entry]:
     """Every event of the person that ``user`` may see, newest first."""
-    entries = [*_episodes(nominal), *_custody(nominal), *_offences(nominal), *_risk(nominal),
+    record = record or Record.of(nominal)
+    entries = [*_episodes(record.episodes), *_custody(nominal, record), *_offences(nominal),
+               *_risk(record.assessments),
                *_needs(nominal, bool(user.can_see_health)), *_referrals(nominal), *_actions(nominal),
                *_notes(nominal, user)]
     return sorted(entries, key=lambda entry: entry.sort_key, reverse=True)

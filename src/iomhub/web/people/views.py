@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from iomhub.web.forms import saved
+from iomhub.web.pages import page
 from iomhub.web.people import timeline as people_timeline
 from iomhub.web.people.forms import EndFlagForm, FlagForm, NominalForm, NoteForm
 from iomhub.web.people.models import Flag, Nominal
@@ -29,9 +30,10 @@ def _detail(nominal: Nominal) -> str:
 def _person_page(request: HttpRequest, nominal: Nominal, note_form: NoteForm, status: int = 200) -> HttpResponse:
     record_consultation(actor(request), nominal, "person page")  # before anything is shown
     today = timezone.localdate()
-    context = {"person": nominal, "today": today, **people_timeline.summary(nominal, today),
-               "timeline": people_timeline.timeline(nominal, request.user), "note_form": note_form}
-    return render(request, "people/detail.html", context, status=status)
+    record = people_timeline.Record.of(nominal)
+    context = {"person": nominal, "today": today, **people_timeline.summary(nominal, today, record),
+               "timeline": people_timeline.timeline(nominal, request.user, record), "note_form": note_form}
+    return page(request, "people/detail.html", context, status=status)
 
 
 @login_required

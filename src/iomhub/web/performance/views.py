@@ -3,7 +3,8 @@
 Aggregate figures only (no names), for every role of a partner agency; users of an agency
 outside the partnership get a 404 (logged, and audited as a refusal). Showing the report is a
 consultation; a download is a disclosure, with the justification and recipient asked for
-first. The audit row is written in the request's transaction (``ATOMIC_REQUESTS``).
+first. The audit row is written in the request's transaction (``ATOMIC_REQUESTS``), except on the
+dashboard (see ``dashboard``).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -30,6 +32,7 @@ from iomhub.reports.json_renderer import render_json
 from iomhub.reports.model import Report, build_report
 from iomhub.web.audit.constants import Operation
 from iomhub.web.audit.context import audited
+from iomhub.web.pages import page
 from iomhub.web.performance.cache import Version, cached_fragment, cached_report, data_version
 from iomhub.web.performance.data import package_from_database
 from iomhub.web.performance.forms import DisclosureForm, ReportForm, last_full_financial_year
@@ -82,10 +85,17 @@ def _report_html(form: ReportForm) -> str:
     return cached_fragment(version, f"{form.params()!r} {query}", render_report)
 
 
+@transaction.non_atomic_requests
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The report for the chosen period, with links to download it. The access check comes before
-    the method's, so no answer tells an outsider that a route exists."""
+    the method's, so no answer tells an outsider that a route exists.
+
+    Not in a request-long transaction: computing a report reads every table for up to a second,
+    and on SQLite a transaction holds the write lock, so every other page would wait for it. The
+    figures (aggregates, nothing about a person) are read first; the consultation's audit row is
+    then committed in its own transaction before the page is drawn.
+    """
     if not may_see_reports(request.user):
         return refuse(request, OBJECT_TYPE)
     if request.method not in ("GET", "HEAD"):
@@ -97,7 +107,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         with audited(actor(request)) as audit:
             audit.record(Operation.CONSULTATION, object_type=OBJECT_TYPE, object_id="dashboard",
                          detail=_detail(form))
-    return render(request, "performance/dashboard.html", context)
+    return page(request, "performance/dashboard.html", context)
 
 
 @login_required
