@@ -124,7 +124,7 @@ def test_recording_attendance(who: str, login: Login, next_meeting: Meeting) -> 
     event = AuditEvent.objects.get(user=user, operation="alteration")
     assert (event.object_type, sorted(event.detail["changed"])) == ("meetings.attendance", ["health", "nps", "police"])
     page = client.get("/meetings/M1/").content.decode()
-    assert 'name="invited_police" id="id_invited_police" checked' in page
+    assert 'name="invited_police" class="govuk-checkboxes__input" id="id_invited_police" checked' in page
 
 
 def test_attendance_can_be_corrected_and_an_unchanged_form_writes_nothing(login: Login, next_meeting: Meeting) -> None:
