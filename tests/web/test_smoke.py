@@ -14,7 +14,7 @@ def test_signing_in_leads_to_the_cohort_list(users: dict[str, Any], client_for: 
     client = client_for(None)
     response = client.post("/accounts/login/", {"username": "own-practitioner", "password": PASSWORD}, follow=True)
     assert response.status_code == 200
-    assert b"<h1>Cohort</h1>" in response.content
+    assert b'<h1 class="govuk-heading-l">Cohort</h1>' in response.content
 
 
 def test_anonymous_users_are_sent_to_sign_in(db: Any, client_for: Callable[..., Any]) -> None:

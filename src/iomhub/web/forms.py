@@ -50,7 +50,8 @@ class UKDateInput(forms.TextInput):
     """A text box for a date shown as DD/MM/YYYY."""
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__({"autocomplete": "off", "spellcheck": "false", "class": "input--date", **(attrs or {})})
+        super().__init__({"autocomplete": "off", "spellcheck": "false", "class": "govuk-input--width-10",
+                          **(attrs or {})})
 
     def format_value(self, value: Any) -> str | None:
         if isinstance(value, date):

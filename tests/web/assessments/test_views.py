@@ -178,7 +178,7 @@ def test_the_health_pathway_is_offered_only_to_those_who_may_see_it(extra: dict[
     _, client = login("own", **extra)
     page = client.get("/assessments/N0001/new/").content.decode()
     assert ('name="score_health"' in page) is offered
-    assert ('<label for="id_score_accommodation">Accommodation</label>' in page)
+    assert ('<label class="govuk-label" for="id_score_accommodation">Accommodation</label>' in page)
     client.post("/assessments/N0001/new/", post_data(health=9))
     assert NeedScore.objects.get(pathway="health").score == (9 if offered else None)
 

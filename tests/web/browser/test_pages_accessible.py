@@ -125,5 +125,5 @@ def test_the_referral_form_has_one_error_summary(page: Any, live_server: Any,
                                                   make_user: Callable[..., Any]) -> None:
     send_an_empty_referral(page, live_server.url, make_user)
     assert page.locator("#error-summary-title").count() == 1
-    summary = page.locator(".error-summary").first.inner_text()
+    summary = page.locator(".govuk-error-summary").first.inner_text()
     assert "Enter the date of the referral" in summary and "Enter the person's name or PNC id" in summary

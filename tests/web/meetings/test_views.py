@@ -124,7 +124,7 @@ def test_recording_attendance(who: str, login: Login, next_meeting: Meeting) -> 
     event = AuditEvent.objects.get(user=user, operation="alteration")
     assert (event.object_type, sorted(event.detail["changed"])) == ("meetings.attendance", ["health", "nps", "police"])
     page = client.get("/meetings/M1/").content.decode()
-    assert 'name="invited_police" id="id_invited_police" checked' in page
+    assert 'name="invited_police" class="govuk-checkboxes__input" id="id_invited_police" checked' in page
 
 
 def test_attendance_can_be_corrected_and_an_unchanged_form_writes_nothing(login: Login, next_meeting: Meeting) -> None:
@@ -148,7 +148,7 @@ def test_attendance_is_only_posted(login: Login, next_meeting: Meeting) -> None:
 def test_each_checkbox_has_a_label(login: Login, next_meeting: Meeting) -> None:
     _, client = login("own")
     page = client.get("/meetings/M1/").content.decode()
-    assert '<label class="checkbox-cell" for="id_attended_drugs_service">' in page
+    assert '<label class="govuk-label govuk-checkboxes__label" for="id_attended_drugs_service">' in page
     assert "Drugs service attended" in page
 
 
@@ -332,7 +332,7 @@ def test_the_agenda_of_another_coming_meeting_can_be_chosen(login: Login, next_m
     tier(nominal, "2016-05-01", "red")
     _, client = login("own")
     page = client.get("/meetings/agenda/").content.decode()
-    assert '<a href="?meeting=M2">' in page
+    assert '<a class="govuk-link" href="?meeting=M2">' in page
     response = client.get("/meetings/agenda/", {"meeting": "M2"})
     assert response.context["agenda"].meeting == later
     assert response.context["agenda"].items == []  # N0001 is in NW, the meeting in SE

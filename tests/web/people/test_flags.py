@@ -36,7 +36,7 @@ def test_adding_a_flag(agency: str, role: str, allowed: bool, make_user: Any, no
     get = client.get(ADD)
     response = client.post(ADD, {"flag": "dip", "start_date": "14/02/2016", "end_date": ""})
     if allowed:
-        assert get.status_code == 200 and b'<label for="id_start_date">' in get.content
+        assert get.status_code == 200 and b'<label class="govuk-label" for="id_start_date">' in get.content
         assert response.status_code == 302 and response["Location"] == "/people/N0001/"
         flag = Flag.objects.get()
         assert (flag.nominal_id, flag.flag, flag.start_date, flag.end_date) == ("N0001", "dip", date(2016, 2, 14),

@@ -41,7 +41,7 @@ def test_adding_a_person(agency: str, role: str, allowed: bool, make_user: Any, 
     response = client.post("/people/new/", VALID)
     if allowed:
         assert get.status_code == 200
-        assert b'<label for="id_date_of_birth">' in get.content
+        assert b'<label class="govuk-label" for="id_date_of_birth">' in get.content
         person = Nominal.objects.get(pnc_id="2009/0123456C")
         assert response.status_code == 302 and response["Location"] == f"/people/{person.nominal_id}/"
         assert person.nominal_id == "N0002"  # the next N number

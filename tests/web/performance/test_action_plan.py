@@ -49,16 +49,17 @@ def test_the_plan_shows_outcomes_actions_milestones_and_what_is_overdue(
     response = client_for(users["partner"]).get(PAGE)
     assert response.status_code == 200
     content = response.content.decode()
-    assert f"<h2>{OUTCOME}</h2>" in content and "<h3>Set up a prolific offender panel</h3>" in content
+    assert f'<h2 class="govuk-heading-m">{OUTCOME}</h2>' in content
+    assert '<h3 class="govuk-heading-s">Set up a prolific offender panel</h3>' in content
     assert "1 milestone overdue." in content
 
     def row(ident: str) -> str:
         start = content.find(f'id="action-{plan[ident].pk}"')
         return content[start:content.find("</tr>", start)]
 
-    assert 'class="overdue-row"' in row("A01") and "Overdue" in row("A01")
+    assert 'class="govuk-table__row overdue-row"' in row("A01") and "Overdue" in row("A01")
     assert "Overdue" not in row("A02") and "Overdue" not in row("A03")  # complete; not yet due
-    assert 'class="status-amber">Amber<' in row("A01")
+    assert 'class="govuk-table__cell status-amber">Amber<' in row("A01")
     assert "Change status" not in content  # a practitioner reads only
 
 

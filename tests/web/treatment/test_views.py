@@ -100,7 +100,7 @@ def test_the_edit_form_shows_the_dates_the_uk_way(login: Login, episode: Treatme
     _, client = login("partner")
     page = client.get(f"/treatment/N0001/{episode.episode_id}/edit/").content.decode()
     assert 'value="01/09/2015"' in page
-    assert '<label for="id_start_date">Start date</label>' in page
+    assert '<label class="govuk-label" for="id_start_date">Start date</label>' in page
 
 
 def test_an_episode_of_another_person_cannot_be_edited_through_this_person(

@@ -42,7 +42,7 @@ class NeedsAssessmentForm(forms.Form):
                     "min_value": f"{title}: the score cannot be less than 0",
                     "max_value": f"{title}: the score cannot be more than 10",
                 },
-                widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "input--score",
+                widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-2",
                                               "autocomplete": "off"}))
 
     @property

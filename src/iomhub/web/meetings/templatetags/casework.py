@@ -21,7 +21,7 @@ def person_link(nominal: Any) -> str:
         url = reverse("people:detail", args=[nominal.nominal_id])
     except NoReverseMatch:
         return format_html("{}", text)
-    return format_html('<a href="{}">{}</a>', url, text)
+    return format_html('<a class="govuk-link" href="{}">{}</a>', url, text)
 
 
 @register.filter
