@@ -10,7 +10,6 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from iomhub.domain.codes import PATHWAY_TITLES, PATHWAYS
@@ -18,7 +17,7 @@ from iomhub.reports.charts import line_chart, without_inline_style
 from iomhub.web.assessments.forms import HEALTH, NeedsAssessmentForm
 from iomhub.web.assessments.models import NeedScore
 from iomhub.web.assessments.services import DuplicateAssessment, record_assessment
-from iomhub.web.forms import saved, uk
+from iomhub.web.forms import saved, today, uk
 from iomhub.web.people.models import Nominal
 from iomhub.web.people.services import record_consultation
 from iomhub.web.requests import actor
@@ -57,11 +56,6 @@ def progress_chart(nominal: Nominal, assessments: list[Assessment], can_see_heal
     svg = line_chart(f"needs-{nominal.pk}", f"Needs scores of {nominal.nominal_id} by pathway (0 = no need, "
                      "10 = highest need)", labels if assessments else [], series)
     return without_inline_style(svg)  # the strict CSP refuses inline styles; app.css sets the font
-
-
-def today() -> date:
-    """Today in the local time zone (tests replace it)."""
-    return timezone.localdate()
 
 
 @case_worker_required

@@ -3,7 +3,6 @@ briefing and the agenda of the next meeting."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -11,11 +10,10 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from iomhub.web.forms import saved
+from iomhub.web.forms import saved, today
 from iomhub.web.meetings import briefing as queries
 from iomhub.web.meetings.forms import AttendanceForm, DiscussionForm, MeetingForm
 from iomhub.web.meetings.models import CaseAction, Meeting
@@ -29,11 +27,6 @@ from iomhub.web.meetings.services import (
 from iomhub.web.people.models import Nominal
 from iomhub.web.requests import actor
 from iomhub.web.visibility import Refused, case_worker_required, visible_people
-
-
-def today() -> date:
-    """Today in the local time zone (tests replace it)."""
-    return timezone.localdate()
 
 
 def _meeting(request: HttpRequest, meeting_id: str) -> Meeting:

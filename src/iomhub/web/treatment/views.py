@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 
-from iomhub.web.forms import saved
+from iomhub.web.forms import saved, today
 from iomhub.web.people.services import record_consultation
 from iomhub.web.requests import actor
 from iomhub.web.treatment.forms import FIELDS, TreatmentEpisodeForm
 from iomhub.web.treatment.models import TreatmentEpisode
 from iomhub.web.treatment.services import save_episode
 from iomhub.web.visibility import Refused, case_worker_required, visible_nominal
-
-
-def today() -> date:
-    """Today in the local time zone (tests replace it)."""
-    return timezone.localdate()
 
 
 @case_worker_required
