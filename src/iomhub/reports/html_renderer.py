@@ -315,6 +315,24 @@ def _column(text: str, numeric: bool = True) -> Cell:
     return Cell(text, numeric=numeric)
 
 
+def group_label(column: str, code: Any, area_names: dict[str, str] | None = None) -> str:
+    """The words for a group's code in ``column`` (scheme, area, age band, ...): the HTML report's
+    and the board documents'."""
+    if code is None:
+        return "Unknown"
+    value = str(code)
+    if value == "all":
+        return ALL_LABELS.get(column, "All")
+    if column == "area":
+        name = (area_names or {}).get(value)
+        return f"{name} ({value})" if name else value
+    if column == "age_band":
+        return age_band_label(value)
+    if column == "pathway":
+        return PATHWAY_TITLES.get(value, humanise(value))
+    return humanise(value)
+
+
 class _Builder:
     """Lays the model's tables out as the sections of the page."""
 
@@ -330,19 +348,7 @@ class _Builder:
 
     def label(self, column: str, code: Any) -> str:
         """The words for a group's code in ``column`` (scheme, area, age band, ...)."""
-        if code is None:
-            return "Unknown"
-        text = str(code)
-        if text == "all":
-            return ALL_LABELS.get(column, "All")
-        if column == "area":
-            name = self.report.area_names.get(text)
-            return f"{name} ({text})" if name else text
-        if column == "age_band":
-            return age_band_label(text)
-        if column == "pathway":
-            return PATHWAY_TITLES.get(text, humanise(text))
-        return humanise(text)
+        return group_label(column, code, self.report.area_names)
 
     def rows(self, table: str) -> list[dict[str, Any]]:
         return self.report.rows(table)

@@ -16,9 +16,6 @@ from typing import TYPE_CHECKING, Any, cast
 from iomhub.domain.dates import Span, add_months, financial_year_label, whole_months
 from iomhub.reports.documents.model import Cell, CellKind, Chart, Document, Status, Table
 from iomhub.reports.html_renderer import (
-    ALL_LABELS,
-    age_band_label,
-    humanise,
     long_date,
     span_text,
 )
@@ -163,25 +160,6 @@ def percent_change(first: float | None, last: float | None) -> float | None:
 
 
 # --- words ------------------------------------------------------------------------------------
-
-
-def group_label(column: str, code: Any, area_names: dict[str, str] | None = None) -> str:
-    """The words for a group's code in ``column`` (scheme, area, age band, ...), as the HTML report."""
-    if code is None:
-        return "Unknown"
-    value = str(code)
-    if value == "all":
-        return ALL_LABELS.get(column, "All")
-    if column == "area":
-        name = (area_names or {}).get(value)
-        return f"{name} ({value})" if name else value
-    if column == "age_band":
-        return age_band_label(value)
-    if column == "pathway":
-        from iomhub.domain.codes import PATHWAY_TITLES
-
-        return PATHWAY_TITLES.get(value, humanise(value))
-    return humanise(value)
 
 
 def fy_start_month(report: Report) -> int:

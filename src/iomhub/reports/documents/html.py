@@ -228,6 +228,11 @@ def stylesheet(name: str) -> str:
     return resources.files("iomhub.reports.documents").joinpath("styles", name).read_text("utf-8")
 
 
+def common_stylesheet() -> str:
+    """The rules the documents share with the performance report's page (``reports/templates/common.css``)."""
+    return resources.files("iomhub.reports").joinpath("templates", "common.css").read_text("utf-8")
+
+
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "x"
 
@@ -260,7 +265,7 @@ def render_page(doc: Document, *, for_print: bool = False) -> str:
             else:
                 blocks.append(("paragraph", block))
         sections.append((f"section-{number}", section.title, blocks))
-    css = stylesheet("document.css") + "\n" + _status_css()
+    css = common_stylesheet() + "\n" + stylesheet("document.css") + "\n" + _status_css()
     if for_print:
         css += "\n" + stylesheet("print.css")
     return _ENVIRONMENT.get_template("document.html.j2").render(

@@ -32,12 +32,11 @@ from iomhub.reports.charts import decimal_text
 from iomhub.reports.documents.build import (
     RAG_LABELS,
     fy_start_month,
-    group_label,
     less_than_months_after,
     span_phrase,
     span_words,
 )
-from iomhub.reports.html_renderer import age_band_label, format_int, humanise, kpi_period_label, long_date
+from iomhub.reports.html_renderer import age_band_label, format_int, group_label, humanise, kpi_period_label, long_date
 from iomhub.reports.model import Report
 
 DETECTION_LAG_MONTHS = 3

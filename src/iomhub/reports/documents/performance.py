@@ -25,7 +25,6 @@ from iomhub.reports.documents.build import (
     change,
     count,
     fy_start_month,
-    group_label,
     is_withheld,
     number,
     percent,
@@ -40,7 +39,15 @@ from iomhub.reports.documents.kpis import OVERRIDDEN, override_line, target_cell
 from iomhub.reports.documents.model import Block, Bullets, Cell, Chart, Document, Paragraph, Section, Table
 from iomhub.reports.documents.narrative import Narrative, draft_narrative
 from iomhub.reports.documents.proven_costs import costs_section, proven_section
-from iomhub.reports.html_renderer import format_pct, kpi_period_label, long_date, points_text, short_date, span_text
+from iomhub.reports.html_renderer import (
+    format_pct,
+    group_label,
+    kpi_period_label,
+    long_date,
+    points_text,
+    short_date,
+    span_text,
+)
 from iomhub.reports.model import MISSING_TEXT, SECTION_TITLES, Report
 
 REOFFENDING_TABLES = (

@@ -14,7 +14,6 @@ from iomhub.package.load import Package
 from iomhub.reports.charts import decimal_text
 from iomhub.reports.documents.build import (
     fy_start_month,
-    group_label,
     percent,
     report_meta,
     span_words,
@@ -22,7 +21,7 @@ from iomhub.reports.documents.build import (
 )
 from iomhub.reports.documents.model import Block, Bullets, Cell, Document, Paragraph, Section, Table
 from iomhub.reports.documents.narrative import draft_narrative, pct, people
-from iomhub.reports.html_renderer import format_int, long_date, span_text
+from iomhub.reports.html_renderer import format_int, group_label, long_date, span_text
 from iomhub.reports.model import Report
 
 PANEL = "[name of the panel or board]"

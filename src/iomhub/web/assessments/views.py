@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from iomhub.domain.codes import PATHWAY_TITLES, PATHWAYS
@@ -16,7 +17,7 @@ from iomhub.reports.charts import line_chart, without_inline_style
 from iomhub.web.assessments.forms import HEALTH, NeedsAssessmentForm
 from iomhub.web.assessments.models import NeedScore
 from iomhub.web.assessments.services import DuplicateAssessment, record_assessment
-from iomhub.web.forms import uk
+from iomhub.web.forms import saved, today, uk
 from iomhub.web.people.models import Nominal
 from iomhub.web.people.services import record_consultation
 from iomhub.web.requests import actor
@@ -57,11 +58,6 @@ def progress_chart(nominal: Nominal, assessments: list[Assessment], can_see_heal
     return without_inline_style(svg)  # the strict CSP refuses inline styles; app.css sets the font
 
 
-def today() -> date:
-    """Today in the local time zone (tests replace it)."""
-    return timezone.localdate()
-
-
 @case_worker_required
 def progress(request: HttpRequest, nominal_id: str) -> HttpResponse:
     nominal = visible_nominal(request, nominal_id)
@@ -81,16 +77,19 @@ def new(request: HttpRequest, nominal_id: str) -> HttpResponse:
     can_see_health = bool(getattr(request.user, "can_see_health", False))
     form = NeedsAssessmentForm(request.POST if request.method == "POST" else None, nominal=nominal,
                                can_see_health=can_see_health, today=today())
-    if request.method == "POST" and form.is_valid():
+
+    def change(data: dict[str, Any]) -> list[NeedScore]:
         try:
-            record_assessment(actor(request), nominal, form.cleaned_data["assessed_on"], form.scores())
+            return record_assessment(actor(request), nominal, data["assessed_on"], form.scores())
         except DuplicateAssessment:
-            form.add_error("assessed_on", f"An assessment dated {uk(form.cleaned_data['assessed_on'])} is "
-                           f"already recorded for {nominal.nominal_id}: only one assessment can be recorded "
-                           "on a date")
-        else:
-            messages.success(request, f"Needs assessment of {uk(form.cleaned_data['assessed_on'])} saved.")
-            return redirect("assessments:progress", nominal_id=nominal.nominal_id)
+            raise ValidationError({"assessed_on": f"An assessment dated {uk(data['assessed_on'])} is already "
+                                                  f"recorded for {nominal.nominal_id}: only one assessment can "
+                                                  "be recorded on a date"}) from None
+
+    if (done := saved(request, form, change,
+                      lambda _, data: (f"Needs assessment of {uk(data['assessed_on'])} saved.",
+                                       reverse("assessments:progress", args=[nominal.nominal_id])))):
+        return done
     if request.method == "GET":
         record_consultation(actor(request), nominal, "needs assessment form")
     return render(request, "assessments/new.html", {"nominal": nominal, "form": form,

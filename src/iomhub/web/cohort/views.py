@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -24,8 +21,9 @@ from iomhub.web.cohort.forms import DEFAULT_TOP, SORTS, ChangeLevelForm, CohortF
 from iomhub.web.cohort.selection import OBJECT_TYPE, audit_selection, rows_for, selection_from_database
 from iomhub.web.cohort.services import change_level as change_level_service
 from iomhub.web.cohort.services import current_episode, exit_episode
-from iomhub.web.forms import add_errors
+from iomhub.web.forms import saved
 from iomhub.web.pages import page
+from iomhub.web.people.links import person_url
 from iomhub.web.people.services import record_consultation
 from iomhub.web.performance.views import may_see_reports
 from iomhub.web.requests import actor
@@ -109,18 +107,12 @@ def selection(request: HttpRequest) -> HttpResponse:
 
 
 def _person_form(request: HttpRequest, nominal_id: str, form_class: Any, template: str,
-                 apply: Any, done: str) -> HttpResponse:
+                 apply: Any, message: str) -> HttpResponse:
     nominal = visible_nominal(request, nominal_id)
     episode = current_episode(nominal)
     form = form_class(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            apply(nominal, form.cleaned_data)
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, done)
-            return HttpResponseRedirect(reverse("people:detail", args=[nominal.nominal_id]))
+    if done := saved(request, form, lambda data: apply(nominal, data), lambda *_: (message, person_url(nominal))):
+        return done
     record_consultation(actor(request), nominal, template)
     return render(request, f"cohort/{template}.html", {"form": form, "person": nominal, "episode": episode},
                   status=400 if form.is_bound else 200)

@@ -4,18 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from iomhub.web.custody.forms import CustodyForm, SupervisionForm
 from iomhub.web.custody.models import CustodyPeriod, Supervision
 from iomhub.web.custody.services import save_custody_period, save_supervision
-from iomhub.web.forms import add_errors
+from iomhub.web.forms import saved
+from iomhub.web.people.links import person_url
 from iomhub.web.people.services import record_consultation
 from iomhub.web.requests import actor
 from iomhub.web.visibility import Refused, visible_nominal
@@ -35,14 +33,10 @@ def _form(request: HttpRequest, nominal_id: str, kind: str, pk: int | None = Non
         if record is None:
             raise Refused(model._meta.label_lower, str(pk), nominal.nominal_id)
     form = form_class(request.POST or None, instance=record)
-    if request.method == "POST" and form.is_valid():
-        try:
-            save(actor(request), form.instance, reason=f"{what} {'changed' if pk else 'recorded'}")
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, f"{what.capitalize()} saved.")
-            return HttpResponseRedirect(reverse("people:detail", args=[nominal.nominal_id]) + "#timeline")
+    if (done := saved(request, form,
+                      lambda _: save(actor(request), form.instance, reason=f"{what} {'changed' if pk else 'recorded'}"),
+                      lambda *_: (f"{what.capitalize()} saved.", person_url(nominal, "timeline")))):
+        return done
     record_consultation(actor(request), nominal, f"{what} form")
     return render(request, "custody/form.html", {"form": form, "person": nominal, "what": what, "editing": pk},
                   status=400 if form.is_bound else 200)

@@ -3,17 +3,17 @@ briefing and the agenda of the next meeting."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from iomhub.web.forms import saved, today
 from iomhub.web.meetings import briefing as queries
 from iomhub.web.meetings.forms import AttendanceForm, DiscussionForm, MeetingForm
 from iomhub.web.meetings.models import CaseAction, Meeting
@@ -24,13 +24,9 @@ from iomhub.web.meetings.services import (
     record_consultations,
     record_discussion,
 )
+from iomhub.web.people.models import Nominal
 from iomhub.web.requests import actor
 from iomhub.web.visibility import Refused, case_worker_required, visible_people
-
-
-def today() -> date:
-    """Today in the local time zone (tests replace it)."""
-    return timezone.localdate()
 
 
 def _meeting(request: HttpRequest, meeting_id: str) -> Meeting:
@@ -38,6 +34,10 @@ def _meeting(request: HttpRequest, meeting_id: str) -> Meeting:
     if meeting is None:
         raise Refused("meetings.meeting", meeting_id[:100])
     return meeting
+
+
+def _page(meeting: Meeting) -> str:
+    return reverse("meetings:detail", args=[meeting.meeting_id])
 
 
 def _can_see_health(request: HttpRequest) -> bool:
@@ -56,11 +56,10 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 @case_worker_required
 def meeting_new(request: HttpRequest) -> HttpResponse:
     form = MeetingForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        meeting = create_meeting(actor(request), form.cleaned_data["held_on"], form.cleaned_data["meeting_type"],
-                                 form.cleaned_data["area"])
-        messages.success(request, f"Meeting of {meeting.held_on:%d/%m/%Y} created.")
-        return redirect("meetings:detail", meeting_id=meeting.meeting_id)
+    if (done := saved(request, form,
+                      lambda data: create_meeting(actor(request), data["held_on"], data["meeting_type"], data["area"]),
+                      lambda meeting, _: (f"Meeting of {meeting.held_on:%d/%m/%Y} created.", _page(meeting)))):
+        return done
     return render(request, "meetings/new.html", {"form": form})
 
 
@@ -88,11 +87,10 @@ def meeting_detail(request: HttpRequest, meeting_id: str) -> HttpResponse:
 def attendance(request: HttpRequest, meeting_id: str) -> HttpResponse:
     meeting = _meeting(request, meeting_id)
     form = AttendanceForm(request.POST, meeting=meeting)
-    if not form.is_valid():  # pragma: no cover - checkboxes cannot be invalid
-        return _detail(request, meeting, attendance=form, status=400)
-    record_attendance(actor(request), meeting, form.marks())
-    messages.success(request, "Attendance saved.")
-    return redirect("meetings:detail", meeting_id=meeting.meeting_id)
+    if done := saved(request, form, lambda _: record_attendance(actor(request), meeting, form.marks()),
+                     lambda *_: ("Attendance saved.", _page(meeting))):
+        return done
+    return _detail(request, meeting, attendance=form, status=400)  # pragma: no cover - checkboxes cannot be invalid
 
 
 @case_worker_required
@@ -101,14 +99,17 @@ def discussion(request: HttpRequest, meeting_id: str) -> HttpResponse:
     meeting = _meeting(request, meeting_id)
     form = DiscussionForm(request.POST, meeting=meeting, people=visible_people(request),
                           can_see_health=_can_see_health(request))
-    if not form.is_valid():
-        return _detail(request, meeting, discussion=form)
-    assert form.nominal is not None
-    data = form.cleaned_data
-    record_discussion(actor(request), meeting, form.nominal, note=data["note"], visibility=data["visibility"],
-                      action=data["action"], owner_agency=data["owner_agency"], due_on=data["due_on"])
-    messages.success(request, f"Case discussion of {form.nominal.nominal_id} recorded.")
-    return redirect("meetings:detail", meeting_id=meeting.meeting_id)
+
+    def change(data: dict[str, Any]) -> Nominal:
+        assert form.nominal is not None
+        record_discussion(actor(request), meeting, form.nominal, note=data["note"], visibility=data["visibility"],
+                          action=data["action"], owner_agency=data["owner_agency"], due_on=data["due_on"])
+        return form.nominal
+
+    if done := saved(request, form, change,
+                     lambda nominal, _: (f"Case discussion of {nominal.nominal_id} recorded.", _page(meeting))):
+        return done
+    return _detail(request, meeting, discussion=form)
 
 
 @case_worker_required

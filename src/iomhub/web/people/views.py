@@ -9,7 +9,6 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
@@ -17,14 +16,11 @@ from iomhub.web.forms import saved
 from iomhub.web.pages import page
 from iomhub.web.people import timeline as people_timeline
 from iomhub.web.people.forms import EndFlagForm, FlagForm, NominalForm, NoteForm
+from iomhub.web.people.links import person_url
 from iomhub.web.people.models import Flag, Nominal
 from iomhub.web.people.services import add_flag, add_note, end_flag, record_consultation, save_nominal
 from iomhub.web.requests import actor
 from iomhub.web.visibility import Refused, refuse, user_of, visible_nominal
-
-
-def _detail(nominal: Nominal) -> str:
-    return reverse("people:detail", args=[nominal.nominal_id])
 
 
 def _person_page(request: HttpRequest, nominal: Nominal, note_form: NoteForm, status: int = 200) -> HttpResponse:
@@ -51,7 +47,7 @@ def note(request: HttpRequest, nominal_id: str) -> HttpResponse:
         return HttpResponseNotAllowed(["POST"])
     form = NoteForm(request.POST, can_see_health=user_of(request).can_see_health)
     if (done := saved(request, form, lambda data: add_note(actor(request), nominal, data["text"], data["visibility"]),
-                      lambda *_: ("Note added.", _detail(nominal) + "#notes"))):
+                      lambda *_: ("Note added.", person_url(nominal, "notes")))):
         return done
     return _person_page(request, nominal, form, status=400)
 
@@ -63,7 +59,7 @@ def create(request: HttpRequest) -> HttpResponse:
         return refuse(request, "people.nominal")
     form = NominalForm(request.POST or None)
     if (done := saved(request, form, lambda _: save_nominal(actor(request), form.instance, reason="person added"),
-                      lambda added, _: (f"{added} added.", _detail(added)))):
+                      lambda added, _: (f"{added} added.", person_url(added)))):
         return done
     return render(request, "people/form.html", {"form": form, "person": None},
                   status=400 if form.is_bound else 200)
@@ -76,7 +72,7 @@ def edit(request: HttpRequest, nominal_id: str) -> HttpResponse:
     form = NominalForm(request.POST or None, instance=nominal)
     if (done := saved(request, form,
                       lambda _: save_nominal(actor(request), form.instance, reason="person's details changed"),
-                      lambda *_: ("Details saved.", _detail(nominal)))):
+                      lambda *_: ("Details saved.", person_url(nominal)))):
         return done
     record_consultation(actor(request), nominal, "edit form")
     return render(request, "people/form.html", {"form": form, "person": nominal},
@@ -92,7 +88,7 @@ def add_flag_view(request: HttpRequest, nominal_id: str) -> HttpResponse:
     if (done := saved(request, form,
                       lambda data: add_flag(actor(request), nominal, data["flag"], data["start_date"],
                                             data["end_date"]),
-                      lambda added, _: (f"Flag added: {added.get_flag_display()}.", _detail(nominal)))):
+                      lambda added, _: (f"Flag added: {added.get_flag_display()}.", person_url(nominal)))):
         return done
     record_consultation(actor(request), nominal, "flag form")
     return render(request, "people/flag_form.html", {"form": form, "person": nominal, "flag": None},
@@ -109,7 +105,7 @@ def end_flag_view(request: HttpRequest, nominal_id: str, flag_id: int) -> HttpRe
         raise Refused("people.flag", str(flag_id), nominal.nominal_id)
     form = EndFlagForm(request.POST or None)
     if (done := saved(request, form, lambda data: end_flag(actor(request), flag, data["end_date"]),
-                      lambda *_: (f"Flag ended: {flag.get_flag_display()}.", _detail(nominal)))):
+                      lambda *_: (f"Flag ended: {flag.get_flag_display()}.", person_url(nominal)))):
         return done
     record_consultation(actor(request), nominal, "end flag form")
     return render(request, "people/flag_form.html", {"form": form, "person": nominal, "flag": flag},

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from iomhub.web import choices
-from iomhub.web.forms import add_errors
+from iomhub.web.forms import saved
 from iomhub.web.people.forms import NominalForm
+from iomhub.web.people.links import person_url
 from iomhub.web.people.models import Nominal
 from iomhub.web.people.services import record_consultation
 from iomhub.web.referrals.forms import DecisionForm, ReferralForm
@@ -47,15 +45,11 @@ def create(request: HttpRequest) -> HttpResponse:
                 form.add_error("nominal_id", f"There is no person with the IOM id {nominal_id}")
         elif person_form.is_valid():
             nominal = person_form.instance
-        if nominal is not None and form.is_valid():
-            try:
-                referral = refer(actor(request), nominal, form.cleaned_data["referred_on"],
-                                 form.cleaned_data["referring_agency"], form.cleaned_data["area"])
-            except ValidationError as error:
-                add_errors(form, error)
-            else:
-                messages.success(request, f"{nominal} referred (referral {referral.referral_id}).")
-                return HttpResponseRedirect(reverse("people:detail", args=[nominal.nominal_id]))
+        if nominal is not None and (done := saved(
+                request, form, lambda data: refer(actor(request), nominal, data["referred_on"],
+                                                  data["referring_agency"], data["area"]),
+                lambda referral, _: (f"{nominal} referred (referral {referral.referral_id}).", person_url(nominal)))):
+            return done
     return render(request, "referrals/create.html", {"form": form, "person_form": person_form},
                   status=400 if form.is_bound else 200)
 
@@ -68,16 +62,12 @@ def decide(request: HttpRequest, referral_id: str) -> HttpResponse:
         raise Refused("referrals.referral", referral_id[:100])
     nominal = visible_nominal(request, referral.nominal_id)
     form = DecisionForm(request.POST or None, initial={"decided_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            decide_service(actor(request), referral, data["outcome"], data["decided_on"], scheme=data["scheme"],
-                           reason=data["reason"], mappa_level=data["mappa_level"])
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, "Decision recorded.")
-            return HttpResponseRedirect(reverse("people:detail", args=[nominal.nominal_id]))
+    if (done := saved(request, form,
+                      lambda data: decide_service(actor(request), referral, data["outcome"], data["decided_on"],
+                                                  scheme=data["scheme"], reason=data["reason"],
+                                                  mappa_level=data["mappa_level"]),
+                      lambda *_: ("Decision recorded.", person_url(nominal)))):
+        return done
     record_consultation(actor(request), nominal, "referral decision")
     return render(request, "referrals/decide.html", {"form": form, "referral": referral, "person": nominal},
                   status=400 if form.is_bound else 200)

@@ -2,24 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date
-
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.shortcuts import render
+from django.urls import reverse
 
+from iomhub.web.forms import saved, today
 from iomhub.web.people.services import record_consultation
 from iomhub.web.requests import actor
 from iomhub.web.treatment.forms import FIELDS, TreatmentEpisodeForm
 from iomhub.web.treatment.models import TreatmentEpisode
 from iomhub.web.treatment.services import save_episode
 from iomhub.web.visibility import Refused, case_worker_required, visible_nominal
-
-
-def today() -> date:
-    """Today in the local time zone (tests replace it)."""
-    return timezone.localdate()
 
 
 @case_worker_required
@@ -41,10 +34,10 @@ def edit(request: HttpRequest, nominal_id: str, episode_id: str | None = None) -
     initial = {name: getattr(episode, name) for name in FIELDS} if episode else {}
     form = TreatmentEpisodeForm(request.POST if request.method == "POST" else None, initial=initial,
                                 today=today())
-    if request.method == "POST" and form.is_valid():
-        save_episode(actor(request), nominal, form.cleaned_data, episode)
-        messages.success(request, "Treatment episode saved." if episode is None else "Treatment episode changed.")
-        return redirect("treatment:episodes", nominal_id=nominal.nominal_id)
+    if (done := saved(request, form, lambda data: save_episode(actor(request), nominal, data, episode),
+                      lambda *_: ("Treatment episode saved." if episode is None else "Treatment episode changed.",
+                                  reverse("treatment:episodes", args=[nominal.nominal_id])))):
+        return done
     if request.method == "GET":
         record_consultation(actor(request), nominal, "treatment episode form")
     return render(request, "treatment/edit.html", {"nominal": nominal, "form": form, "episode": episode})
