@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import date
 from typing import Any
+
+import pytest
 
 from iomhub.domain.dates import Span
 from iomhub.reports.params import ReportParams
@@ -75,3 +79,39 @@ def test_the_dashboards_report_html_is_rendered_once_per_data_version_for_every_
         Nominal.objects.filter(pk=nominal.pk).update(area="SE")
         audit.record(Operation.ALTERATION, nominal)
     assert REPORT_PART in rendered(own.get("/performance/", FY_2015)), "changed data are rendered afresh"
+
+
+def test_many_threads_asking_at_once_compute_it_once() -> None:
+    """Twelve threads ask for the same report while it is being made: it is made once, and every
+    thread gets that one."""
+    kept: cache._Kept[object] = cache._Kept()
+    calls: list[int] = []
+    release = threading.Event()
+
+    def compute() -> object:
+        calls.append(1)
+        release.wait(10)
+        return object()
+
+    got: list[object] = []
+    threads = [threading.Thread(target=lambda: got.append(kept.get_or_make(((1, 1), "key"), compute)))
+               for _ in range(12)]
+    for thread in threads:
+        thread.start()
+    time.sleep(0.5)  # every thread has asked by now: all but the first wait for it
+    release.set()
+    for thread in threads:
+        thread.join(10)
+    assert len(calls) == 1
+    assert len(got) == 12 and len({id(value) for value in got}) == 1
+
+
+def test_when_making_fails_the_next_thread_to_ask_makes_it() -> None:
+    kept: cache._Kept[str] = cache._Kept()
+
+    def failing() -> str:
+        raise RuntimeError("the database went away")
+
+    with pytest.raises(RuntimeError):
+        kept.get_or_make(((1, 1), "key"), failing)
+    assert kept.get_or_make(((1, 1), "key"), lambda: "made") == "made"

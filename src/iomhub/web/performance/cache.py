@@ -34,23 +34,42 @@ Version = tuple[int, int]
 
 
 class _Kept(Generic[T]):
-    """The ``SIZE`` values last asked for, by key (least recently used dropped first); thread-safe."""
+    """The ``SIZE`` values last asked for, by key (least recently used dropped first); thread-safe.
+
+    A value is made once even when many threads ask for it at the same time: the first makes it
+    and the others wait for it (a dozen users opening the dashboard together would otherwise
+    compute the same report a dozen times over, starving the process's other requests).
+    """
 
     def __init__(self) -> None:
         self.values: OrderedDict[tuple[Version, str], T] = OrderedDict()
         self.lock = threading.Lock()
+        self.making: dict[tuple[Version, str], threading.Lock] = {}
 
     def get_or_make(self, key: tuple[Version, str], make: Callable[[], T]) -> T:
-        with self.lock:
-            if key in self.values:
-                self.values.move_to_end(key)
-                return self.values[key]
-        value = make()
-        with self.lock:
-            self.values[key] = value
-            while len(self.values) > SIZE:
-                self.values.popitem(last=False)
-        return value
+        while True:
+            with self.lock:
+                if key in self.values:
+                    self.values.move_to_end(key)
+                    return self.values[key]
+                maker = self.making.get(key)
+                if maker is None:
+                    maker = self.making[key] = threading.Lock()
+                    maker.acquire()
+                    break
+            with maker:  # another thread is making it: wait, then look again
+                pass
+        try:
+            value = make()
+            with self.lock:
+                self.values[key] = value
+                while len(self.values) > SIZE:
+                    self.values.popitem(last=False)
+            return value
+        finally:
+            with self.lock:
+                del self.making[key]
+            maker.release()
 
     def clear(self) -> None:
         with self.lock:
