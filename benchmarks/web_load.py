@@ -141,6 +141,10 @@ class RunResult:
     failure: str | None = None
     skipped: str | None = None
     error_samples: list[str] = field(default_factory=list)
+    answered: list[tuple[float, str, float]] = field(default_factory=list)  # (s from the start, page, ms)
+    warm_up: PageStats = field(default_factory=PageStats)
+    warm_up_seconds: float = 0.0
+    client_cpu_share: float = math.nan  # CPU seconds the load generator used per second of load
 
     @property
     def requests(self) -> int:
@@ -428,48 +432,77 @@ def load(port: int, users: int, password: str, cohort_ids: Sequence[str], second
     result.login_seconds = time.perf_counter() - started
     console.print(f"  {users} users signed in through the login form in {result.login_seconds:.1f} s")
 
+    warmed = threading.Barrier(users + 1)
     gate = threading.Barrier(users + 1)
     budget: Budget | None = None
+    load_began = 0.0
+
+    def fetch(client: Client, step: Step) -> tuple[str | None, float, float]:
+        """(what went wrong or None, when it began, ms)."""
+        began = time.perf_counter()
+        try:
+            status, _, headers = client.request("GET", step.path)
+            problem = None if status == 200 else f"{status} {headers.get('Location', '')}".strip()
+        except (OSError, http.client.HTTPException) as error:
+            problem = f"{type(error).__name__}: {error}"
+            client.close()
+        return problem, began, (time.perf_counter() - began) * 1000
+
+    def pause(pauses: random.Random) -> None:
+        if think:
+            time.sleep(pauses.expovariate(1.0 / think))
 
     def user(index: int) -> None:
         client = clients[index]
         steps = plan(cohort_ids, random.Random(index), start=index)
         pauses = random.Random(1000 + index)
-        gate.wait()
-        assert budget is not None
         try:
+            for step in itertools.islice(plan(cohort_ids, random.Random(500 + index)), len(PAGES)):
+                pause(pauses)  # users arrive over a few seconds, not in the same millisecond
+                problem, _, elapsed = fetch(client, step)
+                with lock:
+                    if problem is None:
+                        result.warm_up.latencies_ms.append(elapsed)
+                    else:
+                        result.warm_up.errors += 1
+            warmed.wait()
+            gate.wait()
+            assert budget is not None
+            pause(pauses)  # and go on at their own pace, not all at once
             while budget.take():
                 step = next(steps)
-                began = time.perf_counter()
-                try:
-                    status, _, headers = client.request("GET", step.path)
-                    problem = None if status == 200 else f"{status} {headers.get('Location', '')}".strip()
-                except (OSError, http.client.HTTPException) as error:
-                    problem = f"{type(error).__name__}: {error}"
-                    client.close()
-                elapsed = (time.perf_counter() - began) * 1000
+                problem, began, elapsed = fetch(client, step)
                 with lock:
                     stats = result.pages[step.page]
                     if problem is None:
                         stats.latencies_ms.append(elapsed)
+                        result.answered.append((began - load_began, step.page, elapsed))
                     else:
                         stats.errors += 1
                         if len(result.error_samples) < 5:
                             result.error_samples.append(f"{step.path}: {problem}")
-                if think:
-                    time.sleep(pauses.expovariate(1.0 / think))
+                pause(pauses)
         finally:
             client.close()
 
     workers = [threading.Thread(target=user, args=(i,), daemon=True) for i in range(users)]
+    warming = time.perf_counter()
     for worker in workers:
         worker.start()
+    warmed.wait()
+    result.warm_up_seconds = time.perf_counter() - warming
+    console.print(f"  warm-up (each user opens each page once, unmeasured): {result.warm_up_seconds:.1f} s, "
+                  f"p95 {percentile(result.warm_up.latencies_ms, 95):,.0f} ms, "
+                  f"max {max(result.warm_up.latencies_ms, default=math.nan):,.0f} ms, "
+                  f"{result.warm_up.errors} errors")
     budget = Budget(seconds, requests)
-    began = time.perf_counter()
+    began = load_began = time.perf_counter()
+    cpu_began = time.process_time()
     gate.wait()
     for worker in workers:
         worker.join()
     result.seconds = time.perf_counter() - began
+    result.client_cpu_share = (time.process_time() - cpu_began) / result.seconds
 
 
 def cohort_members(package: Path) -> list[str]:
@@ -491,7 +524,8 @@ def bench_database(database: str, package: Path, args: argparse.Namespace, conso
                           f"({args.workers} worker(s) x {args.threads} threads)")
             load(server.port, args.users, password, cohort_members(package), args.seconds, args.requests,
                  result, console, think=args.think_seconds)
-        console.print(f"  {result.requests:,} requests in {result.seconds:.1f} s")
+        console.print(f"  {result.requests:,} requests in {result.seconds:.1f} s; the load generator used "
+                      f"{result.client_cpu_share:.0%} of a core meanwhile")
     except PostgresUnavailable as reason:
         result.skipped = f"PostgreSQL unavailable: {reason}"
         console.print(f"[yellow]{result.skipped}[/]")
@@ -560,8 +594,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--nominals", type=int, default=5000,
                         help="people in the synthetic package (default 5000: about 700 ever on IOM, "
                              "about 425 on the cohort list today)")
-    parser.add_argument("--threads", type=int, default=8, help="threads of iomhub serve (default 8)")
-    parser.add_argument("--workers", type=int, default=2, help="worker processes of iomhub serve (default 2)")
+    parser.add_argument("--threads", type=int, default=4, help="threads per worker of iomhub serve (default 4)")
+    parser.add_argument("--workers", type=int, default=4,
+                        help="worker processes of iomhub serve (default 4: two per core of this machine)")
     parser.add_argument("--think-seconds", type=float, default=2.0,
                         help="each user's mean pause between pages (default 2; 0 = stress test)")
     parser.add_argument("--data-dir", type=Path, default=Path("bench-data"),
@@ -586,8 +621,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         for sample in result.error_samples:
             console.print(f"  e.g. {sample}", markup=False, highlight=False)
     summary = [{"database": r.database, "seconds": r.seconds, "requests": r.requests, "errors": r.errors,
-                "throughput_per_s": r.throughput, "login_seconds": r.login_seconds, "failure": r.failure,
-                "skipped": r.skipped, "pages": {page: stats.summary() for page, stats in r.pages.items()}}
+                "throughput_per_s": r.throughput, "login_seconds": r.login_seconds,
+                "client_cpu_share": r.client_cpu_share, "failure": r.failure,
+                "skipped": r.skipped, "pages": {page: stats.summary() for page, stats in r.pages.items()},
+                "warm_up": {"seconds": r.warm_up_seconds, **r.warm_up.summary()},
+                "answered": [[round(at, 3), page, round(ms, 1)] for at, page, ms in r.answered]}
                for r in results]
     settings = {"users": args.users, "seconds": args.seconds, "requests": args.requests,
                 "nominals": args.nominals, "threads": args.threads}

@@ -353,7 +353,7 @@ def django(args: tuple[str, ...]) -> None:
 @click.option("--threads", type=click.IntRange(min=1), default=8, show_default=True,
               help="Threads per worker process.")
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Worker processes (more than 1 uses gunicorn; use one per CPU core).")
+              help="Worker processes (more than 1 uses gunicorn; about two per CPU core).")
 def serve_command(addr: str, threads: int, workers: int = 1) -> None:
     """Bring the database up to date and serve the web application (waitress, or gunicorn with
     several workers; static files served by WhiteNoise)."""
