@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET, require_http_methods
 
 from iomhub.domain.harm import DERIVATION, SOURCE
@@ -24,7 +29,9 @@ from iomhub.web.cohort.services import current_episode, exit_episode
 from iomhub.web.forms import saved
 from iomhub.web.pages import page
 from iomhub.web.people.links import person_url
+from iomhub.web.people.models import Nominal
 from iomhub.web.people.services import record_consultation
+from iomhub.web.performance.cache import cached_list, data_version
 from iomhub.web.performance.views import may_see_reports
 from iomhub.web.requests import actor
 from iomhub.web.visibility import refuse, visible_nominal, visible_people
@@ -46,6 +53,32 @@ def cohort_list(request: HttpRequest) -> HttpResponse:
     sort = request.GET.get("sort", "name")
     if sort.lstrip("-") not in SORTS:
         sort = "name"
+    visibility = Nominal.objects.visibility_key(request.user)
+    query = urlencode(sorted(request.GET.lists()), doseq=True)
+    listed = cached_list(data_version(), repr((visibility, on.isoformat(), query)),
+                         lambda: _listed(request, on, filters, sort))
+    with audited(actor(request)) as audit:  # a list of people is a consultation of each person on it
+        audit.record(Operation.CONSULTATION, object_type="cohort list",
+                     detail={"viewed": "cohort list", "on": on.isoformat(), "filters": {k: str(v) for k, v in
+                                                                                       filters.items()},
+                             "nominal_ids": listed.shown})
+    return page(request, "cohort/list.html", {"form": form, "on": on, "count": listed.count,
+                                              "table": listed.table, "today": on == timezone.localdate()})
+
+
+@dataclass(frozen=True)
+class Listed:
+    """One page of the cohort list as drawn: the table and its page links, how many people the
+    list holds, and who is shown (for the audit row)."""
+
+    table: SafeString
+    count: int
+    shown: list[str]
+
+
+def _listed(request: HttpRequest, on: date, filters: dict[str, Any], sort: str) -> Listed:
+    """The page of the list the request asks for. It shows the same to every user who sees the
+    same people (the key of ``cached_list``), and nothing about the user who asked first."""
     rows = listing.ordered(listing.filtered(listing.cohort_on(request.user, on), **filters), sort, on)
     shown_page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     shown_page.object_list = list(shown_page.object_list)
@@ -63,16 +96,10 @@ def cohort_list(request: HttpRequest) -> HttpResponse:
                         "aria_sort": ("descending" if descending else "ascending") if current else "none"})
     paged = kept.copy()
     paged["sort"] = sort
-
-    shown = [row.nominal_id for row in shown_page.object_list]
-    with audited(actor(request)) as audit:  # a list of people is a consultation of each person on it
-        audit.record(Operation.CONSULTATION, object_type="cohort list",
-                     detail={"viewed": "cohort list", "on": on.isoformat(), "filters": {k: str(v) for k, v in
-                                                                                       filters.items()},
-                             "nominal_ids": shown})
-    return page(request, "cohort/list.html", {
-        "form": form, "page": shown_page, "on": on, "columns": columns, "query": paged.urlencode(),
-        "today": on == timezone.localdate()})
+    table = render_to_string("cohort/_table.html", {"page": shown_page, "columns": columns,
+                                                     "query": paged.urlencode()})
+    return Listed(SafeString(table), shown_page.paginator.count,
+                  [row.nominal_id for row in shown_page.object_list])
 
 
 @login_required

@@ -23,6 +23,15 @@ class NominalQuerySet(AuditedQuerySet):
             return self.none()
         return self.all()
 
+    @staticmethod
+    def visibility_key(user: User | Any) -> str:
+        """A name for the set of people :meth:`visible_to` gives ``user``: users with the same key
+        see the same people, so a page listing people may be kept for all of them. Change it
+        with :meth:`visible_to` (a test checks every kind of user against it)."""
+        if not getattr(user, "is_authenticated", False) or not user.works_on_cases:
+            return "no one"
+        return "the shared record"
+
 
 class CaseNoteQuerySet(AuditedQuerySet):
     def visible_to(self, user: User | Any) -> CaseNoteQuerySet:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from django.db.models import Count, Max
 
@@ -41,7 +41,8 @@ class _Kept(Generic[T]):
     compute the same report a dozen times over, starving the process's other requests).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, size: int = SIZE) -> None:
+        self.size = size
         self.values: OrderedDict[tuple[Version, str], T] = OrderedDict()
         self.lock = threading.Lock()
         self.making: dict[tuple[Version, str], threading.Lock] = {}
@@ -63,7 +64,7 @@ class _Kept(Generic[T]):
             value = make()
             with self.lock:
                 self.values[key] = value
-                while len(self.values) > SIZE:
+                while len(self.values) > self.size:
                     self.values.popitem(last=False)
             return value
         finally:
@@ -78,6 +79,7 @@ class _Kept(Generic[T]):
 
 _reports: _Kept[Report] = _Kept()
 _fragments: _Kept[str] = _Kept()
+_lists: _Kept[Any] = _Kept(size=256)  # a list's pages, filters and sorts
 
 
 def data_version() -> tuple[int, int]:
@@ -100,6 +102,15 @@ def cached_fragment(version: Version, key: str, render: Callable[[], str]) -> st
     return _fragments.get_or_make((version, key), render)
 
 
+def cached_list(version: Version, key: str, make: Callable[[], T]) -> T:
+    """A page of a list of people made by ``make`` from the data at ``version``, made only when
+    not kept. ``key`` must name everything the page shows: the request's query and who may see
+    whom (``Nominal.objects.visibility_key``)."""
+    value: T = _lists.get_or_make((version, key), make)
+    return value
+
+
 def clear() -> None:
     _reports.clear()
     _fragments.clear()
+    _lists.clear()
