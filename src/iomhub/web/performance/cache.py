@@ -7,6 +7,8 @@ of those rows is a version of the data: a report computed at that version is sti
 Reads (consultations, refusals, disclosures) do not change it. Each process keeps its own
 small cache.
 
+The cohort list keeps its pages the same way (``cached_list``), keyed also by who may see whom.
+
 The dashboard also keeps the report's HTML (its tables and charts, the same for every user
 who may see the report): rendering its thousand-odd table cells costs more than every query
 of the page together.
