@@ -628,7 +628,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "answered": [[round(at, 3), page, round(ms, 1)] for at, page, ms in r.answered]}
                for r in results]
     settings = {"users": args.users, "seconds": args.seconds, "requests": args.requests,
-                "nominals": args.nominals, "threads": args.threads}
+                "nominals": args.nominals, "workers": args.workers, "threads": args.threads,
+                "think_seconds": args.think_seconds}
     (args.data_dir / "web-results.json").write_text(
         json.dumps(_no_nan({"settings": settings, "results": summary}), indent=1) + "\n",
         encoding="utf-8")

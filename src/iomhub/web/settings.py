@@ -78,8 +78,8 @@ TEMPLATES = [{
     ]},
 }]
 
-# Widgets drawn with Django's Jinja2 copies of its own widget templates: the same HTML, in a fifth
-# of the time (a select of areas is one template per option in the Django template language).
+# Widgets drawn with Django's Jinja2 copies of its own widget templates: the same elements in
+# less than half the time (the cohort list's filter form: 2.3 ms, 1.0 ms with Jinja2).
 FORM_RENDERER = "django.forms.renderers.Jinja2"
 
 if not os.environ.get("DATABASE_URL"):

@@ -78,7 +78,8 @@ class Listed:
 
 def _listed(request: HttpRequest, on: date, filters: dict[str, Any], sort: str) -> Listed:
     """The page of the list the request asks for. It shows the same to every user who sees the
-    same people (the key of ``cached_list``), and nothing about the user who asked first."""
+    same people (the key of ``cached_list``), and nothing about the user who asked first. It is
+    drawn here, in the request's transaction, only when not kept; a kept page is not drawn again."""
     rows = listing.ordered(listing.filtered(listing.cohort_on(request.user, on), **filters), sort, on)
     shown_page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     shown_page.object_list = list(shown_page.object_list)

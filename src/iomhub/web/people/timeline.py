@@ -79,11 +79,10 @@ def _covers(row: Any, on: date) -> bool:
     return bool(row.start_date <= on and (row.end_date is None or row.end_date >= on))
 
 
-def summary(nominal: Nominal, on: date, record: Record | None = None) -> dict[str, Any]:
+def summary(nominal: Nominal, on: date, record: Record) -> dict[str, Any]:
     """Age, current level (the episode covering ``on``), tier (the latest assessment on or before
     ``on``, the more severe of two on one day), custody or community and lead agency (the latest
     custody period and supervision covering ``on``), current flags."""
-    record = record or Record.of(nominal)
     episode = next((row for row in reversed(record.episodes) if _covers(row, on)), None)
     tier = next((row for row in record.assessments if row.assessed_on <= on), None)
     custody = next((row for row in record.custody if _covers(row, on)), None)
@@ -223,9 +222,8 @@ def _notes(nominal: Nominal, user: Any) -> list[Entry]:
     return entries
 
 
-def timeline(nominal: Nominal, user: Any, record: Record | None = None) -> list[Entry]:
+def timeline(nominal: Nominal, user: Any, record: Record) -> list[Entry]:
     """Every event of the person that ``user`` may see, newest first."""
-    record = record or Record.of(nominal)
     entries = [*_episodes(record.episodes), *_custody(nominal, record), *_offences(nominal),
                *_risk(record.assessments),
                *_needs(nominal, bool(user.can_see_health)), *_referrals(nominal), *_actions(nominal),

@@ -36,7 +36,7 @@ Version = tuple[int, int]
 
 
 class _Kept(Generic[T]):
-    """The ``SIZE`` values last asked for, by key (least recently used dropped first); thread-safe.
+    """The ``size`` values last asked for, by key (least recently used dropped first); thread-safe.
 
     A value is made once even when many threads ask for it at the same time: the first makes it
     and the others wait for it (a dozen users opening the dashboard together would otherwise
