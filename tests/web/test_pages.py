@@ -1,10 +1,13 @@
 """The busy pages are drawn after their transaction has ended, and drawing them reads nothing.
 
-On SQLite a request's transaction holds the write lock (see ``iomhub/web/pages.py``): a page
+On SQLite a writing transaction holds the write lock (see ``iomhub/web/pages.py``): a page
 drawn inside it keeps every other request waiting. Each page below is requested while every SQL
 statement and the start of every template's drawing are noted in order: when drawing begins,
 every transaction and savepoint the request opened must have ended, and no statement may follow
 (a query while drawing would run outside the audited transaction).
+
+Nor do they read while writing: their reads run in a read-only snapshot (``iomhub.web.snapshots``)
+and the transaction that writes their consultation row writes only that.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.test.signals import template_rendered
+from django.test.utils import CaptureQueriesContext
 
 from iomhub.web.audit.constants import Operation
 from iomhub.web.audit.context import Actor, audited
@@ -86,3 +90,43 @@ def test_the_page_is_drawn_after_its_transaction_without_a_query(
     assert any(sql.startswith("INSERT INTO \"AUDIT_LOG\"") for sql in statements), "audited before drawing"
     after = [sql for kind, sql in events[first_draw:] if kind == "sql"]
     assert after == [], f"queries while drawing: {after}"
+
+
+def transactions_of(statements: list[str]) -> list[list[str]]:
+    """``statements`` (as Django logs them, BEGIN and COMMIT included) cut into transactions."""
+    cut: list[list[str]] = []
+    current: list[str] | None = None
+    for sql in statements:
+        if sql.startswith("BEGIN"):
+            current = [sql]
+            cut.append(current)
+        elif current is not None:
+            current.append(sql)
+            if sql.startswith(("COMMIT", "ROLLBACK")):
+                current = None
+    return cut
+
+
+READ_ONLY = {"sqlite": "PRAGMA QUERY_ONLY = ON",
+             "postgresql": "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"}
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("url", PAGES.values(), ids=PAGES.keys())
+def test_the_page_reads_in_a_snapshot_and_its_audit_row_is_written_alone(
+        url: str, record: Nominal, users: dict[str, Any], client_for: Callable[..., Any]) -> None:
+    from iomhub.web.performance import cache
+
+    client = client_for(users["own"])
+    client.get(url)
+    cache.clear()  # the page is made again, reading everything it shows
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    transactions = transactions_of([query["sql"].upper() for query in captured.captured_queries])
+    writing = [t for t in transactions if any(sql.startswith('INSERT INTO "AUDIT_LOG"') for sql in t)]
+    assert len(writing) == 1, transactions
+    assert [sql for sql in writing[0][1:-1] if not sql.startswith('INSERT INTO "AUDIT_LOG"')] == [], \
+        "the audit row's transaction did more than write it"
+    reading = [t for t in transactions if any(sql.startswith("SELECT") and '"NOMINALS"' in sql for sql in t)]
+    assert reading, "the page read no one"
+    assert all(t[1] == READ_ONLY[connection.vendor] for t in reading), "read outside a read-only snapshot"

@@ -7,6 +7,9 @@ more than reading its rows, and needs no lock: :func:`page` answers with a ``Tem
 which Django renders after the view has returned and its transaction has committed. The audit
 row is therefore committed before anything is shown (a failed commit shows nothing).
 
+The busiest pages go further and do not read in a writing transaction at all: they read in a
+snapshot (``iomhub.web.snapshots``) and write their audit row alone.
+
 The context must hold data already read (lists, model instances with what the template uses
 selected): a query run while rendering would run outside the request's transaction.
 ``tests/web/test_pages.py`` checks the pages that use it run no query once drawing has begun.

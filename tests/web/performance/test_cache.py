@@ -94,7 +94,7 @@ def test_many_threads_asking_at_once_compute_it_once() -> None:
         return object()
 
     got: list[object] = []
-    threads = [threading.Thread(target=lambda: got.append(kept.get_or_make(((1, 1), "key"), compute)))
+    threads = [threading.Thread(target=lambda: got.append(kept.get_or_make((1, "key"), compute)))
                for _ in range(12)]
     for thread in threads:
         thread.start()
@@ -113,5 +113,35 @@ def test_when_making_fails_the_next_thread_to_ask_makes_it() -> None:
         raise RuntimeError("the database went away")
 
     with pytest.raises(RuntimeError):
-        kept.get_or_make(((1, 1), "key"), failing)
-    assert kept.get_or_make(((1, 1), "key"), lambda: "made") == "made"
+        kept.get_or_make((1, "key"), failing)
+    assert kept.get_or_make((1, "key"), lambda: "made") == "made"
+
+
+def test_the_data_version_is_one_lookup_however_long_the_audit_log(
+        nominal: Nominal, system: Actor, django_assert_num_queries: Any) -> None:
+    with audited(system) as audit:
+        for _ in range(200):
+            audit.record(Operation.CONSULTATION, nominal)
+    with django_assert_num_queries(1):
+        cache.data_version()
+
+
+def test_the_data_version_moves_with_every_change_and_only_then(nominal: Nominal, system: Actor) -> None:
+    seen = [cache.data_version()]
+    with audited(system) as audit:
+        audit.record(Operation.CONSULTATION, nominal)
+        audit.record(Operation.DISCLOSURE, nominal)
+    assert cache.data_version() == seen[-1], "reads change nothing"
+    with audited(system) as audit:
+        Nominal.objects.filter(pk=nominal.pk).update(area="SE")
+        audit.record(Operation.ALTERATION, nominal)
+    seen.append(cache.data_version())
+    with audited(system) as audit:
+        audit.record(Operation.COLLECTION, nominal)  # a change recorded (an import's rows are written in bulk)
+    seen.append(cache.data_version())
+    with pytest.raises(RuntimeError), audited(system) as audit:
+        Nominal.objects.filter(pk=nominal.pk).update(area="NE")
+        audit.record(Operation.ALTERATION, nominal)
+        raise RuntimeError("the change fails")
+    assert cache.data_version() == seen[-1], "a change rolled back leaves the version"
+    assert len(set(seen)) == 3

@@ -15,3 +15,7 @@ class Operation(models.TextChoices):
     SIGN_IN_FAILED = "sign_in_failed", "Failed sign-in"
     LOCKOUT = "lockout", "Lockout"
     SIGN_OUT = "sign_out", "Sign-out"
+
+
+# The kinds of processing that change the data (a consultation, disclosure or refusal reads them).
+CHANGES = frozenset({Operation.COLLECTION, Operation.ALTERATION, Operation.ERASURE})

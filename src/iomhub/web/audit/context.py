@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
+from iomhub.web.audit.constants import CHANGES
+
 if TYPE_CHECKING:
     from iomhub.web.accounts.models import User
 
@@ -49,6 +51,7 @@ class AuditSession:
     recipient: str = ""
     written: int = field(default=0)
     writes: int = field(default=0)
+    changes: int = field(default=0)
 
     def record(self, operation: str, obj: Any = None, *, object_type: str | None = None,
                object_id: str | None = None, nominal_id: str | None = None,
@@ -70,6 +73,8 @@ class AuditSession:
             recipient=recipient if recipient is not None else self.recipient,
             address=self.actor.address)
         self.written += 1
+        if operation in CHANGES:
+            self.changes += 1
 
 
 _current: ContextVar[AuditSession | None] = ContextVar("iomhub_audit", default=None)
@@ -87,6 +92,10 @@ def audited(actor: Actor, justification: str = "", recipient: str = "") -> Itera
                 from iomhub.web.audit.models import UnauditedWrite
 
                 raise UnauditedWrite(f"{session.writes} write(s) but no audit row: call audit.record()")
+            if session.writes or session.changes:
+                from iomhub.web.audit.models import DataVersion
+
+                DataVersion.advance()
         finally:
             _current.reset(token)
 

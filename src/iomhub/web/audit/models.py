@@ -8,6 +8,7 @@ added but never changed or deleted (and on PostgreSQL and SQLite a trigger refus
 
 from __future__ import annotations
 
+import secrets
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -116,3 +117,34 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.operation} {self.object_type} {self.object_id}"
+
+
+class DataVersion(models.Model):
+    """One row whose ``stamp`` changes with every transaction that changes data: the version of
+    the data that kept reports and lists are keyed by (``performance/cache.py``).
+
+    :func:`iomhub.web.audit.context.audited` draws a new random stamp in every transaction that
+    writes a record or records a change, in that transaction; reading it is one primary-key
+    lookup, however long the audit log. A random stamp rather than a counter: a database restored
+    from a backup and changed again never meets a stamp it had before the restore.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True)
+    stamp = models.BigIntegerField()
+
+    class Meta:
+        db_table = "data_version"
+
+    ROW = 1
+
+    @classmethod
+    def current(cls) -> int:
+        """The stamp now (0 until the first change)."""
+        stamp = cls.objects.filter(pk=cls.ROW).values_list("stamp", flat=True).first()
+        return int(stamp or 0)
+
+    @classmethod
+    def advance(cls) -> None:
+        """A new stamp, written in the open transaction (one upsert: no read, no race)."""
+        DataVersion.objects.bulk_create([DataVersion(id=cls.ROW, stamp=secrets.randbits(62) + 1)],
+                                        update_conflicts=True, unique_fields=["id"], update_fields=["stamp"])

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -34,6 +35,7 @@ from iomhub.web.people.services import record_consultation
 from iomhub.web.performance.cache import cached_list, data_version
 from iomhub.web.performance.views import may_see_reports
 from iomhub.web.requests import actor
+from iomhub.web.snapshots import snapshot
 from iomhub.web.visibility import refuse, visible_nominal, visible_people
 
 PAGE_SIZE = 50
@@ -42,21 +44,25 @@ COLUMNS = [("name", "Name"), ("level", "Level"), ("area", "Area"), ("tier", "Ris
 
 @login_required
 @require_GET
+@transaction.non_atomic_requests
 def cohort_list(request: HttpRequest) -> HttpResponse:
-    """Everyone on IOM on a date (today unless chosen), filtered, sorted and 50 to a page."""
-    form = CohortFilterForm(request.GET or None, areas=listing.areas(request.user))
-    filters: dict[str, Any] = {}
-    if form.is_bound:
-        form.is_valid()
-        filters = {name: value for name, value in form.cleaned_data.items() if value}
-    on = filters.pop("on", None) or timezone.localdate()
-    sort = request.GET.get("sort", "name")
-    if sort.lstrip("-") not in SORTS:
-        sort = "name"
-    visibility = Nominal.objects.visibility_key(request.user)
-    query = urlencode(sorted(request.GET.lists()), doseq=True)
-    listed = cached_list(data_version(), repr((visibility, on.isoformat(), query)),
-                         lambda: _listed(request, on, filters, sort))
+    """Everyone on IOM on a date (today unless chosen), filtered, sorted and 50 to a page. Read in
+    a snapshot (``iomhub.web.snapshots``), then the consultation of the people shown is committed,
+    then the page is drawn."""
+    with snapshot():
+        form = CohortFilterForm(request.GET or None, areas=listing.areas(request.user))
+        filters: dict[str, Any] = {}
+        if form.is_bound:
+            form.is_valid()
+            filters = {name: value for name, value in form.cleaned_data.items() if value}
+        on = filters.pop("on", None) or timezone.localdate()
+        sort = request.GET.get("sort", "name")
+        if sort.lstrip("-") not in SORTS:
+            sort = "name"
+        visibility = Nominal.objects.visibility_key(request.user)
+        query = urlencode(sorted(request.GET.lists()), doseq=True)
+        listed = cached_list(data_version(), repr((visibility, on.isoformat(), query)),
+                             lambda: _listed(request, on, filters, sort))
     with audited(actor(request)) as audit:  # a list of people is a consultation of each person on it
         audit.record(Operation.CONSULTATION, object_type="cohort list",
                      detail={"viewed": "cohort list", "on": on.isoformat(), "filters": {k: str(v) for k, v in
@@ -79,7 +85,7 @@ class Listed:
 def _listed(request: HttpRequest, on: date, filters: dict[str, Any], sort: str) -> Listed:
     """The page of the list the request asks for. It shows the same to every user who sees the
     same people (the key of ``cached_list``), and nothing about the user who asked first. It is
-    drawn here, in the request's transaction, only when not kept; a kept page is not drawn again."""
+    drawn here, in the view's snapshot, only when not kept; a kept page is not drawn again."""
     rows = listing.ordered(listing.filtered(listing.cohort_on(request.user, on), **filters), sort, on)
     shown_page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     shown_page.object_list = list(shown_page.object_list)

@@ -1,12 +1,16 @@
 """The person page (one timeline), adding a note, the person create and edit forms, and flags.
 
 Every view finds its person through ``visibility.visible_nominal`` (a logged, audited 404 when the
-user may not see them) and writes a consultation audit row before it shows anything about them.
+user may not see them) and commits a consultation audit row before it shows anything about them.
+The person page reads in a snapshot that takes no write lock (``iomhub.web.snapshots``).
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
 from django.utils import timezone
@@ -20,24 +24,33 @@ from iomhub.web.people.links import person_url
 from iomhub.web.people.models import Flag, Nominal
 from iomhub.web.people.services import add_flag, add_note, end_flag, record_consultation, save_nominal
 from iomhub.web.requests import actor
+from iomhub.web.snapshots import snapshot
 from iomhub.web.visibility import Refused, refuse, user_of, visible_nominal
 
 
-def _person_page(request: HttpRequest, nominal: Nominal, note_form: NoteForm, status: int = 200) -> HttpResponse:
-    record_consultation(actor(request), nominal, "person page")  # before anything is shown
+def _person_context(request: HttpRequest, nominal: Nominal, note_form: NoteForm) -> dict[str, Any]:
+    """Everything the person page shows, read now (the page is drawn after its audit row)."""
     today = timezone.localdate()
     record = people_timeline.Record.of(nominal)
-    context = {"person": nominal, "today": today, **people_timeline.summary(nominal, today, record),
-               "timeline": people_timeline.timeline(nominal, request.user, record), "note_form": note_form}
+    return {"person": nominal, "today": today, **people_timeline.summary(nominal, today, record),
+            "timeline": people_timeline.timeline(nominal, request.user, record), "note_form": note_form}
+
+
+def _person_page(request: HttpRequest, context: dict[str, Any], status: int = 200) -> HttpResponse:
+    record_consultation(actor(request), context["person"], "person page")  # committed before it is shown
     return page(request, "people/detail.html", context, status=status)
 
 
 @login_required
+@transaction.non_atomic_requests
 def detail(request: HttpRequest, nominal_id: str) -> HttpResponse:
-    nominal = visible_nominal(request, nominal_id)  # access first: a refused user never learns the methods
-    if request.method not in ("GET", "HEAD"):
-        return HttpResponseNotAllowed(["GET"])
-    return _person_page(request, nominal, NoteForm(can_see_health=user_of(request).can_see_health))
+    """The person page: read in a snapshot, then its consultation committed, then drawn."""
+    with snapshot():
+        nominal = visible_nominal(request, nominal_id)  # access first: a refused user never learns the methods
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(["GET"])
+        context = _person_context(request, nominal, NoteForm(can_see_health=user_of(request).can_see_health))
+    return _person_page(request, context)
 
 
 @login_required
@@ -49,7 +62,7 @@ def note(request: HttpRequest, nominal_id: str) -> HttpResponse:
     if (done := saved(request, form, lambda data: add_note(actor(request), nominal, data["text"], data["visibility"]),
                       lambda *_: ("Note added.", person_url(nominal, "notes")))):
         return done
-    return _person_page(request, nominal, form, status=400)
+    return _person_page(request, _person_context(request, nominal, form), status=400)
 
 
 @login_required

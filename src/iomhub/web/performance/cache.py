@@ -1,11 +1,12 @@
 """The last reports computed, kept until the data change.
 
 Reading every table and computing the report takes a good part of a second on a few thousand
-people; the figures change only when records do. Every change to a record writes an audit row
-of a changing kind (collection, alteration, erasure) in the same transaction, so the largest id
-of those rows is a version of the data: a report computed at that version is still right.
-Reads (consultations, refusals, disclosures) do not change it. Each process keeps its own
-small cache.
+people; the figures change only when records do. Every transaction that changes a record draws a
+new stamp of the data (``audit.models.DataVersion``, written by ``audited()`` in that
+transaction): a report computed at a stamp is right for as long as the stamp stays. Reads
+(consultations, refusals, disclosures) do not change it. The stamp and the data it keys must be
+read in one snapshot (``iomhub.web.snapshots``), or a change committed between the two would be
+kept under the older stamp. Each process keeps its own small cache.
 
 The cohort list keeps its pages the same way (``cached_list``), keyed also by who may see whom.
 
@@ -21,18 +22,14 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
-from django.db.models import Count, Max
-
 from iomhub.reports.model import Report
 from iomhub.reports.params import ReportParams
-from iomhub.web.audit.constants import Operation
-from iomhub.web.audit.models import AuditEvent
+from iomhub.web.audit.models import DataVersion
 
-CHANGES = (Operation.COLLECTION, Operation.ALTERATION, Operation.ERASURE)
 SIZE = 16
 
 T = TypeVar("T")
-Version = tuple[int, int]
+Version = int
 
 
 class _Kept(Generic[T]):
@@ -84,17 +81,15 @@ _fragments: _Kept[str] = _Kept()
 _lists: _Kept[Any] = _Kept(size=256)  # a list's pages, filters and sorts
 
 
-def data_version() -> tuple[int, int]:
-    """The id of the latest audit row that recorded a change of data, and how many there are
-    (a database restored from a backup starts again below ids already seen)."""
-    found = AuditEvent.objects.filter(operation__in=CHANGES).aggregate(latest=Max("id"), rows=Count("id"))
-    return int(found["latest"] or 0), int(found["rows"])
+def data_version() -> Version:
+    """The stamp of the data now (``audit.models.DataVersion``): one primary-key lookup."""
+    return DataVersion.current()
 
 
 def cached_report(params: ReportParams, compute: Callable[[], Report], version: Version | None = None) -> Report:
     """The report for ``params`` at the current data version (or ``version``, when just read),
     computed only when not kept."""
-    return _reports.get_or_make((version or data_version(), repr(params)), compute)
+    return _reports.get_or_make((data_version() if version is None else version, repr(params)), compute)
 
 
 def cached_fragment(version: Version, key: str, render: Callable[[], str]) -> str:

@@ -37,6 +37,7 @@ from iomhub.web.performance.cache import Version, cached_fragment, cached_report
 from iomhub.web.performance.data import package_from_database
 from iomhub.web.performance.forms import DisclosureForm, ReportForm, last_full_financial_year
 from iomhub.web.requests import actor
+from iomhub.web.snapshots import snapshot
 from iomhub.web.visibility import refuse
 
 OBJECT_TYPE = "performance.report"
@@ -92,9 +93,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     the method's, so no answer tells an outsider that a route exists.
 
     Not in a request-long transaction: computing a report reads every table for up to a second,
-    and on SQLite a transaction holds the write lock, so every other page would wait for it. The
-    figures (aggregates, nothing about a person) are read first; the consultation's audit row is
-    then committed in its own transaction before the page is drawn.
+    and on SQLite a writing transaction holds the write lock, so every other page would wait for
+    it. The figures (aggregates, nothing about a person) are read first, in a snapshot that takes
+    no lock (``iomhub.web.snapshots``), together with the data version they are kept under; the
+    consultation's audit row is then committed in its own transaction before the page is drawn.
     """
     if not may_see_reports(request.user):
         return refuse(request, OBJECT_TYPE)
@@ -103,7 +105,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     form = _period_form(request.GET)
     context: dict[str, Any] = {"form": form}
     if form.is_valid():
-        context["report_html"] = _report_html(form)
+        with snapshot():
+            context["report_html"] = _report_html(form)
         with audited(actor(request)) as audit:
             audit.record(Operation.CONSULTATION, object_type=OBJECT_TYPE, object_id="dashboard",
                          detail=_detail(form))
