@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from iomhub.metrics import effect
+from iomhub.metrics.custody import custody_spans
 from iomhub.metrics.uncertainty import Resampling
 from tests.metrics.conftest import FY2015, by, collect
 
@@ -33,7 +34,8 @@ def parts(tables: Any, cohort: str, offences: str, custody: str | None = None,
     if custody is not None:
         kwargs["custody"] = custody
     t = tables(**kwargs)
-    return effect.effect_tables(t["cohort"], t["offences"], t.get("custody"), t["nominals"], matching,
+    spans = None if custody is None else custody_spans(t["custody"], DATA_END)
+    return effect.effect_tables(t["cohort"], t["offences"], spans, t["nominals"], matching,
                                 DATA_START, DATA_END)
 
 

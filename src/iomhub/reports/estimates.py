@@ -1,8 +1,9 @@
 """The effect tables, computed from collected per-person tables.
 
 The metrics give, lazily and on any backend, one row per person (or per matched set); this
-step collects them (they are small) and computes ``time_at_risk``, ``effect_estimate`` and
-``matching_balance`` (definitions in :mod:`iomhub.metrics.effect`), whose figures need
+step collects them (they are small) and computes ``time_at_risk``, ``effect_estimate`` (with
+its checks and ``reliable``) and ``matching_balance`` (definitions in
+:mod:`iomhub.metrics.effect` and :mod:`iomhub.metrics.effect_estimates`), whose figures need
 resampling. The intervals of the other tables are drawn by :mod:`iomhub.reports.intervals`.
 """
 
@@ -12,7 +13,7 @@ from typing import Any
 
 import polars as pl
 
-from iomhub.metrics import effect
+from iomhub.metrics import effect_estimates as effect
 from iomhub.metrics.uncertainty import Resampling
 
 TIME_AT_RISK_SCHEMA = {
@@ -27,6 +28,10 @@ EFFECT_SCHEMA = {
     "method": pl.String, "estimate_pct": pl.Float64, "ci_low_pct": pl.Float64,
     "ci_high_pct": pl.Float64, "offenders": pl.Int64, "comparison_offenders": pl.Int64,
     "offences_before": pl.Int64, "offences_after": pl.Int64, "verdict": pl.String,
+    "reliable": pl.Boolean,
+    "checks": pl.List(pl.Struct({"check": pl.String, "value": pl.Float64, "threshold": pl.Float64,
+                                 "passed": pl.Boolean})),
+    "e_value": pl.Float64, "e_value_ci": pl.Float64,
 }
 BALANCE_SCHEMA = {
     "variable": pl.String, "members_mean": pl.Float64, "pool_mean": pl.Float64,
@@ -50,6 +55,6 @@ def add_estimates(tables: dict[str, pl.DataFrame], people: dict[str, pl.DataFram
     tables["time_at_risk"] = pl.DataFrame(fixed + anchored, schema=TIME_AT_RISK_SCHEMA)
     balance = effect.balance_rows(_rows(people["effect_balance"]))
     tables["matching_balance"] = pl.DataFrame(balance, schema=BALANCE_SCHEMA)
-    estimate_rows = effect.estimates(members, _rows(people["effect_sets"]),
+    estimate_rows = effect.estimates(members, _rows(people["effect_pairs"]),
                                      people["effect_comparison_people"].height, balance, resampling)
     tables["effect_estimate"] = pl.DataFrame(estimate_rows, schema=EFFECT_SCHEMA)
