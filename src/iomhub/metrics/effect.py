@@ -332,7 +332,8 @@ def balance_sums(profiles: Frame, candidates: Frame, member_outcomes: Frame, com
     """Sums for the balance diagnostics, per group (members, pool, matched) and variable.
 
     Columns group, variable, member_id (of a matched set; null otherwise), count, total (sum
-    of x) and squares (sum of x^2). The pool is every candidate at the members' joining months
+    of x) and squares (sum of x^2). The members are those who were matched (the estimate is
+    theirs). The pool is every candidate at the members' joining months
     not on IOM by the end of that month (before matching); it has no windows, so the window
     and lagged-quarter variables are compared only after matching. Every value is a whole
     number (age in months), so the sums are exact whatever order a backend adds them in;
@@ -341,7 +342,9 @@ def balance_sums(profiles: Frame, candidates: Frame, member_outcomes: Frame, com
     female = (nw.col("gender") == "female").cast(nw.Int64).alias("female")
     age = (nw.col("age") * 12.0).round(0).alias("age")
     windowed = ["offences_before", "risk_days_before", *LAG_COLUMNS]
+    matched_members = compared.select(nw.col("member_id").alias("nominal_id")).unique()
     member_rows = (profiles.join(member_outcomes.select("nominal_id", *windowed), on="nominal_id", how="inner")
+                   .join(matched_members, on="nominal_id", how="inner")
                    .with_columns(female, age, nw.lit(None, nw.String).alias("member_id")))
     months = profiles.select(nw.col("nominal_id").alias("member_id"), "month")
     matched_rows = (compared.join(months, on="member_id", how="inner")
