@@ -135,6 +135,10 @@ def test_people_already_on_iom_are_not_comparisons_but_later_joiners_are(tables:
     assert [row["nominal_id"] for row in collect(found.comparison_people)] == ["Q"]
     (matched,) = collect(found.sets)
     assert matched["comparison_iom_days_after"] == 183.0
+    # Of Q's after-window offences (x5 2015-05-01, x6 2015-07-01, x7 2015-11-01), one is on
+    # Q's own IOM days: the estimate divides it by (1 + the effect).
+    (pair,) = collect(found.pairs)
+    assert (pair["offences_after"], pair["iom_offences_after"]) == (3, 1)
     never = parts(tables, "nominal_id,scheme,start_date\nM,priority,2015-04-01\nQ,standard,2015-10-01\n",
                   offences, matching=effect.Matching(neighbours=1, pool="never"))
     assert [row["nominal_id"] for row in collect(never.comparison_people)] == ["Y"]

@@ -23,9 +23,11 @@ def sums(*values: float) -> np.ndarray:
         (sums(4, 365, 2, 365, 4, 365, 3, 365, 0), -100.0 / 3),
         # Member halves at liberty (4 in 365 -> 1 in 182.5); comparison steady: -50%.
         (sums(4, 365, 1, 182.5, 4, 365, 4, 365, 0), -50.0),
-        # Member ratio 0.5, comparison 0.9 with half its days on IOM: r = 5/9,
-        # theta = (5/9 - 1) / (1 - 0.5 x 5/9) = -0.6154: comparison without IOM would be 1.3.
-        (sums(4, 365, 2, 365, 4, 365, 3.6, 365, 182.5), -800.0 / 13),
+        # Member ratio 0.5; the comparison 4 -> 3.6, 1.2 of them on its own IOM days:
+        # K = 0.5 x 4 / 365 x 365 = 2, theta = (2 - 1.2) / (3.6 - 1.2) - 1 = -2/3. Check: the
+        # comparison without IOM would have had 2.4 + 1.2 / (1/3) = 6, the members 4 x 6/4 = 6
+        # against their 2: -2/3.
+        (sums(4, 365, 2, 365, 4, 365, 3.6, 365, 1.2), -200.0 / 3),
         # Nobody offended before: undefined.
         (sums(0, 365, 2, 365, 4, 365, 3, 365, 0), None),
     ],
@@ -50,7 +52,7 @@ def pair(member_id: str, person: str, before: float, after: float, early: int = 
          ) -> dict[str, Any]:
     lags = {f"q{lag}": (late if lag <= 4 else early) / 4 for lag in range(1, 9)}
     return {"member_id": member_id, "nominal_id": person, "offences_before": before, "risk_days_before": 365,
-            "offences_after": after, "risk_days_after": 365, "iom_days_after": 0, **lags}
+            "offences_after": after, "risk_days_after": 365, "iom_offences_after": 0, **lags}
 
 
 GOOD = [{"variable": name, "smd_before": 0.5, "smd_after": 0.02}

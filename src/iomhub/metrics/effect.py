@@ -63,6 +63,7 @@ QUARTER_DAYS = 91
 LAG_COLUMNS = tuple(f"q{lag}" for lag in range(1, LAG_QUARTERS + 1))
 PRIOR_BANDS = (0, 3, 6, 10, 16, 25)  # prior offences matched exactly by band: 0-2, 3-5, 6-9, 10-15, 16-24, 25+
 CELL_RESERVOIR = 100  # candidates considered per exact cell (see matches)
+CALIPER = 1.0  # neighbours after the nearest only within this distance (5 years of age, say)
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,7 @@ class Matching:
     neighbours: int = 5
     prior_months: int = 24
     recent_months: int = 6
-    area_penalty: float = 0.5  # a different area counts like this many standard units of distance
+    area_penalty: float = 0.25  # a different area counts like this many standard units of distance
     pool: str = "not_yet"  # comparison people: "not_yet" on IOM on the joining day, or "never" on it
 
     def __post_init__(self) -> None:
@@ -191,9 +192,12 @@ def histories(by_month: Frame, months: Frame, matching: Matching) -> Frame:
 
 
 def _profile(frame: Frame, nominals: Frame, spans: Frame | None) -> Frame:
-    """Adds gender, area, age (years, at the first of the month) and in_custody on that day."""
+    """Adds gender, area, age (years, at the first of the month), birth_day (the date of birth's
+    day number, 0 when unknown: only to scramble the order of candidates) and in_custody on
+    the first of the month."""
     people = nominals.select("nominal_id", known("gender").alias("gender"), known("area").alias("area"),
-                             month_index(nw.col("date_of_birth")).alias("birth_month"))
+                             month_index(nw.col("date_of_birth")).alias("birth_month"),
+                             day_number(nw.col("date_of_birth")).fill_null(0).alias("birth_day"))
     out = (frame.join(people, on="nominal_id", how="left")
            .with_columns(((nw.col("month") - nw.col("birth_month")) / 12.0).alias("age"))
            .drop("birth_month"))
@@ -255,13 +259,14 @@ def matches(profiles: Frame, candidates: Frame, matching: Matching) -> Frame:
     member themselves. Exact on gender, joining month, banded recent offences, banded months
     since the last offence (``LAST_BANDS``), banded prior offences (``PRIOR_BANDS``) and
     custody status; then nearest on |prior difference| / (standard deviation of members'
-    prior, at least 1) + |age difference| / 10 years + |months since last offence difference|
-    / 6 + ``area_penalty`` when the area differs (a missing age counts as 10 years apart).
-    Ties go to the lower nominal_id.
+    prior, at least 1) + |age difference| / 5 years + |months since last offence difference|
+    / 6 + ``area_penalty`` when the area differs (a missing age counts as 5 years apart).
+    Ties go to the lower nominal_id. The nearest candidate is always taken; the others only
+    within ``CALIPER`` (so a member with few close candidates is not matched to far ones).
 
     Within each exact cell at most ``CELL_RESERVOIR`` candidates are considered (an order
-    that has nothing to do with offending: a scramble of the date of birth, then
-    nominal_id), so the pairs to rank are at most members x ``CELL_RESERVOIR``: the cost is
+    that has nothing to do with offending: a multiplicative scramble of the day of birth and
+    the month, then nominal_id), so the pairs to rank are at most members x ``CELL_RESERVOIR``: the cost is
     linear in members and candidates, whatever the shape of the unit.
     """
     exact = ["gender", "month", "band", "last_band", "prior_band", "in_custody"]
@@ -274,17 +279,17 @@ def matches(profiles: Frame, candidates: Frame, matching: Matching) -> Frame:
                             nw.col("area").alias("m_area"), nw.col("months_since_last").alias("m_last"))
             .join(spread, how="cross"))
     cells = left.select(*exact).unique()
-    scramble = ((nw.col("age") * 12.0).round(0).fill_null(0).cast(nw.Int64) * 7919 + nw.col("month") * 104729) % 65521
-    right = (candidates.select("nominal_id", "gender", "month", "in_custody", *bands, "joined_day",
+    scramble = (nw.col("birth_day") * 2654435761 + nw.col("month") * 40503) % 4294967291
+    right = (candidates.select("nominal_id", "gender", "month", "in_custody", *bands, "joined_day", "birth_day",
                                "prior", "age", "area", nw.col("months_since_last").alias("last"))
              .join(cells, on=exact, how="inner")
              .with_columns(scramble.alias("scramble"))
              .with_columns(nw.col("scramble").cum_count().over(*exact, order_by=["scramble", "nominal_id"])
                            .alias("draw"))
-             .filter(nw.col("draw") <= CELL_RESERVOIR).drop("scramble", "draw"))
+             .filter(nw.col("draw") <= CELL_RESERVOIR).drop("scramble", "draw", "birth_day"))
     scale = nw.when(nw.col("spread") > 1).then(nw.col("spread")).otherwise(1.0)
     age_gap = nw.when(nw.col("age").is_null() | nw.col("m_age").is_null()).then(1.0).otherwise(
-        (nw.col("age") - nw.col("m_age")).abs() / 10.0)
+        (nw.col("age") - nw.col("m_age")).abs() / 5.0)
     last_gap = nw.when(nw.col("last").is_null() | nw.col("m_last").is_null()).then(0.0).otherwise(
         (nw.col("last") - nw.col("m_last")).abs() / 6.0)
     distance = ((nw.col("prior") - nw.col("m_prior")).abs() / scale + age_gap + last_gap
@@ -296,7 +301,8 @@ def matches(profiles: Frame, candidates: Frame, matching: Matching) -> Frame:
               .with_columns(distance.alias("distance"))
               .with_columns(nw.col("distance").cum_count()
                             .over("member_id", order_by=["distance", "nominal_id"]).alias("rank"))
-              .filter(nw.col("rank") <= matching.neighbours))
+              .filter((nw.col("rank") <= matching.neighbours)
+                      & ((nw.col("rank") == 1) | (nw.col("distance") <= CALIPER))))
     sizes = paired.group_by("member_id").agg(nw.len().alias("matched"))
     return (paired.join(sizes, on="member_id", how="left")
             .with_columns((1.0 / nw.col("matched")).alias("weight"))
@@ -306,9 +312,9 @@ def matches(profiles: Frame, candidates: Frame, matching: Matching) -> Frame:
 def comparison_outcomes(paired: Frame, joined: Frame, joins: Frame, offences: Frame,
                         spans: Frame | None) -> Frame:
     """The matched people's windows, anchored on their member's joining day, with
-    iom_days_after: the days of their after window on or after their own joining of IOM
-    (people who join later stay in the comparison; see
-    :func:`iomhub.metrics.effect_estimates.did_pct`)."""
+    iom_days_after and iom_offences_after: the days of their after window on or after their
+    own joining of IOM, and their offences on those days (people who join later stay in the
+    comparison; see :func:`iomhub.metrics.effect_estimates.did_pct`)."""
     anchors = joined.select(nw.col("nominal_id").alias("member_id"), "anchor_day", "before_first",
                             "after_last")
     pairs = paired.join(anchors, on="member_id", how="inner")
@@ -317,11 +323,18 @@ def comparison_outcomes(paired: Frame, joined: Frame, joins: Frame, offences: Fr
     on_iom = (nw.when(~nw.col("joined_day").is_null() & (first_iom <= nw.col("after_last")))
               .then(nw.col("after_last") - first_iom + 1).otherwise(0).cast(nw.Int64))
     pairs = (pairs.join(joined_on, on="nominal_id", how="left")
-             .with_columns(on_iom.alias("iom_days_after")).drop("joined_day"))
-    outcomes = window_outcomes(pairs, ["member_id", "nominal_id"], offences, spans)
-    return (paired.join(outcomes, on=["member_id", "nominal_id"], how="inner")
-            .join(pairs.select("member_id", "nominal_id", "iom_days_after"), on=["member_id", "nominal_id"],
-                  how="inner"))
+             .with_columns(on_iom.alias("iom_days_after"), first_iom.alias("iom_from")))
+    keys = ["member_id", "nominal_id"]
+    on_iom_offences = (pairs.filter(nw.col("iom_days_after") > 0).select(*keys, "iom_from", "after_last")
+                       .join(offences.select("nominal_id", day_number(nw.col("offence_date")).alias("day")),
+                             on="nominal_id", how="inner")
+                       .filter((nw.col("day") >= nw.col("iom_from")) & (nw.col("day") <= nw.col("after_last")))
+                       .group_by(*keys).agg(nw.len().alias("iom_offences_after")))
+    outcomes = window_outcomes(pairs, keys, offences, spans)
+    return (paired.join(outcomes, on=keys, how="inner")
+            .join(pairs.select(*keys, "iom_days_after"), on=keys, how="inner")
+            .join(on_iom_offences, on=keys, how="left")
+            .with_columns(nw.col("iom_offences_after").fill_null(0).cast(nw.Int64)))
 
 
 MATCHED_VARIABLES = ("prior", "recent", "months_since_last", "age", "female")
@@ -366,7 +379,8 @@ def balance_sums(profiles: Frame, candidates: Frame, member_outcomes: Frame, com
     return nw.concat(parts, how="vertical")
 
 
-PAIR_COLUMNS = ("offences_before", "risk_days_before", "offences_after", "risk_days_after", "iom_days_after")
+PAIR_COLUMNS = ("offences_before", "risk_days_before", "offences_after", "risk_days_after", "iom_offences_after",
+                "iom_days_after")
 
 
 def matched_sets(member_outcomes: Frame, compared: Frame) -> Frame:

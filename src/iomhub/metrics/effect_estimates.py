@@ -84,7 +84,7 @@ LABELS = {
     **{f"q{lag}": f"offences {3 * (lag - 1)}-{3 * lag} months before joining" for lag in range(1, 9)},
 }
 RATE_COLUMNS = ["offences_before", "risk_days_before", "offences_after", "risk_days_after"]
-PAIR_VALUES = [*RATE_COLUMNS, "iom_days_after"]
+PAIR_VALUES = [*RATE_COLUMNS, "iom_offences_after"]
 EARLY, LATE = ["q5", "q6", "q7", "q8"], ["q1", "q2", "q3", "q4"]
 
 
@@ -104,22 +104,27 @@ def _rate_change(sums: Floats) -> float | None:
 
 def did_pct(sums: Floats) -> Floats:
     """Difference in differences on the rate scale, from sums of (member offences and days at
-    risk before and after, the same for the comparison, and the comparison's days on IOM in
-    the after window).
+    risk before and after, the same for the comparison, and the comparison's offences on days
+    it was itself on IOM in the after window).
 
-    r = member rate ratio / comparison rate ratio. Comparison people who joined IOM later are
-    kept (leaving them out would select the comparison on its later offending, and censoring
-    them at joining on its recent offending), so a share s of the comparison's after-window
-    days at liberty were on IOM. If IOM changes the rate by theta there as it does for members,
-    r = (1 + theta) / (1 + s x theta), so theta = (r - 1) / (1 - s x r).
+    Without later joiners, theta = member rate ratio / comparison rate ratio - 1. Comparison
+    people who joined IOM later are kept (leaving them out would select the comparison on its
+    later offending, and censoring them at joining on its recent offending); IOM changed their
+    offences on their IOM days by the same theta, so the comparison's after-window offences
+    without IOM are pre + iom / (1 + theta), where pre and iom are its offences before and
+    after its own joining. (Their offending is not spread evenly: people join after a rise, so
+    a share of days would under-correct.) Solving
+    member after = (1 + theta) x member before rate x comparison counterfactual rate after /
+    comparison rate before, with K = member rate ratio x comparison rate before x comparison
+    days at risk after: theta = (K - iom) / pre - 1.
     """
     with np.errstate(all="ignore"):
         member = (sums[..., 2] / sums[..., 3]) / (sums[..., 0] / sums[..., 1])
-        comparison = (sums[..., 6] / sums[..., 7]) / (sums[..., 4] / sums[..., 5])
-        ratio = member / comparison
-        share = np.clip(sums[..., 8] / sums[..., 7], 0.0, 1.0)
-        theta = (ratio - 1.0) / (1.0 - share * ratio)
-        return np.where(np.isfinite(theta) & (comparison > 0) & (1.0 - share * ratio > 0),
+        k = member * (sums[..., 4] / sums[..., 5]) * sums[..., 7]
+        iom = sums[..., 8]
+        pre = sums[..., 6] - iom
+        theta = (k - iom) / pre - 1.0
+        return np.where(np.isfinite(theta) & (theta > -1.0) & (pre > 0) & (sums[..., 4] > 0),
                         theta * 100.0, np.nan)
 
 

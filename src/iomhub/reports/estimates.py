@@ -58,3 +58,17 @@ def add_estimates(tables: dict[str, pl.DataFrame], people: dict[str, pl.DataFram
     estimate_rows = effect.estimates(members, _rows(people["effect_pairs"]),
                                      people["effect_comparison_people"].height, balance, resampling)
     tables["effect_estimate"] = pl.DataFrame(estimate_rows, schema=EFFECT_SCHEMA)
+
+
+def data_quality_notes(people: dict[str, pl.DataFrame]) -> list[str]:
+    """Warnings about the data the effect and reoffending figures rest on (offences dated while
+    the person was in custody: :func:`iomhub.metrics.custody.offences_in_custody`)."""
+    found = people.get("offences_in_custody")
+    if found is None or found.is_empty():
+        return []
+    row = found.row(0, named=True)
+    if not row["offences"]:
+        return []
+    return [f"Data quality: {row['offences']} offences ({row['people']} people) are dated inside a period in "
+            "custody (after its first day and before its last). They are counted where they fall, but the "
+            "offence dates or the custody records are probably wrong: check custody.csv and offences.csv."]

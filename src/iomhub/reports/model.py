@@ -20,7 +20,7 @@ from iomhub.metrics.kpis import kpis
 from iomhub.metrics.uncertainty import Resampling
 from iomhub.package.load import Package
 from iomhub.reports.engine import TABLE_SECTION, compute_tables
-from iomhub.reports.estimates import add_estimates
+from iomhub.reports.estimates import add_estimates, data_quality_notes
 from iomhub.reports.intervals import FIGURES, with_intervals
 from iomhub.reports.params import ReportParams
 
@@ -211,7 +211,7 @@ def build_report(package: Package, params: ReportParams,
             tables[name] = tables[name].with_columns(
                 (pl.col("offenders") < params.small_numbers).alias("small_numbers"))
     notes = (_notes(tables, computed.missing, params, GROUP_COLUMN) + _cost_notes(tables)
-             + _expected_notes(tables, params))
+             + _expected_notes(tables, params) + data_quality_notes(people))
     settings = {
         "target_reduction": params.target_reduction,
         "exclude_custody_beyond": params.exclude_custody_beyond,

@@ -173,7 +173,7 @@ RULES: dict[str, Rule] = {
     "effect_estimate": Rule(
         ("offenders", "comparison_offenders", "offences_before", "offences_after"), "offenders",
         _derive(("offenders", "comparison_offenders", "offences_before", "offences_after"),
-                "estimate_pct", "ci_low_pct", "ci_high_pct")),
+                "estimate_pct", "ci_low_pct", "ci_high_pct", "e_value", "e_value_ci")),
     "time_at_risk": Rule(
         OFFENCES, "offenders",
         {**_derive(("offenders",), "risk_days_before", "risk_days_after"),
