@@ -20,18 +20,20 @@ from pathlib import Path
 from typing import Any
 
 import narwhals as nw
+import numpy as np
 import polars as pl
 
 from iomhub.metrics import effect, effect_estimates
 from iomhub.metrics.custody import custody_spans
 from iomhub.metrics.uncertainty import Resampling
+from iomhub.reports.estimates import columns
 from iomhub.synth import SynthOptions, frames
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _rows(frame: Any) -> list[dict[str, Any]]:
-    return list(frame.collect().to_native().iter_rows(named=True))
+def _rows(frame: Any) -> dict[str, Any]:
+    return columns(frame.collect().to_native())
 
 
 def time_new(tables: dict[str, Any], first: date, last: date) -> tuple[float, float, dict[str, Any]]:
@@ -63,6 +65,7 @@ def time_old(commit: str, tables: dict[str, Any], first: date, last: date) -> fl
     spec = importlib.util.spec_from_file_location(f"effect_{commit}", path)
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
     spec.loader.exec_module(module)
     started = time.perf_counter()
     parts = module.effect_tables(tables["cohort"], tables["offences"], tables["custody"], tables["nominals"],
@@ -72,17 +75,38 @@ def time_old(commit: str, tables: dict[str, Any], first: date, last: date) -> fl
     return time.perf_counter() - started
 
 
+def widened(cohort: pl.DataFrame, nominals: pl.DataFrame, on_iom: int, first: date, last: date) -> pl.DataFrame:
+    """The cohort with people who were never on IOM added, joining on random days, until
+    ``on_iom`` people have been on it (the synthetic selection alone takes fewer)."""
+    members = set(cohort["nominal_id"].to_list())
+    others = [name for name in nominals["nominal_id"].to_list() if name not in members]
+    extra = max(0, min(on_iom - len(members), len(others)))
+    if not extra:
+        return cohort
+    rng = np.random.default_rng(7)
+    chosen = rng.choice(np.array(others), extra, replace=False)
+    days = rng.integers(0, (last - first).days, extra)
+    added = pl.DataFrame({"nominal_id": chosen, "start": days}).with_columns(
+        (pl.lit(first) + pl.duration(days=pl.col("start"))).alias("start_date"))
+    filler = {name: pl.lit(None, dtype) for name, dtype in cohort.schema.items()
+              if name not in ("nominal_id", "start_date", "scheme")}
+    added = added.with_columns(pl.lit("standard").alias("scheme"), **filler).select(cohort.columns)
+    return pl.concat([cohort, added.cast(cohort.schema)])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--nominals", type=int, default=100_000)
     parser.add_argument("--years", type=int, default=5)
     parser.add_argument("--join-rate", type=float, default=0.9)
+    parser.add_argument("--on-iom", type=int, default=60_000, help="people ever on IOM (others join at random)")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--old", help="a commit whose effect.py to time as well")
     args = parser.parse_args()
     last = date(2016, 3, 31)
     first = date(last.year - args.years, 4, 1)
     native = frames(SynthOptions(nominals=args.nominals, seed=1, start=first, end=last, join_rate=args.join_rate))
+    native["cohort"] = widened(native["cohort"], native["nominals"], args.on_iom, first, last)
     ever = native["cohort"]["nominal_id"].n_unique()
     print(f"{args.nominals:,} nominals, {native['offences'].height:,} offences, {ever:,} ever on IOM "
           f"({first} to {last})")

@@ -36,6 +36,7 @@ from effect_worlds import WORLDS, World
 from iomhub.metrics import effect, effect_estimates
 from iomhub.metrics.custody import custody_spans
 from iomhub.metrics.uncertainty import Resampling, interval, rate_change_pct
+from iomhub.reports.estimates import columns
 
 SIZES = (10, 20, 50, 100)
 
@@ -51,8 +52,8 @@ def estimate(tables: dict[str, Any], resampling: Resampling) -> list[dict[str, A
     parts = effect.effect_tables(lazy["cohort"], lazy["offences"], spans, lazy["nominals"], effect.Matching(),
                                  effect_worlds.SIM_START, effect_worlds.SIM_END, materialise)
 
-    def rows(frame: Any) -> list[dict[str, Any]]:
-        return list(frame.collect().to_native().iter_rows(named=True))
+    def rows(frame: Any) -> dict[str, Any]:
+        return columns(frame.collect().to_native())
 
     balance = effect_estimates.balance_rows(rows(parts.balance))
     return effect_estimates.estimates(rows(parts.members), rows(parts.pairs),

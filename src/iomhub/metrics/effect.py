@@ -62,7 +62,7 @@ LAG_QUARTERS = 8  # offending quarter by quarter over the two years before joini
 QUARTER_DAYS = 91
 LAG_COLUMNS = tuple(f"q{lag}" for lag in range(1, LAG_QUARTERS + 1))
 PRIOR_BANDS = (0, 3, 6, 10, 16, 25)  # prior offences matched exactly by band: 0-2, 3-5, 6-9, 10-15, 16-24, 25+
-CELL_RESERVOIR = 100  # candidates considered per exact cell (see matches)
+CELL_RESERVOIR = 40  # about this many candidates considered per exact cell (see matches)
 CALIPER = 1.0  # neighbours after the nearest only within this distance (5 years of age, say)
 
 
@@ -175,14 +175,14 @@ def histories(by_month: Frame, months: Frame, matching: Matching) -> Frame:
     month, month_first_day, prior (offences in those months), recent (in the last
     ``recent_months``) and months_since_last (1 for the month before).
 
-    Each person-month of offending is spread over the ``prior_months`` months it counts for
-    (a join with the lags 1..prior_months), so the cost is O(person-months x prior_months),
-    however many months and people there are.
+    Each person-month of offending is joined to the joining months it counts for (a small
+    table of months x lags 1..prior_months), so the cost is O(person-months x prior_months)
+    at most, however many months and people there are.
     """
     lags = literal_rows(by_month, "lag", list(range(1, matching.prior_months + 1)))
-    spread = (by_month.join(lags, how="cross")
-              .with_columns((nw.col("offence_month") + nw.col("lag")).alias("month"))
-              .join(months, on="month", how="inner"))
+    counted_in = (months.join(lags, how="cross")
+                  .with_columns((nw.col("month") - nw.col("lag")).alias("offence_month")))
+    spread = by_month.join(counted_in, on="offence_month", how="inner")
     recent = nw.col("lag") <= matching.recent_months
     return (spread.group_by("nominal_id", "month", "month_first_day")
             .agg(nw.col("offences").sum().alias("prior"),
@@ -237,15 +237,30 @@ def member_profiles(joined: Frame, history: Frame, nominals: Frame, spans: Frame
     return _profile(out, nominals, spans)
 
 
-def candidate_profiles(joins: Frame, history: Frame, nominals: Frame, spans: Frame | None,
+def with_bands(frame: Frame) -> Frame:
+    """Adds the banded matching variables: band (recent), last_band and prior_band."""
+    return frame.with_columns(recent_band().alias("band"),
+                              banded("months_since_last", LAST_BANDS).fill_null(-1).alias("last_band"),
+                              banded("prior", PRIOR_BANDS).alias("prior_band"))
+
+
+HISTORY_CELL = ["month", "band", "last_band", "prior_band"]
+EXACT = ["gender", *HISTORY_CELL, "in_custody"]
+
+
+def candidate_profiles(joins: Frame, history: Frame, profiles: Frame, nominals: Frame, spans: Frame | None,
                        matching: Matching) -> Frame:
     """The comparison pool at each month in which members joined: everyone who offended in the
-    ``prior_months`` before it (someone with no offences could not match an IOM member), with
-    joined_day, the day their first IOM episode started (null: never on IOM; ``pool="never"``
-    keeps only those). Whether someone may be a member's comparison depends on the member's
-    joining *day*, so it is decided pair by pair in :func:`matches`."""
+    ``prior_months`` before it (someone with no offences could not match an IOM member) and
+    whose offending history falls in the bands of a member who joined that month (no one else
+    could be matched), with joined_day, the day their first IOM episode started (null: never
+    on IOM; ``pool="never"`` keeps only those). Whether someone may be a member's comparison
+    depends on the member's joining *day*, so it is decided pair by pair in :func:`matches`.
+    ``profiles`` is :func:`member_profiles`."""
     joined_on = joins.select("nominal_id", day_number(nw.col("anchor")).alias("joined_day"))
-    pool = history.join(joined_on, on="nominal_id", how="left")
+    cells = with_bands(profiles).select(*HISTORY_CELL).unique()
+    pool = with_bands(history).join(cells, on=HISTORY_CELL, how="inner").join(joined_on, on="nominal_id",
+                                                                             how="left")
     if matching.pool == "never":
         pool = pool.filter(nw.col("joined_day").is_null())
     return _profile(pool, nominals, spans)
@@ -264,29 +279,28 @@ def matches(profiles: Frame, candidates: Frame, matching: Matching) -> Frame:
     Ties go to the lower nominal_id. The nearest candidate is always taken; the others only
     within ``CALIPER`` (so a member with few close candidates is not matched to far ones).
 
-    Within each exact cell at most ``CELL_RESERVOIR`` candidates are considered (an order
-    that has nothing to do with offending: a multiplicative scramble of the day of birth and
-    the month, then nominal_id), so the pairs to rank are at most members x ``CELL_RESERVOIR``: the cost is
-    linear in members and candidates, whatever the shape of the unit.
+    Within each exact cell about ``CELL_RESERVOIR`` candidates are considered, all of them in
+    a smaller cell: a candidate is kept when a scramble of their day of birth and the month
+    (which has nothing to do with offending), as a fraction of its range, is under
+    ``CELL_RESERVOIR`` / the cell's size. So the pairs to rank are about members x
+    ``CELL_RESERVOIR`` at most, and the cost is linear in members and candidates, whatever
+    the shape of the unit.
     """
-    exact = ["gender", "month", "band", "last_band", "prior_band", "in_custody"]
-    bands = [recent_band().alias("band"),
-             banded("months_since_last", LAST_BANDS).fill_null(-1).alias("last_band"),
-             banded("prior", PRIOR_BANDS).alias("prior_band")]
+    exact = EXACT
     spread = profiles.select(nw.col("prior").std().alias("spread"))
-    left = (profiles.select(nw.col("nominal_id").alias("member_id"), "gender", "month", "in_custody", *bands,
-                            "anchor_day", nw.col("prior").alias("m_prior"), nw.col("age").alias("m_age"),
-                            nw.col("area").alias("m_area"), nw.col("months_since_last").alias("m_last"))
+    left = (with_bands(profiles)
+            .select(nw.col("nominal_id").alias("member_id"), *exact, "anchor_day", nw.col("prior").alias("m_prior"),
+                    nw.col("age").alias("m_age"), nw.col("area").alias("m_area"),
+                    nw.col("months_since_last").alias("m_last"))
             .join(spread, how="cross"))
     cells = left.select(*exact).unique()
     scramble = (nw.col("birth_day") * 2654435761 + nw.col("month") * 40503) % 4294967291
-    right = (candidates.select("nominal_id", "gender", "month", "in_custody", *bands, "joined_day", "birth_day",
+    right = (candidates.select("nominal_id", *exact, "joined_day", "birth_day",
                                "prior", "age", "area", nw.col("months_since_last").alias("last"))
              .join(cells, on=exact, how="inner")
-             .with_columns(scramble.alias("scramble"))
-             .with_columns(nw.col("scramble").cum_count().over(*exact, order_by=["scramble", "nominal_id"])
-                           .alias("draw"))
-             .filter(nw.col("draw") <= CELL_RESERVOIR).drop("scramble", "draw", "birth_day"))
+             .with_columns(nw.col("nominal_id").count().over(*exact).alias("cell_size"))
+             .filter(scramble * nw.col("cell_size") < nw.lit(CELL_RESERVOIR * 4294967291))
+             .drop("cell_size", "birth_day"))
     scale = nw.when(nw.col("spread") > 1).then(nw.col("spread")).otherwise(1.0)
     age_gap = nw.when(nw.col("age").is_null() | nw.col("m_age").is_null()).then(1.0).otherwise(
         (nw.col("age") - nw.col("m_age")).abs() / 5.0)
@@ -341,16 +355,18 @@ MATCHED_VARIABLES = ("prior", "recent", "months_since_last", "age", "female")
 BALANCE_VARIABLES = (*MATCHED_VARIABLES, "offences_before", "risk_days_before", *LAG_COLUMNS)
 
 
-def balance_sums(profiles: Frame, candidates: Frame, member_outcomes: Frame, compared: Frame) -> Frame:
+def balance_sums(profiles: Frame, history: Frame, joins: Frame, nominals: Frame, member_outcomes: Frame,
+                 compared: Frame, candidates: Frame) -> Frame:
     """Sums for the balance diagnostics, per group (members, pool, matched) and variable.
 
     Columns group, variable, member_id (of a matched set; null otherwise), count, total (sum
     of x) and squares (sum of x^2). The members are those who were matched (the estimate is
-    theirs). The pool is every candidate at the members' joining months
-    not on IOM by the end of that month (before matching); it has no windows, so the window
-    and lagged-quarter variables are compared only after matching. Every value is a whole
-    number (age in months), so the sums are exact whatever order a backend adds them in;
-    :func:`iomhub.metrics.effect_estimates.balance_rows` weighs the matched sets.
+    theirs). The pool is everyone with offences in the two years before a month in which
+    members joined, not on IOM by the end of that month (before matching); it has no
+    windows, so the window and lagged-quarter variables are compared only after matching.
+    Every value is a whole number (age in months), so the sums are exact whatever order a
+    backend adds them in; :func:`iomhub.metrics.effect_estimates.balance_rows` weighs the
+    matched sets.
     """
     female = (nw.col("gender") == "female").cast(nw.Int64).alias("female")
     age = (nw.col("age") * 12.0).round(0).alias("age")
@@ -363,19 +379,51 @@ def balance_sums(profiles: Frame, candidates: Frame, member_outcomes: Frame, com
     matched_rows = (compared.join(months, on="member_id", how="inner")
                     .join(candidates.drop("joined_day"), on=["nominal_id", "month"], how="inner")
                     .with_columns(female, age))
-    pool_rows = (candidates.join(profiles.select("month").unique(), on="month", how="inner")
-                 .filter(nw.col("joined_day").is_null() | (nw.col("joined_day") > nw.col("month_first_day") + 30))
-                 .with_columns(female, age, nw.lit(None, nw.String).alias("member_id")))
-    parts = []
-    for group, rows, variables in (("members", member_rows, BALANCE_VARIABLES),
-                                   ("matched", matched_rows, BALANCE_VARIABLES),
-                                   ("pool", pool_rows, MATCHED_VARIABLES)):
-        for variable in variables:
+    parts = [_pool_sums(history, joins, nominals)]
+    for group, rows in (("members", member_rows), ("matched", matched_rows)):
+        for variable in BALANCE_VARIABLES:
             value = nw.col(variable).cast(nw.Float64)
             parts.append(rows.filter(~value.is_null()).group_by("member_id").agg(
                 nw.len().alias("count"), value.sum().alias("total"), (value * value).sum().alias("squares"))
                 .select(nw.lit(group).alias("group"), nw.lit(variable).alias("variable"), "member_id",
                         nw.col("count").cast(nw.Int64), "total", "squares"))
+    return nw.concat(parts, how="vertical")
+
+
+def _pool_sums(history: Frame, joins: Frame, nominals: Frame) -> Frame:
+    """The pool's balance sums, from the histories without joining every person-month to the
+    people: age and gender are summed per person first (n months, sum of month, sum of
+    month^2), then sum of age = sum of month - n x birth month, in months."""
+    joined_on = joins.select("nominal_id", day_number(nw.col("anchor")).alias("joined_day"))
+    pool = (history.join(joined_on, on="nominal_id", how="left")
+            .filter(nw.col("joined_day").is_null() | (nw.col("joined_day") > nw.col("month_first_day") + 30)))
+
+    def sums(frame: Frame, variable: str, value: nw.Expr, weight: nw.Expr | None = None) -> Frame:
+        count = nw.len() if weight is None else weight.sum()
+        squares = (value * value) if weight is None else value
+        return frame.select(nw.lit("pool").alias("group"), nw.lit(variable).alias("variable"),
+                            nw.lit(None, nw.String).alias("member_id"), count.cast(nw.Int64).alias("count"),
+                            value.sum().cast(nw.Float64).alias("total"),
+                            squares.sum().cast(nw.Float64).alias("squares"))
+
+    parts = [sums(pool.filter(~nw.col(name).is_null()), name, nw.col(name).cast(nw.Float64))
+             for name in ("prior", "recent", "months_since_last")]
+    people = (pool.group_by("nominal_id")
+              .agg(nw.len().alias("n"), nw.col("month").sum().alias("s1"), (nw.col("month") * nw.col("month"))
+                   .sum().alias("s2"))
+              .join(nominals.select("nominal_id", known("gender").alias("gender"),
+                                    month_index(nw.col("date_of_birth")).alias("born")), on="nominal_id", how="left"))
+    aged = people.filter(~nw.col("born").is_null())
+    n, s1, s2, born = (nw.col(name).cast(nw.Float64) for name in ("n", "s1", "s2", "born"))
+    parts.append(aged.select(
+        nw.lit("pool").alias("group"), nw.lit("age").alias("variable"), nw.lit(None, nw.String).alias("member_id"),
+        nw.col("n").sum().cast(nw.Int64).alias("count"), (s1 - n * born).sum().alias("total"),
+        (s2 - 2.0 * born * s1 + n * born * born).sum().alias("squares")))
+    is_female = nw.when(nw.col("gender") == "female").then(nw.col("n")).otherwise(0).cast(nw.Float64)
+    parts.append(people.select(
+        nw.lit("pool").alias("group"), nw.lit("female").alias("variable"), nw.lit(None, nw.String).alias("member_id"),
+        nw.col("n").sum().cast(nw.Int64).alias("count"), is_female.sum().alias("total"),
+        is_female.sum().alias("squares")))
     return nw.concat(parts, how="vertical")
 
 
@@ -432,7 +480,7 @@ def effect_tables(cohort: Frame, offences: Frame, spans: Frame | None, nominals:
     months = joined.select("month", "month_first_day").unique()
     history = materialise(histories(monthly_offences(offences), months, matching))
     profiles = materialise(member_profiles(joined, history, nominals, spans))
-    candidates = materialise(candidate_profiles(joins, history, nominals, spans, matching))
+    candidates = materialise(candidate_profiles(joins, history, profiles, nominals, spans, matching))
     paired = materialise(matches(profiles, candidates, matching))
     compared = materialise(comparison_outcomes(paired, joined, joins, offences, spans))
     return EffectTables(
@@ -440,7 +488,7 @@ def effect_tables(cohort: Frame, offences: Frame, spans: Frame | None, nominals:
         sets=matched_sets(outcomes, compared),
         pairs=compared.select("member_id", "nominal_id", *PAIR_COLUMNS, *LAG_COLUMNS),
         comparison_people=compared.select("nominal_id").unique(),
-        balance=balance_sums(profiles, candidates, outcomes, compared),
+        balance=balance_sums(profiles, history, joins, nominals, outcomes, compared, candidates),
         windows=window_counts(fit))
 
 

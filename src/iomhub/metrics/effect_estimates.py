@@ -50,6 +50,7 @@ the weighted sums, whose covariance has the closed form given in :func:`_pair_co
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -88,9 +89,43 @@ PAIR_VALUES = [*RATE_COLUMNS, "iom_offences_after"]
 EARLY, LATE = ["q5", "q6", "q7", "q8"], ["q1", "q2", "q3", "q4"]
 
 
-def _columns(rows: list[dict[str, Any]], names: list[str]) -> Floats:
-    return np.array([[float(row.get(name) or 0) for name in names] for row in rows], dtype=np.float64).reshape(
-        len(rows), len(names))
+Rows = list[dict[str, Any]] | Mapping[str, Any]  # rows as dicts, or columns (name -> sequence)
+
+
+class Table:
+    """A collected per-person table as numpy columns, from rows or from columns, in the order
+    of ``keys`` (so every backend's rows give the same figures and intervals)."""
+
+    def __init__(self, rows: Rows, keys: tuple[str, ...]) -> None:
+        if isinstance(rows, Mapping):
+            self.columns = {name: np.asarray(values) for name, values in rows.items()}
+        else:
+            names = {name for row in rows for name in row}
+            self.columns = {name: np.array([row.get(name) for row in rows], dtype=object) for name in names}
+        self.size = len(next(iter(self.columns.values()))) if self.columns else 0
+        if self.size and all(key in self.columns for key in keys):
+            order = np.lexsort([self.columns[key].astype(str) for key in reversed(keys)])
+            self.columns = {name: values[order] for name, values in self.columns.items()}
+
+    def text(self, name: str) -> NDArray[np.str_]:
+        return self.columns[name].astype(str) if name in self.columns else np.full(self.size, "", dtype=str)
+
+    def floats(self, names: list[str]) -> Floats:
+        """The columns as a people x columns float array (missing values and columns as 0)."""
+        out = np.zeros((self.size, len(names)))
+        for index, name in enumerate(names):
+            if name in self.columns:
+                values = self.columns[name]
+                if values.dtype == object:
+                    values = np.array([0.0 if value is None else float(value) for value in values])
+                out[:, index] = np.nan_to_num(values.astype(np.float64))
+        return out
+
+    def subset(self, keep: NDArray[np.bool_]) -> Table:
+        out = Table({}, ())
+        out.columns = {name: values[keep] for name, values in self.columns.items()}
+        out.size = int(keep.sum())
+        return out
 
 
 def _pct(after: float, before: float) -> float | None:
@@ -141,26 +176,28 @@ def _change(sums: Floats) -> Floats:
         return np.where(sums[..., 0] > 0, (sums[..., 1] - sums[..., 0]) / sums[..., 0] * 100.0, np.nan)
 
 
-def balance_rows(sums: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def balance_rows(sums: Rows) -> list[dict[str, Any]]:
     """matching_balance: per variable, the means of members, the pool before matching and the
     matched comparison (each matched set weighing as one person: its people weigh 1/k each),
     and the standardised mean differences before and after matching (difference of means /
     square root of the mean of the two variances). Age is summed in months, shown in years."""
-    weights: dict[tuple[str, str], list[float]] = {}
-    for line in sorted(sums, key=lambda item: (item["group"], item["variable"], str(item["member_id"]))):
-        count = float(line["count"] or 0)
-        if count <= 0:
-            continue
-        share = 1.0 / count if line["group"] == "matched" else 1.0
-        found = weights.setdefault((line["group"], line["variable"]), [0.0, 0.0, 0.0])
-        found[0] += count * share
-        found[1] += float(line["total"]) * share
-        found[2] += float(line["squares"]) * share
+    table = Table(sums, ("group", "variable", "member_id"))
+    values = table.floats(["count", "total", "squares"])
+    groups, variables = table.text("group"), table.text("variable")
+    used = values[:, 0] > 0
+    share = np.where((groups == "matched") & used, 1.0 / np.where(used, values[:, 0], 1.0), 1.0)
     stats: dict[tuple[str, str], tuple[float, float]] = {}
-    for key, (weight, total, squares) in weights.items():
-        scale = 12.0 if key[1] == "age" else 1.0
+    keys = np.char.add(np.char.add(groups, "|"), variables)
+    distinct, index = np.unique(keys[used], return_inverse=True)
+    weighted = values[used] * share[used][:, None]
+    found = [np.bincount(index.reshape(-1), weights=weighted[:, column], minlength=distinct.size)
+             for column in range(3)]
+    for position, key in enumerate(distinct):
+        weight, total, squares = (float(found[column][position]) for column in range(3))
+        group, variable = str(key).split("|", 1)
+        scale = 12.0 if variable == "age" else 1.0
         mean = total / weight
-        stats[key] = (mean / scale, max(0.0, squares / weight - mean**2) / scale**2)
+        stats[(group, variable)] = (mean / scale, max(0.0, squares / weight - mean**2) / scale**2)
     out = []
     for variable in BALANCE_VARIABLES:
         member = stats.get(("members", variable))
@@ -190,21 +227,24 @@ def e_value(ratio: float | None) -> float | None:
 class Pairs:
     """The matched sets as arrays: members (sets) and pairs with their comparison person."""
 
-    def __init__(self, members: list[dict[str, Any]], pairs: list[dict[str, Any]]) -> None:
-        ids = {str(row["nominal_id"]): index for index, row in enumerate(members)}
-        pairs = [row for row in pairs if str(row["member_id"]) in ids]
-        people: dict[str, int] = {}
-        self.member = np.array([ids[str(row["member_id"])] for row in pairs], dtype=np.int64)
-        self.person = np.array([people.setdefault(str(row["nominal_id"]), len(people)) for row in pairs],
-                               dtype=np.int64)
-        self.n_members, self.n_people = len(members), len(people)
+    def __init__(self, members: Table, pairs: Table) -> None:
+        ids = members.text("nominal_id")
+        lookup = np.argsort(ids, kind="stable")
+        pair_members = pairs.text("member_id")
+        found = np.clip(np.searchsorted(ids, pair_members, sorter=lookup), 0, max(len(ids) - 1, 0))
+        known = (len(ids) > 0) & (ids[lookup[found]] == pair_members) if len(ids) else np.zeros(pairs.size, bool)
+        pairs = pairs.subset(known)
+        self.member = lookup[found[known]].astype(np.int64)
+        _, self.person = np.unique(pairs.text("nominal_id"), return_inverse=True)
+        self.person = self.person.astype(np.int64).reshape(-1)
+        self.n_members, self.n_people = members.size, int(self.person.max() + 1) if pairs.size else 0
         sizes = np.bincount(self.member, minlength=self.n_members).astype(np.float64)
         self.matched = sizes > 0
-        self.member_values = _columns(members, RATE_COLUMNS)
-        self.member_lags = _columns(members, [*EARLY, *LATE])
+        self.member_values = members.floats(RATE_COLUMNS)
+        self.member_lags = members.floats([*EARLY, *LATE])
         share = 1.0 / np.maximum(sizes, 1.0)[self.member][:, None]
-        self.pair_values = _columns(pairs, PAIR_VALUES) * share
-        self.pair_lags = _columns(pairs, [*EARLY, *LATE]) * share
+        self.pair_values = pairs.floats(PAIR_VALUES) * share
+        self.pair_lags = pairs.floats([*EARLY, *LATE]) * share
 
     def sums(self) -> Floats:
         """The nine sums :func:`did_pct` takes, over the matched members."""
@@ -375,7 +415,7 @@ def verdict(estimate: float | None, low: float | None, high: float | None, relia
             f"more than that of similar people not on IOM (likely {interval_text}).{robust}{caveat}")
 
 
-def estimates(members_rows: list[dict[str, Any]], pair_rows: list[dict[str, Any]], comparison_people: int,
+def estimates(members_rows: Rows, pair_rows: Rows, comparison_people: int,
               balance: list[dict[str, Any]], resampling: Resampling) -> list[dict[str, Any]]:
     """effect_estimate: one row per method (naive, time_at_risk, matched_did).
 
@@ -383,11 +423,10 @@ def estimates(members_rows: list[dict[str, Any]], pair_rows: list[dict[str, Any]
     offences_before, offences_after, verdict (plain English on whether the figure can be
     trusted), reliable, checks, e_value, e_value_ci (the last two for matched_did only).
     """
-    members_rows = sorted(members_rows, key=lambda row: str(row["nominal_id"]))
-    pair_rows = sorted(pair_rows, key=lambda row: (str(row["member_id"]), str(row["nominal_id"])))
-    people = len(members_rows)
-    counts = _columns(members_rows, ["offences_before", "offences_after"])
-    rates = _columns(members_rows, RATE_COLUMNS)
+    members = Table(members_rows, ("nominal_id",))
+    people = members.size
+    counts = members.floats(["offences_before", "offences_after"])
+    rates = members.floats(RATE_COLUMNS)
     before, after = (float(counts[:, 0].sum()), float(counts[:, 1].sum())) if people else (0.0, 0.0)
     too_few = (f"Only {people} people have a full year before and after joining: too few to estimate."
                if people < MIN_PEOPLE else
@@ -409,7 +448,7 @@ def estimates(members_rows: list[dict[str, Any]], pair_rows: list[dict[str, Any]
          "verdict": too_few or "Do not rely on this figure: it allows for time in custody, but not for "
                                "the high offending that got members chosen, which would have eased anyway."},
     ]
-    sets = Pairs(members_rows, pair_rows)
+    sets = Pairs(members, Table(pair_rows, ("member_id", "nominal_id")))
     matched = int(sets.matched.sum())
     estimate = float(did_pct(sets.sums())) if matched else float("nan")
     placebo = float(placebo_pct(sets.placebo_sums())) if matched else float("nan")
@@ -435,22 +474,21 @@ def estimates(members_rows: list[dict[str, Any]], pair_rows: list[dict[str, Any]
     return rows
 
 
-def time_at_risk_rows(members_rows: list[dict[str, Any]], resampling: Resampling) -> list[dict[str, Any]]:
+def time_at_risk_rows(members_rows: Rows, resampling: Resampling) -> list[dict[str, Any]]:
     """time_at_risk: per scheme of the first episode and ``all``, offences per 365 days at
     liberty before and after joining, pooled (sum of offences / sum of days at risk x 365) and
     per person (the mean of each person's rate, people with days at risk only), with the raw
     change beside the rate change and its interval."""
-    members_rows = sorted(members_rows, key=lambda row: str(row["nominal_id"]))
-    groups: dict[str, list[dict[str, Any]]] = {}
-    for person in members_rows:
-        groups.setdefault(str(person["scheme"]), []).append(person)
+    members = Table(members_rows, ("nominal_id",))
+    everyone = members.floats(RATE_COLUMNS)
+    schemes = members.text("scheme")
     out = []
-    for scheme, rows in [*sorted(groups.items()), ("all", members_rows)]:
-        values = _columns(rows, RATE_COLUMNS)
+    for scheme in [*sorted(set(schemes.tolist())), "all"]:
+        values = everyone if scheme == "all" else everyone[schemes == scheme]
         sums = values.sum(axis=0)
         low, high = interval(values, rate_change_pct, resampling)
         row: dict[str, Any] = {
-            "scheme": scheme, "offenders": len(rows), "offences_before": int(sums[0]),
+            "scheme": scheme, "offenders": int(values.shape[0]), "offences_before": int(sums[0]),
             "offences_after": int(sums[2]), "change_pct": _pct(float(sums[2]), float(sums[0])),
             "risk_days_before": int(sums[1]), "risk_days_after": int(sums[3]),
             "rate_before": None if sums[1] <= 0 else float(sums[0] / sums[1] * 365.0),

@@ -43,19 +43,24 @@ def _rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
     return list(frame.iter_rows(named=True))
 
 
+def columns(frame: pl.DataFrame) -> dict[str, Any]:
+    """A collected table as numpy columns (what the estimates read, fast at any size)."""
+    return {name: frame[name].to_numpy() for name in frame.columns}
+
+
 def add_estimates(tables: dict[str, pl.DataFrame], people: dict[str, pl.DataFrame],
                   resampling: Resampling) -> None:
     """Adds the intervals and the effect tables to ``tables`` (in place)."""
     if "fixed_period" not in people:
         return
     fixed = [{**row, "basis": "fixed_period"} for row in
-             effect.time_at_risk_rows(_rows(people["fixed_period"]), resampling)]
-    members = _rows(people["effect_members"])
+             effect.time_at_risk_rows(columns(people["fixed_period"]), resampling)]
+    members = columns(people["effect_members"])
     anchored = [{**row, "basis": "join_anchored"} for row in effect.time_at_risk_rows(members, resampling)]
     tables["time_at_risk"] = pl.DataFrame(fixed + anchored, schema=TIME_AT_RISK_SCHEMA)
-    balance = effect.balance_rows(_rows(people["effect_balance"]))
+    balance = effect.balance_rows(columns(people["effect_balance"]))
     tables["matching_balance"] = pl.DataFrame(balance, schema=BALANCE_SCHEMA)
-    estimate_rows = effect.estimates(members, _rows(people["effect_pairs"]),
+    estimate_rows = effect.estimates(members, columns(people["effect_pairs"]),
                                      people["effect_comparison_people"].height, balance, resampling)
     tables["effect_estimate"] = pl.DataFrame(estimate_rows, schema=EFFECT_SCHEMA)
 
