@@ -118,11 +118,22 @@ def test_nearest_comparison_is_exact_on_gender_and_recent_offending(tables: Any)
 
 def test_two_neighbours_share_the_weight(tables: Any) -> None:
     found = parts(tables, "nominal_id,scheme,start_date\nM,priority,2015-04-01\n", MATCH_OFFENCES,
-                  matching=effect.Matching(neighbours=2))
+                  matching=effect.Matching(neighbours=2, caliper=10.0))
     (matched,) = collect(found.sets)
     # X (4 before, 3 after) and Y (4 before, 0 after): totals 8 and 3, each weighing 1/2.
+    # (Y is 5 years older in another area: beyond the default caliper of 1, see the next test.)
     assert matched["comparisons"] == 2
     assert (matched["comparison_offences_before"], matched["comparison_offences_after"]) == (8, 3)
+
+
+def test_the_caliper_keeps_far_neighbours_out(tables: Any) -> None:
+    # Y's distance from M: 1 prior offence / the spread (at least 1) + 5 years / 5 + another
+    # area 0.25 = 2.25: beyond a caliper of 1 as a second neighbour, within one of 3.
+    for caliper, comparisons in ((1.0, 1), (3.0, 2)):
+        found = parts(tables, "nominal_id,scheme,start_date\nM,priority,2015-04-01\n", MATCH_OFFENCES,
+                      matching=effect.Matching(neighbours=2, caliper=caliper))
+        (matched,) = collect(found.sets)
+        assert matched["comparisons"] == comparisons
 
 
 def test_people_already_on_iom_are_not_comparisons_but_later_joiners_are(tables: Any) -> None:
@@ -159,8 +170,9 @@ def test_fixed_period_days_at_risk(tables: Any) -> None:
 
 
 @pytest.mark.parametrize("options", [{"months": 0}, {"neighbours": 0}, {"recent_months": 30},
-                                     {"pool": "everyone"}],
-                         ids=["no-window", "no-neighbours", "recent-longer-than-prior", "unknown-pool"])
+                                     {"pool": "everyone"}, {"caliper": 0.0}],
+                         ids=["no-window", "no-neighbours", "recent-longer-than-prior", "unknown-pool",
+                              "no-caliper"])
 def test_impossible_matching_is_refused(options: dict[str, Any]) -> None:
     with pytest.raises(ValueError):
         effect.Matching(**options)

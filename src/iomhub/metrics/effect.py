@@ -63,7 +63,6 @@ QUARTER_DAYS = 91
 LAG_COLUMNS = tuple(f"q{lag}" for lag in range(1, LAG_QUARTERS + 1))
 PRIOR_BANDS = (0, 3, 6, 10, 16, 25)  # prior offences matched exactly by band: 0-2, 3-5, 6-9, 10-15, 16-24, 25+
 CELL_RESERVOIR = 40  # about this many candidates considered per exact cell (see matches)
-CALIPER = 1.0  # neighbours after the nearest only within this distance (5 years of age, say)
 
 
 @dataclass(frozen=True)
@@ -76,6 +75,7 @@ class Matching:
     recent_months: int = 6
     area_penalty: float = 0.25  # a different area counts like this many standard units of distance
     pool: str = "not_yet"  # comparison people: "not_yet" on IOM on the joining day, or "never" on it
+    caliper: float = 1.0  # neighbours after the nearest only within this distance (5 years of age, say)
 
     def __post_init__(self) -> None:
         if not 1 <= self.months <= 60:
@@ -84,6 +84,8 @@ class Matching:
             raise ValueError("each member is matched to 1 to 20 comparison people")
         if self.pool not in ("not_yet", "never"):
             raise ValueError("the comparison pool is 'not_yet' (on IOM) or 'never'")
+        if self.caliper <= 0:
+            raise ValueError("the caliper is a positive distance")
         if not 1 <= self.recent_months <= self.prior_months <= 120:
             raise ValueError("recent offending is counted over fewer months than prior offending")
 
@@ -277,7 +279,7 @@ def matches(profiles: Frame, candidates: Frame, matching: Matching) -> Frame:
     prior, at least 1) + |age difference| / 5 years + |months since last offence difference|
     / 6 + ``area_penalty`` when the area differs (a missing age counts as 5 years apart).
     Ties go to the lower nominal_id. The nearest candidate is always taken; the others only
-    within ``CALIPER`` (so a member with few close candidates is not matched to far ones).
+    within ``caliper`` (so a member with few close candidates is not matched to far ones).
 
     Within each exact cell about ``CELL_RESERVOIR`` candidates are considered, all of them in
     a smaller cell: a candidate is kept when a scramble of their day of birth and the month
@@ -316,7 +318,7 @@ def matches(profiles: Frame, candidates: Frame, matching: Matching) -> Frame:
               .with_columns(nw.col("distance").cum_count()
                             .over("member_id", order_by=["distance", "nominal_id"]).alias("rank"))
               .filter((nw.col("rank") <= matching.neighbours)
-                      & ((nw.col("rank") == 1) | (nw.col("distance") <= CALIPER))))
+                      & ((nw.col("rank") == 1) | (nw.col("distance") <= matching.caliper))))
     sizes = paired.group_by("member_id").agg(nw.len().alias("matched"))
     return (paired.join(sizes, on="member_id", how="left")
             .with_columns((1.0 / nw.col("matched")).alias("weight"))

@@ -347,7 +347,7 @@ def checks(people: int, matched: int, comparison_people: int, balance: list[dict
     return [
         _check("people", matched, FEW_PEOPLE, matched >= FEW_PEOPLE),
         _check("matched_share", matched / people if people else None, MATCHED_SHARE,
-               bool(people) and matched >= MATCHED_SHARE * people),
+               None if not people else matched >= MATCHED_SHARE * people),
         _check("balance_matched", worst_matched, GOOD_BALANCE,
                None if worst_matched is None else worst_matched < GOOD_BALANCE),
         _check("balance_no_worse", max(worsening) if worsening else None, NO_WORSE_MARGIN,
