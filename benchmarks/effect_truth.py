@@ -158,16 +158,31 @@ def group_coverage(units: int, replicates: int, sizes: tuple[int, ...] = SIZES,
     return out
 
 
+def matched_coverage(units: int, sizes: tuple[int, ...] = (100, 200, 450, 900),
+                     workers: int = 1) -> list[dict[str, Any]]:
+    """The matched estimate's coverage in small units of the visible world (true -30%): units
+    of ``sizes`` people, which give roughly 10, 20, 50 and 100 matched members."""
+    out = []
+    for size in sizes:
+        found = summary(run((WORLDS[0],), units, size, replicates=500, workers=workers, first_seed=1000)[0])
+        out.append({"nominals": size, **found})
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--datasets", type=int, default=50, help="units per world")
     parser.add_argument("--nominals", type=int, default=12_000)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--coverage", type=int, default=400, help="groups per size for the group interval")
+    parser.add_argument("--small-units", type=int, default=100, help="small units per size for the matched "
+                        "estimate's coverage (0: skip)")
+    parser.add_argument("--worlds", type=int, default=1, help="0: skip the table of worlds")
     args = parser.parse_args()
     started = time.perf_counter()
     console = Console()
-    rows = [summary(outcome) for outcome in run(WORLDS, args.datasets, args.nominals, workers=args.workers)]
+    rows = ([summary(outcome) for outcome in run(WORLDS, args.datasets, args.nominals, workers=args.workers)]
+            if args.worlds else [])
     table = Table(title=f"{args.datasets} units of {args.nominals:,} people per world: the matched estimate")
     headers = ("world", "truth", "matched members", "naive bias", "bias", "95% interval holds the truth",
                "flagged unreliable", "checks that failed", "goal met")
@@ -177,7 +192,8 @@ def main() -> None:
         table.add_row(row["world"], f"{row['truth']:+.1f}%", f"{row['people']:.0f}", f"{row['naive_bias']:+.1f}",
                       f"{row['bias']:+.1f}", f"{row['coverage_pct']:.0f}%", f"{row['unreliable_pct']:.0f}%",
                       row["failed"], "yes" if row["goal"] else "NO")
-    console.print(table)
+    if rows:
+        console.print(table)
     print("| world | truth | matched members | naive bias (points) | bias (points) | interval holds the truth "
           "| flagged unreliable | checks that failed | goal met |")
     print("|---|---|---|---|---|---|---|---|---|")
@@ -185,6 +201,14 @@ def main() -> None:
         print(f"| {row['world']} | {row['truth']:+.1f}% | {row['people']:.0f} | {row['naive_bias']:+.1f} | "
               f"{row['bias']:+.1f} | {row['coverage_pct']:.0f}% | {row['unreliable_pct']:.0f}% | {row['failed']} | "
               f"{'yes' if row['goal'] else 'no'} |")
+    if args.small_units:
+        print(f"\nThe matched estimate in small units of the visible world (true -30%), {args.small_units} "
+              "units per size:")
+        print("| people in the unit | matched members (mean) | interval holds the truth | flagged unreliable |")
+        print("|---|---|---|---|")
+        for row in matched_coverage(args.small_units, workers=args.workers):
+            print(f"| {row['nominals']:,} | {row['people'] or 0:.0f} | {row['coverage_pct']:.0f}% | "
+                  f"{row['unreliable_pct']:.0f}% |")
     if args.coverage:
         found = group_coverage(args.coverage, 1000)
         print("\nCoverage of the group interval (change in offences per day at liberty), "

@@ -403,16 +403,17 @@ def verdict(estimate: float | None, low: float | None, high: float | None, relia
               "two years)." if "placebo_pre_trend" in unchecked else "")
     interval_text = f"between {low:+.0f}% and {high:+.0f}%"
     if low <= 0 <= high:
-        return (f"The comparison passed its checks, but shows no clear effect: members' offending "
-                f"changed by {estimate:+.0f}% against similar people not on IOM, and the true change "
-                f"could be anywhere {interval_text}, including no change at all.{caveat}")
-    direction = "fell" if high < 0 else "rose"
+        return (f"The comparison passed its checks, but shows no clear effect: IOM members' offending "
+                f"changed by {estimate:+.0f}% against what similar people not on IOM suggest, and the "
+                f"true change could be anywhere {interval_text}, including no change at all.{caveat}")
+    direction = "less" if high < 0 else "more"
     strength = e_values[1]
     robust = ("" if strength is None else
               f" To explain it away, something the data do not show would have to make people both "
               f"more likely to join IOM and to offend by a factor of {strength:.1f} each.")
-    return (f"The comparison passed its checks: members' offending {direction} by {abs(estimate):.0f}% "
-            f"more than that of similar people not on IOM (likely {interval_text}).{robust}{caveat}")
+    return (f"The comparison passed its checks: in the year after joining, IOM members offended "
+            f"{abs(estimate):.0f}% {direction} (per day out of custody) than similar people not on IOM "
+            f"suggest they would have (likely {interval_text}).{robust}{caveat}")
 
 
 def estimates(members_rows: Rows, pair_rows: Rows, comparison_people: int,
