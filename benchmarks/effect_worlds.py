@@ -129,7 +129,7 @@ def simulate(world: World, people: int, seed: int) -> tuple[dict[str, pl.DataFra
     custody_rows: list[tuple[int, int, int, int, int]] = []  # person, start, end, open, kind
     with_effect = np.zeros(people)
     without_effect = np.zeros(people)
-    for index, (a, b) in enumerate(months):
+    for a, b in months:
         length = b - a + 1
         age = (a - birth) / 365.25
         ageing = np.exp(-np.clip(age - 22.0, 0.0, None) / 15.0)

@@ -12,15 +12,17 @@ IOM can claim, from the most to the least naive (``effect_estimate``):
 - ``time_at_risk``: the same windows, offences per 365 days *at liberty* (days in the window
   minus days in custody), pooled: (rate after / rate before - 1) x 100.
 - ``matched_did``: each member is matched to up to ``neighbours`` people who were not on IOM
-  on the member's joining day (never the member themselves) and looked like them then: the same gender, the same number of offences in
-  the ``recent_months`` before the month of joining (the usual reason for being chosen),
-  the same custody status at that month, and the nearest on offences in the
-  ``prior_months`` before it, months since their last offence, age and area. The comparison
-  people's windows are anchored on the member's joining day. The estimate is the difference
-  in differences on the rate scale: (member rate ratio / comparison rate ratio - 1) x 100,
-  where a rate ratio is rate after / rate before, at liberty (Justice Data Lab's approach,
-  Ministry of Justice, *Justice Data Lab: methodology paper*, 2013, with nearest-neighbour
-  matching on the prognostic variables instead of a propensity score).
+  on the member's joining day (never the member themselves) and looked like them then: the
+  same gender, bands of offences in the ``recent_months`` and the ``prior_months`` before the
+  month of joining (the usual reasons for being chosen), of months since the last offence,
+  the same custody status, and the nearest on prior offences, age, months since the last
+  offence and area (:func:`matches`). The comparison people's windows are anchored on the
+  member's joining day. The estimate is the difference in differences on the rate scale,
+  (member rate ratio / comparison rate ratio - 1) x 100, where a rate ratio is rate after /
+  rate before, at liberty, with comparison people who joined IOM later corrected for their
+  own IOM days (Justice Data Lab's approach, Ministry of Justice, *Justice Data Lab:
+  methodology paper*, 2013, with nearest-neighbour matching on the prognostic variables
+  instead of a propensity score; :func:`iomhub.metrics.effect_estimates.did_pct`).
 
 Windows (day numbers; intervals inclusive): a person who joined on day A (the start of their
 first IOM episode) has the *before* window from the same day N months earlier to A - 1 and
@@ -400,13 +402,11 @@ def _pool_sums(history: Frame, joins: Frame, nominals: Frame) -> Frame:
     pool = (history.join(joined_on, on="nominal_id", how="left")
             .filter(nw.col("joined_day").is_null() | (nw.col("joined_day") > nw.col("month_first_day") + 30)))
 
-    def sums(frame: Frame, variable: str, value: nw.Expr, weight: nw.Expr | None = None) -> Frame:
-        count = nw.len() if weight is None else weight.sum()
-        squares = (value * value) if weight is None else value
+    def sums(frame: Frame, variable: str, value: nw.Expr) -> Frame:
         return frame.select(nw.lit("pool").alias("group"), nw.lit(variable).alias("variable"),
-                            nw.lit(None, nw.String).alias("member_id"), count.cast(nw.Int64).alias("count"),
+                            nw.lit(None, nw.String).alias("member_id"), nw.len().cast(nw.Int64).alias("count"),
                             value.sum().cast(nw.Float64).alias("total"),
-                            squares.sum().cast(nw.Float64).alias("squares"))
+                            (value * value).sum().cast(nw.Float64).alias("squares"))
 
     parts = [sums(pool.filter(~nw.col(name).is_null()), name, nw.col(name).cast(nw.Float64))
              for name in ("prior", "recent", "months_since_last")]

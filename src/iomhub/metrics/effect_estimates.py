@@ -268,7 +268,7 @@ def _pair_covariance(member: Floats, pair: Floats, members: NDArray[np.int64], p
     by_person = np.zeros((n_people, pair.shape[1]))
     np.add.at(by_person, people, pair)
     joint = np.concatenate([member, by_member], axis=1)
-    cov = joint.T @ joint
+    cov: Floats = joint.T @ joint
     cov[width:, width:] += by_person.T @ by_person + pair.T @ pair
     return cov
 

@@ -17,9 +17,10 @@ know about the bootstrap*, 2015: the normal quantile replaced by sqrt(n / (n - 1
 Student's t on n - 1 degrees of freedom), because a plain percentile interval of a few
 people is far too narrow (its coverage was 30% at 2 people and 89% at 10). No interval is
 given for fewer than ``MIN_PEOPLE`` people: "too few to estimate". Coverage at 10, 20, 50
-and 100 people is measured by ``benchmarks/effect_truth.py --coverage`` (docs/effect-estimates.md). This module runs on per-person arrays
-already collected from whichever backend computed them (they are small: one row per person),
-so the same code serves Polars and Spark.
+and 100 people is measured by ``benchmarks/effect_truth.py --coverage``
+(docs/effect-estimates.md). This module runs on per-person arrays already collected from
+whichever backend computed them (they are small: one row per person), so the same code
+serves Polars and Spark.
 
 A group of more than ``EXACT_UP_TO`` people is resampled through the normal limit of its
 resampled sums (mean n x mean, covariance n x covariance of the per-person values; the
@@ -106,23 +107,6 @@ def replicate_sums(values: Floats, groups: NDArray[np.int64], n_groups: int,
         picked = values[positions[draws]]  # count x people x columns, people sorted by group
         out[begin:begin + count][:, exact, :] = np.add.reduceat(picked, first, axis=1)
     return out
-
-
-def percentile_interval(estimates: Floats, level: float) -> tuple[Floats, Floats]:
-    """Lower and upper percentiles of replicate estimates (replicates first); NaN where undefined.
-
-    A replicate whose statistic is undefined (a denominator of 0) is left out; if more than
-    half are undefined the interval is NaN.
-    """
-    tail = (1.0 - level) / 2.0 * 100.0
-    finite = np.isfinite(estimates)
-    enough = finite.sum(axis=0) * 2 >= estimates.shape[0]
-    with np.errstate(all="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # an all-undefined group gives NaN, as meant
-        masked = np.where(finite, estimates, np.nan)
-        low = np.nanpercentile(masked, tail, axis=0) if masked.size else np.full(estimates.shape[1:], np.nan)
-        high = np.nanpercentile(masked, 100.0 - tail, axis=0) if masked.size else low
-    return np.where(enough, low, np.nan), np.where(enough, high, np.nan)
 
 
 def student_t(probability: float, freedom: float) -> float:

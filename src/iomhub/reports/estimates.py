@@ -24,7 +24,7 @@ TIME_AT_RISK_SCHEMA = {
     "rate_change_pct_ci_high": pl.Float64,
     "person_rate_before": pl.Float64, "person_rate_after": pl.Float64,
 }
-EFFECT_SCHEMA = {
+EFFECT_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "method": pl.String, "estimate_pct": pl.Float64, "ci_low_pct": pl.Float64,
     "ci_high_pct": pl.Float64, "offenders": pl.Int64, "comparison_offenders": pl.Int64,
     "offences_before": pl.Int64, "offences_after": pl.Int64, "verdict": pl.String,
@@ -37,10 +37,6 @@ BALANCE_SCHEMA = {
     "variable": pl.String, "members_mean": pl.Float64, "pool_mean": pl.Float64,
     "smd_before": pl.Float64, "comparison_mean_after": pl.Float64, "smd_after": pl.Float64,
 }
-
-
-def _rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
-    return list(frame.iter_rows(named=True))
 
 
 def columns(frame: pl.DataFrame) -> dict[str, Any]:
