@@ -74,7 +74,7 @@ def released_on(points: Frame, spans: Frame | None, index: str) -> Frame:
                 .group_by("nominal_id", index).agg(nw.col("last_date").max().alias("held_until")))
     return (points.join(covering, on=["nominal_id", index], how="left")
             .with_columns(nw.when(nw.col("held_until").is_null()).then(nw.col(index))
-                          .otherwise(nw.col("held_until").dt.offset_by("1d")).alias("released"))
+                          .otherwise(nw.col("held_until").dt.offset_by("1d")).cast(nw.Date).alias("released"))
             .drop("held_until"))
 
 
@@ -84,5 +84,6 @@ def offences_in_custody(offences: Frame, spans: Frame) -> Frame:
     inside = (offences.select("nominal_id", day_number(nw.col("offence_date")).alias("day"))
               .join(spans, on="nominal_id", how="inner")
               .filter((nw.col("day") > nw.col("c_first")) & (nw.col("day") < nw.col("c_last"))))
-    return inside.select(nw.len().alias("offences"), nw.col("nominal_id").n_unique().alias("people")
-                         ).with_columns(*as_int("offences", "people"))
+    return (inside.select(nw.len().alias("offences"), nw.col("nominal_id").n_unique().alias("people"))
+            .with_columns(nw.col("people").fill_null(0))  # Spark counts no one as null
+            .with_columns(*as_int("offences", "people")))
