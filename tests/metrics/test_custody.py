@@ -66,3 +66,11 @@ def test_follow_up_starts_at_release(tables: Any, index: str, released: str) -> 
     spans = custody.custody_spans(t["custody"], LAST)
     (row,) = collect(custody.released_on(t["cohort"].select("nominal_id", "start_date"), spans, "start_date"))
     assert row["released"] == date.fromisoformat(released)
+
+
+def test_the_report_warns_of_offences_dated_in_custody(tables: Any) -> None:
+    t = tables(nominals=NOMINALS, cohort="nominal_id,scheme,start_date\nA,priority,2015-01-01\n",
+               custody="nominal_id,start_date,end_date\nA,2015-05-01,2015-05-31\n",
+               offences="offence_id,nominal_id,offence_date\no1,A,2014-06-01\no2,A,2015-05-15\n")
+    notes = [note for note in t.report().notes if note.startswith("Data quality")]
+    assert len(notes) == 1 and "1 offence is dated inside a period in custody (1 person)" in notes[0]

@@ -70,6 +70,8 @@ def data_quality_notes(people: dict[str, pl.DataFrame]) -> list[str]:
     row = found.row(0, named=True)
     if not row["offences"]:
         return []
-    return [f"Data quality: {row['offences']} offences ({row['people']} people) are dated inside a period in "
-            "custody (after its first day and before its last). They are counted where they fall, but the "
-            "offence dates or the custody records are probably wrong: check custody.csv and offences.csv."]
+    offences = "1 offence is" if row["offences"] == 1 else f"{row['offences']} offences are"
+    people = "1 person" if row["people"] == 1 else f"{row['people']} people"
+    return [f"Data quality: {offences} dated inside a period in custody ({people}): after its first day and "
+            "before its last. They are counted where they fall, but the offence dates or the custody records "
+            "are probably wrong: check custody.csv and offences.csv."]
