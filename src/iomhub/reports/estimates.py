@@ -71,7 +71,7 @@ def data_quality_notes(people: dict[str, pl.DataFrame]) -> list[str]:
     if not row["offences"]:
         return []
     offences = "1 offence is" if row["offences"] == 1 else f"{row['offences']} offences are"
-    people = "1 person" if row["people"] == 1 else f"{row['people']} people"
-    return [f"Data quality: {offences} dated inside a period in custody ({people}): after its first day and "
+    who = "1 person" if row["people"] == 1 else f"{row['people']} people"
+    return [f"Data quality: {offences} dated inside a period in custody ({who}): after its first day and "
             "before its last. They are counted where they fall, but the offence dates or the custody records "
             "are probably wrong: check custody.csv and offences.csv."]
