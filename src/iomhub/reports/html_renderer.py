@@ -28,7 +28,8 @@ from iomhub.domain.codes import PATHWAY_TITLES
 from iomhub.domain.dates import PERIOD_PATTERN, Span, financial_year_label
 from iomhub.reports import charts
 from iomhub.reports.charts import decimal_text
-from iomhub.reports.model import SECTION_TITLES, Report, is_withheld
+from iomhub.reports.formatting import is_withheld
+from iomhub.reports.model import SECTION_TITLES, Report
 
 MINUS = "\u2212"
 EM_DASH = "\u2014"
