@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from decimal import ROUND_HALF_UP, Decimal
 from html import escape
+
+from iomhub.reports.formatting import decimal_text as decimal_text
 
 WIDTH = 640
 FONT = "font-family:Arial,Helvetica,sans-serif"
@@ -32,19 +33,6 @@ def without_inline_style(svg: str) -> str:
 def _text(value: str) -> str:
     """Text escaped for XML content and attribute values."""
     return escape(value, quote=True)
-
-
-def decimal_text(value: float, places: int) -> str:
-    """``value`` to ``places`` decimal places with thousands separators, rounding halves away
-    from zero as a spreadsheet does (-6.25 gives -6.3), and never writing -0.0. A NaN is a
-    figure withheld for publication (``reports/suppression.py``) and reads ``[c]``."""
-    if value != value:
-        return "[c]"
-    exact = Decimal(repr(float(value)))
-    rounded = exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    if rounded == 0:
-        rounded = abs(rounded)
-    return f"{rounded:,.{places}f}"
 
 
 def _number(value: float, places: int | None = None) -> str:

@@ -18,6 +18,7 @@ from typing import Any
 
 from iomhub.domain.codes import PATHWAY_TITLES
 from iomhub.domain.dates import PERIOD_PATTERN, Span, financial_year_label, whole_months
+from iomhub.domain.rag import AMBER_TOLERANCE
 
 MINUS = "\u2212"
 EM_DASH = "\u2014"
@@ -30,6 +31,8 @@ ACRONYMS = {"nps": "NPS", "crc": "CRC", "yos": "YOS", "ppo": "PPO", "dyo": "DYO"
 ALL_LABELS = {"scheme": "All schemes", "area": "Total", "agency": "All agencies",
               "age_band": "All ages", "gender": "All", "flag": "All flags"}
 RAG_LABELS = {"green": "Green", "amber": "Amber", "red": "Red"}
+RAG_RULE = (f"Green: target met. Amber: missed by no more than {AMBER_TOLERANCE:.0%} of the target (of the range's "
+            "width for a range). Red: missed by more.")
 STATUS_LABELS = {"green": "Green", "amber_green": "Amber/green", "amber": "Amber",
                  "amber_red": "Amber/red", "red": "Red", "complete": "Complete"}
 
@@ -117,6 +120,39 @@ def format_kpi(value: float, unit: str | None) -> str:
     if unit == "rate":
         return decimal_text(value, 2)
     return format_number(value)
+
+
+def figure(value: Any, kind: str, places: int = 2) -> str:
+    """A figure as every format writes it, by its kind: ``count`` and ``pounds`` (whole, under a
+    "(£)" heading) ``1,234``; ``percent`` ``12.5%``; ``change`` ``−38.9%``; ``points``
+    ``+9.8 points``; ``number`` ``1.5`` (a whole number without decimals); ``decimal`` to
+    ``places`` places; an em dash when it cannot be computed (None), ``[c]`` when withheld."""
+    if value is None:
+        return EM_DASH
+    if is_withheld(value):
+        return WITHHELD
+    if kind in ("count", "pounds"):
+        return format_int(value)
+    if kind == "percent":
+        return format_pct(value)
+    if kind == "change":
+        return format_change(value)
+    if kind == "points":
+        return points_text(value)
+    if kind == "number":
+        return format_number(value)
+    if kind == "decimal":
+        return format_decimal(value, places)
+    return str(value)
+
+
+def interval_words(low: Any, high: Any, kind: str, places: int = 2) -> str | None:
+    """A 95% interval: ``−20.1% to −4.0%``; ``[c]`` when withheld; None when it cannot be drawn."""
+    if low is None or high is None:
+        return None
+    if is_withheld(low) or is_withheld(high):
+        return WITHHELD
+    return f"{figure(low, kind, places)} to {figure(high, kind, places)}"
 
 
 # --- dates and periods ----------------------------------------------------------------------
@@ -217,8 +253,9 @@ def group_label(column: str, code: Any, area_names: dict[str, str] | None = None
 
 
 def status_label(status: str) -> str:
-    """A RAG or action-plan status as words: ``amber_green`` → ``Amber/green``."""
-    return STATUS_LABELS.get(status, status.replace("_", " ").capitalize())
+    """A RAG or action-plan status as the word on a coloured cell: ``amber_green`` → ``Amber/Green``."""
+    words = STATUS_LABELS.get(status, status.replace("_", " ").capitalize())
+    return "/".join(part[:1].upper() + part[1:] for part in words.split("/"))
 
 
 def sentence(text: str) -> str:

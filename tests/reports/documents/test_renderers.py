@@ -19,8 +19,9 @@ from pypdf import PdfReader
 
 from iomhub.reports.documents.docx import render_docx
 from iomhub.reports.documents.html import render_html
-from iomhub.reports.documents.model import Document, Section, render
+from iomhub.reports.documents.model import Document, Section
 from iomhub.reports.documents.pdf import render_pdf
+from iomhub.reports.documents.render import render
 from iomhub.reports.documents.xlsx import render_xlsx, sheet_names
 from tests.conftest import requires_tool
 from tests.reports.documents.sample import INJECTIONS, SMALL, reoffending_table, sample_document

@@ -26,12 +26,13 @@ from iomhub.domain.dates import (
     financial_quarter,
     financial_year,
     financial_year_label,
+    financial_year_of,
     parse_date,
 )
 from iomhub.package.load import Package
-from iomhub.reports.documents.build import STATUS_LABELS, financial_year_of, status_of, text
+from iomhub.reports.documents.cells import status_of, text
 from iomhub.reports.documents.model import Block, Bullets, Cell, Document, Paragraph, Section, Table
-from iomhub.reports.html_renderer import kpi_period_label, long_date
+from iomhub.reports.formatting import STATUS_LABELS, kpi_period_label, long_date
 
 OVERDUE = "overdue"
 COLUMNS = ["Action", "Milestone", "Due", "Lead", "Strategic links", "Status", "Comments"]

@@ -19,32 +19,25 @@ from typing import Any
 
 import narwhals as nw
 
-from iomhub.domain.dates import financial_year, financial_year_label, format_period
+from iomhub.domain.dates import financial_year, financial_year_label, financial_year_of, format_period
 from iomhub.metrics.kpis import kpis
 from iomhub.package.load import Package
 from iomhub.reports import charts
-from iomhub.reports.documents.build import (
-    RAG_LABELS,
-    financial_year_of,
-    rag_cell,
-    status_of,
-    text,
-    unit_cell,
-)
+from iomhub.reports.documents.cells import rag_cell, status_of, text, unit_cell
 from iomhub.reports.documents.model import Block, Cell, Chart, Document, Paragraph, Section, Table
-from iomhub.reports.html_renderer import kpi_period_label, long_date, span_text
+from iomhub.reports.formatting import EM_DASH, RAG_LABELS, decimal_text, long_date, span_text
+from iomhub.reports.formatting import RAG_RULE as RULE
 from iomhub.reports.model import Report
+from iomhub.reports.sections.kpis import OVERRIDE_HEADING, override_line
 
 OVERRIDDEN = "RAG set by hand (see the overrides below the table)"
-RAG_RULE = ("Green: target met. Amber: missed by no more than 10% of the target (of the range's width for a "
-            "range). Red: missed by more. No RAG (n/a): the target is N/A or TBC, or there is no actual yet.")
-NO_RAG = "n/a"
+RAG_RULE = f"{RULE} No RAG (n/a): the target is N/A or TBC, or there is no actual yet."
 
 
 def _plain(value: float | None) -> str:
     if value is None:
-        return "—"
-    return f"{value:,.0f}" if float(value).is_integer() else charts.decimal_text(value, 1)
+        return EM_DASH
+    return f"{value:,.0f}" if float(value).is_integer() else decimal_text(value, 1)
 
 
 def target_cell(row: dict[str, Any] | None, unit: str | None) -> Cell:
@@ -74,17 +67,6 @@ def actual_cell(row: dict[str, Any] | None, unit: str | None) -> Cell:
         flag = OVERRIDDEN if flag is None else f"{flag}; {OVERRIDDEN[0].lower()}{OVERRIDDEN[1:]}"
     cell = unit_cell(actual, unit, flag=flag)
     return Cell(cell.value, cell.kind, status=status_of(row.get("rag")), flag=flag)
-
-
-def override_line(row: dict[str, Any], start_month: int = 4) -> str:
-    """One override as a footnote: ``Cohort size, 2015/16 Q2: amber by the rule, set to green by
-    probation.manager on 3 May 2016: the figure lags a data fix.``"""
-    computed = row.get("rag_computed")
-    rule = RAG_LABELS[computed].lower() if computed in RAG_LABELS else "no RAG"
-    when = f" on {long_date(row['rag_override_on'])}" if row.get("rag_override_on") else ""
-    return (f"{row.get('title') or row['indicator_id']}, {kpi_period_label(str(row['period']), start_month)}: "
-            f"{rule} by the rule, set to {RAG_LABELS.get(str(row.get('rag')), 'no RAG').lower()} by "
-            f"{row.get('rag_override_by') or 'a manager'}{when}: {row.get('rag_override_reason')}")
 
 
 def framework_rows(report: Report, package: Package, fy: int, start_month: int) -> list[dict[str, Any]]:
@@ -169,7 +151,7 @@ def kpi_document(report: Report, package: Package) -> Document:
     if computed:
         footnotes.append("Actuals flagged 'computed by iomhub' are figures of the report, not typed in.")
     if overrides:
-        footnotes.append("RAG set by hand (manual overrides, each kept with its reason): " + "; ".join(overrides) + ".")
+        footnotes.append(f"{OVERRIDE_HEADING}: " + "; ".join(overrides) + ".")
     table = Table("Performance table", f"Quarterly performance, {label}", columns, rows, footnotes)
 
     counts = [(RAG_LABELS[rag], sum(1 for r in overall if r == rag), rag) for rag in RAG_LABELS]

@@ -11,18 +11,20 @@ meeting's date, the author, the implications) is a placeholder in square bracket
 from __future__ import annotations
 
 from iomhub.package.load import Package
-from iomhub.reports.charts import decimal_text
-from iomhub.reports.documents.build import (
-    fy_start_month,
-    percent,
-    report_meta,
-    span_words,
-    text,
-)
+from iomhub.reports.documents.cells import figure, fy_start_month, text
 from iomhub.reports.documents.model import Block, Bullets, Cell, Document, Paragraph, Section, Table
 from iomhub.reports.documents.narrative import draft_narrative, pct, people
-from iomhub.reports.html_renderer import format_int, group_label, long_date, span_text
+from iomhub.reports.formatting import (
+    SMALL_NUMBERS_TEXT,
+    format_change,
+    format_int,
+    group_label,
+    long_date,
+    span_text,
+    span_words,
+)
 from iomhub.reports.model import Report
+from iomhub.reports.sections import report_facts
 
 PANEL = "[name of the panel or board]"
 IMPLICATIONS = (
@@ -47,14 +49,14 @@ def _reduction_table(report: Report) -> Table | None:
                 continue
             small = bool(row.get("small_numbers"))
             flagged = flagged or small
-            flag = "small numbers: interpret with caution" if small else None
+            flag = SMALL_NUMBERS_TEXT if small else None
             reduction = None if row["change_pct"] is None else -row["change_pct"]
             rows.append([text(group_label(column, row[column], report.area_names), flag=flag),
-                         Cell(row["offenders"], "count", flag=flag), percent(reduction)])
+                         Cell(row["offenders"], "count", flag=flag), figure(reduction, "percent")])
     overall = report.row("reoffending_by_scheme", scheme="all")
     if overall is not None:
         rows.append([text("Overall", bold=True), Cell(overall["offenders"], "count", bold=True),
-                     percent(None if overall["change_pct"] is None else -overall["change_pct"], bold=True)])
+                     figure(None if overall["change_pct"] is None else -overall["change_pct"], "percent", bold=True)])
     if not rows:
         return None
     footnotes = ["Reduction: (offences in the baseline − offences in the period) ÷ offences in the baseline; "
@@ -97,8 +99,7 @@ def _performance(report: Report) -> list[Block]:
                 f"({pct(attainment['met_target_pct'])}) met the {params.target_reduction or 0:g}% target."))
     total = report.row("caseload_change", scheme="all", area="all")
     if total is not None:
-        change = ("" if total["change_pct"] is None else
-                  f", a change of {'+' if total['change_pct'] > 0 else ''}{decimal_text(total['change_pct'], 1)}%")
+        change = "" if total["change_pct"] is None else f", a change of {format_change(total['change_pct'])}"
         blocks.append(Paragraph(f"Caseload. The caseload moved from {format_int(total['count_from'])} to "
                                 f"{format_int(total['count_to'])} offenders between {long_date(total['date_from'])} "
                                 f"and {long_date(total['date_to'])}{change}."))
@@ -145,7 +146,7 @@ def thematic_document(report: Report, package: Package) -> Document:
     unit = package.settings.title or report.title
     meta = [("Report of", "[Report of]"), ("Date", "[Date of the meeting]"),
             ("Subject", "Reducing offending and reoffending: thematic report"), ("Author", "[Author]"),
-            *report_meta(report)]
+            *report_facts(report)]
     sections = [
         Section("Purpose of report", [Paragraph(
             f"This report provides the {PANEL} with a thematic update on reducing offending and reoffending "
