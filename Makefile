@@ -25,9 +25,10 @@ test: install ## Every test (Spark conformance included) on SQLite, then the dat
 test-fast: install ## Every test except the PySpark conformance run
 	$(PY) -m pytest -n 2 -m "not spark"
 
-lint: install ## ruff and mypy (strict)
+lint: install ## ruff, mypy (strict) and import-linter (the layers of DEVELOPERS.md, no import cycles)
 	$(VENV)/bin/ruff check src tests benchmarks
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 format: install
 	$(VENV)/bin/ruff check --fix src tests benchmarks

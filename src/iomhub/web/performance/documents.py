@@ -23,7 +23,6 @@ suppressed_report`: counts of 1 to 4 people, and figures that would reveal one, 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -132,7 +131,7 @@ def shown_sections(document: Document) -> list[tuple[str, list[ShownBlock]]]:
 
 def _period_form(data: QueryDict) -> ReportForm:
     if not any(key in data for key in ("from", "to", "target_reduction")):
-        span = last_full_financial_year(date.today())
+        span = last_full_financial_year(timezone.localdate())
         return ReportForm({"from": span.start.isoformat(), "to": span.end.isoformat()})
     return ReportForm(data)
 

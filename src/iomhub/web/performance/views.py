@@ -9,7 +9,6 @@ dashboard (see ``dashboard``).
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -18,6 +17,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 
 from iomhub.reports.formatting import EM_DASH, SMALL_NUMBERS_TEXT
@@ -49,7 +49,7 @@ def may_see_reports(user: Any) -> bool:
 def _period_form(data: Any) -> ReportForm:
     """The period form, bound to ``data``; with no period given, the last full financial year."""
     if not any(key in data for key in ("from", "to", "target_reduction")):
-        span = last_full_financial_year(date.today())
+        span = last_full_financial_year(timezone.localdate())
         data = {"from": span.start.isoformat(), "to": span.end.isoformat()}
     return ReportForm(data)
 
