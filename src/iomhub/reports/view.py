@@ -29,8 +29,6 @@ from typing import Any, Literal
 from iomhub.reports.formatting import CANNOT_COMPUTE
 
 Kind = Literal["text", "count", "percent", "change", "points", "number", "decimal", "pounds", "rag", "interval"]
-NUMERIC: frozenset[str] = frozenset({"count", "percent", "change", "points", "number", "decimal", "pounds",
-                                     "interval"})
 
 
 @dataclass(frozen=True)
@@ -61,10 +59,6 @@ class Cell:
     places: int = 2
     bounds: tuple[float | None, float | None] | None = None
     note: Note | None = None
-
-    @property
-    def numeric(self) -> bool:
-        return self.kind in NUMERIC
 
 
 @dataclass(frozen=True)
