@@ -61,7 +61,7 @@ def decimal_text(value: float, places: int) -> str:
     """``value`` to ``places`` decimal places with thousands separators, rounding halves away
     from zero as a spreadsheet does (-6.25 gives -6.3), and never writing -0.0. A NaN is a
     figure withheld for publication and reads ``[c]``."""
-    if value != value:
+    if is_withheld(value):
         return WITHHELD
     exact = Decimal(repr(float(value)))
     rounded = exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
@@ -91,16 +91,16 @@ def format_decimal(value: float, places: int = 2) -> str:
 
 def format_pct(value: float) -> str:
     """``70.1492`` → ``70.1%``; ``[c]`` when withheld for publication (NaN)."""
-    if value != value:
+    if is_withheld(value):
         return WITHHELD
     return _signed(decimal_text(value, 1)) + "%"
 
 
 def format_change(value: float) -> str:
     """A signed change: ``-38.947`` → ``−38.9%``, ``13.05`` → ``+13.1%`` (``0.0%`` when it rounds to 0)."""
+    if is_withheld(value):
+        return WITHHELD
     text = decimal_text(abs(value), 1)
-    if value != value:
-        return text
     if text == "0.0":
         return "0.0%"
     return f"{MINUS if value < 0 else '+'}{text}%"
@@ -108,7 +108,7 @@ def format_change(value: float) -> str:
 
 def points_text(value: float) -> str:
     """A signed difference of percentages in points: ``9.78`` → ``+9.8 points``."""
-    if value != value:
+    if is_withheld(value):
         return WITHHELD
     return format_change(value)[:-1] + " points"
 
