@@ -1,4 +1,5 @@
-"""Charts of the HTML report as inline SVG: pure functions from labels and numbers to SVG text.
+"""Charts of the report as inline SVG (on a page; an image in Word): pure functions from labels
+and numbers to SVG text.
 
 No plotting library and no external resource: each function returns one ``<svg>`` element,
 well-formed XML, with a ``<title>`` and a ``<desc>`` that says in words what the chart shows

@@ -1,6 +1,7 @@
 """The report model: every table of the performance report, computed and collected, with notes.
 
-Renderers (JSON, HTML, and later PDF, Word and Excel) only present what this model holds.
+The JSON renderer writes this model as it is; every other format shows the view model built
+from it (``reports/sections/``), which computes no figure of its own beyond ``reports/derived.py``.
 """
 
 from __future__ import annotations

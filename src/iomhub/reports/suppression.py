@@ -20,7 +20,9 @@ count is in its scheme's line across areas and its area's line across schemes), 
 cell can start another round: the loop runs until stable, which it must since cells are only
 ever added.
 
-The lines of the report (``LINES``):
+The lines of the report, declared as data in each table's ``TableSpec.lines``
+(``reports/tables.py``: :class:`~iomhub.reports.tables.Partition`, ``SumsTo``, ``Equals``,
+``RowSum``) and turned into cells by :func:`lines`:
 
 - ``reoffending_by_scheme``: each scheme's offenders, offences_before and offences_after add
   up to the ``all`` row's.

@@ -16,6 +16,7 @@ from iomhub.reports.formatting import (
     span_words,
 )
 from iomhub.reports.model import Report
+from iomhub.reports.params import ReportParams
 from iomhub.reports.tables import TABLES
 from iomhub.reports.view import Cell, Column, Kind, Note, Row
 
@@ -40,7 +41,7 @@ class Context:
         self.dates = list(settings.get("snapshot_dates") or [])
 
     @property
-    def params(self) -> Any:
+    def params(self) -> ReportParams:
         return self.report.params
 
     @property
