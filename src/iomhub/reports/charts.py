@@ -234,6 +234,16 @@ def horizontal_bar_chart(chart_id: str, title: str, bars: Sequence[tuple[str, fl
     return "\n".join(parts)
 
 
+def _wrapped(label: str, width: float) -> list[str]:
+    """A label on one line, or on two when it is wider than ``width`` (about 6.5 px a character at
+    12 px): split at the space nearest its middle."""
+    if len(label) * 6.5 <= width or " " not in label:
+        return [label]
+    spaces = [i for i, char in enumerate(label) if char == " "]
+    cut = min(spaces, key=lambda i: abs(i - len(label) / 2))
+    return [label[:cut], label[cut + 1:]]
+
+
 def paired_bar_chart(chart_id: str, title: str, groups: Sequence[tuple[str, float, float]],
                      labels: tuple[str, str] = ("Before", "After")) -> str:
     """Two vertical bars per group (e.g. offences before and after), each with its value."""
@@ -264,8 +274,10 @@ def paired_bar_chart(chart_id: str, title: str, groups: Sequence[tuple[str, floa
                          f"{_text(which.lower())}: {_number(value)}</title></rect>")
             parts.append(f'<text x="{centre + offset + bar / 2:.1f}" y="{y - 4:.1f}" text-anchor="middle" '
                          f'font-size="11" fill="#0b0c0c">{_number(value)}</text>')
+        lines = "".join(f'<tspan x="{centre:.1f}" dy="{0 if number == 0 else 13}">{_text(line)}</tspan>'
+                        for number, line in enumerate(_wrapped(name, slot - 4.0)))
         parts.append(f'<text x="{centre:.1f}" y="{plot_bottom + 18:.1f}" text-anchor="middle" font-size="12" '
-                     f'fill="#0b0c0c">{_text(name)}</text>')
+                     f'fill="#0b0c0c">{lines}</text>')
     parts.extend(_legend([(labels[0], BEFORE_COLOUR, ""), (labels[1], AFTER_COLOUR, "")], height - 25.0))
     parts.append("</svg>")
     return "\n".join(parts)
