@@ -36,6 +36,7 @@ from iomhub.reports.tables import SECTIONS, TABLES
 from iomhub.reports.view import Cell, ReportView, Section, Table
 from iomhub.synth import SynthOptions, generate
 
+pytestmark = pytest.mark.xdist_group("one-view")  # one worker renders the document once, not each worker
 MARKS = "*\u2020\u2021"
 GENERATED = datetime(2016, 9, 1, 9, 0, tzinfo=UTC)
 
