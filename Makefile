@@ -31,9 +31,10 @@ test: system-test install ## Every test (Spark conformance included) on SQLite, 
 test-fast: install ## A quick local run: SQLite only, no PySpark, missing tools skipped
 	IOMHUB_ALLOW_MISSING_TOOLS=1 $(PY) -m pytest -n 2 -m "not spark"
 
-lint: install ## ruff and mypy (strict)
+lint: install ## ruff, mypy (strict) and import-linter (the layers of DEVELOPERS.md, no import cycles)
 	$(VENV)/bin/ruff check src tests benchmarks
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 format: install
 	$(VENV)/bin/ruff check --fix src tests benchmarks

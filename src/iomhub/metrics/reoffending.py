@@ -122,11 +122,6 @@ def attribute_people(performance: Frame, nominals: Frame, attribute: str) -> Fra
             .with_columns(known(attribute).alias(attribute)))
 
 
-def reoffending_by_attribute(performance: Frame, nominals: Frame, attribute: str) -> Frame:
-    """Reoffending per gender or area of the nominal (``unknown`` where missing)."""
-    return summarise(attribute_people(performance, nominals, attribute), attribute)
-
-
 def flag_people(performance: Frame, flags: Frame, cohort_date: date) -> Frame:
     """One row per member and flag held on the cohort date (a member may have several)."""
     held = flags.filter(covers(cohort_date)).select("nominal_id", "flag").unique()

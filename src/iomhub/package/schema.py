@@ -211,4 +211,3 @@ TABLES: dict[str, Table] = {
     )
 }
 
-REQUIRED_TABLES = tuple(name for name, table in TABLES.items() if table.required)

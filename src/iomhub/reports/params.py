@@ -33,7 +33,6 @@ class ReportParams:
     exclude_custody_beyond: date | None = None
     age_bands: AgeBands = field(default_factory=AgeBands)
     small_numbers: int = SMALL_NUMBERS
-    suppress_under: int | None = None
     data_start: date | None = None
     matching: Matching = field(default_factory=Matching)
     resampling: Resampling = field(default_factory=Resampling)
