@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export UV_PYTHON ?= python3.11
 
-.PHONY: install system-demo system-test demo test test-fast lint format bench bench-effect bench-web clean frontend fresh-check
+.PHONY: install system-demo system-test demo test test-fast lint format bench bench-effect bench-web clean frontend fresh-check docs
 
 system-demo: ## The system packages the demo needs (installed with apt-get as root, else the command is printed)
 	@scripts/system-deps demo
@@ -31,10 +31,14 @@ test: system-test install ## Every test (Spark conformance included) on SQLite, 
 test-fast: install ## A quick local run: SQLite only, no PySpark, missing tools skipped
 	IOMHUB_ALLOW_MISSING_TOOLS=1 $(PY) -m pytest -n 2 -m "not spark"
 
-lint: install ## ruff, mypy (strict) and import-linter (the layers of DEVELOPERS.md, no import cycles)
+lint: install ## ruff, mypy (strict), import-linter (the layers of docs/development.md, no cycles), the docs built strictly
 	$(VENV)/bin/ruff check src tests benchmarks
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict --site-dir $$(mktemp -d)
+
+docs: install ## The documentation as a site, into site/ (MkDocs Material)
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict
 
 format: install
 	$(VENV)/bin/ruff check --fix src tests benchmarks

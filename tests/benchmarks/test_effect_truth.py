@@ -4,7 +4,7 @@ Four synthetic units of 12,000 people (about 1,200 IOM members each with full wi
 people chosen on recent offending and a true change of -20% in their offending rate: the
 naive before/after comparison overstates the fall by far more than chance allows, and the
 matched difference in differences lands near the truth. The 200-unit run with its coverage
-figures is in the README.
+figures is in docs/effect-estimates.md.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Reoffending of the performance cohort: offences in the baseline against the period.
 
-Definitions (``shared/spec/report-json.md``, as the seed reports define them):
+Definitions (``docs/spec/report-json.md``, as the seed reports define them):
 
 - The performance cohort: nominals in a scheme on the cohort date (a cohort episode covers
   it), with at least one offence (by offence_date) in the baseline, and not in a custody

@@ -1,4 +1,4 @@
-"""The tables and columns of the data package (``shared/spec/data-package.md``)."""
+"""The tables and columns of the data package (``docs/spec/data-package.md``)."""
 
 from __future__ import annotations
 

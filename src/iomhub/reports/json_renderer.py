@@ -1,4 +1,4 @@
-"""The machine-readable report of ``shared/spec/report-json.md``: unrounded numbers, null for
+"""The machine-readable report of ``docs/spec/report-json.md``: unrounded numbers, null for
 a figure that cannot be computed (or, in a publication report, withheld: see ``suppression``),
 dates as ISO strings."""
 

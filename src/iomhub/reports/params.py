@@ -16,7 +16,7 @@ SMALL_NUMBERS = 10
 
 @dataclass(frozen=True)
 class ReportParams:
-    """The options of ``iomhub report``; defaults as ``shared/spec/report-json.md`` gives them.
+    """The options of ``iomhub report``; defaults as ``docs/spec/report-json.md`` gives them.
 
     The baseline defaults to the span of the same length ending the day before the period;
     the cohort date defaults to the period's first day. ``proven_starts`` is the window of

@@ -6,7 +6,7 @@ whole-year target or actual) the year's, the RAG and the comments. The financial
 the one containing the last day of the report period. Targets and actuals are the report's
 ``kpis`` rows where it has them (they carry the actuals iomhub computes for the report's own
 period), else :func:`iomhub.metrics.kpis.kpis` over the whole financial year, so the RAG is
-always the rule of ``shared/spec/report-json.md``: green when the target is met, amber when it
+always the rule of ``docs/spec/report-json.md``: green when the target is met, amber when it
 is missed by no more than 10% of the target (of the range's width for a range), red otherwise,
 none for N/A and TBC targets or without an actual. Each actual is coloured by its own RAG; the
 RAG column is the latest one (the year's, else the last quarter's that has one). A RAG summary
