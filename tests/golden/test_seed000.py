@@ -3,7 +3,7 @@
 The package of ``seed000.py`` holds the seed's indicators, owners, baselines, quarterly targets
 and Q1 actuals as published. The report is for Q1 of 2014/15 (seed line 1, "PERFORMANCE Q1.",
 and line 5, "Q1 of 2014/5"); the document is the table of the financial year 2014/15. Expected
-RAG statuses are computed by hand from the rule of ``shared/spec/report-json.md`` in comments.
+RAG statuses are computed by hand from the rule of ``docs/spec/report-json.md`` in comments.
 """
 
 from __future__ import annotations

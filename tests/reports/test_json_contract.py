@@ -1,4 +1,4 @@
-"""The JSON report keeps the contract of ``shared/spec/report-json.md``: its tables, their
+"""The JSON report keeps the contract of ``docs/spec/report-json.md``: its tables, their
 columns and the top-level keys, from a package that has every table."""
 
 from __future__ import annotations
