@@ -15,8 +15,8 @@ from pypdf import PdfReader
 
 from iomhub.metrics.expected import SUMMARY_COLUMNS
 from iomhub.package import read_package
-from iomhub.reports.documents.model import render
 from iomhub.reports.documents.performance import performance_document
+from iomhub.reports.documents.render import render
 from iomhub.reports.html_renderer import render_html
 from iomhub.reports.json_renderer import render_json
 from iomhub.reports.model import Report, build_report

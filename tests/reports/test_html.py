@@ -17,15 +17,8 @@ from iomhub.cli import main
 from iomhub.domain.dates import Span
 from iomhub.package import read_package
 from iomhub.reports import charts
-from iomhub.reports.html_renderer import (
-    SECTION_ORDER,
-    age_band_label,
-    format_change,
-    format_int,
-    format_pct,
-    humanise,
-    render_html,
-)
+from iomhub.reports.formatting import age_band_label, format_change, format_int, format_pct, humanise
+from iomhub.reports.html_renderer import SECTION_ORDER, render_html
 from iomhub.reports.json_renderer import render_json
 from iomhub.reports.model import SECTION_TITLES, Report, build_report
 from iomhub.reports.params import ReportParams
@@ -432,5 +425,5 @@ def test_a_rag_set_by_hand_is_marked_with_its_reason(make_package: PackageMaker)
     assert '<td class="rag rag-amber" title="set by hand: see the note under the table">Amber\u2021</td>' in reoff
     assert '<td class="rag rag-green">Green</td>' in row_html(page, "kpis", "Increase the IOM cohort")
     assert ("\u2021 RAG set by hand (a manual override, kept with its reason): Reduce reoffending, 2015/16 Q1: "
-            "Red by the rule, set to Amber by pat.manager on 20 July 2015: Partial year: the &lt;outturn&gt; is "
+            "red by the rule, set to amber by pat.manager on 20 July 2015: Partial year: the &lt;outturn&gt; is "
             "provisional.") in page

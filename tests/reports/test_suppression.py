@@ -4,6 +4,7 @@ back (PDF text, Word, Excel) showing ``[c]``."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 from datetime import date
@@ -27,6 +28,7 @@ from iomhub.reports.json_renderer import report_document
 from iomhub.reports.model import Report, build_report
 from iomhub.reports.params import ReportParams
 from iomhub.reports.suppression import footnote, suppress_tables, suppressed_report
+from iomhub.reports.tables import TABLES
 from tests.conftest import write_package
 from tests.metrics.conftest import FY2015
 
@@ -99,6 +101,18 @@ def test_caseload_two_dimensions_propagate() -> None:
     cells = {(row["scheme"], row["area"]) for i, row in enumerate(frame.iter_rows(named=True))
              if (i, "count") in withheld["caseload"]}
     assert cells == {("priority", "A"), ("priority", "B"), ("enhanced", "A"), ("enhanced", "B")}
+
+
+def test_the_lines_are_read_from_the_registry(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The caseload's lines are data in its TableSpec (reports/tables.py): without them only the
+    # primary cell (pA = 3) is withheld; with them, the four inner cells (as above).
+    frame = caseload_frame({("priority", "A"): 3, ("priority", "B"): 10, ("enhanced", "A"): 7,
+                            ("enhanced", "B"): 8})
+    assert len(suppress_tables({"caseload": frame})["caseload"]) == 4
+    monkeypatch.setitem(TABLES, "caseload", dataclasses.replace(TABLES["caseload"], lines=()))
+    primary = next(i for i, row in enumerate(frame.iter_rows(named=True)) if (row["scheme"], row["area"]) == (
+        "priority", "A"))
+    assert suppress_tables({"caseload": frame}) == {"caseload": {(primary, "count")}}
 
 
 @settings(max_examples=150, deadline=None)

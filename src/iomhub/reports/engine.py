@@ -30,61 +30,7 @@ from iomhub.metrics import (
 )
 from iomhub.metrics.common import Frame
 from iomhub.reports.params import ReportParams
-
-SECTIONS: dict[str, tuple[str, ...]] = {
-    "reoffending": ("offences",),
-    "caseload": (),
-    "custody": ("custody",),
-    "statutory": ("supervision",),
-    "risk": ("risk",),
-    "referrals": ("referrals",),
-    "engagement": ("meetings", "attendance"),
-    "needs": ("needs",),
-    "treatment": ("treatment",),
-    "flags": ("flags", "offences"),
-    "kpis": ("indicators",),
-    "effect": ("offences",),
-    "proven": ("offences",),
-    "costs": ("offences",),
-    "expected": ("offences",),
-}
-
-TABLE_SECTION = {
-    "reoffending_by_scheme": "reoffending",
-    "reoffending_by_age": "reoffending",
-    "reoffending_by_gender": "reoffending",
-    "reoffending_by_area": "reoffending",
-    "reoffending_by_flag": "flags",
-    "target_attainment": "reoffending",
-    "caseload": "caseload",
-    "caseload_change": "caseload",
-    "caseload_status": "custody",
-    "statutory_by_provider": "statutory",
-    "risk_tiers": "risk",
-    "referrals_by_agency": "referrals",
-    "attendance_by_agency": "engagement",
-    "needs_first_assessment": "needs",
-    "needs_progress": "needs",
-    "treatment_completions": "treatment",
-    "kpis": "kpis",
-    "join_windows": "effect",
-    "effect_estimate": "effect",
-    "time_at_risk": "effect",
-    "matching_balance": "effect",
-    "proven_reoffending": "proven",
-    "cost_of_crime": "costs",
-    "expected_reoffending": "expected",
-}
-
-# Per-person tables the report's intervals and estimates are computed from, with the column
-# that groups them (reoffending tables) or None (the effect section's own tables).
-PEOPLE_GROUP = {
-    "reoffending_by_scheme": "scheme",
-    "reoffending_by_age": "age_band",
-    "reoffending_by_gender": "gender",
-    "reoffending_by_area": "area",
-    "reoffending_by_flag": "flag",
-}
+from iomhub.reports.tables import SECTIONS, TABLES
 
 
 def data_begins(offences: Frame, otherwise: date) -> date:
@@ -113,8 +59,8 @@ def compute_tables(tables: Mapping[str, Frame], params: ReportParams,
     values offences per category (default: the published unit costs of ``domain.costs``).
     """
     out = Computed()
-    for section, needed in SECTIONS.items():
-        absent = tuple(name for name in needed if name not in tables)
+    for section, spec in SECTIONS.items():
+        absent = tuple(name for name in spec.needs if name not in tables)
         if absent:
             out.missing[section] = absent
     cohort, nominals = tables["cohort"], tables["nominals"]
@@ -142,7 +88,7 @@ def compute_tables(tables: Mapping[str, Frame], params: ReportParams,
         for name, frame in people.items():
             out.people[name] = frame
             if name != "reoffending_by_scheme":
-                out.tables[name] = reoffending.summarise(frame, PEOPLE_GROUP[name])
+                out.tables[name] = reoffending.summarise(frame, str(TABLES[name].group))
         if params.target_reduction is not None:
             out.tables["target_attainment"] = reoffending.target_attainment(
                 performance, params.target_reduction)

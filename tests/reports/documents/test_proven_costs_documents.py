@@ -13,8 +13,9 @@ from docx import Document as open_docx
 from pypdf import PdfReader
 
 from iomhub.package import read_package
-from iomhub.reports.documents.model import Document, Table, render
+from iomhub.reports.documents.model import Document, Table
 from iomhub.reports.documents.performance import performance_document
+from iomhub.reports.documents.render import render
 from iomhub.reports.model import Report, build_report
 from iomhub.reports.params import ReportParams
 from tests.conftest import write_package

@@ -9,7 +9,7 @@ from django import forms
 
 from iomhub.domain.dates import PERIOD_PATTERN, format_period
 from iomhub.reports.documents.actions import due_end
-from iomhub.reports.documents.build import STATUS_LABELS
+from iomhub.reports.formatting import STATUS_LABELS
 from iomhub.reports.model import figures
 from iomhub.web import choices
 from iomhub.web.forms import today
