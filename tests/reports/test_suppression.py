@@ -220,7 +220,8 @@ def test_pdf_shows_c(report: Report, package: Path) -> None:
     data = render(build_document("performance", report, read_package(package)), "pdf")
     text = "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages)
     enhanced = [line for line in text.splitlines() if line.startswith("Enhanced* [c]*")]
-    assert enhanced and all("[c] [c] [c]" in line for line in enhanced)
+    # the counts are withheld; the intervals of a group of two are not withheld but absent (—)
+    assert enhanced and all(line.count("[c]") >= 4 for line in enhanced)
     assert "[c] fewer than 5 people, or a figure that would reveal one, is not shown" in text.replace("\n", " ")
 
 
