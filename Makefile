@@ -47,8 +47,8 @@ bench: install ## iomhub against plain pandas on 100k and 1M synthetic nominals,
 	$(PY) benchmarks/run.py
 	$(PY) benchmarks/web_load.py
 
-bench-effect: install ## 200 synthetic units with a known effect: does the matched estimate recover it?
-	$(PY) benchmarks/effect_truth.py --datasets 200
+bench-effect: install ## 50 synthetic units per world (8 worlds, known effects): is the matched estimate right, or flagged?
+	$(PY) benchmarks/effect_truth.py --datasets 50
 
 bench-web: install ## 50 concurrent users on loopback against iomhub serve, on SQLite and PostgreSQL
 	$(PY) benchmarks/web_load.py

@@ -26,7 +26,7 @@ COLUMNS = {
         "scheme", "offenders", "reoffenders", "binary_rate_pct", "binary_rate_pct_ci_low", "binary_rate_pct_ci_high",
         "reoffences", "frequency_per_100", "frequency_per_100_ci_low", "frequency_per_100_ci_high",
         "reoffences_per_reoffender", "reoffences_per_reoffender_ci_low", "reoffences_per_reoffender_ci_high",
-        "awaiting_follow_up", "small_numbers"],
+        "awaiting_follow_up", "measure", "small_numbers"],
     "cost_of_crime": [
         "scheme", "offenders", "offences_before", "offences_after", "not_valued_before", "not_valued_after",
         "cost_before", "cost_after", "cost_change", "cost_change_ci_low", "cost_change_ci_high",

@@ -17,6 +17,7 @@ from iomhub.domain.dates import snapshot_dates
 from iomhub.metrics import (
     caseload,
     costs,
+    custody,
     effect,
     engagement,
     expected,
@@ -64,6 +65,10 @@ def compute_tables(tables: Mapping[str, Frame], params: ReportParams,
             out.missing[section] = absent
     cohort, nominals = tables["cohort"], tables["nominals"]
     days = snapshot_dates(params.period)
+    spans = (None if "custody" not in tables
+             else materialise(custody.custody_spans(tables["custody"], params.period.end)))
+    if spans is not None and "offences" in tables:
+        out.people["offences_in_custody"] = custody.offences_in_custody(tables["offences"], spans)
     if "reoffending" not in out.missing:
         performance = materialise(reoffending.performance_cohort(
             cohort, tables["offences"], tables.get("custody"), cohort_date=params.cohort_day,
@@ -88,16 +93,17 @@ def compute_tables(tables: Mapping[str, Frame], params: ReportParams,
             out.tables["target_attainment"] = reoffending.target_attainment(
                 performance, params.target_reduction)
         out.people["fixed_period"] = effect.fixed_period_outcomes(
-            performance, tables.get("custody"), params.baseline_span, params.period)
+            performance, spans, params.baseline_span, params.period)
         first_day = params.data_start or data_begins(tables["offences"], params.baseline_span.start)
-        parts = effect.effect_tables(cohort, tables["offences"], tables.get("custody"), nominals,
+        parts = effect.effect_tables(cohort, tables["offences"], spans, nominals,
                                      params.matching, first_day, params.period.end, materialise)
         out.tables["join_windows"] = parts.windows
         out.people.update({"effect_members": parts.members, "effect_sets": parts.sets,
+                           "effect_pairs": parts.pairs,
                            "effect_comparison_people": parts.comparison_people,
                            "effect_balance": parts.balance})
         _proven_and_costs(out, tables, params, performance, materialise,
-                          published_unit_costs() if unit_costs is None else unit_costs)
+                          published_unit_costs() if unit_costs is None else unit_costs, spans)
     counts = materialise(caseload.caseload(cohort, nominals, days))
     out.tables["caseload"] = counts
     out.tables["caseload_change"] = caseload.caseload_change(counts, days[0], days[-1])
@@ -124,18 +130,19 @@ def compute_tables(tables: Mapping[str, Frame], params: ReportParams,
             tables["treatment"], params.period)
     if "expected" not in out.missing:
         scored = materialise(expected.expected_people(cohort, nominals, tables["offences"],
-                                                      end=params.period.end))
+                                                      end=params.period.end, custody_spans=spans))
         out.tables["expected_reoffending"] = expected.expected_reoffending(
             scored, small_numbers=params.small_numbers)
     return out
 
 
 def _proven_and_costs(out: Computed, tables: Mapping[str, Frame], params: ReportParams, performance: Frame,
-                      materialise: Callable[[Frame], Frame], unit_costs: Mapping[str, float | None]) -> None:
+                      materialise: Callable[[Frame], Frame], unit_costs: Mapping[str, float | None],
+                      spans: Frame | None) -> None:
     """Proven reoffending (MoJ measures) and the cost of crime, with the per-person frames
     their intervals are resampled from."""
     starters = materialise(proven.proven_people(tables["cohort"], tables["offences"],
-                                                params.proven_window, params.period.end))
+                                                params.proven_window, params.period.end, spans))
     out.people["proven_reoffending"] = starters
     out.tables["proven_reoffending"] = proven.proven_reoffending(starters)
     valued = materialise(costs.people_costs(performance, tables["offences"], params.baseline_span,

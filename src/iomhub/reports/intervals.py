@@ -4,21 +4,21 @@ The metrics compute the figures on any backend; the intervals are drawn here, on
 per-person frames (one row per person) are collected, with the stratified bootstrap of
 :mod:`iomhub.metrics.uncertainty`: people are resampled with replacement within their scheme
 (each scheme keeps its size), and the ``all`` row sums the schemes' resamples, so it is
-resampled the same way. Each interval is the 2.5th to 97.5th percentile of the figure over
-the resamples; a figure undefined in most resamples (a denominator of 0) has no interval.
-An interval column is named after its figure: ``binary_rate_pct_ci_low``/``_ci_high``.
+resampled the same way. Each interval is the BCa interval of
+:mod:`iomhub.metrics.uncertainty` (none for fewer than 10 people); a figure undefined in most
+resamples (a denominator of 0) has no interval. An interval column is named after its figure:
+``binary_rate_pct_ci_low``/``_ci_high``.
 """
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable, Sequence
 
 import numpy as np
 import polars as pl
 
 from iomhub.domain.codes import ALL
-from iomhub.metrics.uncertainty import Floats, Resampling, change_pct, codes, percentile_interval, replicate_sums
+from iomhub.metrics.uncertainty import Floats, Resampling, change_pct, codes, intervals_of, replicate_sums
 from iomhub.reports.tables import TABLES, Change, Difference, Ratio, Statistic
 
 Function = Callable[[Floats], Floats]
@@ -67,11 +67,9 @@ def scheme_intervals(values: Floats, schemes: Sequence[object], statistics: list
     sums = np.concatenate([sums, sums.sum(axis=1, keepdims=True)], axis=1)
     out: dict[object, list[tuple[float | None, float | None]]] = {label: [] for label in [*distinct, ALL]}
     for statistic in statistics:
-        with warnings.catch_warnings():  # a figure undefined in every resample has no interval
-            warnings.simplefilter("ignore", RuntimeWarning)
-            low, high = percentile_interval(statistic(sums), resampling.level)
-        for label, lo, hi in zip([*distinct, ALL], low, high, strict=True):
-            out[label].append((_finite(lo), _finite(hi)))
+        found = intervals_of(values, index, len(distinct), sums, statistic, resampling.level)
+        for label, bounds in zip([*distinct, ALL], found, strict=True):
+            out[label].append(bounds)
     return out
 
 
@@ -96,7 +94,3 @@ def with_intervals(table: str, summary: pl.DataFrame, people: pl.DataFrame,
         at = order.index(figure) + 1
         order[at:at] = [f"{figure}_ci_low", f"{figure}_ci_high"]
     return out.select(order)
-
-
-def _finite(value: float) -> float | None:
-    return float(value) if np.isfinite(value) else None

@@ -21,7 +21,7 @@ from iomhub.metrics.kpis import kpis
 from iomhub.metrics.uncertainty import Resampling
 from iomhub.package.load import Package
 from iomhub.reports.engine import compute_tables
-from iomhub.reports.estimates import add_estimates
+from iomhub.reports.estimates import add_estimates, data_quality_notes
 from iomhub.reports.formatting import CONFIDENTIAL as CONFIDENTIAL
 from iomhub.reports.intervals import with_intervals
 from iomhub.reports.params import ReportParams
@@ -149,7 +149,7 @@ def build_report(package: Package, params: ReportParams,
             tables[name] = tables[name].with_columns(
                 (pl.col("offenders") < params.small_numbers).alias("small_numbers"))
     notes = (_notes(tables, computed.missing, params, flagged) + _cost_notes(tables)
-             + _expected_notes(tables, params))
+             + _expected_notes(tables, params) + data_quality_notes(people))
     settings = {
         "target_reduction": params.target_reduction,
         "exclude_custody_beyond": params.exclude_custody_beyond,
