@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import tomllib
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import polars as pl
 
-from iomhub.package.problems import PackageError
+from iomhub.package.mapping import Mapping, apply_mapping, resolve_files
+from iomhub.package.problems import PackageError, Problem
 from iomhub.package.schema import TABLES
 from iomhub.package.settings import PackageSettings, parse_settings
-from iomhub.package.sources import LINE, read_source
+from iomhub.package.sources import LINE, RawPackage, read_source
 from iomhub.package.validate import Collector, validate_tables
 
 
@@ -28,27 +30,66 @@ class Package:
         return all(name in self.tables for name in names)
 
 
-def read_package(path: Path | str) -> Package:
+def read_package(path: Path | str, mapping: Mapping | None = None) -> Package:
     """Read and validate a folder, ``.zip`` or ``.xlsx`` package.
 
-    Raises ``PackageError`` with every problem found (file, line, column, what is wrong);
-    nothing is returned for a package with any problem.
+    The package's files are mapped onto its tables by ``mapping`` if one is given, else by the
+    mapping sections of its package.toml, if any (``iomhub.package.mapping``). Raises
+    ``PackageError`` with every problem found (file, line, column, what is wrong); nothing is
+    returned for a package with any problem. A mapping with problems stops before validation:
+    the files' cells cannot be judged until it says what they are.
     """
-    raw = read_source(Path(path))
+    found = _Resolution(mapping)
+    raw = read_source(Path(path), found.resolve)
     if not raw.readable:  # say why, not also that every required table is missing
         raise PackageError(raw.problems)
-    collector = Collector()
-    for problem in raw.problems:
-        collector.add(problem)
-    settings = parse_settings(raw.toml_text, raw.toml_file, collector.problems)
-    collector.total = len(collector.problems)
+    settings, used = found.settings, found.mapping
+    collector = Collector(problems=[*raw.problems, *found.problems])
     extra_codes = {"scheme": list(settings.scheme_names)}
-    typed = validate_tables(raw.tables, extra_codes, collector, raw.warnings, raw.unread)
+    applied = apply_mapping(used, raw, extra_codes)
+    collector.problems += applied.problems
+    collector.total = len(collector.problems)
+    if found.mapping_problems or applied.problems:
+        raise PackageError(collector.problems, collector.total)
+    collector.titles = applied.titles
+    collector.called = {name: PurePosixPath(table.file).name for name, table in raw.tables.items()
+                        if name in used.files}
+    typed = validate_tables(raw.tables, extra_codes, collector, raw.warnings, raw.unread, used.dates)
     if collector.total:
         raise PackageError(collector.problems, collector.total)
     tables = {name: frame.select(TABLES[name].names) for name, frame in typed.items()}
     lines = {name: frame[LINE] for name, frame in typed.items()}
     return Package(str(path), tables, settings, raw.warnings, lines)
+
+
+class _Resolution:
+    """What package.toml says, read as soon as ``read_source`` has found it: the settings, and the
+    mapping (given, or its own), which says which file holds which table before they are read."""
+
+    def __init__(self, given: Mapping | None) -> None:
+        self.given = given
+        self.settings = PackageSettings()
+        self.mapping = given or Mapping()
+        self.problems: list[Problem] = []
+        self.mapping_problems: list[Problem] = []
+
+    def resolve(self, raw: RawPackage) -> None:
+        self.settings = parse_settings(raw.toml_text, raw.toml_file, self.problems)
+        own = self._own_mapping(raw.toml_text, raw.toml_file)
+        if self.given is not None and own:
+            raw.warnings.append(f"{raw.toml_file}: its mapping ([files], [columns], [codes], [dates]) is not "
+                                f"used: the mapping is read from {self.given.label}")
+        self.mapping = self.given if self.given is not None else own
+        self.mapping_problems = [*self.mapping.problems, *resolve_files(self.mapping, raw)]
+        self.problems += self.mapping_problems
+
+    @staticmethod
+    def _own_mapping(text: str | None, label: str) -> Mapping:
+        try:
+            data = tomllib.loads(text or "")
+        except tomllib.TOMLDecodeError:  # parse_settings says so
+            return Mapping(label=label)
+        return Mapping.from_dict(data, text or "", label)
 
 
 def package_from_frames(tables: dict[str, pl.DataFrame], settings: PackageSettings | None = None,
