@@ -39,27 +39,57 @@ def read_package(path: Path | str, mapping: Mapping | None = None) -> Package:
     returned for a package with any problem. A mapping with problems stops before validation:
     the files' cells cannot be judged until it says what they are.
     """
-    found = _Resolution(mapping)
-    raw = read_source(Path(path), found.resolve)
-    if not raw.readable:  # say why, not also that every required table is missing
-        raise PackageError(raw.problems)
-    settings, used = found.settings, found.mapping
-    collector = Collector(problems=[*raw.problems, *found.problems])
-    extra_codes = {"scheme": list(settings.scheme_names)}
-    applied = apply_mapping(used, raw, extra_codes)
-    collector.problems += applied.problems
-    collector.total = len(collector.problems)
-    if found.mapping_problems or applied.problems:
+    source = read_mapped(path, mapping)
+    raw, used = source.raw, source.mapping
+    collector = Collector(problems=list(source.problems), total=len(source.problems))
+    if source.mapping_failed:
         raise PackageError(collector.problems, collector.total)
-    collector.titles = applied.titles
+    collector.titles = source.titles
     collector.called = {name: PurePosixPath(table.file).name for name, table in raw.tables.items()
                         if name in used.files}
-    typed = validate_tables(raw.tables, extra_codes, collector, raw.warnings, raw.unread, used.dates)
+    collector.mapped = {table.file: used.label for name, table in raw.tables.items()
+                        if name in used.files or name in used.columns or name in used.codes}
+    typed = validate_tables(raw.tables, source.extra_codes, collector, raw.warnings, raw.unread, used.dates)
     if collector.total:
         raise PackageError(collector.problems, collector.total)
     tables = {name: frame.select(TABLES[name].names) for name, frame in typed.items()}
     lines = {name: frame[LINE] for name, frame in typed.items()}
-    return Package(str(path), tables, settings, raw.warnings, lines)
+    return Package(str(path), tables, source.settings, raw.warnings, lines)
+
+
+@dataclass
+class MappedSource:
+    """A package's files read as raw text tables and mapped onto its tables, not yet validated.
+
+    ``problems`` are those found so far (reading files, package.toml, the mapping);
+    ``mapping_failed`` says the mapping itself has some, so that the cells cannot be judged yet.
+    ``titles``: for each mapped file, the header each canonical column was read from.
+    """
+
+    raw: RawPackage
+    settings: PackageSettings
+    mapping: Mapping
+    problems: list[Problem]
+    mapping_failed: bool
+    titles: dict[str, dict[str, str]]
+
+    @property
+    def extra_codes(self) -> dict[str, list[str]]:
+        """Codes the package declares beyond the spec's (its schemes)."""
+        return {"scheme": list(self.settings.scheme_names)}
+
+
+def read_mapped(path: Path | str, mapping: Mapping | None = None, *, recode: bool = True) -> MappedSource:
+    """Read a package's files and apply its mapping (``mapping``, else its package.toml's): the
+    first half of ``read_package``. ``recode=False`` leaves code cells as the files spell them.
+    Raises ``PackageError`` only when the package itself cannot be read."""
+    found = _Resolution(mapping)
+    raw = read_source(Path(path), found.resolve)
+    if not raw.readable:  # say why, not also that every required table is missing
+        raise PackageError(raw.problems)
+    applied = apply_mapping(found.mapping, raw, {"scheme": list(found.settings.scheme_names)}, recode=recode)
+    return MappedSource(raw, found.settings, found.mapping, [*raw.problems, *found.problems, *applied.problems],
+                        bool(found.mapping_problems or applied.problems), applied.titles)
 
 
 class _Resolution:

@@ -114,36 +114,36 @@ class Mapping:
         if self.files:
             out.append("[files]")
             for table, source in self.files.items():
-                options = [f"file = {_string(source.file)}"]
-                options += [f"encoding = {_string(source.encoding)}"] if source.encoding else []
-                options += [f"delimiter = {_string(source.delimiter)}"] if source.delimiter else []
+                options = [f"file = {toml_string(source.file)}"]
+                options += [f"encoding = {toml_string(source.encoding)}"] if source.encoding else []
+                options += [f"delimiter = {toml_string(source.delimiter)}"] if source.delimiter else []
                 value = options[0].removeprefix("file = ") if len(options) == 1 else "{ " + ", ".join(options) + " }"
                 out.append(f"{table} = {value}")
             out.append("")
         for table, columns in self.columns.items():
             out.append(f"[columns.{table}]")
-            out += [f"{column} = {_string(header)}" for column, header in columns.items()]
+            out += [f"{column} = {toml_string(header)}" for column, header in columns.items()]
             out.append("")
         for table, by_column in self.codes.items():
             for column, codes in by_column.items():
                 out.append(f"[codes.{table}.{column}]")
-                out += [f"{_key(code)} = [{', '.join(_string(s) for s in spellings)}]"
+                out += [f"{_key(code)} = [{', '.join(toml_string(s) for s in spellings)}]"
                         for code, spellings in codes.items()]
                 out.append("")
         if self.dates:
             formats = [*self.dates.patterns, *([EXCEL] if self.dates.excel else [])]
-            out += ["[dates]", f"formats = [{', '.join(_string(f) for f in formats)}]", ""]
+            out += ["[dates]", f"formats = [{', '.join(toml_string(f) for f in formats)}]", ""]
         return "\n".join(out)
 
 
-def _string(value: str) -> str:
+def toml_string(value: str) -> str:
     """A TOML basic string."""
     escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\t", "\\t")
     return f'"{escaped}"'
 
 
 def _key(value: str) -> str:
-    return value if value and all(c.isalnum() or c in "_-" for c in value) and value.isascii() else _string(value)
+    return value if value and all(c.isalnum() or c in "_-" for c in value) and value.isascii() else toml_string(value)
 
 
 def _listed(names: Iterable[str], limit: int = SHOWN_NAMES) -> str:
@@ -400,12 +400,14 @@ class Applied:
     titles: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
-def apply_mapping(mapping: Mapping, raw: RawPackage, extra_codes: dict[str, Collection[str]]) -> Applied:
-    """Rename mapped headers and replace mapped code spellings in ``raw.tables`` (in place)."""
+def apply_mapping(mapping: Mapping, raw: RawPackage, extra_codes: dict[str, Collection[str]],
+                  *, recode: bool = True) -> Applied:
+    """Rename mapped headers and replace mapped code spellings in ``raw.tables`` (in place;
+    ``recode=False`` leaves the spellings as they are)."""
     applied = Applied()
     for table in sorted(set(mapping.columns) | set(mapping.codes)):
         if table in raw.tables:
-            raw.tables[table] = _applied_to(mapping, raw.tables[table], raw.warnings, applied)
+            raw.tables[table] = _applied_to(mapping, raw.tables[table], raw.warnings, applied, recode)
         elif table not in raw.unread:
             section = "columns" if table in mapping.columns else "codes"
             applied.problems.append(mapping.problem((section, table), f"the package has no {table} table "
@@ -414,7 +416,7 @@ def apply_mapping(mapping: Mapping, raw: RawPackage, extra_codes: dict[str, Coll
     return applied
 
 
-def _applied_to(mapping: Mapping, raw: RawTable, warnings: list[str], applied: Applied) -> RawTable:
+def _applied_to(mapping: Mapping, raw: RawTable, warnings: list[str], applied: Applied, recode: bool) -> RawTable:
     table = raw.name
     present = [c for c in raw.frame.columns if c != LINE]
     rename: dict[str, str] = {}  # the file's column -> canonical column
@@ -443,7 +445,8 @@ def _applied_to(mapping: Mapping, raw: RawTable, warnings: list[str], applied: A
                 ("codes", table, column), f"{raw.file} has no {column} column (map its header under "
                 f"[columns.{table}])"))
             continue
-        frame = frame.with_columns(_recoded(frame.get_column(column), mapping.spellings(table, column)))
+        if recode:
+            frame = frame.with_columns(_recoded(frame.get_column(column), mapping.spellings(table, column)))
     return RawTable(raw.name, raw.file, frame, [rename.get(h, h) for h in raw.header], titles)
 
 

@@ -51,6 +51,7 @@ class Collector:
     total: int = 0
     titles: dict[str, dict[str, str]] = field(default_factory=dict)  # file -> column -> header
     called: dict[str, str] = field(default_factory=dict)  # table -> its file's name
+    mapped: dict[str, str] = field(default_factory=dict)  # a file a mapping reads -> where the mapping is
 
     def title(self, file: str, column: str) -> str:
         """A column (or columns, ``a, b``) of ``file`` as its header names it."""
@@ -58,6 +59,11 @@ class Collector:
         if not titles:
             return column
         return ", ".join(titles.get(part, part) for part in column.split(", "))
+
+    def code_hint(self, file: str, table: str, column: str) -> str:
+        """How to map an unknown code of a mapped file."""
+        label = self.mapped.get(file)
+        return f"; map it under [codes.{table}.{column}] in {label}" if label else ""
 
     def name_of(self, table: str) -> str:
         return self.called.get(table, TABLES[table].filename)
@@ -87,8 +93,8 @@ def _quoted(name: str) -> pl.Expr:
     return pl.format("'{}'", pl.col(name))
 
 
-def _typed_and_error(column: Column, extra_codes: Iterable[str],
-                     dates: DateFormats = OWN_FORMS_ONLY) -> tuple[pl.Expr, pl.Expr | None]:
+def _typed_and_error(column: Column, extra_codes: Iterable[str], dates: DateFormats = OWN_FORMS_ONLY,
+                     code_hint: str = "") -> tuple[pl.Expr, pl.Expr | None]:
     """The expression giving the typed value, and one giving an error message or null."""
     raw = pl.col(column.name)
     typed: pl.Expr
@@ -117,8 +123,8 @@ def _typed_and_error(column: Column, extra_codes: Iterable[str],
         if column.allowed is not None:
             allowed = list(column.allowed) + (list(extra_codes) if column.extensible else [])
             error = pl.when(typed.is_not_null() & ~typed.is_in(allowed)).then(
-                pl.format("unknown code {} (expected one of: {})", _quoted(column.name),
-                          pl.lit(", ".join(allowed))))
+                pl.format("unknown code {} (expected one of: {}){}", _quoted(column.name),
+                          pl.lit(", ".join(allowed)), pl.lit(code_hint)))
     elif column.kind is Kind.BOOL:
         word = raw.str.to_lowercase()
         typed = (pl.when(word.is_in(TRUE_WORDS)).then(pl.lit(True))
@@ -169,7 +175,8 @@ def type_table(raw: RawTable, table: Table, collector: Collector, extra_codes: d
         return None
     frame = raw.frame.with_columns(
         pl.lit(None, pl.String).alias(c.name) for c in table.columns if c.name not in present)
-    plans = [(column, *_typed_and_error(column, extra_codes.get(column.name, []), dates))
+    plans = [(column, *_typed_and_error(column, extra_codes.get(column.name, []), dates,
+                                        collector.code_hint(raw.file, table.name, column.name)))
              for column in table.columns]
     by_value = [column.name for column, _, _ in plans if column.kind in BY_DISTINCT_VALUE]
     distinct = (frame.lazy().select(pl.col(name).unique().implode() for name in by_value).collect()
