@@ -32,7 +32,7 @@ from iomhub.domain.codes import normalise_code
 from iomhub.package.dates import EXCEL, DateFormats, builtin_date, declared_date
 from iomhub.package.load import read_mapped
 from iomhub.package.mapping import FileSource, Mapping, toml_string
-from iomhub.package.problems import Problem
+from iomhub.package.problems import PackageError
 from iomhub.package.schema import TABLES, Column, Kind
 from iomhub.package.settings import MAPPING_SECTIONS
 from iomhub.package.sources import LINE, RawPackage, RawTable, ReadAs, fold, read_source
@@ -230,14 +230,15 @@ class ReadFile:
     problem: str = ""
 
 
-def read_every_file(path: Path) -> tuple[list[ReadFile], list[Problem]]:
-    """Each delimited file (``.csv``, ``.txt``, ``.tsv``) or sheet of a package as a raw table.
+def read_every_file(path: Path) -> list[ReadFile]:
+    """Each delimited file (``.csv``, ``.txt``, ``.tsv``) or sheet of a package as a raw table;
+    raises ``PackageError`` if the package itself cannot be read.
 
     ``read_source`` reads one file per table name, so files are read in batches, each file in
     the slot of a table name; a file that is not UTF-8 is read again as Windows-1252."""
     listing = read_source(path, _ignore_all)
     if not listing.readable:
-        return [], listing.problems
+        raise PackageError(listing.problems)
     sheets = path.suffix.lower() in (".xlsx", ".xlsm")
     names = [name for name in dict.fromkeys(listing.names)
              if name.lower() != "package.toml" and (sheets or PurePosixPath(name).suffix.lower() in DELIMITED)]
@@ -245,7 +246,7 @@ def read_every_file(path: Path) -> tuple[list[ReadFile], list[Problem]]:
     _read_batches(path, names, None, read)
     retry = [name for name in names if read[name].table is None and "not UTF-8" in read[name].problem]
     _read_batches(path, retry, FALLBACK_ENCODING, read)
-    return [read[name] for name in names], []
+    return [read[name] for name in names]
 
 
 def _ignore_all(raw: RawPackage) -> None:
@@ -382,7 +383,7 @@ def column_score(profile: Profile, column: Column) -> tuple[float, str]:
     name = name_similarity(profile.header, column.name)
     fit = content_fit(profile, column)
     score = 0.65 * name + 0.35 * fit
-    if fit < 0.5 and column.kind is not Kind.TEXT:
+    if fit < 0.5 and column.kind not in (Kind.TEXT, Kind.CODE):  # codes are the user's to map
         score *= fit + 0.3  # the cells contradict the name
     recognisable = column.kind is Kind.PNC or (column.kind is Kind.CODE and column.allowed is not None)
     by_content = 0.55 * fit if recognisable and fit >= 0.9 else 0.0
@@ -424,7 +425,6 @@ class Suggestion:
     unmatched: list[tuple[str, str]] = field(default_factory=list)  # (file, why)
     codes: dict[tuple[str, str], list[Spelling]] = field(default_factory=dict)
     date_formats: dict[str, int] = field(default_factory=dict)  # format -> cells it reads
-    problems: list[Problem] = field(default_factory=list)
 
     @property
     def mapping(self) -> Mapping:
@@ -453,10 +453,11 @@ class Suggestion:
 
 
 def suggest(path: Path | str) -> Suggestion:
-    """A starting mapping for the files of a package (folder, ``.zip`` or ``.xlsx``)."""
+    """A starting mapping for the files of a package (folder, ``.zip`` or ``.xlsx``); raises
+    ``PackageError`` if the package itself cannot be read."""
     path = Path(path)
-    files, problems = read_every_file(path)
-    suggestion = Suggestion(str(path), problems=problems)
+    files = read_every_file(path)
+    suggestion = Suggestion(str(path))
     candidates: list[FileMatch] = []
     profiles: dict[str, dict[str, Profile]] = {}
     for read in files:
