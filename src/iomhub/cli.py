@@ -119,8 +119,9 @@ def load_mapping(path: Path | None) -> Any:
         from iomhub.package.settings import MAPPING_SECTIONS
 
         for key in sorted(set(tomllib.loads(text)) - set(MAPPING_SECTIONS)):
-            err.print(f"[yellow]warning:[/] {escape(str(path))}: {escape(key)} ignored: --mapping reads only "
-                      f"{', '.join(f'[{section}]' for section in MAPPING_SECTIONS)} (settings are the package's own)")
+            sections = ", ".join(f"[{section}]" for section in MAPPING_SECTIONS)
+            warning = f"{path}: {key} ignored: --mapping reads only {sections}: settings come from the package itself"
+            err.print(f"[yellow]warning:[/] {escape(warning)}")
     return mapping
 
 

@@ -71,6 +71,7 @@ class Mapping:
     keys: dict[Key, Key] = field(default_factory=dict, repr=False)  # canonical key -> key as written
     lines: dict[Key, int] = field(default_factory=dict, repr=False)  # key as written -> its line in text
     problems: tuple[Problem, ...] = ()
+    unresolved: frozenset[str] = frozenset()  # tables whose [files] entry is refused (problems say why)
 
     def __bool__(self) -> bool:
         return bool(self.files or self.columns or self.codes or self.dates)
@@ -137,8 +138,10 @@ class Mapping:
 
 
 def toml_string(value: str) -> str:
-    """A TOML basic string."""
-    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\t", "\\t")
+    """A TOML basic string (control characters escaped)."""
+    escaped = "".join(
+        "\\\\" if c == "\\" else '\\"' if c == '"' else "\\t" if c == "\t" else
+        f"\\u{ord(c):04x}" if ord(c) < 0x20 or ord(c) == 0x7F else c for c in value)
     return f'"{escaped}"'
 
 
@@ -167,6 +170,7 @@ class _Parser:
         self.lines = key_lines(text) if text else {}
         self.problems: list[Problem] = []
         self.keys: dict[Key, Key] = {}
+        self.unresolved: set[str] = set()
 
     def fail(self, written: Key, message: str) -> None:
         self.problems.append(Problem(self.label, nearest_line(self.lines, written), ".".join(written), message))
@@ -191,7 +195,7 @@ class _Parser:
         codes = self.codes(data.get("codes", {}))
         dates = self.dates(data.get("dates", {}))
         return Mapping(files, columns, codes, dates, self.label, self.text, self.keys, self.lines,
-                       tuple(self.problems))
+                       tuple(self.problems), frozenset(self.unresolved))
 
     def files(self, section: Any) -> dict[str, FileSource]:
         out: dict[str, FileSource] = {}
@@ -200,6 +204,8 @@ class _Parser:
             written = ("files", key)
             table = self.table_name(key, written)
             source = self.file_source(value, written)
+            if table is not None and (source is None or fold(source.file) in named):
+                self.unresolved.add(table)
             if table is None or source is None:
                 continue
             if fold(source.file) in named:
@@ -362,15 +368,17 @@ def resolve_files(mapping: Mapping, raw: RawPackage) -> list[Problem]:
         by_stem.setdefault(fold(PurePosixPath(entry).stem), []).append(entry)
     problems: list[Problem] = []
     found: dict[str, str] = {}
+    raw.unread.update(mapping.unresolved)
     for table, source in mapping.files.items():
         key = ("files", table)
         name = by_name.get(fold(source.file))
         if name is None and not sheets and len(by_stem.get(fold(source.file), [])) == 1:
             name = by_stem[fold(source.file)][0]  # "IOM caseload" for "IOM caseload.csv"
         if name is None:
-            listed = f"its {what}s are {_listed(sorted(raw.names))}" if raw.names else f"it has no {what}s"
+            others = sorted(n for n in raw.names if fold(n) != "package.toml")
+            listed = f"its {what}s are {_listed(others)}" if others else f"it has no other {what}s"
             problems.append(mapping.problem(key, f"no {what} {source.file!r}{where}"
-                                                 f"{_did_you_mean(source.file, raw.names)}: {listed}"))
+                                                 f"{_did_you_mean(source.file, others)}: {listed}"))
             raw.unread.add(table)
             continue
         if not sheets and PurePosixPath(name).suffix.lower() in WORKBOOKS:
@@ -383,7 +391,7 @@ def resolve_files(mapping: Mapping, raw: RawPackage) -> list[Problem]:
         raw.mapped[fold(name)] = mapping.read_as(table)
     for entry in raw.names:
         named_for = table_named(entry, sheet=sheets)
-        if named_for in mapping.files and fold(entry) not in raw.mapped:
+        if (named_for in mapping.files or named_for in mapping.unresolved) and fold(entry) not in raw.mapped:
             raw.mapped[fold(entry)] = None
             if named_for in found:
                 raw.warnings.append(f"{entry}: ignored: the {named_for} table is read from {found[named_for]} "

@@ -166,8 +166,8 @@ def type_table(raw: RawTable, table: Table, collector: Collector, extra_codes: d
     """Check a raw table's columns and cells; return it typed, or None when columns are missing."""
     present = set(raw.frame.columns) - {LINE}
     for name in sorted(present - set(table.names)):
-        warnings.append(f"{raw.file}: column {collector.title(raw.file, name)!r} is not part of "
-                        f"{table.filename}; ignored")
+        header = raw.titles.get(name, name) if raw.file in collector.mapped else name  # as the mapping names it
+        warnings.append(f"{raw.file}: column {header!r} is not part of {table.filename}; ignored")
     missing = [c for c in table.columns if c.required and c.name not in present]
     for column in missing:
         collector.add(Problem(raw.file, 1, column.name, "required column is missing"))
