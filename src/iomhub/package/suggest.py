@@ -154,9 +154,9 @@ KNOWN_SPELLINGS: dict[str, dict[str, str]] = {
 class Spelling:
     """One way a code column's cells are written, how many cells, and the code it reads as.
 
-    ``how``: ``canonical`` (already the package's code), ``mapped`` (by the mapping),
-    ``known`` (a usual spelling), ``first letter`` or ``similar`` (guesses for the user to
-    check), or empty when it reads as no code yet.
+    ``how``: ``canonical`` (already the package's code), ``mapped`` (by the mapping), or a guess
+    for the user to check: ``a usual spelling`` (``KNOWN_SPELLINGS``), ``its first letter``,
+    ``a close spelling``; empty when it reads as no code yet.
     """
 
     spelling: str
@@ -194,12 +194,12 @@ def _allowed(column: Column, extra_codes: Collection[str] = ()) -> tuple[str, ..
 def _guess(normal: str, column: str, allowed: tuple[str, ...], close: bool = True) -> tuple[str | None, str]:
     known = KNOWN_SPELLINGS.get(column, {}).get(normal)
     if known in allowed:
-        return known, "known"
+        return known, "a usual spelling"
     if len(normal) == 1:
         firsts = [code for code in allowed if code.startswith(normal)]
-        return (firsts[0], "first letter") if len(firsts) == 1 else (None, "")
+        return (firsts[0], "its first letter") if len(firsts) == 1 else (None, "")
     similar = difflib.get_close_matches(normal, allowed, n=1, cutoff=0.8) if close else []
-    return (similar[0], "similar") if similar else (None, "")
+    return (similar[0], "a close spelling") if similar else (None, "")
 
 
 def code_spellings(path: Path | str, mapping: Mapping | None = None) -> dict[tuple[str, str], list[Spelling]]:
@@ -599,7 +599,7 @@ class _SuggestionText:
             if code in by_code:
                 listed = by_code[code]
                 self.add(f"{code} = [{', '.join(toml_string(s.spelling) for s in listed)}]",
-                         "; ".join(f"{s.spelling}: {_rows(s.rows)} ({s.how})" for s in listed))
+                         "; ".join(f"{s.spelling}: {_rows(s.rows)}, guessed from {s.how}" for s in listed))
         canonical = [s for s in spellings if s.how == "canonical"]
         if canonical:
             self.add(comment="already codes: " + ", ".join(f"{s.spelling} ({s.rows:,})" for s in canonical))
@@ -610,7 +610,7 @@ class _SuggestionText:
             self.add(comment=f"... and {len(unmapped) - SHOWN_SPELLINGS} more spellings not mapped")
         allowed = TABLES[table].column(column).allowed
         if unmapped and allowed:
-            self.add(comment=f"codes: {', '.join(allowed)}")
+            self.add(comment=f"the codes: {', '.join(allowed)}")
 
 
 def _rows(count: int) -> str:
