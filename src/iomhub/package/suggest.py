@@ -64,7 +64,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
                    "joined", "entry date", "date of entry", "received", "reception date"),
     "end_date": ("end", "ended", "date ended", "to", "exit date", "date of exit", "deselected", "date deselected",
                  "released", "release date", "discharge date", "discharged"),
-    "exit_reason": ("reason for exit", "deselection reason", "reason for deselection", "exit reason"),
+    "exit_reason": ("reason", "reason for exit", "deselection reason", "reason for deselection", "exit reason"),
     "flag": ("programme", "marker", "flag type"),
     "offence_id": ("crime ref", "crime reference", "crime number", "crime no", "crime id", "occurrence number",
                    "occurrence ref", "offence ref"),
@@ -389,7 +389,9 @@ def column_score(profile: Profile, column: Column) -> tuple[float, str]:
     by_content = 0.55 * fit if recognisable and fit >= 0.9 else 0.0
     if by_content > score:
         return by_content, "by content"
-    return score, "by name and content" if name >= 0.8 and fit >= 0.9 and column.kind is not Kind.TEXT else "by name"
+    named, fits = name >= 0.8, fit >= 0.9 and column.kind is not Kind.TEXT
+    return score, ("by name and content" if named and fits else "by name" if named else "by content" if fits
+                   else "a weak match: check it")
 
 
 # -- the suggestion ------------------------------------------------------------------------------
@@ -584,7 +586,7 @@ class _SuggestionText:
             self.add()
             self.add("[dates]")
             formats = ", ".join(toml_string(f) for f in s.date_formats)
-            read = "; ".join(f"{fmt}: {cells:,} cells" for fmt, cells in s.date_formats.items())
+            read = "; ".join(f"{fmt}: {_count(cells, 'cell')}" for fmt, cells in s.date_formats.items())
             self.add(f"formats = [{formats}]", read)
         return "\n".join(self.lines) + "\n"
 
@@ -613,8 +615,12 @@ class _SuggestionText:
             self.add(comment=f"the codes: {', '.join(allowed)}")
 
 
+def _count(count: int, what: str) -> str:
+    return f"{count:,} {what}{'' if count == 1 else 's'}"
+
+
 def _rows(count: int) -> str:
-    return f"{count:,} row{'' if count == 1 else 's'}"
+    return _count(count, "row")
 
 
 def without_mapping(text: str) -> str:
