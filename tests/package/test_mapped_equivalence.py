@@ -1,6 +1,6 @@
 """A package whose files keep another system's names, headers, codes, date format, encoding and
-separator, with a package.toml mapping, reads as exactly the tables of the same data written
-canonically, and gives byte for byte the same JSON report: for every table, and for all at once
+separator (``iomhub.synth.extracts``), with a package.toml mapping, reads as exactly the tables of
+the same data written canonically, and gives byte for byte the same JSON report: for every table, and for all at once
 (through ``iomhub report`` too). A property test does the same with headers and spellings that
 hypothesis chooses."""
 
@@ -31,13 +31,11 @@ from iomhub.reports.json_renderer import render_json
 from iomhub.reports.model import build_report
 from iomhub.reports.params import ReportParams
 from iomhub.synth import SynthOptions, generate
+from iomhub.synth.extracts import write_as_extracts
 from tests.package.sample import SAMPLE, write_csv_folder
 
 PARAMS = ReportParams(period=Span(date(2015, 4, 1), date(2016, 3, 31)))
 GENERATED_AT = datetime(2016, 4, 1, tzinfo=UTC)
-# Each table's file is written as one of these systems writes it: encoding, separator.
-STYLES = (("utf-8", ","), ("cp1252", ";"), ("utf-16", "\t"))
-SYSTEM = "Niche"
 
 
 @pytest.fixture(scope="module")
@@ -59,56 +57,8 @@ def report_json(package: Package) -> str:
     return render_json(build_report(dataclasses.replace(package, source="package"), PARAMS, GENERATED_AT))
 
 
-def spelled(code: str) -> str:
-    """How the other system spells a canonical code: 'amber_green' -> 'AMBER GREEN (Niche)'."""
-    return f"{code.upper().replace('_', ' ')} ({SYSTEM})"
-
-
-def titled(column: str) -> str:
-    return f"{column.replace('_', ' ').title()} [{SYSTEM}]"
-
-
 def toml_list(values: Iterable[str]) -> str:
     return "[" + ", ".join(json.dumps(v) for v in values) + "]"
-
-
-def write_mapped(canonical: Path, target: Path, tables: Iterable[str]) -> Path:
-    """The canonical package with ``tables`` as another system writes them, and the mapping."""
-    shutil.copytree(canonical, target)
-    sections: list[str] = ["[files]"]
-    columns: list[str] = []
-    codes: list[str] = []
-    for table in tables:
-        encoding, separator = STYLES[list(TABLES).index(table) % len(STYLES)]
-        source = target / f"{table}.csv"
-        frame = pl.read_csv(source, infer_schema=False)
-        frame = frame.rename({name: name.lstrip("\ufeff") for name in frame.columns})
-        cells = []
-        for name in frame.columns:
-            kind = TABLES[table].column(name).kind
-            cell = pl.col(name)
-            if kind is Kind.DATE:
-                day = pl.coalesce(cell.str.to_date("%Y-%m-%d", strict=False),
-                                  cell.str.to_date("%d/%m/%Y", strict=False))
-                cell = day.dt.strftime("%d-%b-%Y")
-            elif kind is Kind.CODE:
-                found = sorted({normalise_code(v) for v in frame.get_column(name).drop_nulls()})
-                codes += [f"[codes.{table}.{name}]", *(f"{code} = {toml_list([spelled(code)])}" for code in found)]
-                normal = cell.str.to_lowercase().str.strip_chars().str.replace_all(r"[\s\-/_]+", "_")
-                cell = pl.format("{} ({})", normal.str.to_uppercase().str.replace_all("_", " "), pl.lit(SYSTEM))
-            cells.append(cell.alias(titled(name)))
-        text = frame.select(cells).write_csv(separator=separator)
-        data = b"\xff\xfe" + text.encode("utf-16-le") if encoding == "utf-16" else text.encode(encoding)
-        filename = f"{table.replace('_', ' ').title()} extract from {SYSTEM}.csv"
-        source.unlink()
-        (target / filename).write_bytes(data)
-        declared = f', encoding = "{encoding}"' if encoding == "cp1252" else ""
-        sections.append(f'{table} = {{ file = "{filename}"{declared} }}')
-        columns += [f"[columns.{table}]", *(f"{name} = {json.dumps(titled(name))}" for name in frame.columns)]
-    mapping = "\n".join([*sections, *columns, *codes, "[dates]", 'formats = ["%d-%b-%Y"]'])
-    toml = target / "package.toml"
-    toml.write_text(toml.read_text(encoding="utf-8") + "\n" + mapping + "\n", encoding="utf-8")
-    return target
 
 
 def assert_same_package(package: Package, canonical: Package) -> None:
@@ -123,7 +73,7 @@ def assert_same_package(package: Package, canonical: Package) -> None:
 @pytest.mark.parametrize("tables", [[name] for name in TABLES] + [list(TABLES)], ids=[*TABLES, "every-table"])
 def test_a_mapped_package_reads_and_reports_as_the_canonical_one(
         tables: list[str], canonical: Path, expected: tuple[Package, str], tmp_path: Path) -> None:
-    folder = write_mapped(canonical, tmp_path / "mapped", tables)
+    folder = write_as_extracts(canonical, tmp_path / "mapped", tables)
     assert not any((folder / TABLES[name].filename).exists() for name in tables)
     package = read_package(folder)
     canonical_package, canonical_report = expected
@@ -132,7 +82,7 @@ def test_a_mapped_package_reads_and_reports_as_the_canonical_one(
 
 
 def test_iomhub_report_gives_the_canonical_report_for_mapped_extracts(canonical: Path, tmp_path: Path) -> None:
-    mapped = write_mapped(canonical, tmp_path / "mapped", TABLES)
+    mapped = write_as_extracts(canonical, tmp_path / "mapped", TABLES)
     reports = []
     for folder in (canonical, mapped):
         result = CliRunner().invoke(main, ["report", str(folder), "--from", "2015-04-01", "--to", "2016-03-31",
