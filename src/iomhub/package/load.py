@@ -72,11 +72,7 @@ class MappedSource:
     problems: list[Problem]
     mapping_failed: bool
     titles: dict[str, dict[str, str]]
-
-    @property
-    def extra_codes(self) -> dict[str, list[str]]:
-        """Codes the package declares beyond the spec's (its schemes)."""
-        return {"scheme": list(self.settings.scheme_names)}
+    extra_codes: dict[str, list[str]]  # codes the package declares beyond the spec's (its schemes)
 
 
 def read_mapped(path: Path | str, mapping: Mapping | None = None, *, recode: bool = True) -> MappedSource:
@@ -87,9 +83,10 @@ def read_mapped(path: Path | str, mapping: Mapping | None = None, *, recode: boo
     raw = read_source(Path(path), found.resolve)
     if not raw.readable:  # say why, not also that every required table is missing
         raise PackageError(raw.problems)
-    applied = apply_mapping(found.mapping, raw, {"scheme": list(found.settings.scheme_names)}, recode=recode)
+    extra_codes = {"scheme": list(found.settings.scheme_names)}
+    applied = apply_mapping(found.mapping, raw, extra_codes, recode=recode)
     return MappedSource(raw, found.settings, found.mapping, [*raw.problems, *found.problems, *applied.problems],
-                        bool(found.mapping_problems or applied.problems), applied.titles)
+                        bool(found.mapping_problems or applied.problems), applied.titles, extra_codes)
 
 
 class _Resolution:
@@ -99,7 +96,7 @@ class _Resolution:
     def __init__(self, given: Mapping | None) -> None:
         self.given = given
         self.settings = PackageSettings()
-        self.mapping = given or Mapping()
+        self.mapping = given if given is not None else Mapping()
         self.problems: list[Problem] = []
         self.mapping_problems: list[Problem] = []
 

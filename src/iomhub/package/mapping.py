@@ -408,7 +408,7 @@ class Applied:
     titles: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
-def apply_mapping(mapping: Mapping, raw: RawPackage, extra_codes: dict[str, Collection[str]],
+def apply_mapping(mapping: Mapping, raw: RawPackage, extra_codes: dict[str, list[str]],
                   *, recode: bool = True) -> Applied:
     """Rename mapped headers and replace mapped code spellings in ``raw.tables`` (in place;
     ``recode=False`` leaves the spellings as they are)."""
@@ -468,14 +468,13 @@ def _recoded(cells: pl.Series, spellings: dict[str, str]) -> pl.Series:
     return cells.replace(old, [spellings[normalise_code(value)] for value in old])
 
 
-def _unknown_codes(mapping: Mapping, extra_codes: dict[str, Collection[str]]) -> list[Problem]:
+def _unknown_codes(mapping: Mapping, extra_codes: dict[str, list[str]]) -> list[Problem]:
     problems: list[Problem] = []
     for table, by_column in mapping.codes.items():
         for name, codes in by_column.items():
-            column = TABLES[table].column(name)
-            if column.allowed is None:
+            allowed = TABLES[table].column(name).codes(extra_codes.get(name, ()))
+            if allowed is None:
                 continue
-            allowed = [*column.allowed, *(extra_codes.get(name, ()) if column.extensible else ())]
             for code in codes:
                 if code not in allowed:
                     problems.append(mapping.problem(("codes", table, name, code), (

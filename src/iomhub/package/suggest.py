@@ -168,7 +168,7 @@ class Spelling:
 def spellings_of(cells: pl.Series, column: Column, mapped: dict[str, str],
                  extra_codes: Collection[str] = (), guess: bool = False) -> list[Spelling]:
     """The distinct spellings of a code column, most frequent first (then alphabetically)."""
-    allowed = _allowed(column, extra_codes)
+    allowed = column.codes(extra_codes)
     counts = cells.drop_nulls().value_counts(name="rows").sort(["rows", cells.name], descending=[True, False])
     out: list[Spelling] = []
     for spelling, rows in counts.iter_rows():
@@ -183,12 +183,6 @@ def spellings_of(cells: pl.Series, column: Column, mapped: dict[str, str],
         else:
             out.append(Spelling(spelling, rows, None))
     return out
-
-
-def _allowed(column: Column, extra_codes: Collection[str] = ()) -> tuple[str, ...] | None:
-    if column.allowed is None:
-        return None
-    return (*column.allowed, *(extra_codes if column.extensible else ()))
 
 
 def _guess(normal: str, column: str, allowed: tuple[str, ...], close: bool = True) -> tuple[str | None, str]:
@@ -360,7 +354,7 @@ def content_fit(profile: Profile, column: Column, extra_codes: Collection[str] =
     if column.kind is Kind.BOOL:
         return profile.booleans
     if column.kind is Kind.CODE:
-        allowed = _allowed(column, extra_codes)
+        allowed = column.codes(extra_codes)
         if allowed is None:
             return 0.5
         fits = sum(rows for value, rows in profile.values.head(CODE_FIT_VALUES).iter_rows()

@@ -120,8 +120,8 @@ def _typed_and_error(column: Column, extra_codes: Iterable[str], dates: DateForm
         typed = pl.when((year >= MIN_YEAR) & (year <= MAX_YEAR)).then(typed)
     elif column.kind is Kind.CODE:
         typed = code_expr(column.name)
-        if column.allowed is not None:
-            allowed = list(column.allowed) + (list(extra_codes) if column.extensible else [])
+        allowed = column.codes(extra_codes)
+        if allowed is not None:
             error = pl.when(typed.is_not_null() & ~typed.is_in(allowed)).then(
                 pl.format("unknown code {} (expected one of: {}){}", _quoted(column.name),
                           pl.lit(", ".join(allowed)), pl.lit(code_hint)))
