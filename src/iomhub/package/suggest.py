@@ -235,7 +235,8 @@ def read_every_file(path: Path) -> list[ReadFile]:
         raise PackageError(listing.problems)
     sheets = path.suffix.lower() in (".xlsx", ".xlsm")
     names = [name for name in dict.fromkeys(listing.names)
-             if name.lower() != "package.toml" and (sheets or PurePosixPath(name).suffix.lower() in DELIMITED)]
+             if name.strip().lower() not in ("package", "package.toml")
+             and (sheets or PurePosixPath(name).suffix.lower() in DELIMITED)]
     read: dict[str, ReadFile] = {}
     _read_batches(path, names, None, read)
     retry = [name for name in names if read[name].table is None and "not UTF-8" in read[name].problem]
@@ -278,7 +279,6 @@ class Profile:
     header: str
     key: str
     filled: int
-    distinct: int
     dates: float  # written as dates (the package's forms, or one of DATE_FORMATS but Excel's)
     serials: float  # Excel serial numbers (they are dates only in a column named like one)
     date_formats: dict[str, int]  # the formats beyond the package's own, and the cells each reads first
@@ -317,7 +317,7 @@ def _profile(raw: RawTable, key: str) -> Profile:
             formats[fmt] = first
             looks = looks.with_columns(pl.col("own") | pl.col(fmt))
     serials = formats.get(EXCEL, 0) / filled if filled else 0.0
-    return Profile(raw.titles.get(key, key), key, filled, counts.height, share("own") - serials, serials,
+    return Profile(raw.titles.get(key, key), key, filled, share("own") - serials, serials,
                    formats, share("pnc"), share("number"), share("bool"), counts)
 
 
