@@ -438,3 +438,11 @@ def test_any_mapping_is_read_or_refused_never_a_crash(data: dict[str, Any], tmp_
     assert again.problems == ()
     assert (again.files, again.columns, again.codes, again.dates) == (
         mapping.files, mapping.columns, mapping.codes, mapping.dates)
+
+
+def test_a_package_toml_that_is_not_utf8_is_refused(tmp_path: Path) -> None:
+    folder = mapped(tmp_path / "p", files={"package.toml": ('title = "Café"\n' + MAPPING).encode("cp1252")})
+    assert problems_of(folder) == [  # and not that its tables are missing: it may have named their files
+        "package.toml:1: is not UTF-8 text (byte 0xE9, 'é' in Windows-1252): save it as UTF-8"]
+    (folder / "package.toml").write_text("[files\n", encoding="utf-8")
+    assert [problem.split(" (")[0] for problem in problems_of(folder)] == ["package.toml:1: is not valid TOML"]

@@ -103,6 +103,10 @@ class _Resolution:
     def resolve(self, raw: RawPackage) -> None:
         self.settings = parse_settings(raw.toml_text, raw.toml_file, self.problems)
         own = self._own_mapping(raw.toml_text, raw.toml_file)
+        unreadable = own is None or (raw.toml_text is None and any(p.file == raw.toml_file for p in raw.problems))
+        if unreadable and self.given is None:  # its mapping may name every file: none is said missing
+            raw.unread.update(TABLES)
+        own = own or Mapping(label=raw.toml_file)
         if self.given is not None and own:
             raw.warnings.append(f"{raw.toml_file}: its mapping ([files], [columns], [codes], [dates]) is not "
                                 f"used: the mapping is read from {self.given.label}")
@@ -111,11 +115,13 @@ class _Resolution:
         self.problems += self.mapping_problems
 
     @staticmethod
-    def _own_mapping(text: str | None, label: str) -> Mapping:
+    def _own_mapping(text: str | None, label: str) -> Mapping | None:
+        """The mapping of the package's own package.toml; None when it is not TOML (parse_settings
+        says so)."""
         try:
             data = tomllib.loads(text or "")
-        except tomllib.TOMLDecodeError:  # parse_settings says so
-            return Mapping(label=label)
+        except tomllib.TOMLDecodeError:
+            return None
         return Mapping.from_dict(data, text or "", label)
 
 

@@ -43,7 +43,7 @@ def not_utf8_message(data: bytes, start: int, table: str | None = None, file: st
         shown = f", {bytes([byte]).decode('cp1252')!r} in Windows-1252"
     except UnicodeDecodeError:
         shown = ""
-    message = f"is not UTF-8 text (byte 0x{byte:02X}{shown}): save it as CSV UTF-8"
+    message = f"is not UTF-8 text (byte 0x{byte:02X}{shown}): save it as {'CSV ' if table else ''}UTF-8"
     if table is None:
         return message
     return (f"{message}, or declare its encoding in package.toml: [files] "
