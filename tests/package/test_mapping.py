@@ -446,3 +446,10 @@ def test_a_package_toml_that_is_not_utf8_is_refused(tmp_path: Path) -> None:
         "package.toml:1: is not UTF-8 text (byte 0xE9, 'é' in Windows-1252): save it as UTF-8"]
     (folder / "package.toml").write_text("[files\n", encoding="utf-8")
     assert [problem.split(" (")[0] for problem in problems_of(folder)] == ["package.toml:1: is not valid TOML"]
+
+
+def test_names_headers_and_spellings_match_whatever_their_case(tmp_path: Path) -> None:
+    toml = MAPPING.replace('cohort = "Caseload.csv"', 'cohort = " caseload "').replace(
+        'scheme = "Level"', 'scheme = "LEVEL "').replace('priority = ["High"]', 'priority = ["high-"]')
+    folder = mapped(tmp_path / "p", toml, files={"Caseload.csv": CASELOAD.replace("High", "HIGH")})
+    assert read_package(folder).tables["cohort"]["scheme"].to_list() == ["priority", "standard"]
