@@ -75,16 +75,16 @@ class MappedSource:
     extra_codes: dict[str, list[str]]  # codes the package declares beyond the spec's (its schemes)
 
 
-def read_mapped(path: Path | str, mapping: Mapping | None = None, *, recode: bool = True) -> MappedSource:
+def read_mapped(path: Path | str, mapping: Mapping | None = None) -> MappedSource:
     """Read a package's files and apply its mapping (``mapping``, else its package.toml's): the
-    first half of ``read_package``. ``recode=False`` leaves code cells as the files spell them.
-    Raises ``PackageError`` only when the package itself cannot be read."""
+    first half of ``read_package``; code cells are still as the files spell them. Raises
+    ``PackageError`` only when the package itself cannot be read."""
     found = _Resolution(mapping)
     raw = read_source(Path(path), found.resolve)
     if not raw.readable:  # say why, not also that every required table is missing
         raise PackageError(raw.problems)
     extra_codes = {"scheme": list(found.settings.scheme_names)}
-    applied = apply_mapping(found.mapping, raw, extra_codes, recode=recode)
+    applied = apply_mapping(found.mapping, raw, extra_codes)
     return MappedSource(raw, found.settings, found.mapping, [*raw.problems, *found.problems, *applied.problems],
                         bool(found.mapping_problems or applied.problems), applied.titles, extra_codes)
 

@@ -6,9 +6,9 @@ its own (``Mapping.problems``); ``to_toml`` writes it back. Against a package it
 things, each cheap, all before validation:
 
 - ``resolve_files`` says which file (or sheet) holds which table before any is read;
-- ``apply_mapping`` renames the mapped headers to canonical columns and replaces the mapped code
-  spellings by canonical codes in the raw text tables (a rename and a replace on the distinct
-  values of a column);
+- ``apply_mapping`` renames the mapped headers to canonical columns in the raw text tables and
+  gives each table the codes of its mapped spellings, which validation reads when it types each
+  distinct cell of a code column (so that mapping a code costs nothing per row);
 - its ``dates`` are the date forms validation accepts beyond the package's own.
 
 A mapping that names a file, header, table, column or code that does not exist is a problem at
@@ -408,14 +408,12 @@ class Applied:
     titles: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
-def apply_mapping(mapping: Mapping, raw: RawPackage, extra_codes: dict[str, list[str]],
-                  *, recode: bool = True) -> Applied:
-    """Rename mapped headers and replace mapped code spellings in ``raw.tables`` (in place;
-    ``recode=False`` leaves the spellings as they are)."""
+def apply_mapping(mapping: Mapping, raw: RawPackage, extra_codes: dict[str, list[str]]) -> Applied:
+    """Rename mapped headers in ``raw.tables`` and give them their spellings' codes (in place)."""
     applied = Applied()
     for table in sorted(set(mapping.columns) | set(mapping.codes)):
         if table in raw.tables:
-            raw.tables[table] = _applied_to(mapping, raw.tables[table], raw.warnings, applied, recode)
+            raw.tables[table] = _applied_to(mapping, raw.tables[table], raw.warnings, applied)
         elif table not in raw.unread:
             section = "columns" if table in mapping.columns else "codes"
             applied.problems.append(mapping.problem((section, table), f"the package has no {table} table "
@@ -424,7 +422,7 @@ def apply_mapping(mapping: Mapping, raw: RawPackage, extra_codes: dict[str, list
     return applied
 
 
-def _applied_to(mapping: Mapping, raw: RawTable, warnings: list[str], applied: Applied, recode: bool) -> RawTable:
+def _applied_to(mapping: Mapping, raw: RawTable, warnings: list[str], applied: Applied) -> RawTable:
     table = raw.name
     present = [c for c in raw.frame.columns if c != LINE]
     rename: dict[str, str] = {}  # the file's column -> canonical column
@@ -447,25 +445,15 @@ def _applied_to(mapping: Mapping, raw: RawTable, warnings: list[str], applied: A
     titles = {rename.get(c, c): raw.titles.get(c, c) for c in kept if c != LINE}
     if rename:
         applied.titles[raw.file] = {canonical: titles[canonical] for canonical in rename.values()}
+    spellings: dict[str, dict[str, str]] = {}
     for column in mapping.codes.get(table, {}):
-        if column not in frame.columns:
+        if column in frame.columns:
+            spellings[column] = mapping.spellings(table, column)
+        else:
             applied.problems.append(mapping.problem(
                 ("codes", table, column), f"{raw.file} has no {column} column (map its header under "
                 f"[columns.{table}])"))
-            continue
-        if recode:
-            frame = frame.with_columns(_recoded(frame.get_column(column), mapping.spellings(table, column)))
-    return RawTable(raw.name, raw.file, frame, [rename.get(h, h) for h in raw.header], titles)
-
-
-def _recoded(cells: pl.Series, spellings: dict[str, str]) -> pl.Series:
-    """The cells with each mapped spelling replaced by its canonical code (matched as codes are:
-    case, spaces and separators aside); done on the distinct values, then mapped back."""
-    distinct = cells.drop_nulls().unique().to_list()
-    old = [value for value in distinct if normalise_code(value) in spellings]
-    if not old:
-        return cells
-    return cells.replace(old, [spellings[normalise_code(value)] for value in old])
+    return RawTable(raw.name, raw.file, frame, [rename.get(h, h) for h in raw.header], titles, spellings)
 
 
 def _unknown_codes(mapping: Mapping, extra_codes: dict[str, list[str]]) -> list[Problem]:

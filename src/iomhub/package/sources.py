@@ -36,6 +36,9 @@ class RawTable:
     frame: pl.DataFrame  # string columns + LINE (Int64)
     header: list[str]
     titles: dict[str, str] = field(default_factory=dict)  # a column's name -> its header as written
+    # The codes a mapping gives the spellings of a code column (column -> normalised spelling ->
+    # code): validation reads them when it types each distinct cell, so no cell is rewritten.
+    spellings: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -201,7 +201,7 @@ def code_spellings(path: Path | str, mapping: Mapping | None = None) -> dict[tup
     reads as under ``mapping`` (else the package's own). For a page that maps codes: it shows
     the files' own spellings, so it reads the files with their headers mapped but codes as
     written. Raises ``PackageError`` only when the package cannot be read at all."""
-    source = read_mapped(path, mapping, recode=False)
+    source = read_mapped(path, mapping)
     out: dict[tuple[str, str], list[Spelling]] = {}
     for table, raw in source.raw.tables.items():
         for column in TABLES[table].columns:

@@ -94,8 +94,10 @@ def _quoted(name: str) -> pl.Expr:
 
 
 def _typed_and_error(column: Column, extra_codes: Iterable[str], dates: DateFormats = OWN_FORMS_ONLY,
-                     code_hint: str = "") -> tuple[pl.Expr, pl.Expr | None]:
-    """The expression giving the typed value, and one giving an error message or null."""
+                     code_hint: str = "", spellings: dict[str, str] | None = None) -> tuple[pl.Expr, pl.Expr | None]:
+    """The expression giving the typed value, and one giving an error message or null.
+
+    ``spellings`` gives a code column's mapped spellings (normalised) their codes."""
     raw = pl.col(column.name)
     typed: pl.Expr
     error: pl.Expr | None = None
@@ -120,6 +122,8 @@ def _typed_and_error(column: Column, extra_codes: Iterable[str], dates: DateForm
         typed = pl.when((year >= MIN_YEAR) & (year <= MAX_YEAR)).then(typed)
     elif column.kind is Kind.CODE:
         typed = code_expr(column.name)
+        if spellings:
+            typed = typed.replace(list(spellings), list(spellings.values()))
         allowed = column.codes(extra_codes)
         if allowed is not None:
             error = pl.when(typed.is_not_null() & ~typed.is_in(allowed)).then(
@@ -176,7 +180,8 @@ def type_table(raw: RawTable, table: Table, collector: Collector, extra_codes: d
     frame = raw.frame.with_columns(
         pl.lit(None, pl.String).alias(c.name) for c in table.columns if c.name not in present)
     plans = [(column, *_typed_and_error(column, extra_codes.get(column.name, []), dates,
-                                        collector.code_hint(raw.file, table.name, column.name)))
+                                        collector.code_hint(raw.file, table.name, column.name),
+                                        raw.spellings.get(column.name)))
              for column in table.columns]
     by_value = [column.name for column, _, _ in plans if column.kind in BY_DISTINCT_VALUE]
     distinct = (frame.lazy().select(pl.col(name).unique().implode() for name in by_value).collect()
