@@ -99,14 +99,51 @@ def main() -> None:
     """iomhub: Integrated Offender Management, from extracts to the board's performance report."""
 
 
+MAPPING_HELP = ("A mapping (package.toml sections [files], [columns.TABLE], [codes.TABLE.COLUMN], [dates]) to "
+                "read the package with, instead of its own package.toml's: for a workbook, or extracts kept "
+                "apart from their mapping.")
+
+
+def mapping_option(function: Any) -> Any:
+    return click.option("--mapping", "mapping_file", type=click.Path(path_type=Path, dir_okay=False),
+                        metavar="FILE.toml", help=MAPPING_HELP)(function)
+
+
+def load_mapping(path: Path | None) -> Any:
+    """The mapping in ``path`` (None without one); a file that cannot be read is refused."""
+    if path is None:
+        return None
+    from iomhub.package import Problem
+    from iomhub.package.mapping import Mapping
+
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except OSError as error:
+        raise PackageError([Problem(str(path), 0, "", f"cannot be read: {error.strerror}")]) from None
+    except UnicodeDecodeError:
+        raise PackageError([Problem(str(path), 0, "", "is not UTF-8 text")]) from None
+    mapping = Mapping.from_toml(text, label=str(path))
+    if not mapping.problems:
+        import tomllib
+
+        from iomhub.package.settings import MAPPING_SECTIONS
+
+        for key in sorted(set(tomllib.loads(text)) - set(MAPPING_SECTIONS)):
+            sections = ", ".join(f"[{section}]" for section in MAPPING_SECTIONS)
+            warning = f"{path}: {key} ignored: --mapping reads only {sections}: settings come from the package itself"
+            err.print(f"[yellow]warning:[/] {escape(warning)}")
+    return mapping
+
+
 @main.command()
 @click.argument("package", type=click.Path(path_type=Path))
-def check(package: Path) -> None:
+@mapping_option
+def check(package: Path, mapping_file: Path | None = None) -> None:
     """Validate a data package (folder, .zip or .xlsx) and report every problem."""
     from iomhub.package import read_package
 
     with refusal(), err.status("Checking the package..."):
-        result = read_package(package)
+        result = read_package(package, load_mapping(mapping_file))
     for warning in result.warnings:
         err.print(f"[yellow]warning:[/] {escape(warning)}", markup=True)
     rows = ", ".join(f"{name} {frame.height:,}" for name, frame in result.tables.items())
@@ -187,11 +224,13 @@ def render(report: Any, fmt: str) -> str:
               help="With --for-publication: the smallest count shown (0 is always shown).")
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="File to write (default: standard output).")
+@mapping_option
 def report(package: Path, period_from: date, period_to: date, baseline_from: date | None,
            baseline_to: date | None, cohort_date: date | None, target_reduction: float | None,
            exclude_custody_beyond: date | None, age_bands: str | None, proven_from: date | None,
            proven_to: date | None, fmt: str, document: str | None, as_at: date | None,
-           output: Path | None, for_publication: bool = False, suppress_under: int = 5) -> None:
+           output: Path | None, for_publication: bool = False, suppress_under: int = 5,
+           mapping_file: Path | None = None) -> None:
     """Compute the IOM performance report from a data package."""
     from iomhub.package import read_package
     from iomhub.reports.model import build_report
@@ -204,7 +243,7 @@ def report(package: Path, period_from: date, period_to: date, baseline_from: dat
                                "the terminal)")
     with refusal():
         with err.status("Reading and checking the package..."):
-            data = read_package(package)
+            data = read_package(package, load_mapping(mapping_file))
         params = _params(period_from, period_to, baseline_from, baseline_to, cohort_date,
                          target_reduction, exclude_custody_beyond, age_bands,
                          data.settings.age_bands, data.settings.target_reduction, (proven_from, proven_to))
@@ -343,6 +382,52 @@ def demo(package: Path | None, output: Path, nominals: int, serve: bool, addr: s
     click.echo("(the administrator sets up a second factor at first sign-in)")
     ctx = click.get_current_context()
     ctx.invoke(serve_command, addr=addr, threads=8, workers=1)
+
+
+@main.group("mapping")
+def mapping_group() -> None:
+    """Read extracts that keep their own file names, headers and codes (package.toml's mapping)."""
+
+
+@mapping_group.command("suggest")
+@click.argument("package", type=click.Path(path_type=Path, exists=True))
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
+              help="Where to write the mapping (default: PACKAGE/package.toml for a folder; - for standard output).")
+@click.option("--force", is_flag=True, help="Replace the mapping of an existing file (its other settings are kept).")
+def mapping_suggest(package: Path, output: Path | None, force: bool) -> None:
+    """Write a starting mapping for a folder (or .zip, or .xlsx) of extracts: each file given to a
+    table, its headers to columns (by name and content), the code spellings found with their counts
+    (guesses marked), the date formats in use. Check it, then run iomhub check."""
+    from iomhub.package.suggest import suggest, without_mapping
+
+    if output is None:
+        if not package.is_dir():
+            raise click.UsageError("a .zip or workbook is not changed: give -o FILE.toml (or -o - for the "
+                                   "terminal), then use it with --mapping FILE.toml")
+        output = package / "package.toml"
+    existing = "" if str(output) == "-" or not output.exists() else output.read_text(encoding="utf-8-sig")
+    if existing and not force:
+        raise click.UsageError(f"{output} exists: give --force to replace its mapping (its other settings "
+                               "are kept), or -o another file")
+    with refusal(), err.status("Reading the files..."):
+        suggestion = suggest(package)
+    text = suggestion.to_toml()
+    kept = without_mapping(existing)
+    if kept:
+        text = f"{kept}\n{text}"
+    to_terminal = str(output) == "-"
+    if to_terminal:
+        click.echo(text, nl=False)
+    else:
+        write_atomically(output, text)
+    tables = ", ".join(m.table for m in suggestion.files) or "none"
+    left = suggestion.to_map
+    summary = (f"{len(suggestion.files)} file{'s' if len(suggestion.files) != 1 else ''} given to tables ({tables}), "
+               f"{len(suggestion.unmatched)} not; {left} code spelling{'s' if left != 1 else ''} left to map.")
+    if not to_terminal:
+        check = f"iomhub check {package}" + ("" if output == package / "package.toml" else f" --mapping {output}")
+        summary = f"Wrote {output}: {summary} Check it, then run: {check}"
+    err.print(summary, markup=False)
 
 
 @main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True},
@@ -557,13 +642,14 @@ def _render_selection(result: Any, fmt: str) -> str:
 @click.option("--as", "username", metavar="USERNAME", help="The user the import is recorded under "
               "(default: the system, named with your login).")
 @click.option("--reason", metavar="TEXT", help="Why the data are imported (recorded in the audit log).")
-def import_command(package: Path, username: str | None, reason: str | None) -> None:
+@mapping_option
+def import_command(package: Path, username: str | None, reason: str | None, mapping_file: Path | None = None) -> None:
     """Load a data package into the database: checked as `iomhub report` checks it, all or
     nothing, and audited; importing the same package again changes nothing."""
     from iomhub.package import read_package
 
     with refusal(), err.status("Reading and checking the package..."):
-        data = read_package(package)  # refused here, before the database is touched
+        data = read_package(package, load_mapping(mapping_file))  # refused here, before the database is touched
     for warning in data.warnings:
         err.print(f"[yellow]warning:[/] {escape(warning)}")
     from django.core.management import call_command

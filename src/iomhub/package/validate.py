@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from iomhub.package.dates import OWN_FORMS_ONLY, DateFormats, builtin_date, declared_date
 from iomhub.package.problems import Problem
 from iomhub.package.schema import TABLES, Column, Kind, Table
 from iomhub.package.sources import LINE, RawTable
@@ -39,13 +40,37 @@ FALSE_WORDS = ("false", "no", "n", "0", "f")
 
 @dataclass
 class Collector:
-    """Problems found so far; a check failing on many rows keeps the first ones as examples."""
+    """Problems found so far; a check failing on many rows keeps the first ones as examples.
+
+    Problems are said in the files' own terms: ``titles`` gives, for a file whose headers a
+    mapping renamed, the header each canonical column was read from, and ``called`` how a
+    table is named when another table refers to it (its file, when a mapping named one).
+    """
 
     problems: list[Problem] = field(default_factory=list)
     total: int = 0
+    titles: dict[str, dict[str, str]] = field(default_factory=dict)  # file -> column -> header
+    called: dict[str, str] = field(default_factory=dict)  # table -> its file's name
+    mapped: dict[str, str] = field(default_factory=dict)  # a file a mapping reads -> where the mapping is
+
+    def title(self, file: str, column: str) -> str:
+        """A column (or columns, ``a, b``) of ``file`` as its header names it."""
+        titles = self.titles.get(file)
+        if not titles:
+            return column
+        return ", ".join(titles.get(part, part) for part in column.split(", "))
+
+    def code_hint(self, file: str, table: str, column: str) -> str:
+        """How to map an unknown code of a mapped file."""
+        label = self.mapped.get(file)
+        return f"; map it under [codes.{table}.{column}] in {label}" if label else ""
+
+    def name_of(self, table: str) -> str:
+        return self.called.get(table, TABLES[table].filename)
 
     def add(self, problem: Problem) -> None:
-        self.problems.append(problem)
+        self.problems.append(Problem(problem.file, problem.line, self.title(problem.file, problem.column),
+                                     problem.message))
         self.total += 1
 
     def add_rows(self, file: str, column: str, rows: pl.DataFrame) -> None:
@@ -53,6 +78,7 @@ class Collector:
         if rows.height == 0:
             return
         self.total += rows.height
+        column = self.title(file, column)
         for line, message in rows.sort(LINE).head(EXAMPLES_PER_CHECK).select(LINE, ERR).iter_rows():
             self.problems.append(Problem(file, int(line), column, str(message)))
 
@@ -67,20 +93,26 @@ def _quoted(name: str) -> pl.Expr:
     return pl.format("'{}'", pl.col(name))
 
 
-def _typed_and_error(column: Column, extra_codes: Iterable[str]) -> tuple[pl.Expr, pl.Expr | None]:
-    """The expression giving the typed value, and one giving an error message or null."""
+def _typed_and_error(column: Column, extra_codes: Iterable[str], dates: DateFormats = OWN_FORMS_ONLY,
+                     code_hint: str = "", spellings: dict[str, str] | None = None) -> tuple[pl.Expr, pl.Expr | None]:
+    """The expression giving the typed value, and one giving an error message or null.
+
+    ``spellings`` gives a code column's mapped spellings (normalised) their codes."""
     raw = pl.col(column.name)
     typed: pl.Expr
     error: pl.Expr | None = None
     if column.kind is Kind.DATE:
-        iso_shape = raw.str.contains(r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}$")
-        uk_shape = raw.str.contains(r"^[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}$")
-        typed = (pl.when(iso_shape).then(raw.str.to_date("%Y-%m-%d", strict=False))
-                 .when(uk_shape).then(raw.str.to_date("%d/%m/%Y", strict=False)))
+        typed, shaped = builtin_date(raw)
+        declared = declared_date(raw, dates)
+        forms = "YYYY-MM-DD or DD/MM/YYYY"
+        if declared is not None:
+            typed = pl.when(shaped).then(typed).otherwise(declared)
+            shaped = shaped | declared.is_not_null()
+            forms += f", or as [dates] formats declares: {dates.described()}"
         year = typed.dt.year()
         error = (
-            pl.when(raw.is_not_null() & ~(iso_shape | uk_shape))
-            .then(pl.format("{} is not a date (write YYYY-MM-DD or DD/MM/YYYY)", _quoted(column.name)))
+            pl.when(raw.is_not_null() & ~shaped)
+            .then(pl.format(f"{{}} is not a date (write {forms})", _quoted(column.name)))
             .when(raw.is_not_null() & typed.is_null())
             .then(pl.format("{} is not a real date (no such day)", _quoted(column.name)))
             .when((year < MIN_YEAR) | (year > MAX_YEAR))
@@ -90,11 +122,13 @@ def _typed_and_error(column: Column, extra_codes: Iterable[str]) -> tuple[pl.Exp
         typed = pl.when((year >= MIN_YEAR) & (year <= MAX_YEAR)).then(typed)
     elif column.kind is Kind.CODE:
         typed = code_expr(column.name)
-        if column.allowed is not None:
-            allowed = list(column.allowed) + (list(extra_codes) if column.extensible else [])
+        if spellings:
+            typed = typed.replace(list(spellings), list(spellings.values()))
+        allowed = column.codes(extra_codes)
+        if allowed is not None:
             error = pl.when(typed.is_not_null() & ~typed.is_in(allowed)).then(
-                pl.format("unknown code {} (expected one of: {})", _quoted(column.name),
-                          pl.lit(", ".join(allowed))))
+                pl.format("unknown code {} (expected one of: {}){}", _quoted(column.name),
+                          pl.lit(", ".join(allowed)), pl.lit(code_hint)))
     elif column.kind is Kind.BOOL:
         word = raw.str.to_lowercase()
         typed = (pl.when(word.is_in(TRUE_WORDS)).then(pl.lit(True))
@@ -132,11 +166,12 @@ def _typed_and_error(column: Column, extra_codes: Iterable[str]) -> tuple[pl.Exp
 
 
 def type_table(raw: RawTable, table: Table, collector: Collector, extra_codes: dict[str, list[str]],
-               warnings: list[str]) -> pl.DataFrame | None:
+               warnings: list[str], dates: DateFormats = OWN_FORMS_ONLY) -> pl.DataFrame | None:
     """Check a raw table's columns and cells; return it typed, or None when columns are missing."""
     present = set(raw.frame.columns) - {LINE}
     for name in sorted(present - set(table.names)):
-        warnings.append(f"{raw.file}: column {name!r} is not part of {table.filename}; ignored")
+        header = raw.titles.get(name, name) if raw.file in collector.mapped else name  # as the mapping names it
+        warnings.append(f"{raw.file}: column {header!r} is not part of {table.filename}; ignored")
     missing = [c for c in table.columns if c.required and c.name not in present]
     for column in missing:
         collector.add(Problem(raw.file, 1, column.name, "required column is missing"))
@@ -144,7 +179,9 @@ def type_table(raw: RawTable, table: Table, collector: Collector, extra_codes: d
         return None
     frame = raw.frame.with_columns(
         pl.lit(None, pl.String).alias(c.name) for c in table.columns if c.name not in present)
-    plans = [(column, *_typed_and_error(column, extra_codes.get(column.name, [])))
+    plans = [(column, *_typed_and_error(column, extra_codes.get(column.name, []), dates,
+                                        collector.code_hint(raw.file, table.name, column.name),
+                                        raw.spellings.get(column.name)))
              for column in table.columns]
     by_value = [column.name for column, _, _ in plans if column.kind in BY_DISTINCT_VALUE]
     distinct = (frame.lazy().select(pl.col(name).unique().implode() for name in by_value).collect()
@@ -211,8 +248,8 @@ def check_refs(frame: pl.DataFrame, file: str, column: str, ids: pl.Series, targ
     """Values of ``column`` that are not among ``ids`` (the keys of table ``target``)."""
     listed = ids.implode()
     unknown = frame.filter(pl.col(column).is_not_null() & ~pl.col(column).is_in(listed))
-    rows = unknown.select(pl.col(LINE), pl.format("{} is not in {}.csv", _quoted(column),
-                                                  pl.lit(target)).alias(ERR))
+    rows = unknown.select(pl.col(LINE), pl.format("{} is not in {}", _quoted(column),
+                                                  pl.lit(collector.name_of(target))).alias(ERR))
     collector.add_rows(file, column, rows)
 
 
@@ -231,14 +268,15 @@ def check_nominal_refs(typed: dict[str, pl.DataFrame], files: dict[str, str], co
                              & ~pl.col("nominal_id").is_in(typed["nominals"]["nominal_id"].implode()))
     for (name,), rows in unknown.group_by("__table"):
         collector.add_rows(files[str(name)], "nominal_id", rows.select(
-            pl.col(LINE), pl.format("{} is not in nominals.csv", _quoted("nominal_id")).alias(ERR)))
+            pl.col(LINE), pl.format("{} is not in {}", _quoted("nominal_id"),
+                                    pl.lit(collector.name_of("nominals"))).alias(ERR)))
 
 
 def check_interval(frame: pl.DataFrame, file: str, start: str, end: str, collector: Collector) -> None:
     """An end date before its start date."""
     rows = frame.filter(pl.col(end) < pl.col(start)).rechunk().select(  # rechunk: see check_unique
         pl.col(LINE),
-        pl.format("{} is before {} {}", pl.col(end), pl.lit(start), pl.col(start)).alias(ERR))
+        pl.format("{} is before {} {}", pl.col(end), pl.lit(collector.title(file, start)), pl.col(start)).alias(ERR))
     collector.add_rows(file, end, rows)
 
 
@@ -297,11 +335,12 @@ def check_targets(frame: pl.DataFrame, file: str, collector: Collector) -> None:
 
 def validate_tables(raw_tables: dict[str, RawTable], extra_codes: dict[str, list[str]],
                     collector: Collector, warnings: list[str],
-                    unread: Collection[str] = ()) -> dict[str, pl.DataFrame]:
+                    unread: Collection[str] = (), dates: DateFormats = OWN_FORMS_ONLY) -> dict[str, pl.DataFrame]:
     """Type and check every table, then the references between them. Typed frames keep LINE.
 
     ``unread`` names tables whose file is there but could not be read (a problem already
-    says why): they are not also reported missing.
+    says why): they are not also reported missing. ``dates`` are the date forms a mapping
+    declares beyond the package's own.
     """
     typed: dict[str, pl.DataFrame] = {}
     for name, table in TABLES.items():
@@ -309,7 +348,7 @@ def validate_tables(raw_tables: dict[str, RawTable], extra_codes: dict[str, list
             if table.required and name not in unread:
                 collector.add(Problem(table.filename, 0, "", "required table is missing"))
             continue
-        frame = type_table(raw_tables[name], table, collector, extra_codes, warnings)
+        frame = type_table(raw_tables[name], table, collector, extra_codes, warnings, dates)
         if frame is not None:
             typed[name] = frame
     files = {name: raw.file for name, raw in raw_tables.items()}
@@ -333,7 +372,7 @@ def validate_tables(raw_tables: dict[str, RawTable], extra_codes: dict[str, list
             check_refs(typed["attendance"], files["attendance"], "meeting_id",
                        typed["meetings"]["meeting_id"], "meetings", collector)
         else:
-            collector.add(Problem(files["attendance"], 0, "", "attendance needs meetings.csv"))
+            collector.add(Problem(files["attendance"], 0, "", f"attendance needs {collector.name_of('meetings')}"))
         check_unique(typed["attendance"], files["attendance"], ["meeting_id", "agency"], collector,
                      "meeting '{}' lists agency '{}' twice")
     for name in ("targets", "actuals", "rag_overrides"):
@@ -343,7 +382,7 @@ def validate_tables(raw_tables: dict[str, RawTable], extra_codes: dict[str, list
             check_refs(typed[name], files[name], "indicator_id", typed["indicators"]["indicator_id"],
                        "indicators", collector)
         else:
-            collector.add(Problem(files[name], 0, "", f"{name} needs indicators.csv"))
+            collector.add(Problem(files[name], 0, "", f"{name} needs {collector.name_of('indicators')}"))
         if name == "rag_overrides":  # a history: many rows per indicator and period
             continue
         check_unique(typed[name], files[name], ["indicator_id", "period"], collector,
