@@ -87,7 +87,8 @@ def test_the_user_add_page_shows_and_adds_a_user(make_user: Callable[..., User],
 
 def _change_form(user: User) -> dict[str, Any]:
     return {"username": user.username, "first_name": user.first_name, "last_name": user.last_name,
-            "email": user.email, "agency": user.agency_id, "role": user.role, "is_active": "on" if user.is_active else "",
+            "email": user.email, "agency": user.agency_id, "role": user.role,
+            "is_active": "on" if user.is_active else "",
             "sees_health": "on" if user.sees_health else "", "totp_secret": user.totp_secret,
             "date_joined_0": user.date_joined.strftime("%Y-%m-%d"), "date_joined_1": "00:00:00"}
 
