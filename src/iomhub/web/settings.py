@@ -98,7 +98,8 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Every request writes (at least its audit row), so each transaction takes the write lock at
     # its start (IMMEDIATE) instead of failing with "database is locked" when it upgrades later.
     DATABASES["default"].setdefault("OPTIONS", {}).update({
-        "init_command": "PRAGMA foreign_keys=ON; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
+        "init_command": ("PRAGMA foreign_keys=ON; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
+                         "PRAGMA recursive_triggers=ON;"),  # REPLACE fires delete triggers (audit.triggers)
         "transaction_mode": "IMMEDIATE",
         "timeout": 30,
     })
