@@ -372,7 +372,10 @@ def serve_command(addr: str, threads: int, workers: int = 1) -> None:
     if workers == 1:
         from waitress import serve as waitress_serve
 
-        waitress_serve(application, host=host, port=int(port), threads=threads, ident="iomhub")
+        # The forwarded headers reach the application, which alone decides whether to believe
+        # them (iomhub.web.proxy): waitress would otherwise drop them, or believe them itself.
+        waitress_serve(application, host=host, port=int(port), threads=threads, ident="iomhub",
+                       clear_untrusted_proxy_headers=False)
         return
     from iomhub.web.gunicorn import serve_with_gunicorn
 

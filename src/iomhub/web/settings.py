@@ -52,6 +52,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "iomhub.web.proxy.TrustedProxyMiddleware",  # first: the address and scheme everything after uses
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -132,7 +133,14 @@ CSRF_COOKIE_HTTPONLY = True
 LOCKOUT_FAILURES = env_int("IOMHUB_LOCKOUT_FAILURES", 5, minimum=1)
 LOCKOUT_SECONDS = env_int("IOMHUB_LOCKOUT_SECONDS", 15 * 60, minimum=1)
 TOTP_REQUIRED_FOR_ALL = env_bool("IOMHUB_TOTP_REQUIRED_FOR_ALL", False)
-TRUSTED_PROXY_COUNT = env_int("IOMHUB_TRUSTED_PROXY_COUNT", 0, minimum=0)
+# Behind a reverse proxy (see proxy.py): the proxies' own addresses, and how many of them stand
+# between the client and iomhub (the client's address is that many hops from the right of
+# X-Forwarded-For).
+BEHIND_PROXY = env_bool("IOMHUB_BEHIND_PROXY", False)
+TRUSTED_PROXIES = env_list("IOMHUB_TRUSTED_PROXIES", ["127.0.0.1", "::1"]) if BEHIND_PROXY else []
+TRUSTED_PROXY_COUNT = env_int("IOMHUB_TRUSTED_PROXY_COUNT", 1 if BEHIND_PROXY else 0, minimum=0)
+if TRUSTED_PROXY_COUNT and not BEHIND_PROXY:
+    raise SettingError("IOMHUB_TRUSTED_PROXY_COUNT needs IOMHUB_BEHIND_PROXY=true (and IOMHUB_TRUSTED_PROXIES)")
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -144,8 +152,6 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = env_int("IOMHUB_HSTS_SECONDS", 31_536_000, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    if env_bool("IOMHUB_BEHIND_PROXY", False):
-        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
