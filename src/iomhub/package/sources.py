@@ -27,6 +27,7 @@ from typing import Any
 
 import polars as pl
 
+from iomhub.package.formulas import unquoted
 from iomhub.package.problems import Problem
 from iomhub.package.schema import TABLES
 
@@ -439,8 +440,10 @@ def _parse_with_csv_module(text: str, header: list[str], label: str,
 
 
 def _trimmed(name: str) -> pl.Expr:
-    """A cell without surrounding spaces; a cell of nothing but spaces is missing."""
-    cell = pl.col(name).cast(pl.String).str.strip_chars()
+    """A cell without surrounding spaces, and without the apostrophe that kept a formula-like
+    text from running in a spreadsheet (``iomhub.package.formulas``); a cell of nothing but
+    spaces is missing."""
+    cell = unquoted(pl.col(name).cast(pl.String).str.strip_chars())
     return pl.when(cell.str.len_bytes() > 0).then(cell).alias(name)
 
 

@@ -1,11 +1,13 @@
 """``export_package``: the database written back as a data package, a recorded disclosure.
 
 Every table with rows (and always ``nominals`` and ``cohort``) is written as
-``<table>.csv`` with the spec's columns in the spec's order, ISO dates, canonical codes and
-empty cells for missing values, into a hidden folder beside the target that is renamed into
-place only once the disclosure's audit row is committed: the folder appears whole or not at
-all. The tables are read in one transaction (on PostgreSQL at REPEATABLE READ), so they agree
-with each other even while people keep working.
+``<table>.csv`` with the spec's columns in the spec's order, ISO dates, canonical codes,
+empty cells for missing values and text that a spreadsheet would run as a formula behind an
+apostrophe (``iomhub.package.formulas``; reading a package takes it off again), into a
+hidden folder beside the target that is renamed into place only once the disclosure's audit
+row is committed: the folder appears whole or not at all. The tables are read in one
+transaction (on PostgreSQL at REPEATABLE READ), so they agree with each other even while
+people keep working.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import polars as pl
 from django.db import connection
 
 from iomhub.domain import codes
+from iomhub.package.formulas import quoted
 from iomhub.package.schema import TABLES
 from iomhub.web.audit.constants import Operation
 from iomhub.web.audit.context import Actor, audited
@@ -93,6 +96,8 @@ def export_package(out_dir: Path | str, actor: Actor, justification: str, recipi
 
 
 def _write(path: Path, frame: pl.DataFrame) -> None:
+    """The frame as CSV, every text cell safe to open in a spreadsheet (``package.formulas``)."""
+    frame = frame.with_columns(quoted(name) for name, dtype in frame.schema.items() if dtype == pl.String)
     frame.write_csv(path, date_format="%Y-%m-%d")
     _sync(path)
 
