@@ -200,8 +200,11 @@ def test_a_discussion_may_record_only_a_note_or_only_an_action(change: dict[str,
     ({"due_on": "31/06/2016"}, "The date the action is due must be a real date"),
     ({"action": ""}, "Describe the action agreed, or clear its agency and due date"),
     ({"visibility": "health"}, "Select a valid choice"),
+    ({"note": "x" * 100_000}, "Ensure this value has at most 10000 characters (it has 100000)"),
+    ({"action": "x" * 2_001}, "Ensure this value has at most 2000 characters (it has 2001)"),
 ], ids=["nothing", "unknown-person", "no-person", "no-owner", "no-due-date", "due-before-meeting",
-        "not-a-real-date", "owner-without-action", "health-note-without-health-access"])
+        "not-a-real-date", "owner-without-action", "health-note-without-health-access", "note-too-long",
+        "action-too-long"])
 def test_invalid_discussions_are_refused_in_plain_english(change: dict[str, str], message: str, login: Login,
                                                           next_meeting: Meeting) -> None:
     _, client = login("own")

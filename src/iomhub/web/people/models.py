@@ -15,6 +15,7 @@ from iomhub.web.audit.models import AuditedModel
 from iomhub.web.people.constants import Flag as FlagCode
 from iomhub.web.people.constants import Gender, NoteVisibility
 from iomhub.web.people.querysets import CaseNoteQuerySet, NominalQuerySet
+from iomhub.web.text import NOTE, long_text
 
 PNC_VALIDATOR = RegexValidator(r"^\d{2}(\d{2})?/\d{1,7}[A-Z]$",
                                "A PNC id is written YYYY/NNNNNNNL, for example 2009/0123456X.")
@@ -74,7 +75,7 @@ class CaseNote(AuditedModel):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
     visibility = models.CharField(max_length=20, choices=NoteVisibility.choices, default=NoteVisibility.SHARED)
-    text = models.TextField()
+    text = long_text(NOTE)
 
     objects: ClassVar[Any] = CaseNoteQuerySet.as_manager()
 

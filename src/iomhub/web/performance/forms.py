@@ -149,7 +149,7 @@ class SectionsForm(forms.Form):
     ``sections_chosen`` marks a submitted choice, so that ticking nothing is an error rather
     than "everything"."""
 
-    sections_chosen = forms.CharField(widget=forms.HiddenInput, required=False, initial="1")
+    sections_chosen = forms.CharField(widget=forms.HiddenInput, required=False, initial="1", max_length=1)
 
     def __init__(self, *args: Any, titles: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
