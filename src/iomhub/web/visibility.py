@@ -110,6 +110,20 @@ def visible_nominal(request: HttpRequest, nominal_id: str) -> Nominal:
     return nominal
 
 
+def health_case_worker_required(view: View) -> View:
+    """A case worker who sees health information (``User.can_see_health``: a health agency's
+    staff, or someone granted it); anyone else is refused. Drug and alcohol treatment is health
+    information: others may learn from the person page that someone is in treatment, no more."""
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        user = request.user
+        if not (getattr(user, "works_on_cases", False) and getattr(user, "can_see_health", False)):
+            return refuse(request, "health information")
+        return view(request, *args, **kwargs)
+    return wrapped  # type: ignore[return-value]
+
+
 def case_worker_required(view: View) -> View:
     """Signed in, and a practitioner or manager of a partner agency (``works_on_cases``); anyone
     else is refused."""

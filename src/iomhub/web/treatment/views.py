@@ -1,4 +1,5 @@
-"""Treatment episodes of a person: the list, adding and editing."""
+"""Treatment episodes of a person: the list, adding and editing, for case workers who see health
+information only (``health_case_worker_required``)."""
 
 from __future__ import annotations
 
@@ -12,10 +13,10 @@ from iomhub.web.requests import actor
 from iomhub.web.treatment.forms import FIELDS, TreatmentEpisodeForm
 from iomhub.web.treatment.models import TreatmentEpisode
 from iomhub.web.treatment.services import save_episode
-from iomhub.web.visibility import Refused, case_worker_required, visible_nominal
+from iomhub.web.visibility import Refused, health_case_worker_required, visible_nominal
 
 
-@case_worker_required
+@health_case_worker_required
 def episodes(request: HttpRequest, nominal_id: str) -> HttpResponse:
     nominal = visible_nominal(request, nominal_id)
     record_consultation(actor(request), nominal, "treatment episodes")
@@ -23,7 +24,7 @@ def episodes(request: HttpRequest, nominal_id: str) -> HttpResponse:
         "nominal": nominal, "episodes": TreatmentEpisode.objects.filter(nominal=nominal).order_by("-start_date")})
 
 
-@case_worker_required
+@health_case_worker_required
 def edit(request: HttpRequest, nominal_id: str, episode_id: str | None = None) -> HttpResponse:
     nominal = visible_nominal(request, nominal_id)
     episode = None
