@@ -133,6 +133,8 @@ CSRF_COOKIE_HTTPONLY = True
 LOCKOUT_FAILURES = env_int("IOMHUB_LOCKOUT_FAILURES", 5, minimum=1)
 LOCKOUT_SECONDS = env_int("IOMHUB_LOCKOUT_SECONDS", 15 * 60, minimum=1)
 TOTP_REQUIRED_FOR_ALL = env_bool("IOMHUB_TOTP_REQUIRED_FOR_ALL", False)
+# Ask why before a person's record is first read in a session (people/purpose.py).
+PURPOSE_REQUIRED = env_bool("IOMHUB_PURPOSE_REQUIRED", False)
 # Behind a reverse proxy (see proxy.py): the proxies' own addresses, and how many of them stand
 # between the client and iomhub (the client's address is that many hops from the right of
 # X-Forwarded-For).

@@ -15,9 +15,10 @@ from iomhub.web.people.models import CaseNote, Flag, Nominal
 AUDITED_FIELDS = ("nominal_id", "pnc_id", "family_name", "given_names", "date_of_birth", "gender", "area")
 
 
-def record_consultation(actor: Actor, nominal: Nominal, what: str = "person page") -> None:
-    """A read of a person's record (DPA 2018 s.62 "consultation"), written before it is shown."""
-    with audited(actor) as audit:
+def record_consultation(actor: Actor, nominal: Nominal, what: str = "person page", purpose: str = "") -> None:
+    """A read of a person's record (DPA 2018 s.62 "consultation"), written before it is shown,
+    with its purpose (the row's justification) when the user stated one."""
+    with audited(actor, justification=purpose) as audit:
         audit.record(Operation.CONSULTATION, nominal, detail={"viewed": what})
 
 
