@@ -129,10 +129,12 @@ SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_USE_SESSIONS = True  # the CSRF secret lives in the (server-side) session, bound to it, not in a cookie
 CSRF_COOKIE_HTTPONLY = True
 LOCKOUT_FAILURES = env_int("IOMHUB_LOCKOUT_FAILURES", 5, minimum=1)
 LOCKOUT_SECONDS = env_int("IOMHUB_LOCKOUT_SECONDS", 15 * 60, minimum=1)
 TOTP_REQUIRED_FOR_ALL = env_bool("IOMHUB_TOTP_REQUIRED_FOR_ALL", False)
+ENROLMENT_LINK_HOURS = env_int("IOMHUB_ENROLMENT_LINK_HOURS", 72, minimum=1)  # accounts.models.EnrolmentLink
 # Ask why before a person's record is first read in a session (people/purpose.py).
 PURPOSE_REQUIRED = env_bool("IOMHUB_PURPOSE_REQUIRED", False)
 # Behind a reverse proxy (see proxy.py): the proxies' own addresses, and how many of them stand

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -111,3 +112,18 @@ def test_an_administrator_changes_a_user_in_the_admin(change: dict[str, Any], ch
     assert check(target)
     assert AuditEvent.objects.filter(operation="alteration", object_type="accounts.user",
                                      object_id=str(target.pk)).exists()
+
+
+def test_an_administrator_issues_an_enrolment_link_in_the_admin(make_user: Callable[..., User],
+                                                                client_for: Callable[..., Any]) -> None:
+    from iomhub.web.accounts.models import EnrolmentLink
+
+    client = client_for(make_user("own", Role.ADMINISTRATOR))
+    target = make_user("partner", Role.ADMINISTRATOR, username="new.admin")
+    response = client.post("/admin/accounts/user/", {"action": "issue_enrolment_links", "_selected_action":
+                                                     [target.pk]}, follow=True)
+    page = response.content.decode()
+    found = re.search(r"http://testserver(/accounts/enrol/[^/]+/)", page)
+    assert found, page[:3000]
+    assert EnrolmentLink.objects.filter(user=target, used_at__isnull=True).count() == 1
+    assert Client().get(found.group(1)).status_code == 200
