@@ -64,7 +64,22 @@ else:
     UserAdminBase = BaseUserAdmin
 
 
+MAX_SEARCH = 200  # characters of an admin search: a longer LIKE pattern is refused by SQLite (a 500)
+
+
+def bounded_search(queryset: Any, search_term: str, search: Any) -> tuple[Any, bool]:
+    """The admin's search, refusing (finding nothing) a term longer than anyone types."""
+    if len(search_term) > MAX_SEARCH:
+        return queryset.none(), False
+    result: tuple[Any, bool] = search(queryset, search_term)
+    return result
+
+
 class AdministratorsOnly(admin.ModelAdmin):  # type: ignore[type-arg]
+    def get_search_results(self, request: HttpRequest, queryset: Any, search_term: str) -> tuple[Any, bool]:
+        return bounded_search(queryset, search_term,
+                              lambda q, t: super(AdministratorsOnly, self).get_search_results(request, q, t))
+
     def has_module_permission(self, request: HttpRequest) -> bool:
         return is_administrator(request)
 
@@ -142,6 +157,10 @@ class UserAdmin(AdministratorsOnly, UserAdminBase):
 
 class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     """Seen by administrators only; nobody adds, changes or deletes a row here (logs)."""
+
+    def get_search_results(self, request: HttpRequest, queryset: Any, search_term: str) -> tuple[Any, bool]:
+        return bounded_search(queryset, search_term,
+                              lambda q, t: super(ReadOnlyAdmin, self).get_search_results(request, q, t))
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return is_administrator(request)

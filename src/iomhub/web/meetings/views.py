@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -127,9 +127,9 @@ def action_done(request: HttpRequest, action_id: int) -> HttpResponse:
     complete_action(actor(request), action)
     messages.success(request, "Action marked done.")
     target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                                  require_https=request.is_secure()):
-        return redirect(target)
+    if target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                                  require_https=request.is_secure()):
+        return HttpResponseRedirect(target)  # a path of this site (redirect() would take "-1" for a view's name)
     if action.meeting is not None:
         return redirect("meetings:detail", meeting_id=action.meeting.meeting_id)
     return redirect("meetings:briefing")
