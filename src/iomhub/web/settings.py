@@ -13,6 +13,7 @@ from pathlib import Path
 import dj_database_url
 
 from iomhub.web.env import SettingError, env_bool, env_int, env_list, env_str
+from iomhub.web.records import rules as retention_rules
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(env_str("IOMHUB_DATA_DIR", str(Path.cwd() / "iomhub-data")))
@@ -49,6 +50,7 @@ INSTALLED_APPS = [
     "iomhub.web.treatment",
     "iomhub.web.offences",
     "iomhub.web.performance",
+    "iomhub.web.records",
 ]
 
 MIDDLEWARE = [
@@ -136,6 +138,11 @@ LOCKOUT_FAILURES = env_int("IOMHUB_LOCKOUT_FAILURES", 5, minimum=1)
 LOCKOUT_SECONDS = env_int("IOMHUB_LOCKOUT_SECONDS", 15 * 60, minimum=1)
 TOTP_REQUIRED_FOR_ALL = env_bool("IOMHUB_TOTP_REQUIRED_FOR_ALL", False)
 ENROLMENT_LINK_HOURS = env_int("IOMHUB_ENROLMENT_LINK_HOURS", 72, minimum=1)  # accounts.models.EnrolmentLink
+# When each record is next reviewed (records/rules.py): a [retention] table, or MoPI's defaults.
+try:
+    RETENTION = retention_rules.load(env_str("IOMHUB_RETENTION_FILE", "") or None)
+except retention_rules.RulesError as error:
+    raise SettingError(f"IOMHUB_RETENTION_FILE: {error}") from None
 # Ask why before a person's record is first read in a session (people/purpose.py).
 PURPOSE_REQUIRED = env_bool("IOMHUB_PURPOSE_REQUIRED", False)
 # Behind a reverse proxy (see proxy.py): the proxies' own addresses, and how many of them stand

@@ -34,7 +34,8 @@ def _person_context(request: HttpRequest, nominal: Nominal, note_form: NoteForm)
     today = timezone.localdate()
     record = people_timeline.Record.of(nominal)
     return {"person": nominal, "today": today, **people_timeline.summary(nominal, today, record),
-            "timeline": people_timeline.timeline(nominal, request.user, record), "note_form": note_form}
+            "timeline": people_timeline.timeline(nominal, request.user, record), "note_form": note_form,
+            "corrections": list(nominal.corrections.all()[:50])}
 
 
 def _person_page(request: HttpRequest, context: dict[str, Any], status: int = 200) -> HttpResponse:
