@@ -25,6 +25,8 @@ from __future__ import annotations
 import copy
 import html.parser
 import inspect
+import json
+import os
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -329,6 +331,14 @@ def test_no_input_gives_a_server_error(route: Route, world: World, db: Any) -> N
     if not route.kwargs and not params and not forms:  # a route that reads nothing: tried with noise
         attempts.send(client, "post", url, {"anything": HUGE}, "POST noise")
 
+    if os.environ.get("IOMHUB_HOSTILE_REPORT"):  # what was covered, one JSON line per route
+        with open(os.environ["IOMHUB_HOSTILE_REPORT"], "a", encoding="utf-8") as report:
+            report.write(json.dumps({"route": route.name, "requests": attempts.sent,
+                                     "url_arguments": list(route.kwargs),
+                                     "query_parameters": sorted(params),
+                                     "form_fields": sorted({f"{urlsplit(form.action).path} {name}"
+                                                            for form in forms if form.method == "post"
+                                                            for name in form.fields})}) + "\n")
     assert attempts.failures == [], (f"{route.name} as {who}: {len(attempts.failures)} of {attempts.sent} "
                                      "requests failed:\n" + "\n".join(attempts.failures[:40]))
 
