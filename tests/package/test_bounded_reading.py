@@ -108,7 +108,14 @@ def test_an_xlsx_bomb_is_refused_before_the_workbook_is_read(tmp_path: Path) -> 
         "limit for a file in a package (a zip bomb?)"]
 
 
+# The checks run in a process forked from a fresh interpreter: a process started from the test
+# (itself forked from a pytest worker of several hundred MB) reports the worker's size as its
+# ru_maxrss, which Linux carries over fork and exec; the fork of a small process does not.
 MEASURE = """
+import os
+if os.fork():
+    _, status = os.wait()
+    raise SystemExit(os.waitstatus_to_exitcode(status))
 import json, resource, sys
 from click.testing import CliRunner
 from iomhub.cli import main
