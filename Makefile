@@ -4,30 +4,41 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export UV_PYTHON ?= python3.11
 
-.PHONY: install demo test test-fast lint format bench bench-effect bench-web clean frontend
+.PHONY: install system-demo system-test demo test test-fast lint format bench bench-effect bench-web clean frontend fresh-check docs
 
-$(UV):
+system-demo: ## The system packages the demo needs (installed with apt-get as root, else the command is printed)
+	@scripts/system-deps demo
+
+system-test: ## The system packages the tests need as well: PostgreSQL, chromium, poppler, LibreOffice, Java, nginx
+	@scripts/system-deps test
+
+$(UV): | system-demo
 	python3 -m venv .venv-tools && .venv-tools/bin/pip install --quiet uv==0.13.8
 
 $(VENV)/.installed: pyproject.toml uv.lock | $(UV)
 	$(UV) sync --frozen
 	@touch $@
 
-install: $(VENV)/.installed ## Create .venv with the pinned dependencies (uv.lock); the CLI lands at .venv/bin/iomhub
+install: system-demo $(VENV)/.installed ## Create .venv with the pinned dependencies (uv.lock); the CLI lands at .venv/bin/iomhub
 
 demo: install ## Synthesise a package and write the performance report into ./demo-output/
-	$(VENV)/bin/iomhub demo
+	$(VENV)/bin/iomhub demo $(DEMO_ARGS)
 
-test: install ## Every test (Spark conformance included) on SQLite, then the database tests on PostgreSQL
+test: system-test install ## Every test (Spark conformance included) on SQLite, then the database tests on PostgreSQL; no skip
 	$(PY) -m pytest -n 2 --dist loadgroup
 	url=$$(scripts/postgres-test-url) && DATABASE_URL=$$url $(PY) -m pytest -n 2 tests/web
 
-test-fast: install ## Every test except the PySpark conformance run
-	$(PY) -m pytest -n 2 -m "not spark"
+test-fast: install ## A quick local run: SQLite only, no PySpark, missing tools skipped
+	IOMHUB_ALLOW_MISSING_TOOLS=1 $(PY) -m pytest -n 2 -m "not spark"
 
-lint: install ## ruff and mypy (strict)
+lint: install ## ruff, mypy (strict), import-linter (the layers of docs/development.md, no cycles), the docs built strictly
 	$(VENV)/bin/ruff check src tests benchmarks
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict --site-dir $$(mktemp -d)
+
+docs: install ## The documentation as a site, into site/ (MkDocs Material)
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict
 
 format: install
 	$(VENV)/bin/ruff check --fix src tests benchmarks
@@ -36,14 +47,17 @@ bench: install ## iomhub against plain pandas on 100k and 1M synthetic nominals,
 	$(PY) benchmarks/run.py
 	$(PY) benchmarks/web_load.py
 
-bench-effect: install ## 200 synthetic units with a known effect: does the matched estimate recover it?
-	$(PY) benchmarks/effect_truth.py --datasets 200
+bench-effect: install ## 50 synthetic units per world (8 worlds, known effects): is the matched estimate right, or flagged?
+	$(PY) benchmarks/effect_truth.py --datasets 50
 
 bench-web: install ## 50 concurrent users on loopback against iomhub serve, on SQLite and PostgreSQL
 	$(PY) benchmarks/web_load.py
 
 frontend: ## Refresh the vendored GOV.UK Frontend and MoJ Frontend styles (needs node and npm)
 	frontend/build.sh
+
+fresh-check: ## A bare Debian root (debootstrap), a clean clone of HEAD, and the README's two commands in it (as root; not in CI)
+	scripts/fresh-check
 
 clean:
 	rm -rf demo-output bench-data .pytest_cache .mypy_cache .ruff_cache

@@ -11,9 +11,10 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import click
 from rich.console import Console
@@ -49,6 +50,15 @@ class DateType(click.ParamType):  # type: ignore[type-arg]
 
 
 DATE = DateType()
+
+
+
+UNIT_TIME_ZONE = ZoneInfo("Europe/London")  # the web application's TIME_ZONE too
+
+
+def local_today() -> date:
+    """Today in England and Wales, where the units are (not the machine's time zone)."""
+    return datetime.now(UNIT_TIME_ZONE).date()
 
 
 def write_atomically(path: Path, data: str | bytes) -> None:
@@ -208,7 +218,7 @@ def report(package: Path, period_from: date, period_to: date, baseline_from: dat
             if fmt == "json" or (fmt == "html" and document is None):
                 text = render(result, fmt)
             else:
-                text = render_document(document or "performance", result, data, fmt, as_at or date.today())
+                text = render_document(document or "performance", result, data, fmt, as_at or local_today())
     for warning in data.warnings:
         err.print(f"[yellow]warning:[/] {escape(warning)}")
     if output is None:
@@ -508,7 +518,7 @@ def select_command(package: Path | None, database: bool, username: str | None, t
         raise click.UsageError("give a PACKAGE, or --database to rank the web application's people")
     if username is not None and not database:
         raise click.UsageError("--as is for --database (the audit log records who consulted the database)")
-    today = date.today()
+    today = local_today()
     if package is not None:
         from iomhub.package import read_package
 

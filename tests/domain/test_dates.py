@@ -15,6 +15,7 @@ from iomhub.domain.dates import (
     financial_quarter,
     financial_year,
     financial_year_label,
+    financial_year_of,
     format_period,
     parse_date,
     parse_period,
@@ -255,3 +256,14 @@ def test_parse_period_refuses(text: str) -> None:
         parse_period(text)
     with pytest.raises(ValueError, match="is not a period"):
         format_period(text)
+
+
+@pytest.mark.parametrize(
+    ("day", "start_month", "expected"),
+    [(date(2016, 3, 31), 4, 2015), (date(2016, 4, 1), 4, 2016), (date(2015, 12, 31), 1, 2015),
+     (date(2015, 6, 30), 7, 2014), (date(2015, 7, 1), 7, 2015)],
+    ids=["last-day-of-2015-16", "first-day-of-2016-17", "calendar-year", "july-year-before", "july-year-start"],
+)
+def test_financial_year_of(day: date, start_month: int, expected: int) -> None:
+    assert financial_year_of(day, start_month) == expected
+    assert financial_year(expected, start_month).contains(day)

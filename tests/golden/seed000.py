@@ -1,5 +1,5 @@
 """Seed 000 as data: the quarterly performance table "PRIORITY OUTCOME 4 - REDUCING RE-OFFENDING
-- PERFORMANCE Q1." (``shared/seeds/000_5f48e57a50c2975d.txt``), as indicators.csv, targets.csv
+- PERFORMANCE Q1." (``tests/golden/seeds/000_5f48e57a50c2975d.txt``), as indicators.csv, targets.csv
 and actuals.csv of a package.
 
 Every constant quotes the seed line it comes from. The seed reports Q1 of 2014/15 (line 5's

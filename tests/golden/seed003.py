@@ -1,6 +1,6 @@
 """Seed 003 as data: a package whose report reproduces the published tables of the seed.
 
-The seed is ``shared/seeds/003_1673de454430824c.txt``, "IOM Performance Report, April 2015 to
+The seed is ``tests/golden/seeds/003_1673de454430824c.txt``, "IOM Performance Report, April 2015 to
 March 2016" of Leicester, Leicestershire and Rutland. Its published figures are the constants
 ``PUBLISHED_*`` below, quoted from the seed with the line they come from. ``build_package``
 writes a data package (nominals, cohort, custody, supervision, offences, needs) built by code

@@ -3,7 +3,7 @@
 The package of ``seed000.py`` holds the seed's indicators, owners, baselines, quarterly targets
 and Q1 actuals as published. The report is for Q1 of 2014/15 (seed line 1, "PERFORMANCE Q1.",
 and line 5, "Q1 of 2014/5"); the document is the table of the financial year 2014/15. Expected
-RAG statuses are computed by hand from the rule of ``shared/spec/report-json.md`` in comments.
+RAG statuses are computed by hand from the rule of ``docs/spec/report-json.md`` in comments.
 """
 
 from __future__ import annotations
@@ -142,7 +142,7 @@ def test_the_seed_calls_non_opiate_completions_close_to_target_the_rule_says_red
     By the rule, non-opiate completions (45% against 46%-53%, line 10) missed the range by 1 point,
     more than 10% of its 7-point width (0.7): red, not "close to target". This is the one place
     where the seed's own status and the rule differ."""
-    assert seed000.SEED_VERDICT_NO_RED in (Path(__file__).resolve().parents[3] / "shared" / "seeds"
+    assert seed000.SEED_VERDICT_NO_RED in (Path(__file__).resolve().parent / "seeds"
                                            / "000_5f48e57a50c2975d.txt").read_text(encoding="utf-8")
     non_opiates = rows_by_title(table)[TITLES["PO4-6"]]
     assert column(table, non_opiates, "RAG").status == "red"

@@ -117,24 +117,26 @@ def test_published_costs_and_their_mapping() -> None:
 def _intervals(rows: list[tuple[str, float, float]]) -> dict[str, dict]:
     people = pl.DataFrame(rows, schema={"scheme": pl.String, "cost_before": pl.Float64,
                                         "cost_after": pl.Float64}, orient="row")
-    summary = pl.DataFrame({"scheme": ["priority", "enhanced", "all"], "cost_change": [0.0] * 3,
-                            "cost_change_pct": [0.0] * 3})
+    summary = pl.DataFrame({"scheme": ["priority", "enhanced", "standard", "all"], "cost_change": [0.0] * 4,
+                            "cost_change_pct": [0.0] * 4})
     out = with_intervals("cost_of_crime", summary, people, Resampling(replicates=200))
     return by(list(out.iter_rows(named=True)), "scheme")
 
 
 def test_cost_intervals() -> None:
-    # priority: two people each 10,000 before and 4,000 after: every resample -12,000, -60%
-    # enhanced: one 5,000 -> 5,000 and one 5,000 -> 0: resamples give -10,000, -5,000 or 0 (-100% to 0%)
-    # all (schemes resampled separately): -22,000 to -12,000 in pounds
-    rows = _intervals([("priority", 10_000, 4_000), ("priority", 10_000, 4_000),
-                       ("enhanced", 5_000, 5_000), ("enhanced", 5_000, 0)])
-    assert (rows["priority"]["cost_change_ci_low"], rows["priority"]["cost_change_ci_high"]) == (-12_000, -12_000)
+    # priority: ten people each 10,000 before and 4,000 after: every resample -60,000, -60%
+    # enhanced: five 5,000 -> 5,000 and five 5,000 -> 0: resamples from -50,000 to 0 (-100% to 0%)
+    # all (schemes resampled separately): -110,000 to -60,000 in pounds
+    # standard: two people, too few for an interval
+    rows = _intervals([("priority", 10_000, 4_000)] * 10 + [("enhanced", 5_000, 5_000)] * 5
+                      + [("enhanced", 5_000, 0)] * 5 + [("standard", 5_000, 0)] * 2)
+    assert (rows["priority"]["cost_change_ci_low"], rows["priority"]["cost_change_ci_high"]) == (-60_000, -60_000)
     assert rows["priority"]["cost_change_pct_ci_low"] == pytest.approx(-60.0)
     assert rows["priority"]["cost_change_pct_ci_high"] == pytest.approx(-60.0)
-    assert -10_000 <= rows["enhanced"]["cost_change_ci_low"] < rows["enhanced"]["cost_change_ci_high"] <= 0
+    assert -50_000 <= rows["enhanced"]["cost_change_ci_low"] < rows["enhanced"]["cost_change_ci_high"] <= 0
     assert -100 <= rows["enhanced"]["cost_change_pct_ci_low"] < rows["enhanced"]["cost_change_pct_ci_high"] <= 0
-    assert -22_000 <= rows["all"]["cost_change_ci_low"] < rows["all"]["cost_change_ci_high"] <= -12_000
+    assert -120_000 <= rows["all"]["cost_change_ci_low"] < rows["all"]["cost_change_ci_high"] <= -60_000
+    assert (rows["standard"]["cost_change_ci_low"], rows["standard"]["cost_change_ci_high"]) == (None, None)
     assert list(_intervals([("priority", 1, 1)])["all"]) == [
         "scheme", "cost_change", "cost_change_ci_low", "cost_change_ci_high", "cost_change_pct",
         "cost_change_pct_ci_low", "cost_change_pct_ci_high"]

@@ -5,12 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-import numpy as np
 import pytest
 
 from iomhub.metrics import effect
-from iomhub.metrics.uncertainty import Resampling
-from tests.metrics.conftest import FY2015, by, collect
+from iomhub.metrics.custody import custody_spans
+from tests.metrics.conftest import FY2015, collect
 
 DATA_START, DATA_END = date(2014, 4, 1), date(2016, 3, 31)
 ONE_NEIGHBOUR = effect.Matching(neighbours=1)
@@ -28,13 +27,14 @@ Q,1990-01-15,male,NW
 
 
 def parts(tables: Any, cohort: str, offences: str, custody: str | None = None,
-          matching: effect.Matching = ONE_NEIGHBOUR) -> effect.EffectTables:
+          matching: effect.Matching = ONE_NEIGHBOUR, bounds: tuple[date, date] = (DATA_START, DATA_END),
+          ) -> effect.EffectTables:
     kwargs = {"nominals": NOMINALS, "cohort": cohort, "offences": offences}
     if custody is not None:
         kwargs["custody"] = custody
     t = tables(**kwargs)
-    return effect.effect_tables(t["cohort"], t["offences"], t.get("custody"), t["nominals"], matching,
-                                DATA_START, DATA_END)
+    spans = None if custody is None else custody_spans(t["custody"], bounds[1])
+    return effect.effect_tables(t["cohort"], t["offences"], spans, t["nominals"], matching, *bounds)
 
 
 @pytest.mark.parametrize(
@@ -118,11 +118,22 @@ def test_nearest_comparison_is_exact_on_gender_and_recent_offending(tables: Any)
 
 def test_two_neighbours_share_the_weight(tables: Any) -> None:
     found = parts(tables, "nominal_id,scheme,start_date\nM,priority,2015-04-01\n", MATCH_OFFENCES,
-                  matching=effect.Matching(neighbours=2))
+                  matching=effect.Matching(neighbours=2, caliper=10.0))
     (matched,) = collect(found.sets)
     # X (4 before, 3 after) and Y (4 before, 0 after): totals 8 and 3, each weighing 1/2.
+    # (Y is 5 years older in another area: beyond the default caliper of 1, see the next test.)
     assert matched["comparisons"] == 2
     assert (matched["comparison_offences_before"], matched["comparison_offences_after"]) == (8, 3)
+
+
+def test_the_caliper_keeps_far_neighbours_out(tables: Any) -> None:
+    # Y's distance from M: 1 prior offence / the spread (at least 1) + 5 years / 5 + another
+    # area 0.25 = 2.25: beyond a caliper of 1 as a second neighbour, within one of 3.
+    for caliper, comparisons in ((1.0, 1), (3.0, 2)):
+        found = parts(tables, "nominal_id,scheme,start_date\nM,priority,2015-04-01\n", MATCH_OFFENCES,
+                      matching=effect.Matching(neighbours=2, caliper=caliper))
+        (matched,) = collect(found.sets)
+        assert matched["comparisons"] == comparisons
 
 
 def test_people_already_on_iom_are_not_comparisons_but_later_joiners_are(tables: Any) -> None:
@@ -135,96 +146,13 @@ def test_people_already_on_iom_are_not_comparisons_but_later_joiners_are(tables:
     assert [row["nominal_id"] for row in collect(found.comparison_people)] == ["Q"]
     (matched,) = collect(found.sets)
     assert matched["comparison_iom_days_after"] == 183.0
+    # Of Q's after-window offences (x5 2015-05-01, x6 2015-07-01, x7 2015-11-01), one is on
+    # Q's own IOM days: the estimate divides it by (1 + the effect).
+    (pair,) = collect(found.pairs)
+    assert (pair["offences_after"], pair["iom_offences_after"]) == (3, 1)
     never = parts(tables, "nominal_id,scheme,start_date\nM,priority,2015-04-01\nQ,standard,2015-10-01\n",
                   offences, matching=effect.Matching(neighbours=1, pool="never"))
     assert [row["nominal_id"] for row in collect(never.comparison_people)] == ["Y"]
-
-
-def sums(*values: float) -> np.ndarray:
-    return np.array(values, dtype=np.float64)
-
-
-@pytest.mark.parametrize(
-    ("values", "expected"),
-    [
-        # Member 4 -> 2 offences in 365 days each; comparison 4 -> 3: r = 0.5 / 0.75, -33.3%.
-        (sums(4, 365, 2, 365, 4, 365, 3, 365, 0), -100.0 / 3),
-        # Member halves at liberty (4 in 365 -> 1 in 182.5); comparison steady: -50%.
-        (sums(4, 365, 1, 182.5, 4, 365, 4, 365, 0), -50.0),
-        # Member ratio 0.5, comparison 0.9 with half its days on IOM: r = 5/9,
-        # theta = (5/9 - 1) / (1 - 0.5 x 5/9) = -0.6154: comparison without IOM would be 1.3.
-        (sums(4, 365, 2, 365, 4, 365, 3.6, 365, 182.5), -800.0 / 13),
-        # Nobody offended before: undefined.
-        (sums(0, 365, 2, 365, 4, 365, 3, 365, 0), None),
-    ],
-    ids=["counts", "time-at-risk", "comparison-partly-on-iom", "no-offences-before"],
-)
-def test_difference_in_differences(values: np.ndarray, expected: float | None) -> None:
-    got = float(effect.did_pct(values))
-    if expected is None:
-        assert np.isnan(got)
-    else:
-        assert got == pytest.approx(expected)
-
-
-def member(name: str, before: int, after: int, risk_before: int = 365, risk_after: int = 365,
-           scheme: str = "priority") -> dict[str, Any]:
-    return {"nominal_id": name, "scheme": scheme, "offences_before": before, "offences_after": after,
-            "risk_days_before": risk_before, "risk_days_after": risk_after}
-
-
-def test_naive_and_time_at_risk_estimates() -> None:
-    # 10 -> 5 offences: naive -50%. At liberty: 10 in 730 days -> 5 in 365: rate 5.0 -> 5.0, 0%.
-    people = [member("A", 6, 3, 365, 182), member("B", 4, 2, 365, 183)]
-    rows = by(effect.estimates(people, [], 0, [], Resampling()), "method")
-    assert rows["naive"]["estimate_pct"] == pytest.approx(-50.0)
-    assert rows["time_at_risk"]["estimate_pct"] == pytest.approx(0.0)
-    assert rows["naive"]["offenders"] == 2 and rows["naive"]["comparison_offenders"] is None
-    assert "too few" in rows["naive"]["verdict"]
-    assert rows["matched_did"]["estimate_pct"] is None and rows["matched_did"]["offenders"] == 0
-
-
-def test_time_at_risk_rows_pool_and_per_person() -> None:
-    # Pooled before: 10 / 730 x 365 = 5.0; after 5 / 365 x 365 = 5.0. Per person after:
-    # A 3 / 182 x 365 = 6.016, B 2 / 183 x 365 = 3.989, mean 5.003.
-    people = [member("A", 6, 3, 365, 182), member("B", 4, 2, 365, 183, scheme="enhanced")]
-    rows = by(effect.time_at_risk_rows(people, Resampling()), "scheme")
-    assert set(rows) == {"priority", "enhanced", "all"}
-    everyone = rows["all"]
-    assert everyone["rate_before"] == pytest.approx(5.0) and everyone["rate_after"] == pytest.approx(5.0)
-    assert everyone["change_pct"] == pytest.approx(-50.0) and everyone["rate_change_pct"] == pytest.approx(0.0)
-    assert everyone["person_rate_after"] == pytest.approx((3 / 182 + 2 / 183) / 2 * 365)
-
-
-def test_matched_verdicts_say_when_not_to_conclude() -> None:
-    people = [member(f"P{i}", 4, 2) for i in range(70)]
-    sets = [{"member_id": f"P{i}", **{k: v for k, v in member("", 4, 2).items() if k.startswith(("off", "risk"))},
-             "comparison_offences_before": 4, "comparison_risk_days_before": 365,
-             "comparison_offences_after": 4, "comparison_risk_days_after": 365,
-             "comparison_iom_days_after": 0, "comparisons": 1} for i in range(70)]
-    good = [{"variable": "prior", "smd_after": 0.05}]
-    rows = by(effect.estimates(people, sets, 140, good, Resampling()), "method")
-    assert rows["matched_did"]["estimate_pct"] == pytest.approx(-50.0)
-    assert rows["matched_did"]["verdict"] == "a fall beyond what chance would give"
-    poor = by(effect.estimates(people, sets[:30], 60, [{"variable": "age", "smd_after": 0.3}],
-                               Resampling()), "method")["matched_did"]["verdict"]
-    assert "only 30 members could be matched" in poor and "only 30 of 70" in poor
-    assert "standardised difference of 0.30" in poor
-
-
-def test_balance_rows_standardised_differences() -> None:
-    # Members: mean 4, variance 1; matched: mean 3, variance 1: SMD (4 - 3) / 1 = 1.0.
-    # Pool: mean 2, variance 4: SMD (4 - 2) / sqrt((1 + 4) / 2) = 1.265.
-    # Two matched sets: one of a single person (2), one of two people (4 and 4), each set
-    # weighing 1: mean (2 + 4) / 2 = 3, mean of squares (4 + 16) / 2 = 10, variance 1.
-    sums_ = [{"group": "members", "variable": "prior", "member_id": None, "count": 2, "total": 8.0,
-              "squares": 34.0},
-             {"group": "matched", "variable": "prior", "member_id": "A", "count": 1, "total": 2.0, "squares": 4.0},
-             {"group": "matched", "variable": "prior", "member_id": "B", "count": 2, "total": 8.0, "squares": 32.0},
-             {"group": "pool", "variable": "prior", "member_id": None, "count": 2, "total": 4.0, "squares": 16.0}]
-    (row,) = effect.balance_rows(sums_)
-    assert row["smd_after"] == pytest.approx(1.0)
-    assert row["smd_before"] == pytest.approx(2 / (2.5 ** 0.5))
 
 
 def test_fixed_period_days_at_risk(tables: Any) -> None:
@@ -236,15 +164,88 @@ def test_fixed_period_days_at_risk(tables: Any) -> None:
     baseline = FY2015.preceding()
     performance = reoffending.performance_cohort(t["cohort"], t["offences"], t["custody"],
                                                  cohort_date=FY2015.start, baseline=baseline, period=FY2015)
-    (row,) = collect(effect.fixed_period_outcomes(performance, t["custody"], baseline, FY2015))
+    spans = custody_spans(t["custody"], FY2015.end)
+    (row,) = collect(effect.fixed_period_outcomes(performance, spans, baseline, FY2015))
     assert (row["risk_days_before"], row["risk_days_after"]) == (355, 356)
 
 
 @pytest.mark.parametrize("options", [{"months": 0}, {"neighbours": 0}, {"recent_months": 30},
-                                     {"pool": "everyone"}],
-                         ids=["no-window", "no-neighbours", "recent-longer-than-prior", "unknown-pool"])
+                                     {"pool": "everyone"}, {"caliper": 0.0}],
+                         ids=["no-window", "no-neighbours", "recent-longer-than-prior", "unknown-pool",
+                              "no-caliper"])
 def test_impossible_matching_is_refused(options: dict[str, Any]) -> None:
     with pytest.raises(ValueError):
         effect.Matching(**options)
 
 
+
+
+WIDE = (date(2014, 1, 1), date(2016, 12, 31))  # windows fit for anyone joining in 2015
+SELF_OFFENCES = """\
+offence_id,nominal_id,offence_date
+m1,M,2015-01-10
+m2,M,2015-02-10
+m3,M,2015-03-10
+x1,X,2015-01-12
+x2,X,2015-02-12
+x3,X,2015-03-12
+"""
+
+
+@pytest.mark.parametrize("day", [1, 2, 15, 28, 31], ids=lambda day: f"joins-on-the-{day}")
+def test_a_member_is_never_their_own_comparison(tables: Any, day: int) -> None:
+    # M joins on any day of March 2015; X looks exactly like M and was never on IOM. Whatever
+    # the day, M's only comparison is X: M is never matched to themselves (on a day after the
+    # 1st, M was "not yet on IOM" at the first of the month, their own nearest neighbour).
+    start = f"2015-03-{day:02d}"
+    found = parts(tables, f"nominal_id,scheme,start_date\nM,priority,{start}\n",
+                  SELF_OFFENCES, matching=effect.Matching(neighbours=5),
+                  bounds=WIDE)
+    pairs = collect(found.pairs)
+    assert [(row["member_id"], row["nominal_id"]) for row in pairs] == [("M", "X")]
+
+
+def test_alone_a_member_finds_nobody(tables: Any) -> None:
+    # With nobody else in the data, a member joining mid-month has no comparison at all.
+    found = parts(tables, "nominal_id,scheme,start_date\nM,priority,2015-04-15\n",
+                  "offence_id,nominal_id,offence_date\nm1,M,2015-01-10\nm2,M,2015-02-10\n", bounds=WIDE)
+    assert collect(found.pairs) == [] and collect(found.sets) == []
+
+
+@pytest.mark.parametrize(
+    ("other_joins", "eligible"),
+    [("2015-04-09", False), ("2015-04-10", False), ("2015-04-11", True), ("2015-04-01", False)],
+    ids=["joined-the-day-before", "joined-the-same-day", "joins-the-day-after", "joined-on-the-first"],
+)
+def test_the_pool_is_decided_on_the_joining_day(tables: Any, other_joins: str, eligible: bool) -> None:
+    # M joins on 2015-04-10. X (M's twin in offending) joins in the same month: a comparison
+    # only if X was not yet on IOM on M's joining day.
+    cohort = f"nominal_id,scheme,start_date\nM,priority,2015-04-10\nX,standard,{other_joins}\n"
+    found = parts(tables, cohort, SELF_OFFENCES, bounds=WIDE)
+    pairs = [(row["member_id"], row["nominal_id"]) for row in collect(found.pairs)]
+    assert (("M", "X") in pairs) is eligible
+    assert all(member != person for member, person in pairs)
+
+
+def test_overlapping_custody_is_counted_once(tables: Any) -> None:
+    # Remand 2015-03-01..2015-03-20 and the sentence recorded from the same day to 2015-03-10
+    # (inside it) and a recall 2015-03-15..2015-03-25 overlapping its end: one stay of
+    # 2015-03-01..2015-03-25, 25 days, in the before window (not 20 + 10 + 11 = 41).
+    # After: an open record from 2016-03-01 with an expected release on 2016-03-05: 5 days.
+    found = parts(tables, "nominal_id,scheme,start_date\nM,priority,2015-04-01\n",
+                  "offence_id,nominal_id,offence_date\no1,M,2015-01-01\n",
+                  "nominal_id,start_date,end_date,expected_release_date\nM,2015-03-01,2015-03-20,\n"
+                  "M,2015-03-01,2015-03-10,\nM,2015-03-15,2015-03-25,\nM,2016-03-01,,2016-03-05\n")
+    (member,) = collect(found.members)
+    assert (member["custody_days_before"], member["custody_days_after"]) == (25, 5)
+    assert (member["risk_days_before"], member["risk_days_after"]) == (365 - 25, 366 - 5)
+
+
+def test_lagged_quarters_count_the_two_years_before_joining(tables: Any) -> None:
+    # Joining 2015-04-01 (day A): q1 is A-91..A-1 (2014-12-31..2015-03-31), q2 A-182..A-92, ...
+    # q8 A-728..A-638 (2013-04-03..2013-07-02). 2013-04-02 is a day too early.
+    found = parts(tables, "nominal_id,scheme,start_date\nM,priority,2015-04-01\n",
+                  "offence_id,nominal_id,offence_date\no1,M,2015-03-31\no2,M,2014-12-31\no3,M,2014-12-30\n"
+                  "o4,M,2013-04-03\no5,M,2013-04-02\n")
+    (member,) = collect(found.members)
+    assert [member[f"q{lag}"] for lag in range(1, 9)] == [2, 1, 0, 0, 0, 0, 0, 1]

@@ -128,7 +128,7 @@ def test_binary_rate_frequency_and_per_reoffender(tables) -> None:
               "scheme")
     assert rows["priority"] == {"scheme": "priority", "offenders": 2, "reoffenders": 1, "binary_rate_pct": 50.0,
                                 "reoffences": 2, "frequency_per_100": 100.0, "reoffences_per_reoffender": 2.0,
-                                "awaiting_follow_up": 0}
+                                "awaiting_follow_up": 0, "measure": "detected reoffending (MoJ timing)"}
     assert rows["enhanced"]["binary_rate_pct"] == pytest.approx(200 / 3)
     assert rows["enhanced"]["frequency_per_100"] == pytest.approx(400 / 3)
     assert rows["enhanced"]["reoffences_per_reoffender"] == 2.0
@@ -168,10 +168,10 @@ def _intervals(rows: list[tuple[str, bool, int]]) -> dict[str, dict]:
 
 
 def test_intervals_resample_within_schemes() -> None:
-    # priority: 3 people with 2 reoffences each -> every resample: 100%, 200 per 100, 2 per reoffender
-    # enhanced: 3 people with none -> every resample 0%; per reoffender undefined (no reoffender)
-    # all: resampled within schemes, so always 3 of 6 reoffend: 50%, 6 reoffences: 100 per 100
-    rows = _intervals([("priority", True, 2)] * 3 + [("enhanced", True, 0)] * 3)
+    # priority: 10 people with 2 reoffences each -> every resample: 100%, 200 per 100, 2 per reoffender
+    # enhanced: 10 people with none -> every resample 0%; per reoffender undefined (no reoffender)
+    # all: resampled within schemes, so always 10 of 20 reoffend: 50%, 20 reoffences: 100 per 100
+    rows = _intervals([("priority", True, 2)] * 10 + [("enhanced", True, 0)] * 10)
     assert (rows["priority"]["binary_rate_pct_ci_low"], rows["priority"]["binary_rate_pct_ci_high"]) == (100.0, 100.0)
     assert rows["priority"]["frequency_per_100_ci_low"] == rows["priority"]["frequency_per_100_ci_high"] == 200.0
     assert rows["priority"]["reoffences_per_reoffender_ci_low"] == 2.0
@@ -182,16 +182,17 @@ def test_intervals_resample_within_schemes() -> None:
 
 
 def test_intervals_widen_with_variation_and_leave_out_those_awaiting() -> None:
-    # priority: 2 of 4 reoffend (50%): resamples range from fewer to more, so the interval is
+    # priority: 5 of 10 reoffend (50%): resamples range from fewer to more, so the interval is
     # wider than a point and holds 50%; the person awaiting follow-up (with 9 reoffences) is
     # not resampled, or 100% and 9-reoffence resamples would appear in frequency
-    rows = _intervals([("priority", True, 1), ("priority", True, 1), ("priority", True, 0),
-                       ("priority", True, 0), ("priority", False, 9)])
+    rows = _intervals([("priority", True, 1)] * 5 + [("priority", True, 0)] * 5 + [("priority", False, 9)])
     low, high = rows["priority"]["binary_rate_pct_ci_low"], rows["priority"]["binary_rate_pct_ci_high"]
     assert low < 50.0 < high
     assert low >= 0.0 and high <= 100.0
     assert rows["priority"]["frequency_per_100_ci_high"] <= 100.0
     assert rows["enhanced"]["binary_rate_pct_ci_low"] is None  # nobody in the scheme
+    few = _intervals([("priority", True, 1)] * 5 + [("priority", True, 0)] * 4)
+    assert few["priority"]["binary_rate_pct_ci_low"] is None  # nine people: too few to estimate
 
 
 def test_report_uses_the_default_window(tables) -> None:

@@ -6,28 +6,47 @@ import numpy as np
 import pytest
 
 from iomhub.metrics import uncertainty
-from iomhub.metrics.uncertainty import Resampling, change_pct, group_intervals, interval, rate_change_pct
+from iomhub.metrics.uncertainty import (
+    Resampling,
+    change_pct,
+    group_intervals,
+    interval,
+    rate_change_pct,
+    replicate_sums,
+)
 
 
 def test_identical_people_give_a_point_interval() -> None:
-    # Both people halve their offending (4 -> 2, 6 -> 3): every resample gives -50%.
-    values = np.array([[4.0, 2.0], [6.0, 3.0]])
+    # Ten people all halve their offending (4 -> 2, 6 -> 3): every resample gives -50%.
+    values = np.array([[4.0, 2.0], [6.0, 3.0]] * 5)
     assert interval(values, change_pct, Resampling()) == (-50.0, -50.0)
 
 
-def test_two_people_interval_reaches_the_extremes() -> None:
-    # Resamples of {(10, 9), (1, 0)}: both (10, 9) -> -10%, both (1, 0) -> -100% (chance 1/4
-    # each), one of each -> (9 - 11) / 11 = -18.2%. The 2.5th and 97.5th percentiles are
-    # therefore -100% and -10%.
-    values = np.array([[10.0, 9.0], [1.0, 0.0]])
-    assert interval(values, change_pct, Resampling()) == (-100.0, -10.0)
+@pytest.mark.parametrize("people", [1, 2, 9], ids=["one", "two", "nine"])
+def test_no_interval_for_fewer_than_ten_people(people: int) -> None:
+    # A percentile interval of one person was "-66.7% to -66.7%"; of a few, far too narrow.
+    values = np.array([[3.0, 1.0], [10.0, 9.0], [1.0, 0.0]] * 3)[:people]
+    assert interval(values, change_pct, Resampling()) == (None, None)
+
+
+def test_the_interval_is_wider_than_the_plain_percentile_for_a_small_group() -> None:
+    # Ten people, half of them with no change and half halving: the plain percentile interval
+    # of the resamples is too narrow for ten people (Hesterberg, 2015); the expanded BCa
+    # interval is wider on both sides of the estimate.
+    values = np.array([[4.0, 4.0], [4.0, 2.0]] * 5)
+    low, high = interval(values, change_pct, Resampling())
+    sums = replicate_sums(values, np.zeros(10, dtype=np.int64), 1, Resampling())[:, 0, :]
+    plain_low, plain_high = np.percentile(change_pct(sums), [2.5, 97.5])
+    assert low is not None and high is not None
+    assert low < plain_low and high > plain_high
+    assert low < -25.0 < high
 
 
 def test_groups_are_resampled_separately() -> None:
-    values = np.array([[4.0, 2.0], [6.0, 3.0], [10.0, 9.0], [1.0, 0.0]])
-    groups = np.array([0, 0, 1, 1])
-    assert group_intervals(values, groups, 2, change_pct, Resampling()) == [
-        (-50.0, -50.0), (-100.0, -10.0)]
+    # Group 0: ten people who all halve; group 1: nine people, too few for an interval.
+    values = np.array([[4.0, 2.0]] * 10 + [[10.0, 9.0]] * 9)
+    groups = np.array([0] * 10 + [1] * 9)
+    assert group_intervals(values, groups, 2, change_pct, Resampling()) == [(-50.0, -50.0), (None, None)]
 
 
 def test_empty_group_and_undefined_statistic_give_no_interval() -> None:
@@ -38,8 +57,9 @@ def test_empty_group_and_undefined_statistic_give_no_interval() -> None:
 
 
 def test_rate_change() -> None:
-    # 10 offences in 200 days at risk before, 5 in 200 after: the rate halves in every resample.
-    values = np.array([[6.0, 100.0, 3.0, 100.0], [4.0, 100.0, 2.0, 100.0]])
+    # 50 offences in 1,000 days at risk before, 25 in 1,000 after (ten people): the rate
+    # halves in every resample.
+    values = np.array([[6.0, 100.0, 3.0, 100.0], [4.0, 100.0, 2.0, 100.0]] * 5)
     assert interval(values, rate_change_pct, Resampling()) == (-50.0, -50.0)
 
 

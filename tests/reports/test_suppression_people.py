@@ -8,7 +8,7 @@ from typing import Any
 
 import polars as pl
 
-from iomhub.reports.documents.build import text
+from iomhub.reports.documents.cells import text
 from iomhub.reports.model import CONFIDENTIAL
 from iomhub.reports.suppression import suppress_tables
 from tests.reports.test_suppression import caseload_frame, scheme_table

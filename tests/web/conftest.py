@@ -21,6 +21,16 @@ from iomhub.web.cohort.models import CohortEpisode
 from iomhub.web.people.models import Nominal
 
 PASSWORD = "correct horse battery staple"
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(request: pytest.FixtureRequest, settings: Any) -> None:
+    """Argon2 costs 0.4 to 1.1 s a hash on this machine, on purpose; a test that is not about
+    passwords hashes them with MD5 instead (hashes made with Argon2 still check). Tests about
+    the production hashing are marked ``argon2`` and keep it."""
+    if request.node.get_closest_marker("argon2") is None:
+        settings.PASSWORD_HASHERS = [*FAST_HASHERS, *settings.PASSWORD_HASHERS]
 
 
 @pytest.fixture(autouse=True)

@@ -1,6 +1,6 @@
 """Code lists of the data package and the rule that normalises a code as typed.
 
-The lists are those of ``shared/spec/data-package.md``. A code is matched
+The lists are those of ``docs/spec/data-package.md``. A code is matched
 case-insensitively after trimming, and spaces, hyphens and slashes count as
 underscores, so ``Amber Green``, ``amber/green`` and ``amber_green`` are one code.
 """

@@ -126,6 +126,11 @@ def financial_year(fy_start_year: int, start_month: int = 4) -> Span:
     return Span(start, add_months(start, 12) - timedelta(days=1))
 
 
+def financial_year_of(day: date, start_month: int = 4) -> int:
+    """The year the financial year containing ``day`` starts in (31 March 2016 → 2015)."""
+    return day.year if day.month >= start_month else day.year - 1
+
+
 def financial_quarter(fy_start_year: int, quarter: int, start_month: int = 4) -> Span:
     """Quarter 1..4 of a financial year (2015, Q1 → April to June 2015)."""
     if not 1 <= quarter <= 4:

@@ -90,7 +90,7 @@ OFFENCE_TYPE: dict[str, float] = {
     "other": -0.060667525,
 }
 
-# The data package's offence categories (``shared/spec/data-package.md``) as OGRS3 types.
+# The data package's offence categories (``docs/spec/data-package.md``) as OGRS3 types.
 # Choices where the package's category is coarser than OGRS3's: sexual offences are taken as
 # not against a child (the package cannot tell); drugs as possession or supply (the bulk of
 # detected drug offences; import, export and production score 0.87 lower); vehicle offences

@@ -1,6 +1,6 @@
 """Red/amber/green status of a performance indicator against its target.
 
-The rule of ``shared/spec/report-json.md``: green when the target is met; amber when it is
+The rule of ``docs/spec/report-json.md``: green when the target is met; amber when it is
 missed by no more than 10% of the target (of the range's width for a range); red otherwise;
 no status for targets that are ``na`` or ``tbc`` or when there is no actual. A ``change``
 target is the baseline times (1 + value), e.g. a 40% reduction on a baseline of 46 is 27.6.

@@ -1,6 +1,6 @@
 """Caseload on the snapshot dates: by scheme and area, community or custody, statutory management.
 
-Definitions (``shared/spec/report-json.md``):
+Definitions (``docs/spec/report-json.md``):
 
 - Snapshot dates: the first day of each calendar quarter inside the period, and its last day
   (seed 003: 01/04/2015, 01/07/2015, 01/10/2015, 01/01/2016, 31/03/2016).

@@ -1,6 +1,6 @@
 """Agency engagement: attendance at multi-agency meetings.
 
-Definition (``shared/spec/report-json.md``): meetings held in the period; per agency,
+Definition (``docs/spec/report-json.md``): meetings held in the period; per agency,
 meetings = distinct meetings with a row for the agency, invited / attended = rows marked so,
 attendance_pct = attended / invited x 100. Seed 002: "Attendance at offender management
 meetings and the breadth of agencies represented are taken as a measure of agency engagement".

@@ -18,11 +18,11 @@ sanction dated after the current one is taken as the current one. A person canno
 (``not_scored``) without a date of birth, a gender of male or female (OGRS3 has no other
 coefficients), an offence on or before the start date with a category, or an age of 10 or more.
 
-Observed: proven reoffending in the Ministry of Justice's sense (*Proven re-offending
-statistics: definitions and measurement*, 2011), over two years rather than one: an offence
-committed after the start date and before its second anniversary, detected (detected_date)
-before the end of a further six-month waiting period; an offence with no detected_date counts,
-as offences.csv holds detected offences only.
+Observed: proven reoffending as :mod:`iomhub.metrics.proven_measure` defines it for every
+module ("detected reoffending (MoJ timing)"), over two years rather than one: an offence
+committed from the start point (the start date, or release for someone in custody then) to
+the day before its second anniversary, detected before the end of a further six-month waiting
+period. Who is eligible is decided on that start point.
 
 Per scheme and ``all``: expected_pct is the mean predicted probability x 100 and observed_pct
 the share of the scored who reoffended; difference_pct = observed - expected, in percentage
@@ -37,49 +37,25 @@ for people selected for their recent offending).
 from __future__ import annotations
 
 import math
-from datetime import date, timedelta
+from datetime import date
 
 import narwhals as nw
 import numpy as np
 
 from iomhub.domain import ogrs3
 from iomhub.domain.codes import ALL
+from iomhub.metrics import proven_measure
 from iomhub.metrics.common import Frame, as_int, count_true
 from iomhub.metrics.uncertainty import Floats, Resampling, codes, group_intervals, interval
 
 FOLLOW_UP_YEARS = 2
-WAITING_MONTHS = 6
+WAITING_MONTHS = proven_measure.WAITING_MONTHS
 
 SUMMARY_COLUMNS = [
     "scheme", "offenders", "scored", "not_scored", "history_from_offences", "reoffenders",
     "expected_pct", "observed_pct", "observed_pct_ci_low", "observed_pct_ci_high",
-    "difference_pct", "difference_pct_ci_low", "difference_pct_ci_high", "small_numbers",
+    "difference_pct", "difference_pct_ci_low", "difference_pct_ci_high", "small_numbers", "measure",
 ]
-
-
-def day_key(column: str) -> nw.Expr:
-    """A date as the integer YYYYMMDD: adding 10000 moves it a year on, whatever the backend."""
-    day = nw.col(column)
-    return (day.dt.year().cast(nw.Int64) * 10000 + day.dt.month().cast(nw.Int64) * 100
-            + day.dt.day().cast(nw.Int64))
-
-
-def key_of(day: date) -> int:
-    return day.year * 10000 + day.month * 100 + day.day
-
-
-def follow_up_end_key(column: str) -> nw.Expr:
-    """YYYYMMDD of the second anniversary of a date (offences before it are in the follow-up)."""
-    return day_key(column) + FOLLOW_UP_YEARS * 10000
-
-
-def waiting_end_key(column: str) -> nw.Expr:
-    """YYYYMMDD of the date two years and six months on (a 31st may give a day such as 0931:
-    compared as a number it still falls between the 30th and the 1st, as wanted)."""
-    month = nw.col(column).dt.month()
-    return (day_key(column) + FOLLOW_UP_YEARS * 10000
-            + nw.when(month <= 12 - WAITING_MONTHS).then(WAITING_MONTHS * 100)
-            .otherwise(10000 - (12 - WAITING_MONTHS) * 100))
 
 
 def completed_years(born: str, on: str) -> nw.Expr:
@@ -110,21 +86,24 @@ def offence_type_expr(category: str) -> nw.Expr:
     return term
 
 
-def eligible_starts(cohort: Frame, end: date) -> Frame:
-    """nominal_id, scheme and start_date of each first episode with its follow-up complete by ``end``."""
+def eligible_starts(cohort: Frame, end: date, custody_spans: Frame | None = None) -> Frame:
+    """nominal_id, scheme, start_date and follow_from (the start point) of each first episode
+    whose follow-up is complete by ``end``."""
     first = cohort.group_by("nominal_id").agg(nw.col("start_date").min())
     starts = first.join(cohort.select("nominal_id", "start_date", "scheme"),
-                        on=["nominal_id", "start_date"], how="left")
-    return starts.filter(waiting_end_key("start_date") <= key_of(end + timedelta(days=1)))
+                        on=["nominal_id", "start_date"], how="left").unique(["nominal_id"], keep="any")
+    return (proven_measure.start_points(starts, custody_spans)
+            .filter(proven_measure.followed_up(FOLLOW_UP_YEARS * 12, end)))
 
 
-def expected_people(cohort: Frame, nominals: Frame, offences: Frame, *, end: date) -> Frame:
+def expected_people(cohort: Frame, nominals: Frame, offences: Frame, *, end: date,
+                    custody_spans: Frame | None = None) -> Frame:
     """One row per eligible person: their OGRS3 inputs and score, and whether they reoffended.
 
     Columns: nominal_id, scheme, start_date, scored, history_from_offences, sanctions,
     age_at_start, probability_1y, probability_2y, reoffences, reoffended.
     """
-    people = eligible_starts(cohort, end)
+    people = eligible_starts(cohort, end, custody_spans)
     sanction_day = nw.col("detected_date").fill_null(nw.col("offence_date"))
     mine = offences.join(people.select("nominal_id", "start_date"), on="nominal_id", how="inner")
     prior = (mine.filter(nw.col("offence_date") <= nw.col("start_date"))
@@ -138,11 +117,7 @@ def expected_people(cohort: Frame, nominals: Frame, offences: Frame, *, end: dat
     current = (current_id.join(prior.select("offence_id", "category", "sanction_date"), on="offence_id",
                                how="inner")
                .select("nominal_id", "category", nw.col("sanction_date").alias("current_date")))
-    after = mine.filter((nw.col("offence_date") > nw.col("start_date"))
-                        & (day_key("offence_date") < follow_up_end_key("start_date"))
-                        & (nw.col("detected_date").is_null()
-                           | (day_key("detected_date") < waiting_end_key("start_date"))))
-    reoffences = after.group_by("nominal_id").agg(nw.len().alias("reoffences"))
+    reoffences = proven_measure.reoffences(people, offences, FOLLOW_UP_YEARS * 12)
     details = nominals.select("nominal_id", "date_of_birth", "gender", "sanctions", "first_sanction_date")
     frame = (people.join(details, on="nominal_id", how="left")
              .join(history, on="nominal_id", how="left")
@@ -247,6 +222,7 @@ def expected_reoffending(people: Frame, *, small_numbers: int = 10,
         rate.then(_by_scheme(expected_sums, "expected_sum") * 100.0 / nw.col("scored")).alias("expected_pct"),
         rate.then(nw.col("reoffenders") * 100.0 / nw.col("scored")).alias("observed_pct"),
         (nw.col("scored") < small_numbers).alias("small_numbers"),
+        nw.lit(proven_measure.MEASURE).alias("measure"),
         *(_by_scheme(found_bounds, column) for column, found_bounds in bounds.items()))
         .with_columns((nw.col("observed_pct") - nw.col("expected_pct")).alias("difference_pct"))
         .select(SUMMARY_COLUMNS))

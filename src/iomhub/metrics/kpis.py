@@ -1,6 +1,6 @@
 """The partnership's performance framework: each indicator's target, actual and RAG status.
 
-Definitions (``shared/spec/report-json.md``): rag is ``green`` when the target is met,
+Definitions (``docs/spec/report-json.md``): rag is ``green`` when the target is met,
 ``amber`` when missed by no more than 10% of the target (of the range's width for a
 range), ``red`` otherwise, and null for ``na``/``tbc``; a ``change`` target is baseline x
 (1 + value). Rows are the targets and actuals whose period (``2015`` for a financial year,

@@ -1,6 +1,6 @@
 """Criminogenic needs across the seven pathways out of offending, at the first assessment.
 
-Definition (``shared/spec/report-json.md``): each nominal's first assessment (the rows of
+Definition (``docs/spec/report-json.md``): each nominal's first assessment (the rows of
 one nominal on one date form one assessment), counted when it is dated in the period; a
 later assessment never counts as the first, even when the first was before the period.
 This is the "Entry into IOM / First Assessment" table of seed 003. Per pathway:

@@ -17,10 +17,10 @@ For an IOM unit, as here:
   day before start_date + 12 calendar months (a start on 1 Jan 2015 is followed up to
   31 Dec 2015; the 365th day is in, the 366th out). Waiting period: the next 6 months, up to
   the day before start_date + 18 months.
-- A proven reoffence: an offence with offence_date in the follow-up and a detected_date on
-  or before the last day of the waiting period. The data package has no conviction date;
-  detected_date (detected or charged) stands in for it. An offence without a detected_date
-  is not proven.
+- A proven reoffence: as :mod:`iomhub.metrics.proven_measure` defines it for every module
+  (an offence in the follow-up detected by the end of the waiting period; detection stands in
+  for conviction, so the measure is "detected reoffending (MoJ timing)"). Someone in custody
+  on their start date is followed up from release, as in the national measure.
 - People whose first episode started in the window but whose waiting period ends after the
   report's end date are left out of the measures and counted as ``awaiting_follow_up``.
 - binary_rate_pct = reoffenders / offenders x 100; frequency_per_100 = reoffences /
@@ -39,10 +39,11 @@ import narwhals as nw
 
 from iomhub.domain.codes import ALL
 from iomhub.domain.dates import Span, add_months
+from iomhub.metrics import proven_measure
 from iomhub.metrics.common import Frame, as_int, count_true, pct, within
 
 FOLLOW_UP_MONTHS = 12
-WAITING_MONTHS = 6
+WAITING_MONTHS = proven_measure.WAITING_MONTHS
 COUNT_COLUMNS = ["offenders", "reoffenders", "reoffences", "awaiting_follow_up"]
 RATE_COLUMNS = ["binary_rate_pct", "frequency_per_100", "reoffences_per_reoffender"]
 
@@ -74,26 +75,22 @@ def first_episodes(cohort: Frame) -> Frame:
             .unique(["nominal_id"], keep="any"))
 
 
-def proven_people(cohort: Frame, offences: Frame, starts: Span, end: date) -> Frame:
+def proven_people(cohort: Frame, offences: Frame, starts: Span, end: date,
+                  custody_spans: Frame | None = None) -> Frame:
     """Everyone whose first episode started in ``starts``, one row each.
 
-    Columns: nominal_id, scheme, start_date, followed_up (waiting period over by ``end``),
-    reoffences (proven reoffences in the follow-up; 0 for none).
+    Columns: nominal_id, scheme, start_date, follow_from (the start point: release for people
+    in custody on the start date), followed_up (waiting period over by ``end``), reoffences
+    (proven reoffences in the follow-up; 0 for none). ``custody_spans`` is
+    :func:`iomhub.metrics.custody.custody_spans` (None: nobody was in custody).
     """
-    follow_up_end = nw.col("start_date").dt.offset_by(f"{FOLLOW_UP_MONTHS}mo")  # first day after
-    waiting_end = nw.col("start_date").dt.offset_by(f"{FOLLOW_UP_MONTHS + WAITING_MONTHS}mo")
-    people = (first_episodes(cohort).filter(within("start_date", starts.start, starts.end))
-              .with_columns((waiting_end <= nw.lit(end + timedelta(days=1))).alias("followed_up")))
-    proven = (offences.select("nominal_id", "offence_date", "detected_date")
-              .join(people.select("nominal_id", "start_date"), on="nominal_id", how="inner")
-              .filter((nw.col("offence_date") >= nw.col("start_date"))
-                      & (nw.col("offence_date") < follow_up_end)
-                      & ~nw.col("detected_date").is_null()
-                      & (nw.col("detected_date") < waiting_end))
-              .group_by("nominal_id").agg(nw.len().alias("reoffences")))
+    people = proven_measure.start_points(
+        first_episodes(cohort).filter(within("start_date", starts.start, starts.end)), custody_spans)
+    people = people.with_columns(proven_measure.followed_up(FOLLOW_UP_MONTHS, end).alias("followed_up"))
+    proven = proven_measure.reoffences(people, offences, FOLLOW_UP_MONTHS)
     return (people.join(proven, on="nominal_id", how="left")
             .with_columns(nw.col("reoffences").fill_null(0).cast(nw.Int64))
-            .select("nominal_id", "scheme", "start_date", "followed_up", "reoffences"))
+            .select("nominal_id", "scheme", "start_date", "follow_from", "followed_up", "reoffences"))
 
 
 def _tally(people: Frame) -> Frame:
@@ -109,8 +106,9 @@ def _tally(people: Frame) -> Frame:
                           nw.when(nw.col("reoffenders") != 0)
                           .then(nw.col("reoffences") * 1.0 / nw.col("reoffenders"))
                           .alias("reoffences_per_reoffender"))
+            .with_columns(nw.lit(proven_measure.MEASURE).alias("measure"))
             .select("scheme", "offenders", "reoffenders", "binary_rate_pct", "reoffences",
-                    "frequency_per_100", "reoffences_per_reoffender", "awaiting_follow_up"))
+                    "frequency_per_100", "reoffences_per_reoffender", "awaiting_follow_up", "measure"))
 
 
 def proven_reoffending(people: Frame) -> Frame:

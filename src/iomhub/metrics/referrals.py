@@ -1,6 +1,6 @@
 """Referrals to the single referral meeting, by referring agency.
 
-Definition (``shared/spec/report-json.md``): referrals with referred_on in the period;
+Definition (``docs/spec/report-json.md``): referrals with referred_on in the period;
 acceptance_pct = accepted / (accepted + rejected) x 100 (pending and withdrawn referrals
 are counted as referrals but not in the acceptance rate). Seed 002: "Both agencies have
 achieved over 90% success in having referrals accepted".

@@ -1,6 +1,6 @@
 """Reoffending of the performance cohort: offences in the baseline against the period.
 
-Definitions (``shared/spec/report-json.md``, as the seed reports define them):
+Definitions (``docs/spec/report-json.md``, as the seed reports define them):
 
 - The performance cohort: nominals in a scheme on the cohort date (a cohort episode covers
   it), with at least one offence (by offence_date) in the baseline, and not in a custody
@@ -120,11 +120,6 @@ def attribute_people(performance: Frame, nominals: Frame, attribute: str) -> Fra
     """The performance cohort with each member's gender or area (``unknown`` where missing)."""
     return (performance.join(nominals.select("nominal_id", attribute), on="nominal_id", how="left")
             .with_columns(known(attribute).alias(attribute)))
-
-
-def reoffending_by_attribute(performance: Frame, nominals: Frame, attribute: str) -> Frame:
-    """Reoffending per gender or area of the nominal (``unknown`` where missing)."""
-    return summarise(attribute_people(performance, nominals, attribute), attribute)
 
 
 def flag_people(performance: Frame, flags: Frame, cohort_date: date) -> Frame:

@@ -1,6 +1,6 @@
 """Spread of risk: the caseload on each snapshot date by its latest risk tier.
 
-Definition (``shared/spec/report-json.md``): the tier on a date is that of the latest
+Definition (``docs/spec/report-json.md``): the tier on a date is that of the latest
 assessment on or before it; ``unassessed`` when there is none. Two assessments of one person
 on the same day are resolved to the more severe tier (red over amber over green), so that
 the figure does not depend on row order.

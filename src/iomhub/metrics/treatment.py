@@ -1,6 +1,6 @@
 """Structured drug and alcohol treatment: successful completions.
 
-Definition (``shared/spec/report-json.md``, after the national "successful completions
+Definition (``docs/spec/report-json.md``, after the national "successful completions
 and non re-presentations" measure quoted in seed 000): episodes open at any time in the
 period; successful = outcome ``successful_completion`` with end_date in the period and no
 re-presentation within 6 months (183 days) of it, so a re-presentation on day 183 after

@@ -7,11 +7,20 @@ narrow. Resampling *people* with replacement, with all their offences, keeps tha
 figure here is a function of per-group sums of per-person values (offences before and after,
 days at risk, costs), so a replicate is a set of sums and the statistic is computed from them.
 
-The interval is the percentile interval of ``replicates`` resamples (1,000 by default) drawn
-within each group (a stratified bootstrap: each group keeps its size), from a fixed seed so
-that the same data always give the same interval. This module runs on per-person arrays
-already collected from whichever backend computed them (they are small: one row per person),
-so the same code serves Polars and Spark.
+The interval is drawn from ``replicates`` resamples (1,000 by default) drawn within each group
+(a stratified bootstrap: each group keeps its size), from a fixed seed so that the same data
+always give the same interval. It is the bias-corrected and accelerated (BCa) interval
+(Efron, 1987; Efron and Tibshirani, ch. 14: the bias correction from the share of resamples
+below the estimate, the acceleration from the jackknife, which for a statistic of sums is a
+leave-one-out subtraction), with Hesterberg's small-sample expansion (*What teachers should
+know about the bootstrap*, 2015: the normal quantile replaced by sqrt(n / (n - 1)) times
+Student's t on n - 1 degrees of freedom), because a plain percentile interval of a few
+people is far too narrow (its coverage was 30% at 2 people and 89% at 10). No interval is
+given for fewer than ``MIN_PEOPLE`` people: "too few to estimate". Coverage at 10, 20, 50
+and 100 people is measured by ``benchmarks/effect_truth.py --coverage``
+(docs/effect-estimates.md). This module runs on per-person arrays already collected from
+whichever backend computed them (they are small: one row per person), so the same code
+serves Polars and Spark.
 
 A group of more than ``EXACT_UP_TO`` people is resampled through the normal limit of its
 resampled sums (mean n x mean, covariance n x covariance of the per-person values; the
@@ -21,9 +30,11 @@ own noise, in a fraction of the time.
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from statistics import NormalDist
 
 import numpy as np
 from numpy.typing import NDArray
@@ -34,6 +45,8 @@ Interval = tuple[float | None, float | None]
 
 CHUNK_CELLS = 4_000_000
 EXACT_UP_TO = 5_000
+MIN_PEOPLE = 10  # no interval for fewer people: "too few to estimate"
+NORMAL = NormalDist()
 
 
 @dataclass(frozen=True)
@@ -96,31 +109,80 @@ def replicate_sums(values: Floats, groups: NDArray[np.int64], n_groups: int,
     return out
 
 
-def percentile_interval(estimates: Floats, level: float) -> tuple[Floats, Floats]:
-    """Lower and upper percentiles of replicate estimates (replicates first); NaN where undefined.
+def student_t(probability: float, freedom: float) -> float:
+    """Student's t quantile (Hill's expansion in the normal quantile; within 0.2% for 5 or
+    more degrees of freedom, which is all it is used for)."""
+    z = NORMAL.inv_cdf(probability)
+    v = max(freedom, 1.0)
+    return (z + (z**3 + z) / (4 * v) + (5 * z**5 + 16 * z**3 + 3 * z) / (96 * v**2)
+            + (3 * z**7 + 19 * z**5 + 17 * z**3 - 15 * z) / (384 * v**3))
 
-    A replicate whose statistic is undefined (a denominator of 0) is left out; if more than
-    half are undefined the interval is NaN.
-    """
-    tail = (1.0 - level) / 2.0 * 100.0
-    finite = np.isfinite(estimates)
-    enough = finite.sum(axis=0) * 2 >= estimates.shape[0]
+
+def expanded_z(people: int, level: float) -> float:
+    """The upper normal quantile of a two-sided ``level`` interval, expanded for ``people``
+    (Hesterberg, 2015): sqrt(n / (n - 1)) x t(n - 1)."""
+    upper = 1.0 - (1.0 - level) / 2.0
+    if people < 2:
+        return float("nan")
+    return math.sqrt(people / (people - 1)) * student_t(upper, people - 1)
+
+
+def bca_bounds(replicates: Floats, estimate: float, jackknife: Floats, people: int,
+               level: float) -> tuple[float | None, float | None]:
+    """The BCa interval (with the small-sample expansion) of one figure from its resampled
+    values, its value on the data and its leave-one-out values; None for fewer than
+    ``MIN_PEOPLE`` people, or when the figure is undefined in the data or in most resamples."""
+    finite = replicates[np.isfinite(replicates)]
+    if people < MIN_PEOPLE or not np.isfinite(estimate) or finite.size * 2 < replicates.size:
+        return None, None
+    below = (np.count_nonzero(finite < estimate) + 0.5 * np.count_nonzero(finite == estimate)) / finite.size
+    bias = NORMAL.inv_cdf(min(max(below, 0.5 / finite.size), 1.0 - 0.5 / finite.size))
+    loo = jackknife[np.isfinite(jackknife)]
+    spread = loo.mean() - loo if loo.size else np.zeros(1)
+    denominator = 6.0 * float((spread**2).sum()) ** 1.5
+    acceleration = float((spread**3).sum()) / denominator if denominator > 0 else 0.0
+    z = expanded_z(people, level)
+    bounds = []
+    for edge in (-z, z):
+        shifted = bias + (bias + edge) / (1.0 - acceleration * (bias + edge))
+        bounds.append(NORMAL.cdf(shifted) * 100.0)
+    low, high = np.percentile(finite, bounds)
+    return _float(float(low)), _float(float(high))
+
+
+def leave_one_out(values: Floats, statistic: Statistic) -> Floats:
+    """The statistic of the sums with each person left out in turn (the jackknife)."""
+    values = np.asarray(values, dtype=np.float64)
+    if values.ndim == 1:
+        values = values[:, None]
+    with np.errstate(all="ignore"):
+        return np.asarray(statistic(values.sum(axis=0)[None, :] - values), dtype=np.float64)
+
+
+def intervals_of(values: Floats, groups: NDArray[np.int64], n_groups: int, sums: Floats,
+                 statistic: Statistic, level: float) -> list[Interval]:
+    """Per group, the BCa interval of ``statistic`` from the resampled sums (replicates x
+    groups x columns; one more group at the end, if given, is everyone together)."""
+    values = np.asarray(values, dtype=np.float64)
+    if values.ndim == 1:
+        values = values[:, None]
     with np.errstate(all="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # an all-undefined group gives NaN, as meant
-        masked = np.where(finite, estimates, np.nan)
-        low = np.nanpercentile(masked, tail, axis=0) if masked.size else np.full(estimates.shape[1:], np.nan)
-        high = np.nanpercentile(masked, 100.0 - tail, axis=0) if masked.size else low
-    return np.where(enough, low, np.nan), np.where(enough, high, np.nan)
+        warnings.simplefilter("ignore", RuntimeWarning)
+        resampled = np.asarray(statistic(sums), dtype=np.float64)
+        out: list[Interval] = []
+        for group in range(sums.shape[1]):
+            mine = values[groups == group] if group < n_groups else values
+            estimate = float(statistic(mine.sum(axis=0))) if mine.shape[0] else float("nan")
+            out.append(bca_bounds(resampled[:, group], estimate, leave_one_out(mine, statistic),
+                                  mine.shape[0], level))
+    return out
 
 
 def group_intervals(values: Floats, groups: NDArray[np.int64], n_groups: int, statistic: Statistic,
                     resampling: Resampling) -> list[Interval]:
     """The interval of ``statistic`` (sums per group x column -> figure per group) for each group."""
     sums = replicate_sums(values, groups, n_groups, resampling)
-    with np.errstate(all="ignore"):
-        estimates = np.stack([statistic(replicate) for replicate in sums])
-    low, high = percentile_interval(estimates, resampling.level)
-    return [(_float(lo), _float(hi)) for lo, hi in zip(low, high, strict=True)]
+    return intervals_of(values, groups, n_groups, sums, statistic, resampling.level)
 
 
 def interval(values: Floats, statistic: Statistic, resampling: Resampling) -> Interval:

@@ -1,4 +1,4 @@
-"""The tables and columns of the data package (``shared/spec/data-package.md``)."""
+"""The tables and columns of the data package (``docs/spec/data-package.md``)."""
 
 from __future__ import annotations
 
@@ -211,4 +211,3 @@ TABLES: dict[str, Table] = {
     )
 }
 
-REQUIRED_TABLES = tuple(name for name, table in TABLES.items() if table.required)

@@ -1,6 +1,6 @@
 """Validation and typing of raw tables: every problem found, with its file, line and column.
 
-Checks (``shared/spec/data-package.md``): required columns, impossible dates, unknown codes,
+Checks (``docs/spec/data-package.md``): required columns, impossible dates, unknown codes,
 booleans, numbers and scores (0 to 10), PNC id format, ids that do not exist in
 nominals.csv, duplicate ids, end before start, overlapping cohort episodes of one person,
 and the cross-references of the performance framework and meetings. All checks run as

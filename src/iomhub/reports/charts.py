@@ -1,4 +1,5 @@
-"""Charts of the HTML report as inline SVG: pure functions from labels and numbers to SVG text.
+"""Charts of the report as inline SVG (on a page; an image in Word): pure functions from labels
+and numbers to SVG text.
 
 No plotting library and no external resource: each function returns one ``<svg>`` element,
 well-formed XML, with a ``<title>`` and a ``<desc>`` that says in words what the chart shows
@@ -12,8 +13,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from decimal import ROUND_HALF_UP, Decimal
 from html import escape
+
+from iomhub.reports.formatting import decimal_text as decimal_text
 
 WIDTH = 640
 FONT = "font-family:Arial,Helvetica,sans-serif"
@@ -32,19 +34,6 @@ def without_inline_style(svg: str) -> str:
 def _text(value: str) -> str:
     """Text escaped for XML content and attribute values."""
     return escape(value, quote=True)
-
-
-def decimal_text(value: float, places: int) -> str:
-    """``value`` to ``places`` decimal places with thousands separators, rounding halves away
-    from zero as a spreadsheet does (-6.25 gives -6.3), and never writing -0.0. A NaN is a
-    figure withheld for publication (``reports/suppression.py``) and reads ``[c]``."""
-    if value != value:
-        return "[c]"
-    exact = Decimal(repr(float(value)))
-    rounded = exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    if rounded == 0:
-        rounded = abs(rounded)
-    return f"{rounded:,.{places}f}"
 
 
 def _number(value: float, places: int | None = None) -> str:
@@ -245,6 +234,16 @@ def horizontal_bar_chart(chart_id: str, title: str, bars: Sequence[tuple[str, fl
     return "\n".join(parts)
 
 
+def _wrapped(label: str, width: float) -> list[str]:
+    """A label on one line, or on two when it is wider than ``width`` (about 6.5 px a character at
+    12 px): split at the space nearest its middle."""
+    if len(label) * 6.5 <= width or " " not in label:
+        return [label]
+    spaces = [i for i, char in enumerate(label) if char == " "]
+    cut = min(spaces, key=lambda i: abs(i - len(label) / 2))
+    return [label[:cut], label[cut + 1:]]
+
+
 def paired_bar_chart(chart_id: str, title: str, groups: Sequence[tuple[str, float, float]],
                      labels: tuple[str, str] = ("Before", "After")) -> str:
     """Two vertical bars per group (e.g. offences before and after), each with its value."""
@@ -275,8 +274,10 @@ def paired_bar_chart(chart_id: str, title: str, groups: Sequence[tuple[str, floa
                          f"{_text(which.lower())}: {_number(value)}</title></rect>")
             parts.append(f'<text x="{centre + offset + bar / 2:.1f}" y="{y - 4:.1f}" text-anchor="middle" '
                          f'font-size="11" fill="#0b0c0c">{_number(value)}</text>')
+        lines = "".join(f'<tspan x="{centre:.1f}" dy="{0 if number == 0 else 13}">{_text(line)}</tspan>'
+                        for number, line in enumerate(_wrapped(name, slot - 4.0)))
         parts.append(f'<text x="{centre:.1f}" y="{plot_bottom + 18:.1f}" text-anchor="middle" font-size="12" '
-                     f'fill="#0b0c0c">{_text(name)}</text>')
+                     f'fill="#0b0c0c">{lines}</text>')
     parts.extend(_legend([(labels[0], BEFORE_COLOUR, ""), (labels[1], AFTER_COLOUR, "")], height - 25.0))
     parts.append("</svg>")
     return "\n".join(parts)

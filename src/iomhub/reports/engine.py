@@ -17,6 +17,7 @@ from iomhub.domain.dates import snapshot_dates
 from iomhub.metrics import (
     caseload,
     costs,
+    custody,
     effect,
     engagement,
     expected,
@@ -29,61 +30,7 @@ from iomhub.metrics import (
 )
 from iomhub.metrics.common import Frame
 from iomhub.reports.params import ReportParams
-
-SECTIONS: dict[str, tuple[str, ...]] = {
-    "reoffending": ("offences",),
-    "caseload": (),
-    "custody": ("custody",),
-    "statutory": ("supervision",),
-    "risk": ("risk",),
-    "referrals": ("referrals",),
-    "engagement": ("meetings", "attendance"),
-    "needs": ("needs",),
-    "treatment": ("treatment",),
-    "flags": ("flags", "offences"),
-    "kpis": ("indicators",),
-    "effect": ("offences",),
-    "proven": ("offences",),
-    "costs": ("offences",),
-    "expected": ("offences",),
-}
-
-TABLE_SECTION = {
-    "reoffending_by_scheme": "reoffending",
-    "reoffending_by_age": "reoffending",
-    "reoffending_by_gender": "reoffending",
-    "reoffending_by_area": "reoffending",
-    "reoffending_by_flag": "flags",
-    "target_attainment": "reoffending",
-    "caseload": "caseload",
-    "caseload_change": "caseload",
-    "caseload_status": "custody",
-    "statutory_by_provider": "statutory",
-    "risk_tiers": "risk",
-    "referrals_by_agency": "referrals",
-    "attendance_by_agency": "engagement",
-    "needs_first_assessment": "needs",
-    "needs_progress": "needs",
-    "treatment_completions": "treatment",
-    "kpis": "kpis",
-    "join_windows": "effect",
-    "effect_estimate": "effect",
-    "time_at_risk": "effect",
-    "matching_balance": "effect",
-    "proven_reoffending": "proven",
-    "cost_of_crime": "costs",
-    "expected_reoffending": "expected",
-}
-
-# Per-person tables the report's intervals and estimates are computed from, with the column
-# that groups them (reoffending tables) or None (the effect section's own tables).
-PEOPLE_GROUP = {
-    "reoffending_by_scheme": "scheme",
-    "reoffending_by_age": "age_band",
-    "reoffending_by_gender": "gender",
-    "reoffending_by_area": "area",
-    "reoffending_by_flag": "flag",
-}
+from iomhub.reports.tables import SECTIONS, TABLES
 
 
 def data_begins(offences: Frame, otherwise: date) -> date:
@@ -112,12 +59,16 @@ def compute_tables(tables: Mapping[str, Frame], params: ReportParams,
     values offences per category (default: the published unit costs of ``domain.costs``).
     """
     out = Computed()
-    for section, needed in SECTIONS.items():
-        absent = tuple(name for name in needed if name not in tables)
+    for section, spec in SECTIONS.items():
+        absent = tuple(name for name in spec.needs if name not in tables)
         if absent:
             out.missing[section] = absent
     cohort, nominals = tables["cohort"], tables["nominals"]
     days = snapshot_dates(params.period)
+    spans = (None if "custody" not in tables
+             else materialise(custody.custody_spans(tables["custody"], params.period.end)))
+    if spans is not None and "offences" in tables:
+        out.people["offences_in_custody"] = custody.offences_in_custody(tables["offences"], spans)
     if "reoffending" not in out.missing:
         performance = materialise(reoffending.performance_cohort(
             cohort, tables["offences"], tables.get("custody"), cohort_date=params.cohort_day,
@@ -137,21 +88,22 @@ def compute_tables(tables: Mapping[str, Frame], params: ReportParams,
         for name, frame in people.items():
             out.people[name] = frame
             if name != "reoffending_by_scheme":
-                out.tables[name] = reoffending.summarise(frame, PEOPLE_GROUP[name])
+                out.tables[name] = reoffending.summarise(frame, str(TABLES[name].group))
         if params.target_reduction is not None:
             out.tables["target_attainment"] = reoffending.target_attainment(
                 performance, params.target_reduction)
         out.people["fixed_period"] = effect.fixed_period_outcomes(
-            performance, tables.get("custody"), params.baseline_span, params.period)
+            performance, spans, params.baseline_span, params.period)
         first_day = params.data_start or data_begins(tables["offences"], params.baseline_span.start)
-        parts = effect.effect_tables(cohort, tables["offences"], tables.get("custody"), nominals,
+        parts = effect.effect_tables(cohort, tables["offences"], spans, nominals,
                                      params.matching, first_day, params.period.end, materialise)
         out.tables["join_windows"] = parts.windows
         out.people.update({"effect_members": parts.members, "effect_sets": parts.sets,
+                           "effect_pairs": parts.pairs,
                            "effect_comparison_people": parts.comparison_people,
                            "effect_balance": parts.balance})
         _proven_and_costs(out, tables, params, performance, materialise,
-                          published_unit_costs() if unit_costs is None else unit_costs)
+                          published_unit_costs() if unit_costs is None else unit_costs, spans)
     counts = materialise(caseload.caseload(cohort, nominals, days))
     out.tables["caseload"] = counts
     out.tables["caseload_change"] = caseload.caseload_change(counts, days[0], days[-1])
@@ -178,18 +130,19 @@ def compute_tables(tables: Mapping[str, Frame], params: ReportParams,
             tables["treatment"], params.period)
     if "expected" not in out.missing:
         scored = materialise(expected.expected_people(cohort, nominals, tables["offences"],
-                                                      end=params.period.end))
+                                                      end=params.period.end, custody_spans=spans))
         out.tables["expected_reoffending"] = expected.expected_reoffending(
             scored, small_numbers=params.small_numbers)
     return out
 
 
 def _proven_and_costs(out: Computed, tables: Mapping[str, Frame], params: ReportParams, performance: Frame,
-                      materialise: Callable[[Frame], Frame], unit_costs: Mapping[str, float | None]) -> None:
+                      materialise: Callable[[Frame], Frame], unit_costs: Mapping[str, float | None],
+                      spans: Frame | None) -> None:
     """Proven reoffending (MoJ measures) and the cost of crime, with the per-person frames
     their intervals are resampled from."""
     starters = materialise(proven.proven_people(tables["cohort"], tables["offences"],
-                                                params.proven_window, params.period.end))
+                                                params.proven_window, params.period.end, spans))
     out.people["proven_reoffending"] = starters
     out.tables["proven_reoffending"] = proven.proven_reoffending(starters)
     valued = materialise(costs.people_costs(performance, tables["offences"], params.baseline_span,

@@ -1,8 +1,9 @@
 """The effect tables, computed from collected per-person tables.
 
 The metrics give, lazily and on any backend, one row per person (or per matched set); this
-step collects them (they are small) and computes ``time_at_risk``, ``effect_estimate`` and
-``matching_balance`` (definitions in :mod:`iomhub.metrics.effect`), whose figures need
+step collects them (they are small) and computes ``time_at_risk``, ``effect_estimate`` (with
+its checks and ``reliable``) and ``matching_balance`` (definitions in
+:mod:`iomhub.metrics.effect` and :mod:`iomhub.metrics.effect_estimates`), whose figures need
 resampling. The intervals of the other tables are drawn by :mod:`iomhub.reports.intervals`.
 """
 
@@ -12,7 +13,7 @@ from typing import Any
 
 import polars as pl
 
-from iomhub.metrics import effect
+from iomhub.metrics import effect_estimates as effect
 from iomhub.metrics.uncertainty import Resampling
 
 TIME_AT_RISK_SCHEMA = {
@@ -23,10 +24,14 @@ TIME_AT_RISK_SCHEMA = {
     "rate_change_pct_ci_high": pl.Float64,
     "person_rate_before": pl.Float64, "person_rate_after": pl.Float64,
 }
-EFFECT_SCHEMA = {
+EFFECT_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "method": pl.String, "estimate_pct": pl.Float64, "ci_low_pct": pl.Float64,
     "ci_high_pct": pl.Float64, "offenders": pl.Int64, "comparison_offenders": pl.Int64,
     "offences_before": pl.Int64, "offences_after": pl.Int64, "verdict": pl.String,
+    "reliable": pl.Boolean,
+    "checks": pl.List(pl.Struct({"check": pl.String, "value": pl.Float64, "threshold": pl.Float64,
+                                 "passed": pl.Boolean})),
+    "e_value": pl.Float64, "e_value_ci": pl.Float64,
 }
 BALANCE_SCHEMA = {
     "variable": pl.String, "members_mean": pl.Float64, "pool_mean": pl.Float64,
@@ -34,8 +39,9 @@ BALANCE_SCHEMA = {
 }
 
 
-def _rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
-    return list(frame.iter_rows(named=True))
+def columns(frame: pl.DataFrame) -> dict[str, Any]:
+    """A collected table as numpy columns (what the estimates read, fast at any size)."""
+    return {name: frame[name].to_numpy() for name in frame.columns}
 
 
 def add_estimates(tables: dict[str, pl.DataFrame], people: dict[str, pl.DataFrame],
@@ -44,12 +50,28 @@ def add_estimates(tables: dict[str, pl.DataFrame], people: dict[str, pl.DataFram
     if "fixed_period" not in people:
         return
     fixed = [{**row, "basis": "fixed_period"} for row in
-             effect.time_at_risk_rows(_rows(people["fixed_period"]), resampling)]
-    members = _rows(people["effect_members"])
+             effect.time_at_risk_rows(columns(people["fixed_period"]), resampling)]
+    members = columns(people["effect_members"])
     anchored = [{**row, "basis": "join_anchored"} for row in effect.time_at_risk_rows(members, resampling)]
     tables["time_at_risk"] = pl.DataFrame(fixed + anchored, schema=TIME_AT_RISK_SCHEMA)
-    balance = effect.balance_rows(_rows(people["effect_balance"]))
+    balance = effect.balance_rows(columns(people["effect_balance"]))
     tables["matching_balance"] = pl.DataFrame(balance, schema=BALANCE_SCHEMA)
-    estimate_rows = effect.estimates(members, _rows(people["effect_sets"]),
+    estimate_rows = effect.estimates(members, columns(people["effect_pairs"]),
                                      people["effect_comparison_people"].height, balance, resampling)
     tables["effect_estimate"] = pl.DataFrame(estimate_rows, schema=EFFECT_SCHEMA)
+
+
+def data_quality_notes(people: dict[str, pl.DataFrame]) -> list[str]:
+    """Warnings about the data the effect and reoffending figures rest on (offences dated while
+    the person was in custody: :func:`iomhub.metrics.custody.offences_in_custody`)."""
+    found = people.get("offences_in_custody")
+    if found is None or found.is_empty():
+        return []
+    row = found.row(0, named=True)
+    if not row["offences"]:
+        return []
+    offences = "1 offence is" if row["offences"] == 1 else f"{row['offences']} offences are"
+    who = "1 person" if row["people"] == 1 else f"{row['people']} people"
+    return [f"Data quality: {offences} dated inside a period in custody ({who}): after its first day and "
+            "before its last. They are counted where they fall, but the offence dates or the custody records "
+            "are probably wrong: check custody.csv and offences.csv."]

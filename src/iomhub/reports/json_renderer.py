@@ -1,4 +1,4 @@
-"""The machine-readable report of ``shared/spec/report-json.md``: unrounded numbers, null for
+"""The machine-readable report of ``docs/spec/report-json.md``: unrounded numbers, null for
 a figure that cannot be computed (or, in a publication report, withheld: see ``suppression``),
 dates as ISO strings."""
 
@@ -9,6 +9,7 @@ import math
 from datetime import date, datetime
 from typing import Any
 
+from iomhub.reports.formatting import WITHHELD
 from iomhub.reports.model import Report
 
 
@@ -49,7 +50,7 @@ def suppression_document(report: Report) -> dict[str, Any]:
     ``tables``) as ``{"row": index, "column": name}``, in row order."""
     return {
         "threshold": report.suppression_threshold,
-        "mark": "[c]",
+        "mark": WITHHELD,
         "suppressed": {name: [{"row": index, "column": column} for index, column in sorted(cells)]
                        for name, cells in sorted(report.suppressed.items())},
     }

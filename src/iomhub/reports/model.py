@@ -1,6 +1,7 @@
 """The report model: every table of the performance report, computed and collected, with notes.
 
-Renderers (JSON, HTML, and later PDF, Word and Excel) only present what this model holds.
+The JSON renderer writes this model as it is; every other format shows the view model built
+from it (``reports/sections/``), which computes no figure of its own beyond ``reports/derived.py``.
 """
 
 from __future__ import annotations
@@ -19,62 +20,14 @@ from iomhub.metrics.effect import METHODS
 from iomhub.metrics.kpis import kpis
 from iomhub.metrics.uncertainty import Resampling
 from iomhub.package.load import Package
-from iomhub.reports.engine import TABLE_SECTION, compute_tables
-from iomhub.reports.estimates import add_estimates
-from iomhub.reports.intervals import FIGURES, with_intervals
+from iomhub.reports.engine import compute_tables
+from iomhub.reports.estimates import add_estimates, data_quality_notes
+from iomhub.reports.formatting import CONFIDENTIAL as CONFIDENTIAL
+from iomhub.reports.intervals import with_intervals
 from iomhub.reports.params import ReportParams
-
-SECTION_TITLES = {
-    "reoffending": "Reoffending",
-    "flags": "Reoffending by programme flag",
-    "caseload": "Caseload",
-    "custody": "Community and custody",
-    "statutory": "Statutory management",
-    "risk": "Spread of risk",
-    "referrals": "Referrals",
-    "engagement": "Engagement",
-    "needs": "Criminogenic needs",
-    "treatment": "Treatment",
-    "kpis": "Performance framework",
-    "effect": "What the figures can and cannot claim",
-    "proven": "Proven reoffending",
-    "costs": "Cost of crime",
-    "expected": "Expected and observed reoffending (OGRS3)",
-}
-
-GROUP_COLUMN = {
-    "reoffending_by_scheme": "scheme",
-    "reoffending_by_age": "age_band",
-    "reoffending_by_gender": "gender",
-    "reoffending_by_area": "area",
-    "reoffending_by_flag": "flag",
-    "proven_reoffending": "scheme",
-    "cost_of_crime": "scheme",
-}
-
-# Order of rows: the natural order of each key, with "all" last.
-SORT_KEYS = {
-    "reoffending_by_scheme": ["scheme"],
-    "reoffending_by_age": ["age_band"],
-    "reoffending_by_gender": ["gender"],
-    "reoffending_by_area": ["area"],
-    "reoffending_by_flag": ["flag"],
-    "target_attainment": ["scheme"],
-    "caseload": ["scheme", "area", "date"],
-    "caseload_change": ["scheme", "area"],
-    "caseload_status": ["scheme", "date", "status"],
-    "statutory_by_provider": ["scheme", "date", "provider"],
-    "risk_tiers": ["date", "tier"],
-    "referrals_by_agency": ["agency"],
-    "attendance_by_agency": ["agency"],
-    "treatment_completions": ["substance"],
-    "needs_first_assessment": ["pathway"],
-    "join_windows": ["status"],
-    "proven_reoffending": ["scheme"],
-    "cost_of_crime": ["scheme"],
-    "expected_reoffending": ["scheme"],
-    "needs_progress": ["pathway", "months"],
-}
+from iomhub.reports.tables import MISSING_TEXT as MISSING_TEXT
+from iomhub.reports.tables import SECTION_TITLES as SECTION_TITLES
+from iomhub.reports.tables import TABLES
 
 RANKS = {
     "scheme": ["priority", "enhanced", "standard"],
@@ -85,23 +38,6 @@ RANKS = {
     "pathway": list(PATHWAYS),
     "substance": list(SUBSTANCES),
 }
-
-
-class Confidential(float):
-    """A figure withheld for publication (shown ``[c]``). It is a float NaN so that a figure a
-    renderer derives from it (a total, a change) is NaN too and shown ``[c]`` as well, never a
-    wrong number; the JSON renderer writes it as null."""
-
-    def __repr__(self) -> str:
-        return "CONFIDENTIAL"
-
-
-CONFIDENTIAL = Confidential("nan")
-
-
-def is_withheld(value: Any) -> bool:
-    """Whether ``value`` is a withheld figure, or one computed from it (a NaN)."""
-    return isinstance(value, float) and value != value
 
 
 @dataclass
@@ -192,7 +128,8 @@ def build_report(package: Package, params: ReportParams,
         collected = frame.collect().to_native()
         assert isinstance(collected, pl.DataFrame)
         ranks = {**RANKS, "age_band": params.age_bands.labels}
-        tables[name] = _order(collected, SORT_KEYS[name], ranks) if name in SORT_KEYS else collected
+        keys = list(TABLES[name].sort)
+        tables[name] = _order(collected, keys, ranks) if keys else collected
     people: dict[str, pl.DataFrame] = {}
     for name, frame in computed.people.items():
         collected = frame.collect().to_native()
@@ -206,12 +143,13 @@ def build_report(package: Package, params: ReportParams,
                         figures(tables, days[-1]), package.settings.financial_year_start_month,
                         lazy.get("rag_overrides"))
         tables["kpis"] = pl.DataFrame(kpi_rows, schema=KPI_SCHEMA)
-    for name in GROUP_COLUMN:
+    flagged = {spec.name: str(spec.group) for spec in TABLES.values() if spec.flag_small}
+    for name in flagged:
         if name in tables:
             tables[name] = tables[name].with_columns(
                 (pl.col("offenders") < params.small_numbers).alias("small_numbers"))
-    notes = (_notes(tables, computed.missing, params, GROUP_COLUMN) + _cost_notes(tables)
-             + _expected_notes(tables, params))
+    notes = (_notes(tables, computed.missing, params, flagged) + _cost_notes(tables)
+             + _expected_notes(tables, params) + data_quality_notes(people))
     settings = {
         "target_reduction": params.target_reduction,
         "exclude_custody_beyond": params.exclude_custody_beyond,
@@ -243,24 +181,6 @@ KPI_SCHEMA = {
     "rag_override_by": pl.String, "rag_override_on": pl.Date,
 }
 
-MISSING_TEXT = {
-    "reoffending": "Reoffending is left out: the package has no offences table (offences.csv).",
-    "flags": "Reoffending by flag is left out: it needs flags.csv and offences.csv.",
-    "custody": "Community and custody is left out: the package has no custody table (custody.csv), "
-               "so nobody can be placed in custody or the community.",
-    "statutory": "Statutory management by provider is left out: the package has no supervision "
-                 "table (supervision.csv).",
-    "risk": "Spread of risk is left out: the package has no risk tiers (risk.csv).",
-    "referrals": "Referrals are left out: the package has no referrals table (referrals.csv).",
-    "engagement": "Engagement is left out: it needs meetings.csv and attendance.csv.",
-    "needs": "Criminogenic needs are left out: the package has no needs assessments (needs.csv).",
-    "treatment": "Treatment is left out: the package has no treatment episodes (treatment.csv).",
-    "kpis": "The performance framework is left out: the package has no indicators.csv.",
-    "proven": "Proven reoffending is left out: the package has no offences table (offences.csv).",
-    "costs": "The cost of crime is left out: the package has no offences table (offences.csv).",
-    "expected": "Expected reoffending (OGRS3) is left out: the package has no offences table (offences.csv).",
-}
-
 COST_CAVEAT_TEXT = ("an estimate of the cost of the offences recorded, not an impact evaluation: it does not "
                     "say what would have happened without IOM")
 COST_CAVEAT = f"Cost of crime: {COST_CAVEAT_TEXT}."
@@ -271,7 +191,7 @@ def _add_intervals(tables: dict[str, pl.DataFrame], people: dict[str, pl.DataFra
     """The 95% intervals of the reoffending changes, the proven reoffending rates and the change
     in the cost of crime, from the collected per-person frames."""
     for name, frame in people.items():
-        if name in tables and name in FIGURES:
+        if name in tables and TABLES[name].intervals is not None:
             tables[name] = with_intervals(name, tables[name], frame, resampling)
 
 
@@ -355,6 +275,3 @@ def _expected_notes(tables: dict[str, pl.DataFrame], params: ReportParams) -> li
                      "category on or before the day they joined).")
     return notes
 
-
-def table_section(table: str) -> str:
-    return TABLE_SECTION[table]

@@ -16,7 +16,7 @@ SMALL_NUMBERS = 10
 
 @dataclass(frozen=True)
 class ReportParams:
-    """The options of ``iomhub report``; defaults as ``shared/spec/report-json.md`` gives them.
+    """The options of ``iomhub report``; defaults as ``docs/spec/report-json.md`` gives them.
 
     The baseline defaults to the span of the same length ending the day before the period;
     the cohort date defaults to the period's first day. ``proven_starts`` is the window of
@@ -33,7 +33,6 @@ class ReportParams:
     exclude_custody_beyond: date | None = None
     age_bands: AgeBands = field(default_factory=AgeBands)
     small_numbers: int = SMALL_NUMBERS
-    suppress_under: int | None = None
     data_start: date | None = None
     matching: Matching = field(default_factory=Matching)
     resampling: Resampling = field(default_factory=Resampling)

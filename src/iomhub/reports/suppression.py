@@ -20,7 +20,9 @@ count is in its scheme's line across areas and its area's line across schemes), 
 cell can start another round: the loop runs until stable, which it must since cells are only
 ever added.
 
-The lines of the report (``LINES``):
+The lines of the report, declared as data in each table's ``TableSpec.lines``
+(``reports/tables.py``: :class:`~iomhub.reports.tables.Partition`, ``SumsTo``, ``Equals``,
+``RowSum``) and turned into cells by :func:`lines`:
 
 - ``reoffending_by_scheme``: each scheme's offenders, offences_before and offences_after add
   up to the ``all`` row's.
@@ -90,16 +92,19 @@ filled) for the JSON, HTML and board-document renderers, which show ``[c]``.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
 
+from iomhub.reports.formatting import WITHHELD
 from iomhub.reports.model import Report
+from iomhub.reports.tables import TABLES, Equals, Partition, RowSum, Rule, SumsTo
 
 DEFAULT_THRESHOLD = 5
-MARK = "[c]"
+MARK = WITHHELD
+RULES: dict[str, Rule] = {name: spec.suppression for name, spec in TABLES.items() if spec.suppression is not None}
 
 
 def footnote(threshold: int = DEFAULT_THRESHOLD) -> str:
@@ -108,79 +113,6 @@ def footnote(threshold: int = DEFAULT_THRESHOLD) -> str:
 
 
 Cell = tuple[str, int, str]  # (table, row index, column)
-
-REOFFENDING_GROUPS = {"reoffending_by_scheme": "scheme", "reoffending_by_age": "age_band",
-                      "reoffending_by_gender": "gender", "reoffending_by_area": "area",
-                      "reoffending_by_flag": "flag"}
-OFFENCES = ("offenders", "offences_before", "offences_after")
-
-
-def _ci(column: str) -> tuple[str, str, str]:
-    return column, f"{column}_ci_low", f"{column}_ci_high"
-
-
-@dataclass(frozen=True)
-class Rule:
-    """Which columns of a table are counts (suppressed when small), which column counts the
-    people of the row (a small one withholds every count of the row), and which derived
-    columns are withheld when any of their sources is."""
-
-    counts: tuple[str, ...]
-    people: str | None = None
-    derived: dict[str, tuple[str, ...]] = field(default_factory=dict)
-
-
-def _derive(sources: tuple[str, ...], *columns: str) -> dict[str, tuple[str, ...]]:
-    return dict.fromkeys(columns, sources)
-
-
-REOFFENDING_RULE = Rule(OFFENCES, "offenders", _derive(("offences_before", "offences_after"),
-                                                       *_ci("change_pct")))
-RULES: dict[str, Rule] = {
-    **dict.fromkeys(REOFFENDING_GROUPS, REOFFENDING_RULE),
-    "target_attainment": Rule(("offenders", "met_target"), "offenders",
-                              _derive(("offenders", "met_target"), "met_target_pct")),
-    "proven_reoffending": Rule(
-        ("offenders", "reoffenders", "reoffences", "awaiting_follow_up"), "offenders",
-        {**_derive(("offenders", "reoffenders"), *_ci("binary_rate_pct")),
-         **_derive(("offenders", "reoffences"), *_ci("frequency_per_100")),
-         **_derive(("reoffenders", "reoffences"), *_ci("reoffences_per_reoffender"))}),
-    "cost_of_crime": Rule(
-        (*OFFENCES, "not_valued_before", "not_valued_after"), "offenders",
-        {**_derive(("offences_before", "not_valued_before"), "cost_before"),
-         **_derive(("offences_after", "not_valued_after"), "cost_after"),
-         **_derive(("offences_before", "offences_after", "not_valued_before", "not_valued_after"),
-                   *_ci("cost_change"), *_ci("cost_change_pct"))}),
-    "expected_reoffending": Rule(
-        ("offenders", "scored", "not_scored", "reoffenders", "history_from_offences"), "offenders",
-        {**_derive(("scored",), "expected_pct"),
-         **_derive(("scored", "reoffenders"), *_ci("observed_pct"), *_ci("difference_pct"))}),
-    "caseload": Rule(("count",)),
-    "caseload_change": Rule(("count_from", "count_to"), None,
-                            _derive(("count_from", "count_to"), "change_pct")),
-    "caseload_status": Rule(("count", "statutory")),
-    "referrals_by_agency": Rule(("referrals", "accepted", "rejected"), None,
-                                _derive(("accepted", "rejected"), "acceptance_pct")),
-    "statutory_by_provider": Rule(("count",)),
-    "risk_tiers": Rule(("count",)),
-    "needs_first_assessment": Rule(
-        ("assessments", "identified"), "assessments",
-        {**_derive(("assessments",), "cumulative_avg"),
-         **_derive(("assessments", "identified"), "avg_when_scored", "identified_pct")}),
-    "treatment_completions": Rule(("in_treatment", "successful"), "in_treatment",
-                                  _derive(("in_treatment", "successful"), "successful_pct")),
-    "join_windows": Rule(("people",), "people"),
-    "effect_estimate": Rule(
-        ("offenders", "comparison_offenders", "offences_before", "offences_after"), "offenders",
-        _derive(("offenders", "comparison_offenders", "offences_before", "offences_after"),
-                "estimate_pct", "ci_low_pct", "ci_high_pct")),
-    "time_at_risk": Rule(
-        OFFENCES, "offenders",
-        {**_derive(("offenders",), "risk_days_before", "risk_days_after"),
-         **_derive(("offences_before", "offences_after"), "change_pct", *_ci("rate_change_pct")),
-         **_derive(("offences_before",), "rate_before", "person_rate_before"),
-         **_derive(("offences_after",), "rate_after", "person_rate_after")}),
-}
 
 
 @dataclass(frozen=True)
@@ -208,131 +140,89 @@ class _Index:
         return self.rows[table][index].get(column)
 
 
-def _partition_lines(index: _Index, table: str, group: str, columns: Iterable[str],
-                     fixed: Mapping[str, Iterable[str]] | None = None) -> list[Line]:
-    """Lines of ``table`` whose rows differ only in ``group``: the non-``all`` rows add up to
-    the ``all`` row, for each column; ``fixed`` columns hold the rest of the key."""
-    rows = index.rows.get(table, [])
-    keys = list(fixed or {})
-    buckets: dict[tuple[Any, ...], tuple[list[int], list[int]]] = {}
-    for i, row in enumerate(rows):
-        bucket = buckets.setdefault(tuple(row[k] for k in keys), ([], []))
-        bucket[1 if row[group] == "all" else 0].append(i)
-    lines = []
-    for members, totals in buckets.values():
-        if len(totals) != 1 or not members:
-            continue
-        for column in columns:
-            lines.append(Line(tuple((table, i, column) for i in members), (table, totals[0], column)))
-    return lines
-
-
 def _adds_up(index: _Index, line: Line) -> bool:
     values = [index.value(cell) for cell in (*line.members, line.total)]
     return all(v is not None for v in values) and sum(values[:-1]) == values[-1]
 
 
+def _partition(index: _Index, table: str, spec: Partition) -> list[Line]:
+    """The non-``all`` rows of ``spec.group`` add up to the ``all`` row, for each column, among
+    the rows with the same values of ``spec.within``."""
+    buckets: dict[tuple[Any, ...], tuple[list[int], list[int]]] = {}
+    for i, row in enumerate(index.rows.get(table, [])):
+        bucket = buckets.setdefault(tuple(row[k] for k in spec.within), ([], []))
+        bucket[1 if row[spec.group] == "all" else 0].append(i)
+    columns = [c for c in spec.columns if c in index.tables[table].columns]
+    return [Line(tuple((table, i, column) for i in members), (table, totals[0], column))
+            for members, totals in buckets.values() if len(totals) == 1 and members for column in columns]
+
+
+def _sums_to(index: _Index, table: str, spec: SumsTo) -> list[Line]:
+    groups: dict[tuple[Any, ...], list[int]] = {}
+    for i, row in enumerate(index.rows.get(table, [])):
+        groups.setdefault(tuple(row[k] for k in spec.by), []).append(i)
+    found = []
+    for values, members in groups.items():
+        for j in index.find(spec.total, **dict(zip(spec.by, values, strict=True)), **spec.fixed)[:1]:
+            line = Line(tuple((table, i, spec.column) for i in members), (spec.total, j, spec.total_column))
+            if not spec.checked or _adds_up(index, line):
+                found.append(line)
+    return found
+
+
+def _equals(index: _Index, table: str, spec: Equals) -> list[Line]:
+    found = []
+    for i, row in enumerate(index.rows.get(table, [])):
+        if any(row.get(column) not in allowed for column, allowed in spec.where.items()):
+            continue
+        key = {other: row[mine] for other, mine in spec.match.items()}
+        for j in index.find(spec.other, **key, **spec.fixed)[:1]:
+            for column, other_column in spec.columns:
+                line = Line(((table, i, column),), (spec.other, j, other_column))
+                if not spec.checked or _adds_up(index, line):
+                    found.append(line)
+    return found
+
+
+def _row_sums(index: _Index, table: str, spec: RowSum) -> list[Line]:
+    return [Line(tuple((table, i, column) for column in spec.members), (table, i, spec.total))
+            for i in range(len(index.rows.get(table, [])))]
+
+
 def lines(tables: Mapping[str, pl.DataFrame]) -> list[Line]:
-    """Every line of the report's tables (see the module's docstring)."""
+    """Every line of the report's tables: the lines each table's :class:`~iomhub.reports.tables.TableSpec`
+    declares (see the module's docstring), in the registry's order."""
     index = _Index(tables)
     found: list[Line] = []
-    scheme_all = index.find("reoffending_by_scheme", scheme="all")
-    for column in OFFENCES:
-        found += _partition_lines(index, "reoffending_by_scheme", "scheme", [column])
-        for table in ("reoffending_by_age", "reoffending_by_gender", "reoffending_by_area"):
-            if table in tables and scheme_all:
-                line = Line(tuple((table, i, column) for i in range(len(index.rows[table]))),
-                            ("reoffending_by_scheme", scheme_all[0], column))
-                if line.members and _adds_up(index, line):
-                    found.append(line)
-    for table, columns in (("target_attainment", ["met_target"]),
-                           ("cost_of_crime", ["not_valued_before", "not_valued_after"]),
-                           ("proven_reoffending", list(RULES["proven_reoffending"].counts)),
-                           ("expected_reoffending", list(RULES["expected_reoffending"].counts)),
-                           ("referrals_by_agency", list(RULES["referrals_by_agency"].counts))):
-        group = "agency" if table == "referrals_by_agency" else "scheme"
-        if table in tables:
-            found += _partition_lines(index, table, group, [c for c in columns if c in tables[table].columns])
-    for table, columns in (("target_attainment", ["offenders"]), ("cost_of_crime", list(OFFENCES))):
-        for i, row in enumerate(index.rows.get(table, [])):
-            same = index.find("reoffending_by_scheme", scheme=row["scheme"])
-            for column in columns:
-                if same:
-                    found.append(Line(((table, i, column),), ("reoffending_by_scheme", same[0], column)))
-    for i in range(len(index.rows.get("expected_reoffending", []))):
-        found.append(Line((("expected_reoffending", i, "scored"), ("expected_reoffending", i, "not_scored")),
-                          ("expected_reoffending", i, "offenders")))
-    if "caseload" in tables:
-        found += _partition_lines(index, "caseload", "area", ["count"], {"scheme": (), "date": ()})
-        found += _partition_lines(index, "caseload", "scheme", ["count"], {"area": (), "date": ()})
-    for i, row in enumerate(index.rows.get("caseload_change", [])):
-        for column, day in (("count_from", row["date_from"]), ("count_to", row["date_to"])):
-            same = index.find("caseload", scheme=row["scheme"], area=row["area"], date=day)
-            if same:
-                found.append(Line((("caseload_change", i, column),), ("caseload", same[0], "count")))
-    found += _people_lines(index)
-    statuses: dict[tuple[Any, Any], list[int]] = {}
-    for i, row in enumerate(index.rows.get("caseload_status", [])):
-        statuses.setdefault((row["scheme"], row["date"]), []).append(i)
-    for (scheme, day), members in statuses.items():
-        same = index.find("caseload", scheme=scheme, area="all", date=day)
-        if same:
-            found.append(Line(tuple(("caseload_status", i, "count") for i in members),
-                              ("caseload", same[0], "count")))
+    for name, spec in TABLES.items():
+        if name not in tables:
+            continue
+        for line in spec.lines:
+            if isinstance(line, Partition):
+                found += _partition(index, name, line)
+            elif isinstance(line, SumsTo):
+                found += _sums_to(index, name, line)
+            elif isinstance(line, Equals):
+                found += _equals(index, name, line)
+            else:
+                found += _row_sums(index, name, line)
     return found
 
 
-def _equal(index: _Index, cell: Cell, other: Cell) -> list[Line]:
-    """A one-member line between two cells holding the same figure (checked, not assumed)."""
-    line = Line((cell,), other)
-    return [line] if _adds_up(index, line) else []
-
-
-def _people_lines(index: _Index) -> list[Line]:
-    """The lines of the tables added after the reoffending and caseload ones (see the module's
-    docstring): provider, risk tier and effect tables."""
-    found: list[Line] = []
-    providers: dict[tuple[Any, Any], list[int]] = {}
-    for i, row in enumerate(index.rows.get("statutory_by_provider", [])):
-        providers.setdefault((row["scheme"], row["date"]), []).append(i)
-    for (scheme, day), members in providers.items():
-        for j in index.find("caseload_status", scheme=scheme, date=day, status="community"):
-            line = Line(tuple(("statutory_by_provider", i, "count") for i in members),
-                        ("caseload_status", j, "statutory"))
-            if _adds_up(index, line):
-                found.append(line)
-    tiers: dict[Any, list[int]] = {}
-    for i, row in enumerate(index.rows.get("risk_tiers", [])):
-        tiers.setdefault(row["date"], []).append(i)
-    for day, members in tiers.items():
-        for j in index.find("caseload", scheme="all", area="all", date=day):
-            line = Line(tuple(("risk_tiers", i, "count") for i in members), ("caseload", j, "count"))
-            if _adds_up(index, line):
-                found.append(line)
-    if "time_at_risk" in index.tables:
-        found += _partition_lines(index, "time_at_risk", "scheme", OFFENCES, {"basis": ()})
-    for i, row in enumerate(index.rows.get("time_at_risk", [])):
-        if row["basis"] == "fixed_period":
-            for j in index.find("reoffending_by_scheme", scheme=row["scheme"]):
-                for column in OFFENCES:
-                    found += _equal(index, ("time_at_risk", i, column), ("reoffending_by_scheme", j, column))
-    anchored = index.find("time_at_risk", basis="join_anchored", scheme="all")
-    for i in index.find("effect_estimate", method="naive") + index.find("effect_estimate", method="time_at_risk"):
-        for j in anchored:
-            for column in OFFENCES:
-                found += _equal(index, ("effect_estimate", i, column), ("time_at_risk", j, column))
-        for j in index.find("join_windows", status="eligible"):
-            found += _equal(index, ("effect_estimate", i, "offenders"), ("join_windows", j, "people"))
+def _quoting(index: _Index, hidden: set[Cell]) -> set[Cell]:
+    """The text cells that quote a number of people (an effect verdict: "only 3 of 40 members
+    ...") when any people count they may quote is withheld: a verdict quotes counts of other
+    rows too (``Rule.quotes``)."""
+    found: set[Cell] = set()
+    for table, spec in TABLES.items():
+        rule = spec.suppression
+        if rule is None or table not in index.tables:
+            continue
+        for column, sources in rule.quotes.items():
+            if any(t == table and c in sources for t, _, c in hidden):
+                found |= {(table, i, column) for i, row in enumerate(index.rows[table])
+                          if isinstance(row.get(column), str) and any(ch.isdigit() for ch in row[column])}
     return found
-
-
-def _verdicts_quoting(index: _Index, hidden: set[Cell]) -> set[Cell]:
-    """The effect verdicts that quote a number of people ("only 3 of 40 members ...") when any
-    people count of ``effect_estimate`` is withheld: a verdict quotes counts of other rows too."""
-    if not any(t == "effect_estimate" and c in ("offenders", "comparison_offenders") for t, _, c in hidden):
-        return set()
-    return {("effect_estimate", i, "verdict") for i, row in enumerate(index.rows["effect_estimate"])
-            if isinstance(row.get("verdict"), str) and any(ch.isdigit() for ch in row["verdict"])}
 
 
 def suppress_tables(tables: Mapping[str, pl.DataFrame],
@@ -364,7 +254,7 @@ def suppress_tables(tables: Mapping[str, pl.DataFrame],
             if pick is not None:
                 hidden.add(pick)
                 changed = True
-    hidden |= _verdicts_quoting(index, hidden)
+    hidden |= _quoting(index, hidden)
     out: dict[str, set[tuple[int, str]]] = {}
     for table, i, column in hidden:
         out.setdefault(table, set()).add((i, column))

@@ -17,7 +17,6 @@ urlpatterns: list[URLResolver | object] = [
     path("assessments/", include("iomhub.web.assessments.urls")),
     path("meetings/", include("iomhub.web.meetings.urls")),
     path("treatment/", include("iomhub.web.treatment.urls")),
-    path("offences/", include("iomhub.web.offences.urls")),
     path("performance/", include("iomhub.web.performance.urls")),
     path("audit/", include("iomhub.web.audit.urls")),
     path("records/", include("iomhub.web.records.urls")),

@@ -19,8 +19,9 @@ from pypdf import PdfReader
 
 from iomhub.reports.documents.docx import render_docx
 from iomhub.reports.documents.html import render_html
-from iomhub.reports.documents.model import Document, Section, render
+from iomhub.reports.documents.model import Document, Section
 from iomhub.reports.documents.pdf import render_pdf
+from iomhub.reports.documents.render import render
 from iomhub.reports.documents.xlsx import render_xlsx, sheet_names
 from tests.conftest import requires_tool
 from tests.reports.documents.sample import INJECTIONS, SMALL, reoffending_table, sample_document
@@ -276,7 +277,7 @@ def test_xlsx_status_cells_are_filled_with_their_word(xlsx_bytes: bytes) -> None
     actual = quarterly["E3"]  # 136 with status green: still a number, the word in its format
     assert (actual.value, actual.data_type) == (136, "n") and '"(Green)"' in actual.number_format
     assert actual.fill.fgColor.rgb == "00CCE2D8"
-    assert quarterly["J3"].value == datetime(2015, 6, 30) and quarterly["J3"].is_date
+    assert quarterly["J3"].value == datetime(2015, 6, 30) and quarterly["J3"].is_date  # noqa: DTZ001 (Excel dates are naive)
 
 
 def test_xlsx_text_is_safe_from_formula_injection(xlsx_bytes: bytes) -> None:

@@ -14,6 +14,7 @@ from iomhub.web.audit.models import AuditEvent
 PASSWORD = "a long enough pass phrase"
 
 
+@pytest.mark.argon2
 @pytest.mark.parametrize("scripted", [True, False], ids=["env-password", "prompted"])
 def test_createuser_creates_the_agency_and_the_user(scripted: bool, db: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("IOMHUB_PASSWORD", raising=False)

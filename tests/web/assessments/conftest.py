@@ -1,3 +1,3 @@
-from tests.web.assessments.roles import fast_passwords, login
+from tests.web.assessments.roles import login
 
-__all__ = ["fast_passwords", "login"]
+__all__ = ["login"]

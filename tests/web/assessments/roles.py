@@ -35,9 +35,3 @@ def login(make_user: Callable[..., User], client_for: Callable[[User | None], Cl
 
 def refusals(caplog: pytest.LogCaptureFixture) -> list[str]:
     return [r.getMessage() for r in caplog.records if r.name == "iomhub.security"]
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings: Any) -> None:
-    """Argon2 is slow on purpose; these tests sign users in without passwords."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

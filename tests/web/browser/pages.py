@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from iomhub.reports.html_renderer import short_date
+from iomhub.reports.formatting import short_date
 from iomhub.web.audit.constants import Operation
 from iomhub.web.audit.context import Actor, audited
 

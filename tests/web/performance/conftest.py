@@ -12,12 +12,6 @@ from iomhub.synth import SynthOptions, generate
 from tests.web.performance.load import load_package
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings: Any) -> None:
-    """Users are made for every test here and no test is about passwords: skip Argon2's cost."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture(scope="session")
 def synthetic_package(tmp_path_factory: pytest.TempPathFactory) -> Package:
     """300 synthetic nominals with every table (seed 4), as ``read_package`` reads them."""

@@ -80,8 +80,7 @@ def test_an_unknown_download_format_is_a_404(users: dict[str, Any], client_for: 
 
 def test_without_a_period_the_dashboard_shows_the_last_full_financial_year(
         users: dict[str, Any], client_for: Callable[..., Any], nominal: Nominal) -> None:
-    with mock.patch("iomhub.web.performance.views.date") as fake_date:
-        fake_date.today.return_value = date(2016, 6, 1)
+    with mock.patch("iomhub.web.performance.views.timezone.localdate", return_value=date(2016, 6, 1)):
         response = client_for(users["own"]).get("/performance/")
     assert response.status_code == 200
     assert "1 April 2015 to 31 March 2016" in response.content.decode()

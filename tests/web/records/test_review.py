@@ -14,6 +14,7 @@ import pytest
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.test import Client
+from django.utils import timezone
 
 from iomhub.web.accounts.models import User
 from iomhub.web.assessments.models import NeedScore
@@ -24,7 +25,7 @@ from iomhub.web.offences.models import Offence
 from iomhub.web.people.models import CaseNote, Flag, Nominal
 from iomhub.web.records import rules as retention
 from iomhub.web.records.models import Review
-from iomhub.web.records.schedule import due, schedule
+from iomhub.web.records.schedule import due, schedule, years_later
 from iomhub.web.records.services import review
 from iomhub.web.referrals.models import Referral
 from tests.web.records.conftest import SYSTEM, add, person
@@ -67,7 +68,7 @@ def test_every_person_has_a_next_review_by_their_group(groups: dict[str, Nominal
 def test_a_person_with_no_dated_event_counts_from_when_they_were_recorded(db: Any) -> None:
     person("N9")
     [row] = schedule(TODAY)
-    assert row.last_event is None and row.next_review.year == date.today().year + 3
+    assert row.last_event is None and row.next_review.year == timezone.localdate().year + 3
 
 
 def test_the_rules_come_from_a_retention_table(groups: dict[str, Nominal], tmp_path: Path, settings: Any) -> None:
@@ -96,7 +97,7 @@ def test_the_queue_lists_the_records_due(groups: dict[str, Nominal], admin: tupl
     page = client.get("/records/")
     assert page.status_code == 200
     listed = [row.nominal_id for row in page.context["due"]]
-    assert listed == [row.nominal_id for row in due(date.today())] and "N4" in listed
+    assert listed == [row.nominal_id for row in due(timezone.localdate())] and "N4" in listed
     assert AuditEvent.objects.filter(user=user, object_type="review queue").exists()
 
 
@@ -107,9 +108,8 @@ def test_retaining_needs_a_reason_and_sets_the_next_review(groups: dict[str, Nom
     response = client.post("/records/N4/review/", {"decision": "retain", "reason": "On IOM again from July"})
     assert response.status_code == 302
     done = Review.objects.get(nominal_id="N4")
-    today = date.today()
-    assert (done.decision, done.reviewer, done.next_review) == ("retain", user.username,
-                                                               today.replace(year=today.year + 6))
+    today = timezone.localdate()
+    assert (done.decision, done.reviewer, done.next_review) == ("retain", user.username, years_later(today, 6))
     assert [row for row in due(today) if row.nominal_id == "N4"] == []
     assert AuditEvent.objects.filter(user=user, nominal_id="N4", justification="On IOM again from July").exists()
 

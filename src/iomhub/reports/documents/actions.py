@@ -26,12 +26,13 @@ from iomhub.domain.dates import (
     financial_quarter,
     financial_year,
     financial_year_label,
+    financial_year_of,
     parse_date,
 )
 from iomhub.package.load import Package
-from iomhub.reports.documents.build import STATUS_LABELS, financial_year_of, status_of, text
+from iomhub.reports.documents.cells import status_of, text
 from iomhub.reports.documents.model import Block, Bullets, Cell, Document, Paragraph, Section, Table
-from iomhub.reports.html_renderer import kpi_period_label, long_date
+from iomhub.reports.formatting import STATUS_LABELS, kpi_period_label, long_date
 
 OVERDUE = "overdue"
 COLUMNS = ["Action", "Milestone", "Due", "Lead", "Strategic links", "Status", "Comments"]
@@ -105,36 +106,47 @@ def action_plan_document(package: Package, today: date) -> Document:
     outcomes: dict[str, list[dict[str, Any]]] = {}
     for row in plan:
         outcomes.setdefault(str(row.get("outcome") or "Outcome not stated"), []).append(row)
-
     overdue: list[dict[str, Any]] = []
     unreadable: list[str] = []
-    sections: list[Section] = []
-    for number, (outcome, rows) in enumerate(outcomes.items(), start=1):
-        table_rows: list[list[Cell]] = []
-        previous_action: str | None = None
-        for row in rows:
-            end = due_end(row.get("due"), today, start_month)
-            if end is None and row.get("due"):
-                unreadable.append(str(row["due"]))
-            late = end is not None and end < today and row.get("status") != "complete"
-            if late:
-                overdue.append(row)
-            flag = OVERDUE if late else None
-            action = str(row.get("action") or "")
-            table_rows.append([
-                text("" if action == previous_action else action),
-                text(row.get("milestone"), bold=late, flag=flag),
-                text(due_label(row.get("due"), start_month), bold=late, flag=flag),
-                text(row.get("lead")),
-                text(row.get("strategic_links")),
-                status_cell(row.get("status"), bold=late, flag=flag),
-                text(row.get("comment")),
-            ])
-            previous_action = action
-        footnotes = [f"Overdue (bold): due before {long_date(today)} and not complete."] if any(
-            r[1].flag for r in table_rows) else []
-        sections.append(Section(outcome, [Table(f"Outcome {number}", outcome, COLUMNS, table_rows, footnotes)]))
+    sections = [Section(outcome, [_outcome_table(number, outcome, rows, today, start_month, overdue, unreadable)])
+                for number, (outcome, rows) in enumerate(outcomes.items(), start=1)]
+    return Document("actions", title, subtitle, meta, [
+        Section("Summary", _summary(plan, len(outcomes), overdue, unreadable, today, start_month)), *sections])
 
+
+def _outcome_table(number: int, outcome: str, rows: list[dict[str, Any]], today: date, start_month: int,
+                   overdue: list[dict[str, Any]], unreadable: list[str]) -> Table:
+    """One outcome's milestones; the overdue ones (bold, flagged) and the unreadable due dates are
+    added to ``overdue`` and ``unreadable``."""
+    table_rows: list[list[Cell]] = []
+    previous_action: str | None = None
+    for row in rows:
+        end = due_end(row.get("due"), today, start_month)
+        if end is None and row.get("due"):
+            unreadable.append(str(row["due"]))
+        late = end is not None and end < today and row.get("status") != "complete"
+        if late:
+            overdue.append(row)
+        flag = OVERDUE if late else None
+        action = str(row.get("action") or "")
+        table_rows.append([
+            text("" if action == previous_action else action),
+            text(row.get("milestone"), bold=late, flag=flag),
+            text(due_label(row.get("due"), start_month), bold=late, flag=flag),
+            text(row.get("lead")),
+            text(row.get("strategic_links")),
+            status_cell(row.get("status"), bold=late, flag=flag),
+            text(row.get("comment")),
+        ])
+        previous_action = action
+    footnotes = [f"Overdue (bold): due before {long_date(today)} and not complete."] if any(
+        r[1].flag for r in table_rows) else []
+    return Table(f"Outcome {number}", outcome, COLUMNS, table_rows, footnotes)
+
+
+def _summary(plan: list[dict[str, Any]], outcomes: int, overdue: list[dict[str, Any]], unreadable: list[str],
+             today: date, start_month: int) -> list[Block]:
+    """The milestones by status, the overdue ones listed, and the due dates that cannot be read."""
     counts = [(code, sum(1 for row in plan if row.get("status") == code)) for code in STATUS_LABELS]
     not_set = sum(1 for row in plan if row.get("status") not in STATUS_LABELS)
     summary_rows = [[status_cell(code), Cell(n, "count")] for code, n in counts]
@@ -143,7 +155,7 @@ def action_plan_document(package: Package, today: date) -> Document:
     summary_rows.append([Cell("Overdue", "text", bold=True, flag=OVERDUE), Cell(len(overdue), "count", bold=True)])
     listed = ", ".join(f"{n} {STATUS_LABELS[code].lower()}" for code, n in counts if n)
     blocks: list[Block] = [
-        Paragraph(f"{len(plan)} milestones under {len(outcomes)} outcomes: {listed or 'no status set'}. "
+        Paragraph(f"{len(plan)} milestones under {outcomes} outcomes: {listed or 'no status set'}. "
                   f"{len(overdue)} {'is' if len(overdue) == 1 else 'are'} overdue (due before "
                   f"{long_date(today)} and not complete)."),
         Table("Status summary", "Milestones by status", ["Status", "Milestones"], summary_rows, total_rows=1),
@@ -153,4 +165,4 @@ def action_plan_document(package: Package, today: date) -> Document:
     if unreadable:
         blocks.append(Paragraph("Due dates that cannot be read, so never counted as overdue: "
                                 + ", ".join(sorted(set(unreadable))) + "."))
-    return Document("actions", title, subtitle, meta, [Section("Summary", blocks), *sections])
+    return blocks

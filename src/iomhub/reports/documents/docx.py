@@ -30,14 +30,14 @@ from iomhub.reports.documents.html import (
     STATUS_COLOURS,
     WIDE_COLUMNS,
     column_is_numeric,
-    flag_footnote,
+    flag_footnotes,
     is_numeric,
     is_total_row,
-    status_label,
     table_flags,
     value_text,
 )
 from iomhub.reports.documents.model import Bullets, Chart, Document, Paragraph, Table
+from iomhub.reports.formatting import status_label
 
 A4 = (Cm(21.0), Cm(29.7))
 MARGIN = Cm(2.0)
@@ -172,7 +172,7 @@ def _table(word: WordDocument, table: Table) -> None:
         paragraph.paragraph_format.space_after = Pt(0)
         for run in paragraph.runs:
             run.font.size = Pt(9)
-    for text in [flag_footnote(flag, mark) for flag, mark in marks.items()] + list(table.footnotes):
+    for text in flag_footnotes(table) + list(table.footnotes):
         note = word.add_paragraph()
         run = note.add_run(text)
         run.font.size = Pt(8)

@@ -7,9 +7,9 @@ are inserted as markup.
 
 The helpers here (how a cell's figure is written, the words and colours of a status, the
 footnote marks of flags) are shared by the PDF, Word and Excel renderers, so that every format
-shows the same figure the same way: counts ``1,234``; percentages ``12.5%``; changes ``−38.9%``
-and ``+13.1%`` with a true minus; a figure that cannot be computed as an em dash; dates
-``1 Apr 2015``.
+shows the same figure the same way (``reports/formatting.py``): counts ``1,234``; percentages
+``12.5%``; changes ``−38.9%`` and ``+13.1%`` with a true minus; a figure that cannot be computed
+as an em dash; dates ``1 Apr 2015``.
 """
 
 from __future__ import annotations
@@ -22,22 +22,11 @@ from importlib import resources
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
-from iomhub.reports.documents.model import Bullets, Cell, Chart, Document, Status, Table
-from iomhub.reports.html_renderer import format_change, format_int, format_number, format_pct
+from iomhub.reports.documents.model import Bullets, Cell, Chart, Document, Table
+from iomhub.reports.formatting import CANNOT_COMPUTE, EM_DASH, figure, format_number, sentence, status_label
 
-EM_DASH = "\u2014"
-CANNOT_COMPUTE = "cannot be computed"
-NUMERIC_KINDS = frozenset({"count", "percent", "change", "number"})
+NUMERIC_KINDS = frozenset({"count", "percent", "change", "points", "number"})
 WIDE_COLUMNS = 8  # a table with more columns than this goes on a landscape page (PDF, Word)
-
-STATUS_LABELS: dict[str, str] = {
-    "green": "Green",
-    "amber_green": "Amber/Green",
-    "amber": "Amber",
-    "amber_red": "Amber/Red",
-    "red": "Red",
-    "complete": "Complete",
-}
 
 # (background tint, text colour): light tints of the GOV.UK colours, text dark enough for
 # WCAG AA contrast on its tint. The word is always written too: never colour alone.
@@ -51,11 +40,6 @@ STATUS_COLOURS: dict[str, tuple[str, str]] = {
 }
 
 FLAG_MARKS = ("*", "\u2020", "\u2021", "\u00a7", "\u2016", "\u00b6")
-
-
-def status_label(status: Status | str) -> str:
-    """``amber_green`` → ``Amber/Green``."""
-    return STATUS_LABELS.get(status, status.replace("_", " ").capitalize())
 
 
 def parse_date(value: str | int | float | None) -> date | None:
@@ -86,14 +70,9 @@ def value_text(cell: Cell) -> str:
     if value is None:
         return EM_DASH
     if kind in NUMERIC_KINDS and is_number(value):
-        number = float(value)
-        if kind == "count":
-            return format_int(number)
-        if kind == "percent":
-            return format_pct(number)
-        if kind == "change":
-            return format_change(number)
-        return format_number(number)
+        if kind == "number" and cell.places is not None:
+            return figure(float(value), "decimal", cell.places)
+        return figure(float(value), kind)
     if kind == "date":
         day = parse_date(value)
         if day is not None:
@@ -126,20 +105,24 @@ def display_text(cell: Cell) -> str:
 
 
 def table_flags(table: Table) -> dict[str, str]:
-    """Each distinct flag of the table's cells → its footnote mark (``*``, ``†`` ...)."""
+    """Each distinct flag of the table's cells → its footnote mark: the table's own
+    (``Table.flag_notes``), else ``*``, ``†`` ... in the order the flags first appear."""
     marks: dict[str, str] = {}
     for row in table.rows:
         for cell in row:
             if cell.flag and cell.flag not in marks:
                 index = len(marks)
-                marks[cell.flag] = FLAG_MARKS[index % len(FLAG_MARKS)] * (1 + index // len(FLAG_MARKS))
+                own = table.flag_notes.get(cell.flag)
+                repeat = 1 + index // len(FLAG_MARKS)
+                marks[cell.flag] = own[0] if own else FLAG_MARKS[index % len(FLAG_MARKS)] * repeat
     return marks
 
 
-def flag_footnote(flag: str, mark: str) -> str:
-    """``* Small numbers: interpret with caution.``"""
-    text = flag[:1].upper() + flag[1:]
-    return f"{mark} {text}" + ("" if text.endswith(".") else ".")
+def flag_footnotes(table: Table) -> list[str]:
+    """The footnote of each flag of the table, after its mark: the table's own words for it
+    (``Table.flag_notes``), else the flag as a sentence (``* Small numbers: interpret with caution.``)."""
+    return [f"{mark} {sentence(table.flag_notes[flag][1] if flag in table.flag_notes else flag)}"
+            for flag, mark in table_flags(table).items()]
 
 
 def is_total_row(table: Table, index: int) -> bool:
@@ -205,7 +188,7 @@ def _shown_table(table: Table, ident: str) -> _ShownTable:
                 mark=marks.get(cell.flag) if cell.flag else None, flag=cell.flag, figure=figure))
         row_css = " ".join(c for c in ("total" if total else "", "flagged" if flagged else "") if c)
         rows.append((row_css, cells))
-    footnotes = [flag_footnote(flag, mark) for flag, mark in marks.items()] + list(table.footnotes)
+    footnotes = flag_footnotes(table) + list(table.footnotes)
     return _ShownTable(ident, table, list(zip(table.columns, numeric_columns, strict=True)), rows,
                        footnotes, len(table.columns) > WIDE_COLUMNS)
 

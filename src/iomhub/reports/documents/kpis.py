@@ -6,7 +6,7 @@ whole-year target or actual) the year's, the RAG and the comments. The financial
 the one containing the last day of the report period. Targets and actuals are the report's
 ``kpis`` rows where it has them (they carry the actuals iomhub computes for the report's own
 period), else :func:`iomhub.metrics.kpis.kpis` over the whole financial year, so the RAG is
-always the rule of ``shared/spec/report-json.md``: green when the target is met, amber when it
+always the rule of ``docs/spec/report-json.md``: green when the target is met, amber when it
 is missed by no more than 10% of the target (of the range's width for a range), red otherwise,
 none for N/A and TBC targets or without an actual. Each actual is coloured by its own RAG; the
 RAG column is the latest one (the year's, else the last quarter's that has one). A RAG summary
@@ -15,36 +15,30 @@ chart counts the indicators by that status.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 import narwhals as nw
 
-from iomhub.domain.dates import financial_year, financial_year_label, format_period
+from iomhub.domain.dates import financial_year, financial_year_label, financial_year_of, format_period
 from iomhub.metrics.kpis import kpis
 from iomhub.package.load import Package
 from iomhub.reports import charts
-from iomhub.reports.documents.build import (
-    RAG_LABELS,
-    financial_year_of,
-    rag_cell,
-    status_of,
-    text,
-    unit_cell,
-)
+from iomhub.reports.documents.cells import rag_cell, status_of, text, unit_cell
 from iomhub.reports.documents.model import Block, Cell, Chart, Document, Paragraph, Section, Table
-from iomhub.reports.html_renderer import kpi_period_label, long_date, span_text
+from iomhub.reports.formatting import EM_DASH, RAG_LABELS, decimal_text, long_date, span_text
+from iomhub.reports.formatting import RAG_RULE as RULE
 from iomhub.reports.model import Report
+from iomhub.reports.sections.kpis import OVERRIDE_HEADING, override_line
 
 OVERRIDDEN = "RAG set by hand (see the overrides below the table)"
-RAG_RULE = ("Green: target met. Amber: missed by no more than 10% of the target (of the range's width for a "
-            "range). Red: missed by more. No RAG (n/a): the target is N/A or TBC, or there is no actual yet.")
-NO_RAG = "n/a"
+RAG_RULE = f"{RULE} No RAG (n/a): the target is N/A or TBC, or there is no actual yet."
 
 
 def _plain(value: float | None) -> str:
     if value is None:
-        return "—"
-    return f"{value:,.0f}" if float(value).is_integer() else charts.decimal_text(value, 1)
+        return EM_DASH
+    return f"{value:,.0f}" if float(value).is_integer() else decimal_text(value, 1)
 
 
 def target_cell(row: dict[str, Any] | None, unit: str | None) -> Cell:
@@ -76,17 +70,6 @@ def actual_cell(row: dict[str, Any] | None, unit: str | None) -> Cell:
     return Cell(cell.value, cell.kind, status=status_of(row.get("rag")), flag=flag)
 
 
-def override_line(row: dict[str, Any], start_month: int = 4) -> str:
-    """One override as a footnote: ``Cohort size, 2015/16 Q2: amber by the rule, set to green by
-    probation.manager on 3 May 2016: the figure lags a data fix.``"""
-    computed = row.get("rag_computed")
-    rule = RAG_LABELS[computed].lower() if computed in RAG_LABELS else "no RAG"
-    when = f" on {long_date(row['rag_override_on'])}" if row.get("rag_override_on") else ""
-    return (f"{row.get('title') or row['indicator_id']}, {kpi_period_label(str(row['period']), start_month)}: "
-            f"{rule} by the rule, set to {RAG_LABELS.get(str(row.get('rag')), 'no RAG').lower()} by "
-            f"{row.get('rag_override_by') or 'a manager'}{when}: {row.get('rag_override_reason')}")
-
-
 def framework_rows(report: Report, package: Package, fy: int, start_month: int) -> list[dict[str, Any]]:
     """The kpis rows of financial year ``fy`` (the year and its quarters), the report's first."""
     codes = {str(fy), *(f"{fy}-Q{q}" for q in range(1, 5))}
@@ -106,9 +89,8 @@ def kpi_document(report: Report, package: Package) -> Document:
     """The quarterly performance table of the financial year containing the report period's end."""
     start_month = package.settings.financial_year_start_month
     fy = financial_year_of(report.params.period.end, start_month)
-    fy_span = financial_year(fy, start_month)
     label = financial_year_label(fy) if start_month != 1 else str(fy)
-    meta = [("Financial year", f"{label} ({span_text(fy_span)})"),
+    meta = [("Financial year", f"{label} ({span_text(financial_year(fy, start_month))})"),
             ("Position at", long_date(report.params.period.end)),
             ("Generated", f"{long_date(report.generated_at.date())} at {report.generated_at:%H:%M}"),
             ("Source", report.source)]
@@ -117,69 +99,88 @@ def kpi_document(report: Report, package: Package) -> Document:
     if not package.has("indicators"):
         return Document("kpis", title, subtitle, meta, [Section("Performance framework", [
             Paragraph("The package has no performance framework (indicators.csv), so there is nothing to show.")])])
+    table, latest = _framework_table(report, package, fy, label, start_month)
+    blocks: list[Block] = [Paragraph(RAG_RULE), _rag_chart(latest, label), table]
+    return Document("kpis", title, subtitle, meta, [Section(f"Performance {label}", blocks)])
 
+
+@dataclass
+class _Seen:
+    """What the rows of the table hold that its footnotes explain."""
+
+    computed: bool = False
+    change_targets: bool = False
+    overrides: list[str] = field(default_factory=list)
+
+
+def _framework_table(report: Report, package: Package, fy: int, label: str,
+                     start_month: int) -> tuple[Table, list[str | None]]:
+    """The table of the indicators' targets and actuals per quarter (and the year), and each
+    indicator's latest RAG."""
     by_key = {(row["indicator_id"], format_period(str(row["period"]))): row
               for row in framework_rows(report, package, fy, start_month)}
-    indicators = sorted(package.tables["indicators"].iter_rows(named=True), key=lambda r: r["indicator_id"])
     with_year = any(period == str(fy) for _, period in by_key)
+    periods = [f"{fy}-Q{q}" for q in range(1, 5)] + ([str(fy)] if with_year else [])
     columns = ["Description", "Owner", "Baseline"]
     for quarter in range(1, 5):
         columns += [f"Q{quarter} target", f"Q{quarter} actual"]
     if with_year:
         columns += [f"{label} target", f"{label} actual"]
     columns += ["RAG", "Comments"]
-
+    seen = _Seen()
     rows: list[list[Cell]] = []
-    overall: list[str | None] = []
-    overrides: list[str] = []
-    computed = change_targets = False
-    for indicator in indicators:
-        ident, unit = indicator["indicator_id"], indicator.get("unit")
-        periods = [f"{fy}-Q{q}" for q in range(1, 5)] + ([str(fy)] if with_year else [])
-        cells = [text(indicator.get("title") or ident), text(indicator.get("owner")),
-                 unit_cell(indicator.get("baseline"), unit)]
-        latest_rag: str | None = None
-        latest_overridden = False
-        comment = ""
-        for period in periods:
-            row = by_key.get((ident, period))
-            cells += [target_cell(row, unit), actual_cell(row, unit)]
-            if row is None:
-                continue
-            computed = computed or str(row.get("actual_source") or "").startswith("computed")
-            change_targets = change_targets or row.get("kind") == "change"
-            if row.get("rag") in RAG_LABELS:
-                latest_rag = row["rag"]
-                latest_overridden = bool(row.get("rag_overridden"))
-            if row.get("rag_overridden"):
-                overrides.append(override_line(row, start_month))
-            if row.get("comment"):
-                comment = str(row["comment"])
-        latest = rag_cell(latest_rag)
-        if latest_overridden:
-            latest = Cell(latest.value, latest.kind, status=latest.status, flag=OVERRIDDEN)
-        cells += [latest, text(comment)]
+    latest: list[str | None] = []
+    for indicator in sorted(package.tables["indicators"].iter_rows(named=True), key=lambda r: r["indicator_id"]):
+        cells, rag = _indicator_row(indicator, [by_key.get((indicator["indicator_id"], p)) for p in periods],
+                                    seen, start_month)
         rows.append(cells)
-        overall.append(latest_rag)
-
+        latest.append(rag)
     footnotes = [RAG_RULE, "RAG column: the latest status (the year's, else the last quarter's with one)."]
-    if change_targets:
+    if seen.change_targets:
         footnotes.append("A target set as a change on the baseline is shown as the level to reach: "
                          "baseline × (1 + change).")
-    if computed:
+    if seen.computed:
         footnotes.append("Actuals flagged 'computed by iomhub' are figures of the report, not typed in.")
-    if overrides:
-        footnotes.append("RAG set by hand (manual overrides, each kept with its reason): " + "; ".join(overrides) + ".")
-    table = Table("Performance table", f"Quarterly performance, {label}", columns, rows, footnotes)
+    if seen.overrides:
+        footnotes.append(f"{OVERRIDE_HEADING}: " + "; ".join(seen.overrides) + ".")
+    return Table("Performance table", f"Quarterly performance, {label}", columns, rows, footnotes), latest
 
-    counts = [(RAG_LABELS[rag], sum(1 for r in overall if r == rag), rag) for rag in RAG_LABELS]
-    counts.append(("No RAG (n/a)", sum(1 for r in overall if r is None), ""))
-    chart_title = f"RAG status of the {len(overall)} indicators, {label}"
-    description = f"{chart_title}: " + ", ".join(f"{name} {n}" for name, n, _ in counts) + "."
-    chart = Chart(chart_title,
-                  charts.horizontal_bar_chart("chart-rag", chart_title, [(name, float(n)) for name, n, _ in counts]),
-                  description,
-                  Table("RAG summary", "RAG summary", ["RAG", "Indicators"],
-                        [[Cell(name, "text", status=status_of(rag)), Cell(n, "count")] for name, n, rag in counts]))
-    blocks: list[Block] = [Paragraph(RAG_RULE), chart, table]
-    return Document("kpis", title, subtitle, meta, [Section(f"Performance {label}", blocks)])
+
+def _indicator_row(indicator: dict[str, Any], period_rows: list[dict[str, Any] | None], seen: _Seen,
+                   start_month: int) -> tuple[list[Cell], str | None]:
+    """One indicator's cells (its target and actual in each period, its latest RAG, its latest
+    comment), and that RAG."""
+    unit = indicator.get("unit")
+    cells = [text(indicator.get("title") or indicator["indicator_id"]), text(indicator.get("owner")),
+             unit_cell(indicator.get("baseline"), unit)]
+    latest_rag: str | None = None
+    latest_overridden = False
+    comment = ""
+    for row in period_rows:
+        cells += [target_cell(row, unit), actual_cell(row, unit)]
+        if row is None:
+            continue
+        seen.computed = seen.computed or str(row.get("actual_source") or "").startswith("computed")
+        seen.change_targets = seen.change_targets or row.get("kind") == "change"
+        if row.get("rag") in RAG_LABELS:
+            latest_rag, latest_overridden = row["rag"], bool(row.get("rag_overridden"))
+        if row.get("rag_overridden"):
+            seen.overrides.append(override_line(row, start_month))
+        if row.get("comment"):
+            comment = str(row["comment"])
+    latest = rag_cell(latest_rag)
+    if latest_overridden:
+        latest = Cell(latest.value, latest.kind, status=latest.status, flag=OVERRIDDEN)
+    return [*cells, latest, text(comment)], latest_rag
+
+
+def _rag_chart(latest: list[str | None], label: str) -> Chart:
+    """How many indicators are green, amber, red or without a RAG."""
+    counts = [(RAG_LABELS[rag], sum(1 for r in latest if r == rag), rag) for rag in RAG_LABELS]
+    counts.append(("No RAG (n/a)", sum(1 for r in latest if r is None), ""))
+    title = f"RAG status of the {len(latest)} indicators, {label}"
+    description = f"{title}: " + ", ".join(f"{name} {n}" for name, n, _ in counts) + "."
+    return Chart(title, charts.horizontal_bar_chart("chart-rag", title, [(name, float(n)) for name, n, _ in counts]),
+                 description, Table("RAG summary", "RAG summary", ["RAG", "Indicators"],
+                                    [[Cell(name, "text", status=status_of(rag)), Cell(n, "count")]
+                                     for name, n, rag in counts]))

@@ -1,8 +1,10 @@
 """Board documents as plain data: what a renderer (HTML, PDF, Word, Excel) lays out.
 
 A builder (``performance.py``, ``kpis.py``, ``actions.py``, ``thematic.py``) turns the report
-model and the package into a :class:`Document`; renderers never compute a figure. Numbers stay
-numbers in cells (Excel stores them as numbers); ``kind`` says how to show them.
+model and the package into a :class:`Document` (the performance report: from the report's view
+model, ``reports/view.py``); the renderers (``render.py``) never compute a figure. Numbers stay
+numbers in cells (Excel stores them as numbers); ``kind`` says how to show them
+(``reports/formatting.figure``).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
-CellKind = Literal["text", "count", "percent", "change", "number", "date"]
+CellKind = Literal["text", "count", "percent", "change", "points", "number", "date"]
 Status = Literal["green", "amber_green", "amber", "amber_red", "red", "complete"]
 
 
@@ -25,6 +27,7 @@ class Cell:
     status: Status | None = None
     bold: bool = False
     flag: str | None = None  # e.g. "small numbers: interpret with caution"
+    places: int | None = None  # a number always written to this many decimals (an average score)
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,7 @@ class Table:
     rows: list[list[Cell]]
     footnotes: list[str] = field(default_factory=list)
     total_rows: int = 0  # how many rows at the end are totals (shown bold)
+    flag_notes: dict[str, tuple[str, str]] = field(default_factory=dict)  # flag -> (mark, footnote)
 
 
 @dataclass(frozen=True)
@@ -96,27 +100,3 @@ class Document:
                 elif isinstance(block, Chart):
                     found.append(block.data)
         return found
-
-
-FORMATS = ("html", "pdf", "docx", "xlsx")
-
-
-def render(document: Document, fmt: str) -> bytes:
-    """The document in one of ``FORMATS``, as bytes (HTML in UTF-8)."""
-    if fmt == "html":
-        from iomhub.reports.documents.html import render_html
-
-        return render_html(document).encode("utf-8")
-    if fmt == "pdf":
-        from iomhub.reports.documents.pdf import render_pdf
-
-        return render_pdf(document)
-    if fmt == "docx":
-        from iomhub.reports.documents.docx import render_docx
-
-        return render_docx(document)
-    if fmt == "xlsx":
-        from iomhub.reports.documents.xlsx import render_xlsx
-
-        return render_xlsx(document)
-    raise ValueError(f"unknown format {fmt!r} (expected one of {', '.join(FORMATS)})")

@@ -28,15 +28,21 @@ from datetime import date
 from typing import Any
 
 from iomhub.domain.codes import PATHWAY_TITLES
-from iomhub.reports.charts import decimal_text
-from iomhub.reports.documents.build import (
+from iomhub.reports.derived import share
+from iomhub.reports.documents.cells import fy_start_month, less_than_months_after
+from iomhub.reports.formatting import (
     RAG_LABELS,
-    fy_start_month,
-    less_than_months_after,
+    WITHHELD,
+    age_band_label,
+    decimal_text,
+    format_int,
+    group_label,
+    humanise,
+    kpi_period_label,
+    long_date,
     span_phrase,
     span_words,
 )
-from iomhub.reports.html_renderer import age_band_label, format_int, group_label, humanise, kpi_period_label, long_date
 from iomhub.reports.model import Report
 
 DETECTION_LAG_MONTHS = 3
@@ -159,9 +165,10 @@ class _Drafter:
         if status_rows:
             custody = sum(row["count"] for row in status_rows if row["status"] == "custody")
             everyone = sum(row["count"] for row in status_rows)
-            if everyone:
+            custody_share = share(custody, everyone)
+            if custody_share is not None:
                 out.append(f"On {long_date(last_day)}, {format_int(custody)} of the {format_int(everyone)} "
-                           f"people on IOM ({pct(custody / everyone * 100)}) were in custody and "
+                           f"people on IOM ({pct(custody_share)}) were in custody and "
                            f"{format_int(everyone - custody)} in the community.")
         return out
 
@@ -316,4 +323,4 @@ def draft_narrative(report: Report) -> Narrative:
 def _shown(sentences: list[str]) -> list[str]:
     """The sentences that quote no figure withheld for publication (``[c]``): a sentence about
     a withheld group is left out rather than half written."""
-    return [sentence for sentence in sentences if "[c]" not in sentence]
+    return [sentence for sentence in sentences if WITHHELD not in sentence]

@@ -11,18 +11,20 @@ meeting's date, the author, the implications) is a placeholder in square bracket
 from __future__ import annotations
 
 from iomhub.package.load import Package
-from iomhub.reports.charts import decimal_text
-from iomhub.reports.documents.build import (
-    fy_start_month,
-    percent,
-    report_meta,
-    span_words,
-    text,
-)
+from iomhub.reports.documents.cells import figure, fy_start_month, text
 from iomhub.reports.documents.model import Block, Bullets, Cell, Document, Paragraph, Section, Table
 from iomhub.reports.documents.narrative import draft_narrative, pct, people
-from iomhub.reports.html_renderer import format_int, group_label, long_date, span_text
+from iomhub.reports.formatting import (
+    SMALL_NUMBERS_TEXT,
+    format_change,
+    format_int,
+    group_label,
+    long_date,
+    span_text,
+    span_words,
+)
 from iomhub.reports.model import Report
+from iomhub.reports.sections import report_facts
 
 PANEL = "[name of the panel or board]"
 IMPLICATIONS = (
@@ -47,14 +49,14 @@ def _reduction_table(report: Report) -> Table | None:
                 continue
             small = bool(row.get("small_numbers"))
             flagged = flagged or small
-            flag = "small numbers: interpret with caution" if small else None
+            flag = SMALL_NUMBERS_TEXT if small else None
             reduction = None if row["change_pct"] is None else -row["change_pct"]
             rows.append([text(group_label(column, row[column], report.area_names), flag=flag),
-                         Cell(row["offenders"], "count", flag=flag), percent(reduction)])
+                         Cell(row["offenders"], "count", flag=flag), figure(reduction, "percent")])
     overall = report.row("reoffending_by_scheme", scheme="all")
     if overall is not None:
         rows.append([text("Overall", bold=True), Cell(overall["offenders"], "count", bold=True),
-                     percent(None if overall["change_pct"] is None else -overall["change_pct"], bold=True)])
+                     figure(None if overall["change_pct"] is None else -overall["change_pct"], "percent", bold=True)])
     if not rows:
         return None
     footnotes = ["Reduction: (offences in the baseline − offences in the period) ÷ offences in the baseline; "
@@ -68,67 +70,13 @@ def _reduction_table(report: Report) -> Table | None:
 
 
 def _performance(report: Report) -> list[Block]:
-    params = report.params
+    """The seed's performance paragraphs, each filled from the report when it has the figures."""
     start_month = fy_start_month(report)
-    period = span_words(params.period, start_month)
-    baseline = span_words(params.baseline_span, start_month)
-    blocks: list[Block] = []
+    period = span_words(report.params.period, start_month)
     narrative = draft_narrative(report)
-
-    if "reoffending_by_scheme" in report.tables:
-        exclusion = (f" and excludes offenders in custody who would remain so beyond "
-                     f"{long_date(params.exclude_custody_beyond)}" if params.exclude_custody_beyond else "")
-        blocks.append(Paragraph(
-            "Reoffending rate. The methodology compares detected crimes on police systems against the named "
-            "offenders of the cohort in each period. This is an indicator of reoffending, not the same as "
-            "measures that use conviction data. The cohort has been selected based on inclusion in the "
-            f"scheme(s) on {long_date(params.cohort_day)}, with offending committed during the comparison period "
-            f"{baseline}{exclusion}."
-            + (f" The reduction target is {params.target_reduction:g}% per offender." if params.target_reduction
-               is not None else "")
-            + f" Reductions in offending {span_text(params.period)} are as follows:"))
-        table = _reduction_table(report)
-        if table is not None:
-            blocks.append(table)
-        attainment = report.row("target_attainment", scheme="all")
-        if attainment is not None and attainment["met_target_pct"] is not None:
-            blocks.append(Paragraph(
-                f"{format_int(attainment['met_target'])} of {people(attainment['offenders'])} "
-                f"({pct(attainment['met_target_pct'])}) met the {params.target_reduction or 0:g}% target."))
-    total = report.row("caseload_change", scheme="all", area="all")
-    if total is not None:
-        change = ("" if total["change_pct"] is None else
-                  f", a change of {'+' if total['change_pct'] > 0 else ''}{decimal_text(total['change_pct'], 1)}%")
-        blocks.append(Paragraph(f"Caseload. The caseload moved from {format_int(total['count_from'])} to "
-                                f"{format_int(total['count_to'])} offenders between {long_date(total['date_from'])} "
-                                f"and {long_date(total['date_to'])}{change}."))
-    dates = list(report.settings.get("snapshot_dates") or [])
-    tiers = report.rows("risk_tiers")
-    if tiers and len(dates) > 1:
-        first = {row["tier"]: row["count"] for row in tiers if row["date"] == dates[0]}
-        last = {row["tier"]: row["count"] for row in tiers if row["date"] == dates[-1]}
-        red_first, red_last = first.get("red", 0), last.get("red", 0)
-        blocks.append(Paragraph(f"Spread of risk. Red tier nominals: {format_int(red_first)} on "
-                                f"{long_date(dates[0])} and {format_int(red_last)} on {long_date(dates[-1])}, "
-                                f"of {format_int(sum(first.values()))} and {format_int(sum(last.values()))} "
-                                "in the caseload."))
-    referrals = report.row("referrals_by_agency", agency="all")
-    if referrals is not None:
-        agencies = [row for row in report.rows("referrals_by_agency") if row["agency"] != "all"]
-        top = sorted(agencies, key=lambda row: -row["referrals"])[:2]
-        by = " and ".join(f"{group_label('agency', row['agency'])} ({format_int(row['referrals'])})" for row in top)
-        acceptance = ("" if referrals["acceptance_pct"] is None
-                      else f"; {pct(referrals['acceptance_pct'])} of those decided were accepted")
-        blocks.append(Paragraph(f"Referrals. {format_int(referrals['referrals'])} referrals in {period}, most "
-                                f"from {by}{acceptance}."))
-    attendance = [row for row in report.rows("attendance_by_agency") if row["attendance_pct"] is not None]
-    if attendance:
-        low, high = (min(attendance, key=lambda row: row["attendance_pct"]),
-                     max(attendance, key=lambda row: row["attendance_pct"]))
-        blocks.append(Paragraph(
-            f"Engagement. {len(attendance)} agencies were invited to offender management meetings in {period}; "
-            f"attendance ranged from {pct(low['attendance_pct'])} ({group_label('agency', low['agency'])}) to "
-            f"{pct(high['attendance_pct'])} ({group_label('agency', high['agency'])})."))
+    blocks = _reoffending(report, span_words(report.params.baseline_span, start_month))
+    paragraphs = [_caseload(report), _risk(report), _referrals(report, period), _engagement(report, period)]
+    blocks += [Paragraph(text) for text in paragraphs if text]
     needs = [sentence for sentence in narrative.overview if sentence.startswith("The commonest needs")]
     if needs:
         blocks.append(Paragraph(f"Criminogenic needs assessment. {needs[0]}"))
@@ -139,13 +87,83 @@ def _performance(report: Report) -> list[Block]:
     return blocks
 
 
+def _reoffending(report: Report, baseline: str) -> list[Block]:
+    params = report.params
+    if "reoffending_by_scheme" not in report.tables:
+        return []
+    exclusion = (f" and excludes offenders in custody who would remain so beyond "
+                 f"{long_date(params.exclude_custody_beyond)}" if params.exclude_custody_beyond else "")
+    blocks: list[Block] = [Paragraph(
+        "Reoffending rate. The methodology compares detected crimes on police systems against the named "
+        "offenders of the cohort in each period. This is an indicator of reoffending, not the same as "
+        "measures that use conviction data. The cohort has been selected based on inclusion in the "
+        f"scheme(s) on {long_date(params.cohort_day)}, with offending committed during the comparison period "
+        f"{baseline}{exclusion}."
+        + (f" The reduction target is {params.target_reduction:g}% per offender." if params.target_reduction
+           is not None else "")
+        + f" Reductions in offending {span_text(params.period)} are as follows:")]
+    table = _reduction_table(report)
+    if table is not None:
+        blocks.append(table)
+    attainment = report.row("target_attainment", scheme="all")
+    if attainment is not None and attainment["met_target_pct"] is not None:
+        blocks.append(Paragraph(
+            f"{format_int(attainment['met_target'])} of {people(attainment['offenders'])} "
+            f"({pct(attainment['met_target_pct'])}) met the {params.target_reduction or 0:g}% target."))
+    return blocks
+
+
+def _caseload(report: Report) -> str | None:
+    total = report.row("caseload_change", scheme="all", area="all")
+    if total is None:
+        return None
+    change = "" if total["change_pct"] is None else f", a change of {format_change(total['change_pct'])}"
+    return (f"Caseload. The caseload moved from {format_int(total['count_from'])} to {format_int(total['count_to'])} "
+            f"offenders between {long_date(total['date_from'])} and {long_date(total['date_to'])}{change}.")
+
+
+def _risk(report: Report) -> str | None:
+    dates = list(report.settings.get("snapshot_dates") or [])
+    tiers = report.rows("risk_tiers")
+    if not tiers or len(dates) < 2:
+        return None
+    first = {row["tier"]: row["count"] for row in tiers if row["date"] == dates[0]}
+    last = {row["tier"]: row["count"] for row in tiers if row["date"] == dates[-1]}
+    return (f"Spread of risk. Red tier nominals: {format_int(first.get('red', 0))} on {long_date(dates[0])} and "
+            f"{format_int(last.get('red', 0))} on {long_date(dates[-1])}, of {format_int(sum(first.values()))} and "
+            f"{format_int(sum(last.values()))} in the caseload.")
+
+
+def _referrals(report: Report, period: str) -> str | None:
+    referrals = report.row("referrals_by_agency", agency="all")
+    if referrals is None:
+        return None
+    agencies = [row for row in report.rows("referrals_by_agency") if row["agency"] != "all"]
+    top = sorted(agencies, key=lambda row: -row["referrals"])[:2]
+    by = " and ".join(f"{group_label('agency', row['agency'])} ({format_int(row['referrals'])})" for row in top)
+    acceptance = ("" if referrals["acceptance_pct"] is None
+                  else f"; {pct(referrals['acceptance_pct'])} of those decided were accepted")
+    return f"Referrals. {format_int(referrals['referrals'])} referrals in {period}, most from {by}{acceptance}."
+
+
+def _engagement(report: Report, period: str) -> str | None:
+    attendance = [row for row in report.rows("attendance_by_agency") if row["attendance_pct"] is not None]
+    if not attendance:
+        return None
+    low = min(attendance, key=lambda row: row["attendance_pct"])
+    high = max(attendance, key=lambda row: row["attendance_pct"])
+    return (f"Engagement. {len(attendance)} agencies were invited to offender management meetings in {period}; "
+            f"attendance ranged from {pct(low['attendance_pct'])} ({group_label('agency', low['agency'])}) to "
+            f"{pct(high['attendance_pct'])} ({group_label('agency', high['agency'])}).")
+
+
 def thematic_document(report: Report, package: Package) -> Document:
     """The thematic report frame of ``report``, its performance section filled in."""
     period = span_text(report.params.period)
     unit = package.settings.title or report.title
     meta = [("Report of", "[Report of]"), ("Date", "[Date of the meeting]"),
             ("Subject", "Reducing offending and reoffending: thematic report"), ("Author", "[Author]"),
-            *report_meta(report)]
+            *report_facts(report)]
     sections = [
         Section("Purpose of report", [Paragraph(
             f"This report provides the {PANEL} with a thematic update on reducing offending and reoffending "

@@ -35,25 +35,25 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from iomhub.reports.documents.html import (
-    EM_DASH,
     STATUS_COLOURS,
     WIDE_COLUMNS,
     column_is_numeric,
-    flag_footnote,
+    flag_footnotes,
     is_number,
     is_total_row,
     parse_date,
-    status_label,
     table_flags,
     value_text,
 )
 from iomhub.reports.documents.model import Cell, Chart, Document, Table
+from iomhub.reports.formatting import EM_DASH, status_label
 
 CONTENTS = "Contents"
 HEADER_FILL = PatternFill("solid", fgColor="F3F2F1")
 DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
 FORBIDDEN_IN_NAMES = re.compile(r"[\[\]:*?/\\]")
-NUMBER_FORMATS = {"count": "#,##0", "percent": "0.0%", "change": "+0.0%;-0.0%;0.0%", "date": "d mmm yyyy"}
+NUMBER_FORMATS = {"count": "#,##0", "percent": "0.0%", "change": "+0.0%;-0.0%;0.0%",
+                  "points": '+0.0" points";-0.0" points";0.0" points"', "date": "d mmm yyyy"}
 
 
 def _at(sheet: Worksheet, row: int, column: int) -> SheetCell:
@@ -91,6 +91,8 @@ def sheet_names(tables: list[Table]) -> list[str]:
 def _number_format(source: Cell, value: float) -> str:
     if source.kind in NUMBER_FORMATS:
         return NUMBER_FORMATS[source.kind]
+    if source.places:
+        return "#,##0." + "0" * source.places
     return "#,##0" if float(value).is_integer() else "#,##0.0"
 
 
@@ -104,7 +106,7 @@ def _write(cell: SheetCell, source: Cell, *, bold: bool, mark: str | None) -> in
     value = source.value
     word = status_label(source.status) if source.status else None
     shown = value_text(source)
-    if source.kind in ("count", "percent", "change", "number") and is_number(value):
+    if source.kind in ("count", "percent", "change", "points", "number") and is_number(value):
         assert isinstance(value, int | float)
         number: int | float = value / 100 if source.kind in ("percent", "change") else value
         cell.value = number
@@ -190,7 +192,7 @@ def _table_sheet(sheet: Worksheet, table: Table, chart: Chart | None) -> None:
                            mark=marks.get(source.flag) if source.flag else None)
             widths[index - 1] = max(widths[index - 1], width + (1 if source.flag else 0))
     line = 3 + len(table.rows) + 1
-    for text in [flag_footnote(flag, mark) for flag, mark in marks.items()] + list(table.footnotes):
+    for text in flag_footnotes(table) + list(table.footnotes):
         cell = _at(sheet, line, 1)
         put_text(cell, text)
         cell.font = Font(italic=True, color="505A5F")

@@ -1,7 +1,7 @@
 """Cohort episodes: opening one, changing a person's level, ending one. Each is one function,
 one transaction, with its audit rows inside; views, the referral decision and imports call them.
 
-Episodes of one person never overlap (``shared/spec/data-package.md``; intervals are inclusive),
+Episodes of one person never overlap (``docs/spec/data-package.md``; intervals are inclusive),
 so a level change closes the open episode the day before the new level starts.
 """
 

@@ -1,4 +1,4 @@
-"""Codes of people records (``shared/spec/data-package.md``)."""
+"""Codes of people records (``docs/spec/data-package.md``)."""
 
 from django.db import models
 

@@ -4,7 +4,7 @@
 Each table is one SELECT of exactly the columns of ``iomhub.package.schema.TABLES`` (ordered by
 primary key, so the frames are the same from one call to the next), read through a raw cursor
 and built column by column: no model instances, no per-row conversion in Python. Then, as
-``DEVELOPERS.md`` defines canonical tables: dates ``pl.Date``, booleans ``pl.Boolean``, scores
+``docs/development.md`` defines canonical tables: dates ``pl.Date``, booleans ``pl.Boolean``, scores
 and numbers ``pl.Float64``, codes and text ``pl.String`` with an empty string as null. A table
 with no rows is left out, as an absent file would be, except ``nominals`` and ``cohort``,
 which every package has.

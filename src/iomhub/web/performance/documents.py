@@ -8,7 +8,7 @@ the file is built first, so a document that cannot be built records nothing.
 
 The preview is the document's sections laid out by a template of this application (no inline
 style or script, for the Content-Security-Policy); the download is the document rendered by
-:func:`iomhub.reports.documents.model.render`. For the performance report, the overview,
+:func:`iomhub.reports.documents.render.render`. For the performance report, the overview,
 improvers and challenges, and the caveats, are drafted from the figures (``draft_narrative``)
 and shown in text areas, one line each; the download uses them as the user left them. The
 user may tick which sections to include: "Preview" (a POST with ``action=preview``, recorded
@@ -23,7 +23,6 @@ suppressed_report`: counts of 1 to 4 people, and figures that would reveal one, 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -36,15 +35,15 @@ from iomhub.reports.charts import without_inline_style
 from iomhub.reports.documents.build import FILE_NAMES, build_document, mark_withheld
 from iomhub.reports.documents.html import (
     display_text,
-    flag_footnote,
+    flag_footnotes,
     is_numeric,
     is_total_row,
     table_flags,
 )
 from iomhub.reports.documents.model import Bullets, Chart, Document, Paragraph, Table
-from iomhub.reports.documents.model import render as render_document
 from iomhub.reports.documents.narrative import Narrative, draft_narrative
 from iomhub.reports.documents.performance import performance_document
+from iomhub.reports.documents.render import render as render_document
 from iomhub.reports.model import Report, build_report
 from iomhub.reports.suppression import DEFAULT_THRESHOLD, suppressed_report
 from iomhub.web.audit.constants import Operation
@@ -101,7 +100,7 @@ def _table(table: Table, title: str | None = None) -> ShownBlock:
     rows = [[ShownCell(display_text(cell) + (marks[cell.flag] if cell.flag else ""), is_numeric(cell),
                        cell.status, cell.bold or is_total_row(table, index)) for cell in row]
             for index, row in enumerate(table.rows)]
-    footnotes = [flag_footnote(flag, mark) for flag, mark in marks.items()] + list(table.footnotes)
+    footnotes = flag_footnotes(table) + list(table.footnotes)
     return ShownBlock("table", title=title or table.title, columns=list(table.columns), rows=rows,
                       footnotes=footnotes)
 
@@ -132,7 +131,7 @@ def shown_sections(document: Document) -> list[tuple[str, list[ShownBlock]]]:
 
 def _period_form(data: QueryDict) -> ReportForm:
     if not any(key in data for key in ("from", "to", "target_reduction")):
-        span = last_full_financial_year(date.today())
+        span = last_full_financial_year(timezone.localdate())
         return ReportForm({"from": span.start.isoformat(), "to": span.end.isoformat()})
     return ReportForm(data)
 

@@ -10,7 +10,7 @@ from django.core.validators import RegexValidator
 
 from iomhub.domain.dates import PERIOD_PATTERN, PERIOD_YEARS, format_period
 from iomhub.reports.documents.actions import due_end
-from iomhub.reports.documents.build import STATUS_LABELS
+from iomhub.reports.formatting import STATUS_LABELS
 from iomhub.reports.model import figures
 from iomhub.web import choices
 from iomhub.web.forms import today

@@ -20,10 +20,9 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from iomhub.domain.dates import PERIOD_YEARS
+from iomhub.domain.dates import PERIOD_YEARS, financial_year_of
 from iomhub.reports.documents.actions import due_end, due_label
-from iomhub.reports.documents.build import RAG_LABELS, STATUS_LABELS, financial_year_of
-from iomhub.reports.html_renderer import kpi_period_label
+from iomhub.reports.formatting import RAG_LABELS, STATUS_LABELS, kpi_period_label
 from iomhub.web.accounts.constants import Role
 from iomhub.web.forms import saved
 from iomhub.web.performance import services

@@ -9,7 +9,6 @@ dashboard (see ``dashboard``).
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -18,18 +17,14 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 
-from iomhub.reports.html_renderer import (
-    EM_DASH,
-    SMALL_NUMBERS_TEXT,
-    render_html,
-    report_header,
-    report_notes,
-    report_sections,
-)
+from iomhub.reports.formatting import EM_DASH, SMALL_NUMBERS_TEXT
+from iomhub.reports.html_renderer import render_html, shown_sections
 from iomhub.reports.json_renderer import render_json
 from iomhub.reports.model import Report, build_report
+from iomhub.reports.sections import build_view
 from iomhub.web.audit.constants import Operation
 from iomhub.web.audit.context import audited
 from iomhub.web.pages import page
@@ -54,7 +49,7 @@ def may_see_reports(user: Any) -> bool:
 def _period_form(data: Any) -> ReportForm:
     """The period form, bound to ``data``; with no period given, the last full financial year."""
     if not any(key in data for key in ("from", "to", "target_reduction")):
-        span = last_full_financial_year(date.today())
+        span = last_full_financial_year(timezone.localdate())
         data = {"from": span.start.isoformat(), "to": span.end.isoformat()}
     return ReportForm(data)
 
@@ -75,11 +70,11 @@ def _report_html(form: ReportForm) -> str:
     query = urlencode(form.query())
 
     def render_report() -> str:
-        report = _report(form, version)
+        shown = build_view(_report(form, version))
         return render_to_string("performance/_report.html", {
             "em_dash": EM_DASH, "small_numbers_text": SMALL_NUMBERS_TEXT,
-            "sections": report_sections(report, inline_style=False), "notes": report_notes(report),
-            "facts": report_header(report),
+            "sections": shown_sections(shown.sections, inline_style=False), "notes": shown.notes,
+            "facts": shown.facts,
             "downloads": [(f"{reverse('performance:download', args=[kind])}?{query}", label)
                           for kind, label in (("json", "JSON (for other tools)"),
                                               ("html", "HTML (the board report)"))]})

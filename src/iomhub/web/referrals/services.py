@@ -2,7 +2,7 @@
 each in one audited transaction.
 
 The meeting has three outcomes. The data package's decision codes are ``accepted``,
-``rejected``, ``pending`` and ``withdrawn`` and nothing else (``shared/spec/data-package.md``),
+``rejected``, ``pending`` and ``withdrawn`` and nothing else (``docs/spec/data-package.md``),
 so they are stored as:
 
 - accept at a level: ``decision='accepted'``, ``scheme`` = the level, and the cohort episode

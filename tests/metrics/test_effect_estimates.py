@@ -1,0 +1,192 @@
+"""The effect estimates from collected tables: the figures, their intervals, the checks and the verdicts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+from iomhub.metrics import effect_estimates as estimates
+from iomhub.metrics.uncertainty import Resampling
+from tests.metrics.conftest import by
+
+
+def sums(*values: float) -> np.ndarray:
+    return np.array(values, dtype=np.float64)
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        # Member 4 -> 2 offences in 365 days each; comparison 4 -> 3: r = 0.5 / 0.75, -33.3%.
+        (sums(4, 365, 2, 365, 4, 365, 3, 365, 0), -100.0 / 3),
+        # Member halves at liberty (4 in 365 -> 1 in 182.5); comparison steady: -50%.
+        (sums(4, 365, 1, 182.5, 4, 365, 4, 365, 0), -50.0),
+        # Member ratio 0.5; the comparison 4 -> 3.6, 1.2 of them on its own IOM days:
+        # K = 0.5 x 4 / 365 x 365 = 2, theta = (2 - 1.2) / (3.6 - 1.2) - 1 = -2/3. Check: the
+        # comparison without IOM would have had 2.4 + 1.2 / (1/3) = 6, the members 4 x 6/4 = 6
+        # against their 2: -2/3.
+        (sums(4, 365, 2, 365, 4, 365, 3.6, 365, 1.2), -200.0 / 3),
+        # Nobody offended before: undefined.
+        (sums(0, 365, 2, 365, 4, 365, 3, 365, 0), None),
+    ],
+    ids=["counts", "time-at-risk", "comparison-partly-on-iom", "no-offences-before"],
+)
+def test_difference_in_differences(values: np.ndarray, expected: float | None) -> None:
+    got = float(estimates.did_pct(values))
+    if expected is None:
+        assert np.isnan(got)
+    else:
+        assert got == pytest.approx(expected)
+
+
+def member(name: str, before: int, after: int, risk_before: int = 365, risk_after: int = 365,
+           scheme: str = "priority", early: int = 2, late: int = 2) -> dict[str, Any]:
+    lags = {f"q{lag}": (late if lag <= 4 else early) / 4 for lag in range(1, 9)}
+    return {"nominal_id": name, "scheme": scheme, "offences_before": before, "offences_after": after,
+            "risk_days_before": risk_before, "risk_days_after": risk_after, **lags}
+
+
+def pair(member_id: str, person: str, before: float, after: float, early: int = 2, late: int = 2,
+         ) -> dict[str, Any]:
+    lags = {f"q{lag}": (late if lag <= 4 else early) / 4 for lag in range(1, 9)}
+    return {"member_id": member_id, "nominal_id": person, "offences_before": before, "risk_days_before": 365,
+            "offences_after": after, "risk_days_after": 365, "iom_offences_after": 0, **lags}
+
+
+GOOD = [{"variable": name, "smd_before": 0.5, "smd_after": 0.02}
+        for name in ("prior", "recent", "months_since_last", "age", "female")]
+
+
+def unit(size: int = 70, matched: int | None = None, noise: int = 0, **member_lags: int,
+         ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Members 4 -> 2 offences (plus and minus ``noise`` alternately), each matched to one
+    comparison person 4 -> 4 (with the same shift): the matched estimate is -50%."""
+    people, pairs = [], []
+    for i in range(size):
+        shift = noise if i % 2 else -noise
+        people.append(member(f"P{i:03d}", 4 + shift, 2 + shift, **member_lags))
+        if i < (size if matched is None else matched):
+            pairs.append(pair(f"P{i:03d}", f"C{i:03d}", 4 + shift, 4 + shift))
+    return people, pairs
+
+
+def matched_row(people: list[dict[str, Any]], pairs: list[dict[str, Any]],
+                balance: list[dict[str, Any]] = GOOD) -> dict[str, Any]:
+    comparisons = len({row["nominal_id"] for row in pairs})
+    return by(estimates.estimates(people, pairs, comparisons, balance, Resampling()), "method")["matched_did"]
+
+
+def failed(row: dict[str, Any]) -> set[str]:
+    return {check["check"] for check in row["checks"] if check["passed"] is False}
+
+
+def test_a_sound_comparison_is_reliable_and_says_so_plainly() -> None:
+    row = matched_row(*unit(noise=1))
+    assert row["estimate_pct"] == pytest.approx(-50.0)
+    assert row["reliable"] is True and failed(row) == set()
+    assert [check["check"] for check in row["checks"]] == list(estimates.CHECKS)
+    assert row["ci_low_pct"] < -50.0 < row["ci_high_pct"] < 0
+    assert row["verdict"].startswith("The comparison passed its checks: in the year after joining, IOM members "
+                                     "offended 50% less (per day out of custody) than similar people not on IOM")
+    assert row["e_value"] == pytest.approx(2.0 + (2.0 * 1.0) ** 0.5)
+
+
+@pytest.mark.parametrize(
+    ("change", "check", "words"),
+    [
+        ({"matched": 70, "size": 100}, "matched_share", "only 70% of the 100 members could be paired"),
+        ({"matched": 40, "size": 40}, "people", "only 40 IOM members could be compared"),
+        ({"balance": [{"variable": "age", "smd_before": 0.5, "smd_after": 0.3}]}, "balance_matched",
+         "still differs from IOM members in age"),
+        ({"balance": [{"variable": "prior", "smd_before": 0.02, "smd_after": 0.09}]}, "balance_no_worse",
+         "less alike in offences in the two years before joining"),
+        ({"balance": [*GOOD, {"variable": "q1", "smd_before": None, "smd_after": 0.8}]}, "balance_lagged",
+         "followed a different path"),
+        ({"early": 1, "late": 3}, "placebo_pre_trend", "when IOM cannot have had any effect"),
+    ],
+    ids=["under-80-percent-matched", "under-60-people", "poor-balance", "balance-made-worse",
+         "lagged-offending-differs", "placebo-before-joining"],
+)
+def test_each_failed_check_makes_the_estimate_unreliable(change: dict[str, Any], check: str, words: str) -> None:
+    lags = {key: change[key] for key in ("early", "late") if key in change}
+    people, pairs = unit(change.get("size", 70), change.get("matched"), noise=1, **lags)
+    row = matched_row(people, pairs, change.get("balance", GOOD))
+    assert row["reliable"] is False
+    assert failed(row) == {check}
+    assert row["verdict"].startswith("Do not rely on this figure: ") and words in row["verdict"]
+
+
+@pytest.mark.parametrize(("size", "has_interval"), [(9, False), (10, True)], ids=["9-people", "10-people"])
+def test_no_interval_under_ten_people(size: int, has_interval: bool) -> None:
+    people, pairs = unit(size, noise=1)
+    rows = by(estimates.estimates(people, pairs, size, GOOD, Resampling()), "method")
+    for method in ("naive", "time_at_risk", "matched_did"):
+        assert (rows[method]["ci_low_pct"] is not None) is has_interval, method
+        assert (rows[method]["ci_high_pct"] is not None) is has_interval, method
+    if not has_interval:
+        assert "too few to estimate" in rows["naive"]["verdict"]
+
+
+def test_reused_comparison_people_widen_the_interval() -> None:
+    # The same figures, but in one unit the 70 members share 7 comparison people (each used 10
+    # times) whose offending varies: their noise moves ten sets at once, so the interval is wider.
+    people, pairs = unit(noise=0)
+    rng = np.random.default_rng(5)
+    afters = rng.poisson(4.0, 70).astype(float)
+    distinct = [{**row, "offences_after": after} for row, after in zip(pairs, afters, strict=True)]
+    shared = [{**row, "nominal_id": f"C{i % 7}", "offences_after": afters[i % 7]} for i, row in enumerate(pairs)]
+    shared_distinct = [{**row, "nominal_id": f"D{i}"} for i, row in enumerate(shared)]
+    width = {}
+    for name, rows in (("reused", shared), ("same values, distinct people", shared_distinct),
+                       ("distinct", distinct)):
+        found = matched_row(people, rows)
+        width[name] = found["ci_high_pct"] - found["ci_low_pct"]
+    assert width["reused"] > 1.5 * width["same values, distinct people"]
+
+
+def test_naive_and_time_at_risk_estimates() -> None:
+    # 10 -> 5 offences: naive -50%. At liberty: 10 in 730 days -> 5 in 365: rate 5.0 -> 5.0, 0%.
+    people = [member("A", 6, 3, 365, 182), member("B", 4, 2, 365, 183)]
+    rows = by(estimates.estimates(people, [], 0, [], Resampling()), "method")
+    assert rows["naive"]["estimate_pct"] == pytest.approx(-50.0)
+    assert rows["time_at_risk"]["estimate_pct"] == pytest.approx(0.0)
+    assert rows["naive"]["offenders"] == 2 and rows["naive"]["comparison_offenders"] is None
+    assert "too few" in rows["naive"]["verdict"]
+    assert rows["naive"]["reliable"] is False and rows["naive"]["checks"] == []
+    assert rows["matched_did"]["estimate_pct"] is None and rows["matched_did"]["offenders"] == 0
+    assert rows["matched_did"]["reliable"] is False
+
+
+def test_time_at_risk_rows_pool_and_per_person() -> None:
+    # Pooled before: 10 / 730 x 365 = 5.0; after 5 / 365 x 365 = 5.0. Per person after:
+    # A 3 / 182 x 365 = 6.016, B 2 / 183 x 365 = 3.989, mean 5.003.
+    people = [member("A", 6, 3, 365, 182), member("B", 4, 2, 365, 183, scheme="enhanced")]
+    rows = by(estimates.time_at_risk_rows(people, Resampling()), "scheme")
+    assert set(rows) == {"priority", "enhanced", "all"}
+    everyone = rows["all"]
+    assert everyone["rate_before"] == pytest.approx(5.0) and everyone["rate_after"] == pytest.approx(5.0)
+    assert everyone["change_pct"] == pytest.approx(-50.0) and everyone["rate_change_pct"] == pytest.approx(0.0)
+    assert everyone["person_rate_after"] == pytest.approx((3 / 182 + 2 / 183) / 2 * 365)
+
+
+def test_balance_rows_standardised_differences() -> None:
+    # Members: mean 4, variance 1; matched: mean 3, variance 1: SMD (4 - 3) / 1 = 1.0.
+    # Pool: mean 2, variance 4: SMD (4 - 2) / sqrt((1 + 4) / 2) = 1.265.
+    # Two matched sets: one of a single person (2), one of two people (4 and 4), each set
+    # weighing 1: mean (2 + 4) / 2 = 3, mean of squares (4 + 16) / 2 = 10, variance 1.
+    sums_ = [{"group": "members", "variable": "prior", "member_id": None, "count": 2, "total": 8.0,
+              "squares": 34.0},
+             {"group": "matched", "variable": "prior", "member_id": "A", "count": 1, "total": 2.0, "squares": 4.0},
+             {"group": "matched", "variable": "prior", "member_id": "B", "count": 2, "total": 8.0, "squares": 32.0},
+             {"group": "pool", "variable": "prior", "member_id": None, "count": 2, "total": 4.0, "squares": 16.0}]
+    (row,) = estimates.balance_rows(sums_)
+    assert row["smd_after"] == pytest.approx(1.0)
+    assert row["smd_before"] == pytest.approx(2 / (2.5 ** 0.5))
+
+
+@pytest.mark.parametrize(("ratio", "expected"), [(0.5, 2 + 2**0.5), (2.0, 2 + 2**0.5), (1.0, 1.0), (None, None)],
+                         ids=["a-halving", "a-doubling", "no-change", "no-estimate"])
+def test_e_value(ratio: float | None, expected: float | None) -> None:
+    assert estimates.e_value(ratio) == (None if expected is None else pytest.approx(expected))
