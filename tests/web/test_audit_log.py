@@ -14,6 +14,7 @@ from iomhub.web.audit.constants import Operation
 from iomhub.web.audit.context import Actor, audited
 from iomhub.web.audit.models import AppendOnly, AuditEvent, UnauditedWrite
 from iomhub.web.people.models import Nominal
+from tests.web.conftest import only_on
 
 
 @pytest.mark.parametrize("write", [
@@ -95,26 +96,20 @@ REWRITES = {
     "update": lambda pk: f"UPDATE audit_log SET username = 'forged' WHERE id = {pk}",
     "delete": lambda pk: f"DELETE FROM audit_log WHERE id = {pk}",
     "upsert": lambda pk: _copy_of(pk, "INSERT", " ON CONFLICT (id) DO UPDATE SET username = 'forged'"),
-    "insert-or-replace": lambda pk: _copy_of(pk, "INSERT OR REPLACE"),  # SQLite
-    "replace": lambda pk: _copy_of(pk, "REPLACE"),  # SQLite
-    "update-or-replace": lambda pk: f"UPDATE OR REPLACE audit_log SET username = 'forged' WHERE id = {pk}",  # SQLite
-    "truncate": lambda pk: "TRUNCATE audit_log",  # PostgreSQL
+    "insert-or-replace": lambda pk: _copy_of(pk, "INSERT OR REPLACE"),
+    "replace": lambda pk: _copy_of(pk, "REPLACE"),
+    "update-or-replace": lambda pk: f"UPDATE OR REPLACE audit_log SET username = 'forged' WHERE id = {pk}",
+    "truncate": lambda pk: "TRUNCATE audit_log",
 }
-SQLITE_ONLY = {"insert-or-replace", "replace", "update-or-replace"}
-POSTGRES_ONLY = {"truncate"}
+VENDOR = {"insert-or-replace": "sqlite", "replace": "sqlite", "update-or-replace": "sqlite", "truncate": "postgresql"}
 
 
-def _applies(way: str) -> bool:
-    return not ((way in SQLITE_ONLY and connection.vendor != "sqlite")
-                or (way in POSTGRES_ONLY and connection.vendor != "postgresql"))
-
-
-@pytest.mark.parametrize("way", list(REWRITES))
+@pytest.mark.parametrize("way", [pytest.param(way, marks=[only_on(VENDOR[way])] if way in VENDOR else [])
+                                 for way in REWRITES])
 def test_no_sql_rewrites_a_row(nominal: Nominal, way: str) -> None:
     """UPDATE, DELETE, upsert, REPLACE (which deletes without firing delete triggers unless
-    recursive_triggers is on), TRUNCATE: each refused by the database, the row as it was."""
-    if not _applies(way):
-        pytest.skip(f"{way} is not SQL of {connection.vendor} (the other database's run tests it)")
+    recursive_triggers is on), TRUNCATE: each refused by the database, the row as it was (each
+    in the run of the database whose SQL it is)."""
     event = AuditEvent.objects.latest("id")
     if way == "truncate":  # the test's transaction has deferred foreign-key checks queued, which TRUNCATE minds
         with connection.cursor() as cursor:
@@ -124,11 +119,10 @@ def test_no_sql_rewrites_a_row(nominal: Nominal, way: str) -> None:
     assert AuditEvent.objects.get(pk=event.pk).username == "test-fixture"
 
 
+@only_on("sqlite")
 @pytest.mark.parametrize("defence", ["insert trigger", "recursive triggers"])
 def test_each_sqlite_defence_against_replace_holds_alone(nominal: Nominal, defence: str) -> None:
     """With only one of the two defences, REPLACE is still refused (either alone suffices)."""
-    if connection.vendor != "sqlite":
-        pytest.skip("SQLite's REPLACE (PostgreSQL has none)")
     event = AuditEvent.objects.latest("id")
     with connection.cursor() as cursor:
         try:
@@ -144,9 +138,8 @@ def test_each_sqlite_defence_against_replace_holds_alone(nominal: Nominal, defen
     assert AuditEvent.objects.get(pk=event.pk).username == "test-fixture"
 
 
+@only_on("sqlite")
 def test_sqlite_connections_have_recursive_triggers_on(db: Any) -> None:
-    if connection.vendor != "sqlite":
-        pytest.skip("a SQLite setting")
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA recursive_triggers")
         assert cursor.fetchone()[0] == 1
@@ -155,8 +148,6 @@ def test_sqlite_connections_have_recursive_triggers_on(db: Any) -> None:
 @pytest.fixture
 def application_role(nominal: Nominal) -> Iterator[str]:
     """A role granted what the deployment instructions grant the application (not the owner)."""
-    if connection.vendor != "postgresql":
-        pytest.skip("roles and grants are PostgreSQL's")
     role = f"iomhub_app_test_{os.getpid()}"
     with connection.cursor() as cursor:
         cursor.execute("SELECT rolcreaterole FROM pg_roles WHERE rolname = current_user")
@@ -188,6 +179,7 @@ def _drop_test_roles(django_db_blocker: Any) -> Iterator[None]:
                 cursor.execute(f"DROP ROLE IF EXISTS {role}")
 
 
+@only_on("postgresql")
 @pytest.mark.parametrize("sql", [
     "UPDATE audit_log SET username = 'forged'",
     "DELETE FROM audit_log",
@@ -208,6 +200,7 @@ def test_the_application_role_cannot_rewrite_the_log(application_role: str, sql:
     assert AuditEvent.objects.filter(username="test-fixture").exists()
 
 
+@only_on("postgresql")
 def test_the_application_role_adds_to_the_log(application_role: str, system: Actor) -> None:
     """The grants are not so tight that the application cannot work: it records as usual."""
     with connection.cursor() as cursor:

@@ -26,14 +26,13 @@ from urllib.parse import urlencode
 import pytest
 
 from tests.conftest import requires_tool
+from tests.web.conftest import only_on
 
 NGINX = "/usr/sbin/nginx"
 PASSWORD = "a long passphrase for the proxy test"
 LOCKOUT = 3  # failures before a lockout (5 by default: fewer sign-ins, the same rule)
-pytestmark = [requires_tool(NGINX, "nginx"), pytest.mark.xdist_group("nginx"),
-              pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")),
-                                 reason="the served application runs on its own SQLite database: tested once, in "
-                                        "the SQLite run")]
+# The served application runs on its own SQLite database: the test belongs to the SQLite run.
+pytestmark = [requires_tool(NGINX, "nginx"), pytest.mark.xdist_group("nginx"), only_on("sqlite")]
 
 
 def free_port() -> int:
