@@ -379,7 +379,11 @@ def demo(package: Path | None, output: Path, nominals: int, serve: bool, addr: s
     click.echo(f"Sign in at http://{addr}/ with password {DEMO_PASSWORD!r} as:")
     for login in logins:
         click.echo(f"  {login.username:<18} {login.role:<14} {login.agency}")
-    click.echo("(the administrator sets up a second factor at first sign-in)")
+    from iomhub.web.accounts.models import User
+    from iomhub.web.audit.context import Actor
+
+    for admin in User.objects.filter(role="administrator", totp_secret="", is_active=True):
+        _echo_enrolment_link(admin, Actor.system("demo"), base=f"http://{addr}")
     ctx = click.get_current_context()
     ctx.invoke(serve_command, addr=addr, threads=8, workers=1)
 
@@ -467,7 +471,10 @@ def serve_command(addr: str, threads: int, workers: int = 1) -> None:
     if workers == 1:
         from waitress import serve as waitress_serve
 
-        waitress_serve(application, host=host, port=int(port), threads=threads, ident="iomhub")
+        # The forwarded headers reach the application, which alone decides whether to believe
+        # them (iomhub.web.proxy): waitress would otherwise drop them, or believe them itself.
+        waitress_serve(application, host=host, port=int(port), threads=threads, ident="iomhub",
+                       clear_untrusted_proxy_headers=False)
         return
     from iomhub.web.gunicorn import serve_with_gunicorn
 
@@ -509,8 +516,43 @@ def createuser(username: str, agency_code: str, role: str, agency_name: str | No
             audit.record(Operation.COLLECTION, agency)
         user = User.objects.create_user(username=username, password=password, agency=agency, role=role)
         audit.record(Operation.COLLECTION, user, detail={"agency": agency.code, "role": role})
-    note = " (a second factor will be set up at first sign-in)" if role == "administrator" else ""
-    click.echo(f"Created {role} {username!r} of {agency.name}{note}.")
+    click.echo(f"Created {role} {username!r} of {agency.name}.")
+    _echo_enrolment_link(user, Actor.system("createuser"))
+
+
+def _echo_enrolment_link(user: Any, actor: Any, base: str = "") -> None:
+    """Issue and print a one-time enrolment link when ``user`` must set up a second factor."""
+    from django.conf import settings
+
+    from iomhub.web.accounts import totp
+    from iomhub.web.accounts.services import enrolment_path, issue_enrolment_link
+
+    if not totp.required_for(user) or user.totp_secret:
+        return
+    path = enrolment_path(issue_enrolment_link(actor, user))
+    click.echo(f"{user.username} must set up a second factor at first sign-in, through this link (it works once, "
+               f"for {settings.ENROLMENT_LINK_HOURS} hours; give it to them yourself): {base}{path}")
+
+
+@main.command("enrolment-link")
+@click.argument("username")
+def enrolment_link(username: str) -> None:
+    """Issue a one-time link with which USERNAME sets up a second factor (an earlier link stops working)."""
+    from iomhub.web import setup
+
+    setup()
+    from iomhub.web.accounts.models import User
+    from iomhub.web.audit.context import Actor
+
+    user = User.objects.filter(username=username, is_active=True).first()
+    if user is None:
+        raise click.UsageError(f"no active user named {username!r}")
+    if user.totp_secret:
+        raise click.UsageError(f"{username!r} has a second factor already: reset it in the administration site first")
+    from iomhub.web.accounts.services import enrolment_path, issue_enrolment_link
+
+    path = enrolment_path(issue_enrolment_link(Actor.system("enrolment-link"), user))
+    click.echo(f"Enrolment link for {username!r} (works once; give it to them yourself): {path}")
 
 
 def _web_actor(username: str | None, command: str) -> Any:

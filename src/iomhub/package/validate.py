@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from iomhub.domain.dates import PERIOD_YEARS
 from iomhub.package.dates import OWN_FORMS_ONLY, DateFormats, builtin_date, declared_date
 from iomhub.package.problems import Problem
 from iomhub.package.schema import TABLES, Column, Kind, Table
@@ -156,7 +157,10 @@ def _typed_and_error(column: Column, extra_codes: Iterable[str], dates: DateForm
         typed = pl.when(quarter.is_not_null()).then(pl.format("{}-Q{}", year, quarter)).otherwise(year)
         error = pl.when(raw.is_not_null() & year.is_null()).then(
             pl.format("{} is not a period (2014 for the financial year 2014/15, or 2014-Q1)",
-                      _quoted(column.name)))
+                      _quoted(column.name))).when(
+            ~year.cast(pl.Int64, strict=False).is_between(PERIOD_YEARS.start, PERIOD_YEARS.stop - 1)).then(
+            pl.format("{} names a year outside {}-{}", _quoted(column.name), pl.lit(PERIOD_YEARS.start),
+                      pl.lit(PERIOD_YEARS.stop - 1)))
     else:
         typed = raw
     if column.not_null:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 
 from iomhub.web.accounts.constants import AgencyCode, Role
+from iomhub.web.audit.models import AuditedModel
 
 
 class Agency(models.Model):
@@ -76,3 +80,30 @@ class LoginAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.username} {self.address} {self.outcome}"
+
+
+class EnrolmentLink(AuditedModel):
+    """A one-time link an administrator issues for a user's first sign-in with a second factor.
+
+    Someone who must have a second factor and has none (an administrator at first, or after a
+    reset) cannot set one up with the password alone: they open the link, then give the password.
+    Only the token's SHA-256 is kept; the link works once, until ``expires_at``, and issuing a new
+    one ends the old (``accounts.services.issue_enrolment_link``)."""
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="enrolment_links")
+    token_hash = models.CharField(max_length=64, unique=True)
+    issued_by = models.CharField(max_length=150)
+    issued_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-issued_at", "-id"]
+
+    @staticmethod
+    def hash(token: str) -> str:
+        return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+
+    @property
+    def usable(self) -> bool:
+        return self.used_at is None and self.expires_at > timezone.now()

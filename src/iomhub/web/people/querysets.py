@@ -14,14 +14,16 @@ if TYPE_CHECKING:
 
 class NominalQuerySet(AuditedQuerySet):
     def visible_to(self, user: User | Any) -> NominalQuerySet:
-        """Practitioners and managers of partner agencies see the cohort's shared record.
+        """Practitioners and managers of partner agencies see the cohort's shared record, except
+        restricted records (DPA 2018 s.47: kept, but out of all normal use until lifted).
 
         Analysts work on pseudonymised data only and administrators manage accounts: neither
-        opens a person's record. Users of agencies outside the partnership see no one.
+        opens a person's record (administrators act on records only through the data protection
+        pages, ``iomhub.web.records``). Users of agencies outside the partnership see no one.
         """
         if not getattr(user, "is_authenticated", False) or not user.works_on_cases:
             return self.none()
-        return self.all()
+        return self.filter(restricted=False)
 
     @staticmethod
     def visibility_key(user: User | Any) -> str:

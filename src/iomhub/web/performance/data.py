@@ -9,8 +9,9 @@ and numbers ``pl.Float64``, codes and text ``pl.String`` with an empty string as
 with no rows is left out, as an absent file would be, except ``nominals`` and ``cohort``,
 which every package has.
 
-This reads every person's records for an aggregate report; it does not write an audit row
-itself. The view that shows the report records the consultation (or the disclosure).
+This reads every person's records for an aggregate report, leaving out restricted records
+(``unrestricted``); it does not write an audit row itself. The view that shows the report records
+the consultation (or the disclosure).
 """
 
 from __future__ import annotations
@@ -79,11 +80,22 @@ def _canonical(name: str, kind: Kind, values: tuple[Any, ...] | list[Any]) -> pl
     return pl.select(pl.when(series != "").then(series)).to_series().alias(name)
 
 
+def unrestricted(rows: Any) -> Any:
+    """``rows`` without those of restricted people (DPA 2018 s.47: kept, but out of every report and
+    export), for a table of people or of their records; other tables as they are."""
+    model = rows.model
+    if model is Nominal:
+        return rows.filter(restricted=False)
+    if any(f.name == "nominal" for f in model._meta.concrete_fields):
+        return rows.filter(nominal__restricted=False)
+    return rows
+
+
 def table_frame(name: str, using: str = "default") -> pl.DataFrame:
     """Table ``name`` of the database as its canonical frame (empty with the right dtypes when
     it has no rows)."""
     table = TABLES[name]
-    query = MODELS[name]._base_manager.using(using).order_by("pk").values_list(*table.names)
+    query = unrestricted(MODELS[name]._base_manager.using(using)).order_by("pk").values_list(*table.names)
     sql, params = query.query.get_compiler(using=using).as_sql()
     with connections[using].cursor() as cursor:
         cursor.execute(sql, params)
