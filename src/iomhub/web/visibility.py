@@ -28,6 +28,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotFound, HttpResponseRedirect
 from django.template import loader
 
+from iomhub.web.accounts import permissions
 from iomhub.web.audit.constants import Operation
 from iomhub.web.audit.context import Actor, audited
 from iomhub.web.requests import client_address
@@ -131,14 +132,13 @@ def consulted(request: HttpRequest, nominal: Nominal, what: str) -> None:
 
 
 def health_case_worker_required(view: View) -> View:
-    """A case worker who sees health information (``User.can_see_health``: a health agency's
+    """A case worker who sees health information (``permissions.works_on_health``: a health agency's
     staff, or someone granted it); anyone else is refused. Drug and alcohol treatment is health
     information: others may learn from the person page that someone is in treatment, no more."""
     @login_required
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        user = request.user
-        if not (getattr(user, "works_on_cases", False) and getattr(user, "can_see_health", False)):
+        if not permissions.works_on_health(request.user):
             return refuse(request, "health information")
         return view(request, *args, **kwargs)
     return wrapped  # type: ignore[return-value]
@@ -150,7 +150,7 @@ def case_worker_required(view: View) -> View:
     @login_required
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not getattr(request.user, "works_on_cases", False):
+        if not permissions.works_on_cases(request.user):
             return refuse(request, "case pages")
         return view(request, *args, **kwargs)
     return wrapped  # type: ignore[return-value]

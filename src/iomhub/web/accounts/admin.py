@@ -18,6 +18,7 @@ from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
+from iomhub.web.accounts import permissions
 from iomhub.web.accounts.models import Agency, LoginAttempt, User
 from iomhub.web.accounts.services import disable_user, enrolment_path, issue_enrolment_link
 from iomhub.web.audit.constants import Operation
@@ -27,8 +28,7 @@ from iomhub.web.visibility import refuse
 
 
 def is_administrator(request: HttpRequest) -> bool:
-    user = request.user
-    return bool(user.is_active and user.is_authenticated and getattr(user, "is_administrator", False))
+    return permissions.administers(request.user)
 
 
 class IomhubAdminSite(admin.AdminSite):

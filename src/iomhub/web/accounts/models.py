@@ -8,6 +8,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 
+from iomhub.web.accounts import permissions
 from iomhub.web.accounts.constants import AgencyCode, Role
 from iomhub.web.audit.models import AuditedModel
 
@@ -38,23 +39,23 @@ class User(AbstractUser):
     totp_secret = models.CharField(max_length=64, blank=True)
     totp_last_step = models.BigIntegerField(default=0)
 
+    # For templates: each is the rule of ``accounts.permissions`` of the same meaning.
     @property
     def is_analyst(self) -> bool:
-        return self.role == Role.ANALYST
+        return permissions.is_analyst(self)
 
     @property
     def is_administrator(self) -> bool:
-        return self.role == Role.ADMINISTRATOR
+        return permissions.administers(self)
 
     @property
     def can_see_health(self) -> bool:
-        return self.sees_health or bool(self.agency and self.agency.health)
+        return permissions.sees_health(self)
 
     @property
     def works_on_cases(self) -> bool:
         """Practitioners and managers of a partner agency see the shared record."""
-        return (self.is_active and self.agency is not None and self.agency.partner
-                and self.role in (Role.PRACTITIONER, Role.MANAGER))
+        return permissions.works_on_cases(self)
 
 
 class LoginAttempt(models.Model):

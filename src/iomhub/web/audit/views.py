@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
 from django.utils import timezone
 
+from iomhub.web.accounts import permissions
 from iomhub.web.audit.constants import Operation
 from iomhub.web.audit.context import audited
 from iomhub.web.audit.forms import AuditSearchForm
@@ -34,7 +35,7 @@ def _day_start(day: Any) -> datetime:
 
 def search(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not (user.is_authenticated and user.is_active and getattr(user, "is_administrator", False)):
+    if not permissions.administers(user):
         if not user.is_authenticated:
             from django.contrib.auth.views import redirect_to_login
 

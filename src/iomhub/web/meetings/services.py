@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from iomhub.domain.codes import AGENCIES
-from iomhub.web.accounts.constants import Role
+from iomhub.web.accounts import permissions
 from iomhub.web.audit.constants import Operation
 from iomhub.web.audit.context import Actor, audited
 from iomhub.web.meetings.models import Attendance, CaseAction, Meeting
@@ -92,9 +92,7 @@ class NotTheOwner(PermissionError):
 
 def may_complete(user: Any, action: CaseAction) -> bool:
     """The owning agency's staff (``Agency.kind`` is the action's ``owner_agency``) and managers."""
-    agency = getattr(user, "agency", None)
-    return bool(getattr(user, "role", None) == Role.MANAGER
-                or (agency is not None and agency.kind == action.owner_agency))
+    return permissions.completes_action(user, action.owner_agency)
 
 
 def complete_action(actor: Actor, action: CaseAction) -> CaseAction:

@@ -16,6 +16,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from iomhub.web.accounts import permissions
 from iomhub.web.forms import saved
 from iomhub.web.pages import page
 from iomhub.web.people import timeline as people_timeline
@@ -70,7 +71,7 @@ def note(request: HttpRequest, nominal_id: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def create(request: HttpRequest) -> HttpResponse:
-    if not user_of(request).works_on_cases:  # who may see people may add them; no one else
+    if not permissions.works_on_cases(request.user):  # who may see people may add them; no one else
         return refuse(request, "people.nominal")
     form = NominalForm(request.POST or None)
     if (done := saved(request, form, lambda _: save_nominal(actor(request), form.instance, reason="person added"),

@@ -23,7 +23,7 @@ from django.utils import timezone
 from iomhub.domain.dates import PERIOD_YEARS, financial_year_of
 from iomhub.reports.documents.actions import due_end, due_label
 from iomhub.reports.formatting import RAG_LABELS, STATUS_LABELS, kpi_period_label
-from iomhub.web.accounts.constants import Role
+from iomhub.web.accounts import permissions
 from iomhub.web.forms import saved
 from iomhub.web.performance import services
 from iomhub.web.performance.framework import framework_rows, period_codes, start_month, year_of_period
@@ -43,14 +43,13 @@ from iomhub.web.visibility import refuse
 
 FRAMEWORK = "performance.framework"
 PLAN = "performance.action_plan"
-EDITORS = (Role.MANAGER, Role.ADMINISTRATOR)
 READ = ("GET", "HEAD")
 EDIT = ("GET", "HEAD", "POST")
 
 
 def may_edit_plans(user: Any) -> bool:
     """Managers and administrators of a partner agency change the framework and the action plan."""
-    return may_see_reports(user) and getattr(user, "role", None) in EDITORS
+    return permissions.edits_plans(user)
 
 
 def _gate(request: HttpRequest, object_type: str, object_id: str, methods: tuple[str, ...],

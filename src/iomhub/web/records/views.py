@@ -20,6 +20,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
+from iomhub.web.accounts import permissions
 from iomhub.web.audit.constants import Operation
 from iomhub.web.audit.context import audited
 from iomhub.web.forms import add_errors, saved
@@ -42,7 +43,7 @@ def administrator_required(view: View) -> View:
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         user = request.user
-        if not (user.is_active and getattr(user, "is_administrator", False)):
+        if not permissions.administers(user):
             return refuse(request, OBJECT_TYPE, str(kwargs.get("nominal_id", ""))[:100])
         return view(request, *args, **kwargs)
     return wrapped

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from iomhub.web import choices
+from iomhub.web.accounts import permissions
 from iomhub.web.forms import saved
 from iomhub.web.people.forms import NominalForm
 from iomhub.web.people.links import person_url
@@ -27,7 +28,7 @@ AGENCY_CODES = {code for code, _ in choices.AGENCIES}
 @require_http_methods(["GET", "POST"])
 def create(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
-    if not user.works_on_cases:
+    if not permissions.works_on_cases(user):
         return refuse(request, "referrals.referral")
     kind = user.agency.kind if user.agency and user.agency.kind in AGENCY_CODES else ""
     initial = {"referred_on": timezone.localdate(), "referring_agency": kind,
