@@ -28,24 +28,15 @@ from iomhub.package.formulas import quoted
 from iomhub.package.schema import TABLES
 from iomhub.web.audit.constants import Operation
 from iomhub.web.audit.context import Actor, audited
-from iomhub.web.exchange.mapping import MAPPINGS, TableModel
+from iomhub.web.exchange.frames import table_frame
+from iomhub.web.exchange.mapping import MAPPINGS
 from iomhub.web.people.models import Nominal
-from iomhub.web.performance.data import unrestricted
 
 Progress = Callable[[str, int, int], None]
 
 
 class ExportRefused(ValueError):
     """An export that may not go ahead (no justification or recipient, a folder in the way)."""
-
-
-def table_frame(mapping: TableModel) -> pl.DataFrame:
-    """One table of the database as a canonical frame (missing values null, rows in key order)."""
-    columns = mapping.columns
-    rows = list(unrestricted(mapping.model.objects).order_by(*mapping.key, "pk").values_list(*columns))
-    frame = pl.DataFrame(rows, schema={c: mapping.dtype(c) for c in columns}, orient="row")
-    text = [c for c in columns if mapping.is_text(c)]
-    return frame.with_columns(pl.when(pl.col(c) != "").then(pl.col(c)).alias(c) for c in text)
 
 
 def export_package(out_dir: Path | str, actor: Actor, justification: str, recipient: str,
@@ -77,7 +68,7 @@ def export_package(out_dir: Path | str, actor: Actor, justification: str, recipi
             schemes: set[str] = set()
             for number, (name, mapping) in enumerate(MAPPINGS.items()):
                 say(f"Exporting {name}...", number, len(MAPPINGS))
-                frame = table_frame(mapping)
+                frame = table_frame(name, as_held=True)
                 if frame.height == 0 and not TABLES[name].required:
                     continue  # no data: absent from the package, as a report expects
                 if "scheme" in frame.columns:
