@@ -105,13 +105,26 @@ def _quotes_withheld(note: str, report: Report, suppressed: Mapping[str, set[tup
 def record(protection: Protection, method: str, threshold: int) -> dict[str, Any]:
     """What the JSON report's ``suppression`` object says of the method and its audit."""
     kinds = Counter((relation.table, relation.kind) for relation in protection.relations)
+    reach = ("reaches down to the least it could be with nothing published (0, or 1 for a group listed only "
+             f"when someone is in it) and up to {threshold}")
+    protection_text = (f"every withheld count under {threshold} has a range, worked out from every table of this "
+                       f"report and the relations between them, that {reach}; figures worked out from a withheld "
+                       "count are withheld with it")
+    rounding: dict[str, Any] = {}
+    if method == "round":
+        protection_text = (f"every count under {threshold}, rounded, has a range, worked out from every table of "
+                           f"this report and the relations between them, at least {BASE - 1} wide that reaches "
+                           f"its floor or {threshold}; one that has not is withheld, and then its range {reach}")
+        rounding = {"rounding": {
+            "base": BASE, "counts": "every count is a multiple of the base next to it (a multiple of the base "
+                                    "is itself)",
+            "derived": "percentages, changes and rates per person are worked out again from the rounded counts; "
+                       "intervals, averages, days, pounds and effect estimates are withheld"}}
     return {
         "method": METHOD_NAMES[method],
         "zeros": "a withheld count may be 0",
-        "protection": (f"every withheld count under {threshold} has a range, worked out from every table of this "
-                       f"report and the relations between them, that reaches down to the least it could be "
-                       f"with nothing published (0, or 1 for a group listed only when someone is in it) and up "
-                       f"to {threshold}; figures worked out from a withheld count are withheld with it"),
+        **rounding,
+        "protection": protection_text,
         "audit": {"passed": protection.audit.passed, "solver": solver_name(),
                   "counts_checked": len(protection.audit.ranges), "cells_added": len(protection.added),
                   "rounds": protection.rounds,

@@ -76,8 +76,14 @@ class Document:
 
     def __post_init__(self) -> None:
         self.tables = self.raw["tables"]
-        listed = (self.raw.get("suppression") or {}).get("suppressed", {})
+        suppression = self.raw.get("suppression") or {}
+        listed = suppression.get("suppressed", {})
         self.withheld = {(t, c["row"], c["column"]) for t, cells in listed.items() for c in cells}
+        self.base: int | None = (suppression.get("rounding") or {}).get("base")
+
+    def rounded(self, cell: Cell) -> bool:
+        """Whether a shown cell is a count published rounded to ``base``."""
+        return self.base is not None and cell[2] in COUNTS.get(cell[0], ()) and cell not in self.withheld
 
     def rows(self, table: str) -> list[dict[str, Any]]:
         return self.tables.get(table, [])
@@ -466,7 +472,8 @@ def bound(doc: Document, constraints: list[Constraint], targets: list[Cell], lea
     greatest), every withheld quantity at least ``least`` (counts; magnitudes at least 0), in
     whole numbers for counts where the linear bound is finite and not at a whole-number vertex."""
     quantities = doc.quantities()
-    values = known if known is not None else {c: float(doc.value(c)) for c in quantities if c not in doc.withheld}
+    values = known if known is not None else {c: float(doc.value(c)) for c in quantities
+                                              if c not in doc.withheld and not doc.rounded(c)}
     unknown = {c for c in quantities if c not in values} | set(targets)
     usable = [c for c in constraints if all(cell in values or cell in unknown for cell, _ in c.terms)]
     out: dict[Cell, tuple[float, float]] = {}
@@ -494,6 +501,12 @@ def bound(doc: Document, constraints: list[Constraint], targets: list[Cell], lea
         forms = {"A_ub": sparse.vstack([matrix[ub], -matrix[lb]]), "b_ub": np.concatenate([high[ub], -low[lb]]),
                  "A_eq": matrix[eq], "b_eq": low[eq]}
         lower = np.array([least if c[2] in COUNTS.get(c[0], ()) else 0.0 for c in cells])
+        upper = np.full(len(cells), np.inf)
+        for k, c in enumerate(cells):
+            if known is None and doc.rounded(c):  # a rounded count: within the base of what is shown
+                assert doc.base is not None
+                lower[k] = max(0.0, doc.value(c) - doc.base + 1)
+                upper[k] = doc.value(c) + doc.base - 1
         integer = np.array([1 if c[2] in COUNTS.get(c[0], ()) else 0 for c in cells])
         for target in sorted(wanted & set(cells)):
             found = [-math.inf, math.inf]
@@ -501,7 +514,7 @@ def bound(doc: Document, constraints: list[Constraint], targets: list[Cell], lea
                 sign = -1.0 if greatest else 1.0
                 cost = np.zeros(len(cells))
                 cost[position[target]] = sign
-                result = linprog(cost, bounds=list(zip(lower, [None] * len(cells), strict=True)), method="highs",
+                result = linprog(cost, bounds=list(zip(lower, upper, strict=True)), method="highs",
                                  **{k: v for k, v in forms.items() if v.shape[0]})
                 if result.status == 3:
                     continue
@@ -510,7 +523,7 @@ def bound(doc: Document, constraints: list[Constraint], targets: list[Cell], lea
                 assert result.status == 0, result.message
                 value = result.fun * sign
                 if np.any(np.abs(result.x[integer == 1] - np.round(result.x[integer == 1])) > 1e-6):
-                    exact = milp(cost, integrality=integer, bounds=Bounds(lower, np.inf),
+                    exact = milp(cost, integrality=integer, bounds=Bounds(lower, upper),
                                  constraints=[LinearConstraint(matrix, low, high)] if len(rules) else None)
                     if exact.status == 0:
                         value = exact.fun * sign
@@ -529,7 +542,8 @@ def attack(doc: Document, targets: list[Cell] | None = None, with_derived: bool 
     """Bound every withheld count (or ``targets``) from the published document. A publication
     that says zeros are shown makes every withheld count at least 1 (unless no table allows it:
     then the rule was not kept, and the reader falls back to 0)."""
-    constraints = spec_relations(doc) + (derived_relations(doc) if with_derived else [])
+    # under rounding the derived figures are worked out from the rounded counts: they say nothing more
+    constraints = spec_relations(doc) + (derived_relations(doc) if with_derived and doc.base is None else [])
     counts = [c for c in sorted(doc.withheld) if c[2] in COUNTS.get(c[0], ())]
     wanted = counts if targets is None else targets
     zeros_withheld = "may be 0" in str((doc.raw.get("suppression") or {}).get("zeros", ""))
@@ -566,13 +580,20 @@ def leaks(published: dict[str, Any], truth: dict[str, Any], threshold: int, with
     for cell in sorted(doc.quantities()):
         table, i, column = cell
         value = doc.value(cell)
-        if column in COUNTS.get(table, ()) and value is not None and 0 < value < threshold:
+        if column in COUNTS.get(table, ()) and value is not None and 0 < value < threshold and doc.base is None:
             found.append(f"{cell} = {value} is shown")
     small_row = {(t, i) for t, people in PEOPLE.items() for i, row in enumerate(true.rows(t))
                  if people in row and row[people] is not None and 0 < row[people] < threshold}
     sensitive = [c for c in sorted(doc.withheld) if c[2] in COUNTS.get(c[0], ())
                  and (true.value(c) < threshold or (c[0], c[1]) in small_row)]
-    attacked = attack(doc, sensitive, with_derived=with_derived)
+    rounded = [c for c in sorted(doc.quantities()) if doc.rounded(c) and 0 < true.value(c) < threshold]
+    attacked = attack(doc, sensitive + rounded, with_derived=with_derived)
+    lowest = floors(doc, rounded)
+    for cell in rounded:  # a rounded small count: a range as wide as the base, reaching its floor or the threshold
+        assert doc.base is not None
+        low, high = attacked.ranges[cell]
+        if high - low < doc.base - 1 - 1e-6 or (low > lowest[cell] + 1e-6 and high < threshold - 1e-6):
+            found.append(f"{cell} = {true.value(cell)} (shown {doc.value(cell)}): from {low:g} to {high:g}")
     lowest = floors(doc, [c for c in sensitive if attacked.ranges[c][0] > 1e-6])
     for cell in sensitive:
         low, high = attacked.ranges[cell]
