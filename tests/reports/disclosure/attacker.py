@@ -7,9 +7,9 @@ someone is in it, that days at liberty fit in their window, that pounds lie betw
 costs, how each percentage, change and rate is worked out from its counts, and the rule of the
 publication (``suppression.zeros``: whether a withheld count may be 0). It reads every withheld
 count as a variable, every shown figure as a constant, and bounds each withheld count by linear
-programming (``scipy.optimize.linprog``, HiGHS), then by integer programming
-(``scipy.optimize.milp``) where the linear bound is finite: the integer hull can only be
-narrower.
+programming (HiGHS through ``highspy``), then by integer programming (``scipy.optimize.milp``)
+where the linear bound is reached at a vertex that is not whole numbers: the integer hull can
+only be narrower.
 
 None of this imports the protector (``iomhub.reports.disclosure``): the relations are written
 here again, from the specification, so that a relation the protector forgot is one this reader
@@ -25,9 +25,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+import highspy
 import numpy as np
 from scipy import sparse
-from scipy.optimize import Bounds, LinearConstraint, linprog, milp
+from scipy.optimize import Bounds, LinearConstraint, milp
 
 Cell = tuple[str, int, str]
 
@@ -48,11 +49,15 @@ COUNTS: dict[str, tuple[str, ...]] = {
     "cost_of_crime": (*REOFFENDING, "not_valued_before", "not_valued_after"),
     "expected_reoffending": ("offenders", "scored", "not_scored", "reoffenders", "history_from_offences"),
 }
+REOFFENDING_TABLES = ("reoffending_by_scheme", *GROUPS, "reoffending_by_flag")
 MAGNITUDES = {"time_at_risk": ("risk_days_before", "risk_days_after"), "cost_of_crime": ("cost_before", "cost_after")}
-PEOPLE = {table: "offenders" for table in COUNTS} | {
+# the count of the people a row is about (its other counts are about them too); the caseload,
+# community and custody, providers, tiers and referrals count people or referrals of their own
+PEOPLE = {table: "offenders" for table in (*REOFFENDING_TABLES, "target_attainment", "effect_estimate",
+                                           "time_at_risk", "proven_reoffending", "cost_of_crime",
+                                           "expected_reoffending")} | {
     "needs_first_assessment": "assessments", "needs_progress": "people", "treatment_completions": "in_treatment",
-    "join_windows": "people", "caseload": "count", "caseload_change": "count_from", "caseload_status": "count",
-    "statutory_by_provider": "count", "risk_tiers": "count", "referrals_by_agency": "referrals"}
+    "join_windows": "people"}
 
 
 @dataclass(frozen=True)
@@ -496,10 +501,6 @@ def bound(doc: Document, constraints: list[Constraint], targets: list[Cell], lea
             if rule.sense in ("=", "<="):
                 high[r] = rhs
         matrix = sparse.csr_matrix((data, (rows, cols)), shape=(len(rules), len(cells)))
-        eq = low == high
-        ub, lb = np.isfinite(high) & ~eq, np.isfinite(low) & ~eq
-        forms = {"A_ub": sparse.vstack([matrix[ub], -matrix[lb]]), "b_ub": np.concatenate([high[ub], -low[lb]]),
-                 "A_eq": matrix[eq], "b_eq": low[eq]}
         lower = np.array([least if c[2] in COUNTS.get(c[0], ()) else 0.0 for c in cells])
         upper = np.full(len(cells), np.inf)
         for k, c in enumerate(cells):
@@ -508,21 +509,18 @@ def bound(doc: Document, constraints: list[Constraint], targets: list[Cell], lea
                 lower[k] = max(0.0, doc.value(c) - doc.base + 1)
                 upper[k] = doc.value(c) + doc.base - 1
         integer = np.array([1 if c[2] in COUNTS.get(c[0], ()) else 0 for c in cells])
+        model = _Model(matrix, low, high, lower, upper)
         for target in sorted(wanted & set(cells)):
             found = [-math.inf, math.inf]
             for greatest in sides:
                 sign = -1.0 if greatest else 1.0
-                cost = np.zeros(len(cells))
-                cost[position[target]] = sign
-                result = linprog(cost, bounds=list(zip(lower, upper, strict=True)), method="highs",
-                                 **{k: v for k, v in forms.items() if v.shape[0]})
-                if result.status == 3:
+                solution = model.least(position[target], sign)
+                if solution is None:  # unbounded
                     continue
-                if result.status == 2:
-                    raise Infeasible(target)
-                assert result.status == 0, result.message
-                value = result.fun * sign
-                if np.any(np.abs(result.x[integer == 1] - np.round(result.x[integer == 1])) > 1e-6):
+                value = solution[position[target]]
+                if np.any(np.abs(solution[integer == 1] - np.round(solution[integer == 1])) > 1e-6):
+                    cost = np.zeros(len(cells))
+                    cost[position[target]] = sign
                     exact = milp(cost, integrality=integer, bounds=Bounds(lower, upper),
                                  constraints=[LinearConstraint(matrix, low, high)] if len(rules) else None)
                     if exact.status == 0:
@@ -536,6 +534,49 @@ def bound(doc: Document, constraints: list[Constraint], targets: list[Cell], lea
 
 class Infeasible(Exception):
     """No table satisfies the relations under the reader's assumptions."""
+
+
+class _Model:
+    """low ≤ A x ≤ high, lower ≤ x ≤ upper in HiGHS, minimised for one variable after another."""
+
+    def __init__(self, matrix: sparse.csr_matrix, low: np.ndarray, high: np.ndarray, lower: np.ndarray,
+                 upper: np.ndarray) -> None:
+        inf = highspy.kHighsInf
+        self.highs = highspy.Highs()
+        self.highs.setOptionValue("output_flag", False)
+        columns = matrix.tocsc()
+        self.highs.passModel(_lp(columns, low, high, lower, upper, inf))
+        self.size = matrix.shape[1]
+
+    def least(self, index: int, sign: float) -> np.ndarray | None:
+        """The solution minimising sign × x[index]; None when unbounded."""
+        cost = np.zeros(self.size)
+        cost[index] = sign
+        self.highs.changeColsCost(self.size, np.arange(self.size, dtype=np.int32), cost)
+        self.highs.run()
+        status = self.highs.getModelStatus()
+        if status in (highspy.HighsModelStatus.kUnbounded, highspy.HighsModelStatus.kUnboundedOrInfeasible):
+            return None
+        if status == highspy.HighsModelStatus.kInfeasible:
+            raise Infeasible(index)
+        assert status == highspy.HighsModelStatus.kOptimal, status
+        return np.array(self.highs.getSolution().col_value)
+
+
+def _lp(columns: sparse.csc_matrix, low: np.ndarray, high: np.ndarray, lower: np.ndarray, upper: np.ndarray,
+        inf: float) -> highspy.HighsLp:
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = columns.shape[1], columns.shape[0]
+    lp.col_cost_ = np.zeros(columns.shape[1])
+    lp.col_lower_ = np.where(np.isfinite(lower), lower, -inf)
+    lp.col_upper_ = np.where(np.isfinite(upper), upper, inf)
+    lp.row_lower_ = np.where(np.isfinite(low), low, -inf)
+    lp.row_upper_ = np.where(np.isfinite(high), high, inf)
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = columns.indptr
+    lp.a_matrix_.index_ = columns.indices
+    lp.a_matrix_.value_ = columns.data
+    return lp
 
 
 def attack(doc: Document, targets: list[Cell] | None = None, with_derived: bool = True) -> Attack:

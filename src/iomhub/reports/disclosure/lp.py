@@ -291,51 +291,89 @@ class Program:
                 out[target] = (found[0], found[1])
         return out
 
-    def alternative(self, target: Cell, reach: Interval, truth: Callable[[Cell], float],
-                    known: Callable[[Cell], Interval], least: Callable[[Cell], float],
+    def alternative(self, target: Cell, wanted: list[Requirement], truth: Callable[[Cell], float],
                     weight: Callable[[Cell], float]) -> set[Cell] | None:
-        """The shown cells to withhold so that a table with ``target`` in ``reach`` agrees with
-        the publication: every relation holds, every cell is at least ``least`` of it, a cell
-        the reader knows as an interval moves freely within it, and a shown cell that moves
-        costs ``weight`` a unit. None when no such table exists."""
+        """The shown cells to withhold so that, for each requirement, a table with ``target`` in
+        its ``reach`` agrees with the publication as its reader knows it: every relation holds,
+        every cell is at least the reader's ``least`` of it, a cell the reader knows as an
+        interval moves freely within it, and a shown cell that moves in any of the tables costs
+        ``weight`` a unit of its largest move (one cell serves every table). None when no such
+        tables exist."""
         cells = self.structure[self.block_of[target]]
         position = {cell: i for i, cell in enumerate(cells)}
         n = len(cells)
         relations = sorted({r for cell in cells for r in self.by_cell[cell]})
-        block = _Block(cells, [self.relations[r] for r in relations])
-        matrix, lower, upper = _matrices(block, position, lambda _: None)
-        # variables: y (the table), then p and n (a shown cell's move up and down), then s (a
-        # rounded cell's free move inside its interval)
-        moves = [cell for cell in cells if known(cell)[0] == known(cell)[1] or not _open(known(cell))]
+        matrix, lower, upper = _matrices(_Block(cells, [self.relations[r] for r in relations]), position,
+                                         lambda _: None)
+        known = wanted[0].known
+        moves = [cell for cell in cells if not _open(known(cell))]  # shown, or rounded
         k = len(moves)
         rounded = [cell for cell in moves if known(cell)[0] != known(cell)[1]]
         m = len(rounded)
-        width = n + 2 * k + m
-        rows, cols, data, rhs = [], [], [], []
-        for j, cell in enumerate(moves):  # y - p + n - s = truth
-            rows += [j, j, j]
-            cols += [position[cell], n + j, n + k + j]
-            data += [1.0, -1.0, 1.0]
-            rhs.append(truth(cell))
-        for j, cell in enumerate(rounded):
-            rows.append(moves.index(cell))
-            cols.append(n + 2 * k + j)
-            data.append(-1.0)
-        constraint = matrix.stacked(Matrix(rows, cols, data, (k, width)))
-        low = np.concatenate([lower, np.array(rhs, dtype=float)])
-        high = np.concatenate([upper, np.array(rhs, dtype=float)])
-        bounds = [(least(cell), INFINITY) for cell in cells]
-        bounds[position[target]] = (max(least(target), reach[0]), reach[1])
-        bounds += [(0.0, INFINITY)] * (2 * k)
-        bounds += [(known(cell)[0] - truth(cell), known(cell)[1] - truth(cell)) for cell in rounded]
+        part = n + 2 * k + m  # one table: y, then p and n (a shown cell's move up and down), then s
+        width = len(wanted) * part + k  # and z, the largest move of each shown cell
+        rows: list[int] = []
+        cols: list[int] = []
+        data: list[float] = []
+        low: list[float] = []
+        high: list[float] = []
+        bounds: list[Interval] = []
+
+        def row(entries: list[tuple[int, float]], bottom: float, top: float) -> None:
+            for column, value in entries:
+                rows.append(len(low))
+                cols.append(column)
+                data.append(value)
+            low.append(bottom)
+            high.append(top)
+
+        by_row: list[list[tuple[int, float]]] = [[] for _ in range(matrix.shape[0])]
+        for r, c, v in zip(matrix.rows, matrix.columns, matrix.values, strict=True):
+            by_row[r].append((c, v))
+        for q, requirement in enumerate(wanted):
+            base = q * part
+            for r, relation_entries in enumerate(by_row):
+                row([(base + c, v) for c, v in relation_entries], lower[r], upper[r])
+            for j, cell in enumerate(moves):  # y - p + n - s = truth; z - p - n >= 0
+                entries = [(base + position[cell], 1.0), (base + n + j, -1.0), (base + n + k + j, 1.0)]
+                if cell in rounded:
+                    entries.append((base + n + 2 * k + rounded.index(cell), -1.0))
+                row(entries, truth(cell), truth(cell))
+                row([(len(wanted) * part + j, 1.0), (base + n + j, -1.0), (base + n + k + j, -1.0)], 0.0, INFINITY)
+            table = [(requirement.least(cell), INFINITY) for cell in cells]
+            table[position[target]] = (max(requirement.least(target), requirement.reach[0]), requirement.reach[1])
+            bounds += table + [(0.0, INFINITY)] * (2 * k)
+            bounds += [(requirement.known(c)[0] - truth(c), requirement.known(c)[1] - truth(c)) for c in rounded]
+        bounds += [(0.0, INFINITY)] * k
         cost = np.zeros(width)
-        for j, cell in enumerate(moves):
-            cost[n + j] = cost[n + k + j] = weight(cell)
-        status, _, solution = Solver(constraint, low, high, bounds).solve(cost)
+        cost[len(wanted) * part:] = [weight(cell) for cell in moves]
+        solver = Solver(Matrix(rows, cols, data, (len(low), width)), np.array(low), np.array(high), bounds)
+        status, _, solution = solver.solve(cost)
         if status != "optimal":
             return None
-        moved = solution[n:n + k] + solution[n + k:n + 2 * k]
-        return {cell for j, cell in enumerate(moves) if moved[j] > EPSILON}
+        largest = solution[len(wanted) * part:]
+        moved = sorted((j for j in range(k) if largest[j] > EPSILON), key=lambda j: (largest[j], j))
+        # the cost counts units moved, not cells: among equally cheap tables, keep a cell out when
+        # the others can do without it (each cell tried once, the least moved first)
+        for j in set(range(k)) - set(moved):
+            solver.highs.changeColBounds(len(wanted) * part + j, 0.0, 0.0)
+        for j in list(moved):
+            column = len(wanted) * part + j
+            solver.highs.changeColBounds(column, 0.0, 0.0)
+            if solver.solve(cost)[0] == "optimal":
+                moved.remove(j)
+            else:
+                solver.highs.changeColBounds(column, 0.0, highspy.kHighsInf)
+        return {moves[j] for j in moved}
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """A bound to reach (``reach``) as a reader knows the publication (``known``, ``least``)."""
+
+    reach: Interval
+    known: Callable[[Cell], Interval]
+    least: Callable[[Cell], float]
 
 
 def _open(interval: Interval) -> bool:

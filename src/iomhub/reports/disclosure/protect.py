@@ -27,7 +27,7 @@ import polars as pl
 
 from iomhub.reports.disclosure.audit import Audit, Reader, audit, floor_of
 from iomhub.reports.disclosure.cells import Cell, Index
-from iomhub.reports.disclosure.lp import INFINITY, Interval, Program
+from iomhub.reports.disclosure.lp import INFINITY, Program, Requirement
 from iomhub.reports.disclosure.relations import Limits, Relation, relations
 from iomhub.reports.tables import FIGURES, LAST_DATE, TABLES, Rule
 
@@ -107,22 +107,24 @@ def _magnitudes(rule: Rule) -> set[str]:
 
 
 class _Weights:
-    """What withholding a shown cell costs: 1 for a count, ``TOTAL_WEIGHT`` for an ``all`` row's,
-    and a magnitude by the unit it moves in (a day of a person's year, a pound of an offence)."""
+    """What withholding a shown cell costs: 1 for a count, ``TOTAL_WEIGHT`` for a total (a cell
+    that others add up to: totals are withheld last), and a magnitude by the unit it moves in
+    (a day of a person's year, a pound of an offence)."""
 
-    def __init__(self, index: Index, program: Program, magnitudes: set[Cell]) -> None:
-        self.index = index
+    def __init__(self, program: Program, magnitudes: set[Cell]) -> None:
         self.scale: dict[Cell, float] = {}
+        self.totals: set[Cell] = set()
         for relation in program.relations:
+            parts = [cell for cell, coefficient in relation.terms if coefficient == 1.0]
+            if relation.sense != "<=" and len(parts) >= 2 and relation.constant == 0.0:
+                self.totals |= {cell for cell, coefficient in relation.terms if coefficient == -1.0}
             for cell, coefficient in relation.terms:
                 if cell in magnitudes:
                     others = [abs(c) for other, c in relation.terms if other not in magnitudes]
                     self.scale[cell] = max(self.scale.get(cell, 1.0), max(others, default=1.0) / abs(coefficient))
 
     def __call__(self, cell: Cell) -> float:
-        table, i, _ = cell
-        total = any(value == "all" for value in self.index.rows[table][i].values())
-        return (TOTAL_WEIGHT if total else 1.0) / self.scale.get(cell, 1.0)
+        return (TOTAL_WEIGHT if cell in self.totals else 1.0) / self.scale.get(cell, 1.0)
 
 
 def protect(tables: dict[str, pl.DataFrame], threshold: int, limits: Limits = Limits(),
@@ -140,7 +142,7 @@ def protect(tables: dict[str, pl.DataFrame], threshold: int, limits: Limits = Li
     counts, magnitudes = quantities(index)
     first = primary(index, threshold) if rounded is None else set()
     withheld = derived(index, first, _magnitudes) if rounded is None else set(magnitudes)
-    weights = _Weights(index, program, magnitudes)
+    weights = _Weights(program, magnitudes)
     floors: dict[Cell, float] = {}
     rounds = 0
     shown = dict(rounded or {})
@@ -149,13 +151,16 @@ def protect(tables: dict[str, pl.DataFrame], threshold: int, limits: Limits = Li
         rounds += 1
         if rounds > MAX_ROUNDS:
             raise DisclosureError(f"the disclosure audit still fails after {MAX_ROUNDS} rounds")
+        sides: dict[Cell, list[str]] = {}
         for cell, side in result.failures:
+            sides.setdefault(cell, []).append(side)
+        for cell, failing in sides.items():
             if cell in shown:  # a rounded count that gives too much away is withheld, then protected
                 del shown[cell]
                 withheld = derived(index, withheld | {cell}, _magnitudes)
                 continue
-            withheld = _protect_one(program, index, withheld, first, counts, threshold, floors, weights,
-                                    cell, side, shown)
+            withheld = _protect_one(program, index, withheld, counts, threshold, floors, weights, cell, failing,
+                                    shown)
         result = audit(program, index, withheld, first, counts, threshold, floors, rounded=shown, earlier=result)
     base = derived(index, first, _magnitudes) if rounded is None else set(magnitudes)
     added = {cell for cell in withheld if cell in counts | magnitudes} - base
@@ -163,18 +168,25 @@ def protect(tables: dict[str, pl.DataFrame], threshold: int, limits: Limits = Li
     return Protection(everything, first, added, found, result, rounds, time.perf_counter() - started, shown)
 
 
-def _protect_one(program: Program, index: Index, withheld: set[Cell], first: set[Cell], counts: set[Cell],
-                 threshold: int, floors: dict[Cell, float], weights: _Weights, cell: Cell, side: str,
+def _protect_one(program: Program, index: Index, withheld: set[Cell], counts: set[Cell], threshold: int,
+                 floors: dict[Cell, float], weights: _Weights, cell: Cell, sides: list[str],
                  rounded: dict[Cell, int]) -> set[Cell]:
-    """``withheld`` with what it takes for ``cell`` to reach its bound on ``side`` ("low": its
-    floor; "high": the threshold), if it does not already."""
-    reader = Reader(index, withheld, counts, nonzero=side == "high" and not rounded, rounded=rounded)
-    bound = program.ranges([cell], reader, lambda c: c in counts, sides=side)[cell]
-    floor = floor_of(program, cell, floors) if side == "low" else 0.0
-    if (side == "low" and bound[0] <= floor + 1e-6) or (side == "high" and bound[1] >= threshold - 1e-6):
+    """``withheld`` with what it takes for ``cell`` to reach its bounds on ``sides`` ("low": its
+    floor, for the reader of the rule; "high": the threshold, for a reader who also takes
+    withheld counts to be at least 1), for the sides it does not already reach."""
+    wanted = []
+    for side in sides:
+        reader = Reader(index, withheld, counts, nonzero=side == "high" and not rounded, rounded=rounded)
+        bound = program.ranges([cell], reader, lambda c: c in counts, sides=side)[cell]
+        if side == "low":
+            floor = floor_of(program, cell, floors)
+            if bound[0] > floor + 1e-6:
+                wanted.append(Requirement((-INFINITY, floor), reader, reader.least))
+        elif bound[1] < threshold - 1e-6:
+            wanted.append(Requirement((float(threshold), INFINITY), reader, reader.least))
+    if not wanted:
         return withheld
-    reach: Interval = (-INFINITY, floor) if side == "low" else (float(threshold), INFINITY)
-    moved = program.alternative(cell, reach, lambda c: float(index.value(c)), reader, reader.least, weights)
+    moved = program.alternative(cell, wanted, lambda c: float(index.value(c)), weights)
     if moved is None:  # no table satisfies the relations with the cell there: withhold its whole block
         moved = set(program.structure[program.block_of[cell]])
     return derived(index, withheld | moved, _magnitudes)
