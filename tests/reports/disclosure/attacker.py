@@ -472,7 +472,8 @@ def _blocks(constraints: list[Constraint], unknown: set[Cell]) -> list[tuple[lis
 
 
 def bound(doc: Document, constraints: list[Constraint], targets: list[Cell], least: float = 0.0,
-          known: dict[Cell, float] | None = None, sides: tuple[bool, ...] = (False, True)) -> dict[Cell, tuple[float, float]]:
+          known: dict[Cell, float] | None = None, sides: tuple[bool, ...] = (False, True),
+          at_least_one: set[Cell] | None = None) -> dict[Cell, tuple[float, float]]:
     """The least and greatest value of each target (``sides``: False for the least, True for the
     greatest), every withheld quantity at least ``least`` (counts; magnitudes at least 0), in
     whole numbers for counts where the linear bound is finite and not at a whole-number vertex."""
@@ -501,7 +502,8 @@ def bound(doc: Document, constraints: list[Constraint], targets: list[Cell], lea
             if rule.sense in ("=", "<="):
                 high[r] = rhs
         matrix = sparse.csr_matrix((data, (rows, cols)), shape=(len(rules), len(cells)))
-        lower = np.array([least if c[2] in COUNTS.get(c[0], ()) else 0.0 for c in cells])
+        lower = np.array([(1.0 if at_least_one is not None and c in at_least_one else least)
+                          if c[2] in COUNTS.get(c[0], ()) else 0.0 for c in cells])
         upper = np.full(len(cells), np.inf)
         for k, c in enumerate(cells):
             if known is None and doc.rounded(c):  # a rounded count: within the base of what is shown
@@ -555,6 +557,10 @@ class _Model:
         self.highs.changeColsCost(self.size, np.arange(self.size, dtype=np.int32), cost)
         self.highs.run()
         status = self.highs.getModelStatus()
+        if status == highspy.HighsModelStatus.kUnknown:  # numerical trouble from the last basis: start afresh
+            self.highs.clearSolver()
+            self.highs.run()
+            status = self.highs.getModelStatus()
         if status in (highspy.HighsModelStatus.kUnbounded, highspy.HighsModelStatus.kUnboundedOrInfeasible):
             return None
         if status == highspy.HighsModelStatus.kInfeasible:
@@ -579,10 +585,13 @@ def _lp(columns: sparse.csc_matrix, low: np.ndarray, high: np.ndarray, lower: np
     return lp
 
 
-def attack(doc: Document, targets: list[Cell] | None = None, with_derived: bool = True) -> Attack:
+def attack(doc: Document, targets: list[Cell] | None = None, with_derived: bool = True,
+           nonzero: set[Cell] | None = None) -> Attack:
     """Bound every withheld count (or ``targets``) from the published document. A publication
     that says zeros are shown makes every withheld count at least 1 (unless no table allows it:
-    then the rule was not kept, and the reader falls back to 0)."""
+    then the rule was not kept, and the reader falls back to 0). ``guessed`` is the reader who
+    also takes withheld counts to be at least 1: all of them, or those in ``nonzero`` (a judge
+    who knows the truth tells it which, so that its guess is never wrong)."""
     # under rounding the derived figures are worked out from the rounded counts: they say nothing more
     constraints = spec_relations(doc) + (derived_relations(doc) if with_derived and doc.base is None else [])
     counts = [c for c in sorted(doc.withheld) if c[2] in COUNTS.get(c[0], ())]
@@ -593,7 +602,8 @@ def attack(doc: Document, targets: list[Cell] | None = None, with_derived: bool 
     except Infeasible:
         ranges = bound(doc, constraints, wanted, 0.0)
     try:
-        guessed = bound(doc, constraints, wanted, 1.0, sides=(True,)) if zeros_withheld else ranges
+        guessed = bound(doc, constraints, wanted, 1.0 if nonzero is None else 0.0, sides=(True,),
+                        at_least_one=nonzero) if zeros_withheld else ranges
     except Infeasible:
         guessed = None
     return Attack(ranges, guessed)
@@ -615,7 +625,7 @@ def leaks(published: dict[str, Any], truth: dict[str, Any], threshold: int, with
     truth, an unsuppressed report of the same data, says which counts are small): a count from 1
     to ``threshold - 1`` shown; a withheld count under the threshold (or in a row of fewer
     people) whose least value is above its floor, or whose greatest (also for a reader who takes
-    withheld counts to be at least 1) is under the threshold."""
+    the withheld counts that are not 0 to be at least 1) is under the threshold."""
     doc, true = Document(published), Document(truth)
     found = []
     for cell in sorted(doc.quantities()):
@@ -628,7 +638,8 @@ def leaks(published: dict[str, Any], truth: dict[str, Any], threshold: int, with
     sensitive = [c for c in sorted(doc.withheld) if c[2] in COUNTS.get(c[0], ())
                  and (true.value(c) < threshold or (c[0], c[1]) in small_row)]
     rounded = [c for c in sorted(doc.quantities()) if doc.rounded(c) and 0 < true.value(c) < threshold]
-    attacked = attack(doc, sensitive + rounded, with_derived=with_derived)
+    nonzero = {c for c in doc.withheld if c[2] in COUNTS.get(c[0], ()) and (true.value(c) or 0) >= 1}
+    attacked = attack(doc, sensitive + rounded, with_derived=with_derived, nonzero=nonzero)
     lowest = floors(doc, rounded)
     for cell in rounded:  # a rounded small count: a range as wide as the base, reaching its floor or the threshold
         assert doc.base is not None
