@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export UV_PYTHON ?= python3.11
 
-.PHONY: install system-demo system-test demo test test-fast lint format bench bench-effect bench-web clean frontend fresh-check
+.PHONY: install system-demo system-test demo test test-fast lint format bench bench-effect bench-web bench-disclosure clean frontend fresh-check
 
 system-demo: ## The system packages the demo needs (installed with apt-get as root, else the command is printed)
 	@scripts/system-deps demo
@@ -45,6 +45,9 @@ bench: install ## iomhub against plain pandas on 100k and 1M synthetic nominals,
 
 bench-effect: install ## 200 synthetic units with a known effect: does the matched estimate recover it?
 	$(PY) benchmarks/effect_truth.py --datasets 200
+
+bench-disclosure: install ## The disclosure audit on the demo and small units: cells withheld and added, seconds
+	$(PY) benchmarks/disclosure.py
 
 bench-web: install ## 50 concurrent users on loopback against iomhub serve, on SQLite and PostgreSQL
 	$(PY) benchmarks/web_load.py

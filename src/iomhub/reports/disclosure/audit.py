@@ -87,10 +87,16 @@ def sensitive(index: Index, withheld: set[Cell], first: set[Cell], counts: set[C
 
 def floor_of(program: Program, cell: Cell, floors: dict[Cell, float]) -> float:
     """The least ``cell`` can be with nothing published (the relations alone)."""
-    if cell not in floors:
-        found = program.ranges([cell], lambda _: (0.0, INFINITY), sides="low") if cell in program.by_cell else {}
-        floors[cell] = max(0.0, found.get(cell, (0.0, INFINITY))[0])
+    find_floors(program, [cell], floors)
     return floors[cell]
+
+
+def find_floors(program: Program, cells: list[Cell], floors: dict[Cell, float]) -> None:
+    """Each cell's floor into ``floors`` (one programme per block of the relations)."""
+    wanted = [cell for cell in cells if cell not in floors]
+    found = program.ranges([c for c in wanted if c in program.by_cell], lambda _: (0.0, INFINITY), sides="low")
+    for cell in wanted:
+        floors[cell] = max(0.0, found.get(cell, (0.0, INFINITY))[0])
 
 
 def audit(program: Program, index: Index, withheld: set[Cell], first: set[Cell], counts: set[Cell],
@@ -104,9 +110,14 @@ def audit(program: Program, index: Index, withheld: set[Cell], first: set[Cell],
     whole = (lambda cell: cell in counts) if integer else None
     plain = Reader(index, withheld, counts, False, rounded, base)
     guessing = Reader(index, withheld, counts, not rounded, rounded, base)
-    low = program.ranges([c for c in cells if (c, "low") not in done], plain, whole, sides="low")
-    high = program.ranges([c for c in cells if (c, "high") not in done], guessing, whole, sides="high")
+    def enough(cell: Cell) -> tuple[float, float]:  # what passes: down to the floor (0 at least), up to the threshold
+        return floors.get(cell, 0.0), float(threshold)
+
+    low = program.ranges([c for c in cells if (c, "low") not in done], plain, whole, sides="low", enough=enough)
+    high = program.ranges([c for c in cells if (c, "high") not in done], guessing, whole, sides="high",
+                          enough=enough)
     result = Audit(integer=integer, protected=set(done))
+    find_floors(program, [c for c in cells if low.get(c, (0.0, 0.0))[0] > SLACK], floors)
     for cell in cells:
         before = earlier.ranges.get(cell, (-INFINITY, INFINITY)) if earlier is not None else (-INFINITY, INFINITY)
         least = low[cell][0] if cell in low else before[0]

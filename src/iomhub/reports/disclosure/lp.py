@@ -261,11 +261,15 @@ class Program:
                 for cells, relations, wanted in blocks]
 
     def ranges(self, targets: Iterable[Cell], known: Callable[[Cell], Interval],
-               integer: Callable[[Cell], bool] | None = None, sides: str = "both") -> dict[Cell, Interval]:
+               integer: Callable[[Cell], bool] | None = None, sides: str = "both",
+               enough: Callable[[Cell], Interval] | None = None) -> dict[Cell, Interval]:
         """The least and greatest value of each target (a cell in some relation) given what is
         known of every cell (``known``: an interval; a point for a cell shown), by linear
         programming, or by integer programming where ``integer`` says a cell is a whole number.
-        ``sides``: "both", "low" (the greatest is left infinite) or "high"."""
+        ``sides``: "both", "low" (the greatest is left infinite) or "high". With ``enough`` (a
+        low and a high value per target), a side is not solved when a table already found for
+        another target has the target at or beyond that value: the value returned is then that
+        table's, which is enough to know the bound reaches it."""
         out: dict[Cell, Interval] = {}
         intervals = _Lazy(known)
         for block, wanted in self._blocks(list(targets), intervals):
@@ -276,17 +280,27 @@ class Program:
             linear = Solver(matrix, lower, upper, bounds)
             whole = np.array([integer is not None and integer(cell) for cell in block.variables])
             exact: Solver | None = None
+            tables: list[np.ndarray] = []  # whole-number tables found so far
             for target in wanted:
                 found = []
                 for greatest in (False, True):
                     if sides == ("low" if greatest else "high"):  # not asked for
                         found.append(INFINITY if greatest else -INFINITY)
                         continue
-                    value, vertex = linear.extreme(position[target], greatest)
+                    j = position[target]
+                    if enough is not None:
+                        goal = enough(target)[1 if greatest else 0]
+                        seen = [t[j] for t in tables if (t[j] >= goal - EPSILON if greatest else t[j] <= goal + EPSILON)]
+                        if seen:
+                            found.append(max(seen) if greatest else min(seen))
+                            continue
+                    value, vertex = linear.extreme(j, greatest)
                     if whole.any() and math.isfinite(value) and not _whole(vertex[whole]):
                         # bounded (so is the integer programme) at a vertex that is not whole numbers
                         exact = exact or Solver(matrix, lower, upper, bounds, whole)
-                        value, _ = exact.extreme(position[target], greatest)
+                        value, vertex = exact.extreme(j, greatest)
+                    if len(vertex) and (not whole.any() or _whole(vertex[whole])):
+                        tables.append(vertex)
                     found.append(value)
                 out[target] = (found[0], found[1])
         return out
