@@ -62,7 +62,7 @@ def main() -> None:
             name = "demo (5,000)" if (nominals, seed) == (5000, 2015) else f"{nominals} people, seed {seed}"
             table.add_row(name, method, str(first if method == "suppress" else 0), str(audit["cells_added"]),
                           str(withheld), str(audit["rounds"]), f"{seconds:.2f}")
-    Console().print(table)
+    Console(width=120).print(table)
 
 
 if __name__ == "__main__":

@@ -4,8 +4,8 @@
 Every count is published as a multiple of 5 next to it (3 as 0 or 5, 12 as 10 or 15; a
 multiple of 5 as itself), chosen by integer programming so that the relations between counts
 still hold where they can (the areas still add up to the caseload, community plus custody to
-it, a part stays no larger than its whole: *controlled* rounding, Cox 1987; Salazar-González
-2004) and, among the roundings that keep them, the one nearest the truth. A relation that no
+it, a part stays no larger than its whole: *controlled* rounding: Cox 1987;
+Hundepool et al. 2012, chapter 5) and, among the roundings that keep them, the one nearest the truth. A relation that no
 rounding can keep is given up at a high price, so the fewest are.
 
 What a reader can then derive is checked by the same audit as suppression
