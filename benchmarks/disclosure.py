@@ -23,8 +23,8 @@ from rich.table import Table
 from iomhub.cli import DEMO_DATA_START, DEMO_PERIOD
 from iomhub.domain.dates import Span
 from iomhub.package import read_package
-from iomhub.reports.disclosure.protect import primary
 from iomhub.reports.disclosure.cells import Index
+from iomhub.reports.disclosure.protect import primary
 from iomhub.reports.model import Report, build_report
 from iomhub.reports.params import ReportParams
 from iomhub.reports.suppression import suppressed_report

@@ -25,9 +25,9 @@ from iomhub.reports.estimates import add_estimates
 from iomhub.reports.formatting import CONFIDENTIAL as CONFIDENTIAL
 from iomhub.reports.intervals import with_intervals
 from iomhub.reports.params import ReportParams
+from iomhub.reports.tables import FIGURES, LAST_DATE, TABLES
 from iomhub.reports.tables import MISSING_TEXT as MISSING_TEXT
 from iomhub.reports.tables import SECTION_TITLES as SECTION_TITLES
-from iomhub.reports.tables import FIGURES, LAST_DATE, TABLES
 
 RANKS = {
     "scheme": ["priority", "enhanced", "standard"],

@@ -34,7 +34,7 @@ import polars as pl
 from iomhub.reports.disclosure.cells import by_table
 from iomhub.reports.disclosure.lp import solver_name
 from iomhub.reports.disclosure.protect import Protection, protect
-from iomhub.reports.disclosure.relations import Limits
+from iomhub.reports.disclosure.relations import NO_LIMITS, Limits
 from iomhub.reports.disclosure.rounding import BASE, rounded_protection
 from iomhub.reports.formatting import WITHHELD
 from iomhub.reports.model import Report
@@ -64,8 +64,9 @@ def limits(report: Report) -> Limits:
 
 
 def suppress_tables(tables: Mapping[str, pl.DataFrame], threshold: int = DEFAULT_THRESHOLD,
-                    bounds: Limits = Limits()) -> dict[str, set[tuple[int, str]]]:
-    """The cells to withhold, per table, as ``(row_index, column)`` (see the module's docstring)."""
+                    bounds: Limits = NO_LIMITS) -> dict[str, set[tuple[int, str]]]:
+    """The cells to withhold, per table, as ``(row_index, column)`` (see the module's docstring;
+    ``bounds``: the report's days and pounds, unknown for tables on their own)."""
     return by_table(protect(dict(tables), threshold, bounds).withheld)
 
 
@@ -148,8 +149,9 @@ def suppressed_report(report: Report, threshold: int = DEFAULT_THRESHOLD, method
     else:
         protection, replaced = protect(report.tables, threshold, bounds), {}
     suppressed = by_table(protection.withheld)
+    rounded = method == "round"
     notes = [note for note in report.notes
-             if "small numbers (under" not in note and not _quotes_withheld(note, report, suppressed, method == "round")]
+             if "small numbers (under" not in note and not _quotes_withheld(note, report, suppressed, rounded)]
     if suppressed or method == "round":
         notes.append(f"For publication: {footnote(threshold, method)}")
     settings = {**report.settings, "suppression_threshold": threshold}

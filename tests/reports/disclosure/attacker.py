@@ -53,9 +53,8 @@ REOFFENDING_TABLES = ("reoffending_by_scheme", *GROUPS, "reoffending_by_flag")
 MAGNITUDES = {"time_at_risk": ("risk_days_before", "risk_days_after"), "cost_of_crime": ("cost_before", "cost_after")}
 # the count of the people a row is about (its other counts are about them too); the caseload,
 # community and custody, providers, tiers and referrals count people or referrals of their own
-PEOPLE = {table: "offenders" for table in (*REOFFENDING_TABLES, "target_attainment", "effect_estimate",
-                                           "time_at_risk", "proven_reoffending", "cost_of_crime",
-                                           "expected_reoffending")} | {
+PEOPLE = dict.fromkeys((*REOFFENDING_TABLES, "target_attainment", "effect_estimate", "time_at_risk",
+                        "proven_reoffending", "cost_of_crime", "expected_reoffending"), "offenders") | {
     "needs_first_assessment": "assessments", "needs_progress": "people", "treatment_completions": "in_treatment",
     "join_windows": "people"}
 
@@ -236,8 +235,9 @@ def _simple(doc: Document) -> list[Constraint]:
         out += [_sum([("referrals_by_agency", i, c) for i in members], ("referrals_by_agency", total, c),
                      "agencies add up") for c in ("referrals", "accepted", "rejected")]
     for i, row in enumerate(doc.rows("referrals_by_agency")):
-        out.append(Constraint(((("referrals_by_agency", i, "accepted"), 1.0), (("referrals_by_agency", i, "rejected"), 1.0),
-                               (("referrals_by_agency", i, "referrals"), -1.0)), "<=", 0.0, "decided of referred"))
+        t = "referrals_by_agency"
+        out.append(Constraint((((t, i, "accepted"), 1.0), ((t, i, "rejected"), 1.0), ((t, i, "referrals"), -1.0)),
+                              "<=", 0.0, "decided of referred"))
         if row["agency"] != "all":
             out.append(Constraint(((("referrals_by_agency", i, "referrals"), 1.0),), ">=", 1.0, "listed"))
     for i, _ in enumerate(doc.rows("treatment_completions")):
@@ -274,7 +274,8 @@ def _effect(doc: Document, window_months: int | None) -> list[Constraint]:
     for i, row in enumerate(doc.rows("effect_estimate")):
         if row["method"] in ("naive", "time_at_risk"):
             if eligible:
-                out.append(Constraint(((("effect_estimate", i, "offenders"), 1.0), (("join_windows", eligible[0], "people"), -1.0)),
+                out.append(Constraint(((("effect_estimate", i, "offenders"), 1.0),
+                                       (("join_windows", eligible[0], "people"), -1.0)),
                                       "=", 0.0, "members are the eligible joiners"))
             if anchored:
                 out += [Constraint(((("effect_estimate", i, c), 1.0), (("time_at_risk", anchored[0], c), -1.0)), "=",
@@ -300,8 +301,8 @@ def _effect(doc: Document, window_months: int | None) -> list[Constraint]:
         for side in ("before", "after"):
             length = days.get((row["basis"], side))
             if length is not None:
-                out.append(Constraint(((("time_at_risk", i, f"risk_days_{side}"), 1.0), (("time_at_risk", i, "offenders"),
-                                                                                          -float(length))),
+                days_of: Cell = ("time_at_risk", i, f"risk_days_{side}")
+                out.append(Constraint(((days_of, 1.0), (("time_at_risk", i, "offenders"), -float(length))),
                                       "<=", 0.0, "days at liberty within the window"))
     return out
 
@@ -325,7 +326,8 @@ def _proven_costs_expected(doc: Document) -> list[Constraint]:
                 for c in COUNTS["proven_reoffending"]]
     for i, row in enumerate(doc.rows("proven_reoffending")):
         out.append(_at_most(("proven_reoffending", i, "reoffenders"), ("proven_reoffending", i, "offenders"), "part"))
-        out.append(_at_most(("proven_reoffending", i, "reoffenders"), ("proven_reoffending", i, "reoffences"), "one each"))
+        out.append(_at_most(("proven_reoffending", i, "reoffenders"), ("proven_reoffending", i, "reoffences"),
+                            "one each"))
         if row["scheme"] != "all":
             out.append(Constraint(((("proven_reoffending", i, "offenders"), 1.0),
                                    (("proven_reoffending", i, "awaiting_follow_up"), 1.0)), ">=", 1.0, "listed"))
@@ -336,7 +338,8 @@ def _proven_costs_expected(doc: Document) -> list[Constraint]:
     costs = [v for v in (doc.raw.get("settings", {}).get("unit_costs") or {}).values() if v is not None]
     for i, _ in enumerate(doc.rows("cost_of_crime")):
         for side in ("before", "after"):
-            valued = ((("cost_of_crime", i, f"offences_{side}"), -1.0), (("cost_of_crime", i, f"not_valued_{side}"), 1.0))
+            valued = ((("cost_of_crime", i, f"offences_{side}"), -1.0),
+                      (("cost_of_crime", i, f"not_valued_{side}"), 1.0))
             out.append(_at_most(("cost_of_crime", i, f"not_valued_{side}"), ("cost_of_crime", i, f"offences_{side}"),
                                 "not valued of offences"))
             if costs:
@@ -372,8 +375,8 @@ RATIOS: dict[str, list[tuple[str, str, tuple[str, ...], float]]] = {
     "time_at_risk": [("rate_before", "offences_before", ("risk_days_before",), 365.0),
                      ("rate_after", "offences_after", ("risk_days_after",), 365.0)],
 }
-CHANGES = {**{t: ("offences_before", "offences_after") for t in ("reoffending_by_scheme", *GROUPS,
-                                                                   "reoffending_by_flag", "time_at_risk")},
+CHANGES = {**dict.fromkeys(("reoffending_by_scheme", *GROUPS, "reoffending_by_flag", "time_at_risk"),
+                           ("offences_before", "offences_after")),
            "caseload_change": ("count_from", "count_to")}
 
 
@@ -404,7 +407,8 @@ def derived_relations(doc: Document, threshold_small: int = 10) -> list[Constrai
             if flag is True and row.get("scheme") != "all":
                 out.append(Constraint((((table, i, "offenders"), 1.0),), "<=", threshold_small - 1.0, "flagged", True))
             elif flag is False:
-                out.append(Constraint((((table, i, "offenders"), 1.0),), ">=", float(threshold_small), "not flagged", True))
+                out.append(Constraint((((table, i, "offenders"), 1.0),), ">=", float(threshold_small), "not flagged",
+                                      True))
     for i, row in enumerate(doc.rows("needs_first_assessment")):
         whole, scored = row.get("cumulative_avg"), row.get("avg_when_scored")
         if isinstance(whole, int | float) and isinstance(scored, int | float):
@@ -629,7 +633,7 @@ def leaks(published: dict[str, Any], truth: dict[str, Any], threshold: int, with
     doc, true = Document(published), Document(truth)
     found = []
     for cell in sorted(doc.quantities()):
-        table, i, column = cell
+        table, _, column = cell
         value = doc.value(cell)
         if column in COUNTS.get(table, ()) and value is not None and 0 < value < threshold and doc.base is None:
             found.append(f"{cell} = {value} is shown")

@@ -16,9 +16,9 @@ from iomhub.reports import suppression
 from iomhub.reports.disclosure.protect import DisclosureError
 from iomhub.reports.json_renderer import report_document
 from iomhub.reports.suppression import footnote, suppressed_report
+from tests.conftest import write_package
 from tests.reports.disclosure.conftest import unit
 from tests.reports.test_suppression import FILES
-from tests.conftest import write_package
 
 PERIOD = ["--from", "2015-04-01", "--to", "2016-03-31"]
 

@@ -17,9 +17,9 @@ import pytest
 
 from iomhub.reports.disclosure.protect import DisclosureError
 from iomhub.reports.suppression import footnote
-from iomhub.web.performance import documents as documents_view
 from iomhub.web.audit.models import AuditEvent
 from iomhub.web.people.models import Nominal
+from iomhub.web.performance import documents as documents_view
 
 URL = "/performance/documents/"
 FY_2015 = {"from": "2015-04-01", "to": "2016-03-31"}

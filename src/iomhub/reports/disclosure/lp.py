@@ -138,12 +138,12 @@ def _highs() -> highspy.Highs:
     global _quiet
     with _FIRST:
         if _quiet:
-            return highspy.Highs()
+            return highspy.Highs()  # type: ignore[no-untyped-call]
         sys.stdout.flush()
         saved, sink = os.dup(1), os.open(os.devnull, os.O_WRONLY)
         os.dup2(sink, 1)
         try:
-            highs = highspy.Highs()
+            highs = highspy.Highs()  # type: ignore[no-untyped-call]
             ctypes.CDLL(None).fflush(None)
         finally:
             os.dup2(saved, 1)
@@ -274,8 +274,7 @@ class Program:
         intervals = _Lazy(known)
         for block, wanted in self._blocks(list(targets), intervals):
             position = {cell: i for i, cell in enumerate(block.variables)}
-            matrix, lower, upper = _matrices(block, position,
-                                             lambda c: None if c in position else intervals[c][0])
+            matrix, lower, upper = _matrices(block, position, _shown(position, intervals))
             bounds = [intervals[cell] for cell in block.variables]
             linear = Solver(matrix, lower, upper, bounds)
             whole = np.array([integer is not None and integer(cell) for cell in block.variables])
@@ -290,7 +289,8 @@ class Program:
                     j = position[target]
                     if enough is not None:
                         goal = enough(target)[1 if greatest else 0]
-                        seen = [t[j] for t in tables if (t[j] >= goal - EPSILON if greatest else t[j] <= goal + EPSILON)]
+                        seen = [t[j] for t in tables
+                                if (t[j] >= goal - EPSILON if greatest else t[j] <= goal + EPSILON)]
                         if seen:
                             found.append(max(seen) if greatest else min(seen))
                             continue
@@ -388,6 +388,15 @@ class Requirement:
     reach: Interval
     known: Callable[[Cell], Interval]
     least: Callable[[Cell], float]
+
+
+def _shown(variables: Mapping[Cell, int], intervals: Mapping[Cell, Interval]) -> Callable[[Cell], float | None]:
+    """A cell's shown value (None for a variable of the block)."""
+
+    def value(cell: Cell) -> float | None:
+        return None if cell in variables else intervals[cell][0]
+
+    return value
 
 
 def _open(interval: Interval) -> bool:

@@ -18,18 +18,18 @@ small, and the performance framework's actuals copied from a withheld figure.
 
 from __future__ import annotations
 
-import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import polars as pl
 
 from iomhub.reports.disclosure.audit import Audit, Reader, audit, floor_of
 from iomhub.reports.disclosure.cells import Cell, Index
 from iomhub.reports.disclosure.lp import INFINITY, Program, Requirement
-from iomhub.reports.disclosure.relations import Limits, Relation, relations
-from iomhub.reports.tables import FIGURES, LAST_DATE, TABLES, Rule
+from iomhub.reports.disclosure.relations import NO_LIMITS, Limits, Relation, relations
+from iomhub.reports.tables import FIGURES, LAST_DATE, TABLES, Figure, Rule, Share
 
 TOTAL_WEIGHT = 5.0  # withholding an ``all`` row's figure costs this many inner cells
 MAX_ROUNDS = 100
@@ -127,7 +127,7 @@ class _Weights:
         return (TOTAL_WEIGHT if cell in self.totals else 1.0) / self.scale.get(cell, 1.0)
 
 
-def protect(tables: dict[str, pl.DataFrame], threshold: int, limits: Limits = Limits(),
+def protect(tables: dict[str, pl.DataFrame], threshold: int, limits: Limits = NO_LIMITS,
             with_audit: bool = True, rounded: dict[Cell, int] | None = None) -> Protection:
     """The cells to withhold for publication and the audit that they pass (see the module's
     docstring). ``with_audit=False`` stops after primary suppression and the derived figures
@@ -217,10 +217,9 @@ def quotes(value: object) -> bool:
     return True
 
 
-def _shares(index: Index, table: str, share: object, withheld: set[Cell], threshold: int) -> set[Cell]:
-    from iomhub.reports.tables import Share
-
-    assert isinstance(share, Share)
+def _shares(index: Index, table: str, share: Share, withheld: set[Cell], threshold: int) -> set[Cell]:
+    """A share's cells to withhold: all with a withheld count of people; a yes/no share also when
+    its count or the complement's is from 1 to ``threshold`` − 1."""
     bases = index.find(share.table, **share.key)
     if not index.has(table, share.column) or not bases:
         return set()
@@ -239,6 +238,18 @@ def _shares(index: Index, table: str, share: object, withheld: set[Cell], thresh
     return out
 
 
+def copied(index: Index, row: Mapping[str, Any]) -> tuple[Figure, Cell | None] | None:
+    """The named figure a framework row's actual is computed from, and its cell (None: not in
+    the tables); None for a typed actual."""
+    figure = FIGURES.get(str(row.get("actual_source") or "").removeprefix("computed: "))
+    if figure is None:
+        return None
+    dates = [r["date"] for r in index.rows.get(figure.table, []) if r.get("date") is not None]
+    key = {k: (max(dates) if v == LAST_DATE and dates else v) for k, v in figure.key.items()}
+    found = index.find(figure.table, **key)
+    return figure, ((figure.table, found[0], figure.column) if found else None)
+
+
 def _copies(index: Index, withheld: set[Cell]) -> set[Cell]:
     """The performance framework's computed actuals (and their RAG) whose figure is withheld."""
     out: set[Cell] = set()
@@ -246,16 +257,7 @@ def _copies(index: Index, withheld: set[Cell]) -> set[Cell]:
         if not rule.copies or table not in index.tables:
             continue
         for i, row in enumerate(index.rows[table]):
-            figure = FIGURES.get(str(row.get("actual_source") or "").removeprefix("computed: "))
-            if figure is None or figure.table not in index.tables:
-                continue
-            dates = [r.get("date") for r in index.rows[figure.table] if "date" in r]
-            key = {k: (max(dates) if v == LAST_DATE and dates else v) for k, v in figure.key.items()}
-            sources = index.find(figure.table, **key)
-            if not sources or (figure.table, sources[0], figure.column) in withheld:
+            source = copied(index, row)
+            if source is not None and (source[1] is None or source[1] in withheld):
                 out |= {(table, i, c) for c in rule.copies if row.get(c) is not None}
     return out
-
-
-def value_or_nan(value: object) -> float:
-    return math.nan if value is None else float(value)  # type: ignore[arg-type]

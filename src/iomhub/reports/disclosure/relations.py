@@ -55,10 +55,10 @@ class Relation:
         total = sum(float(v) * coefficient for v, (_, coefficient) in zip(values, self.terms, strict=True))
         slack = TOLERANCE * (1.0 + sum(abs(float(v) * c) for v, (_, c) in zip(values, self.terms, strict=True)))
         if self.sense == "=":
-            return abs(total - self.constant) <= slack
+            return bool(abs(total - self.constant) <= slack)
         if self.sense == "<=":
-            return total <= self.constant + slack
-        return total >= self.constant - slack
+            return bool(total <= self.constant + slack)
+        return bool(total >= self.constant - slack)
 
 
 @dataclass(frozen=True)
@@ -92,6 +92,8 @@ class Limits:
                       (min(costs), max(costs)) if costs else None)
 
 
+NO_LIMITS = Limits()
+
 KINDS = {
     "partition": "the groups add up to the all row",
     "sums_to": "the groups add up to a figure of another table",
@@ -111,7 +113,7 @@ def _matches(row: Mapping[str, Any], where: Mapping[str, Any]) -> bool:
 
 
 def _is_total(value: Any) -> bool:
-    return value == "all"
+    return bool(value == "all")
 
 
 def _partition(index: Index, table: str, spec: Partition) -> Iterator[Relation]:
@@ -215,7 +217,7 @@ def declared(index: Index, table: str, line: LineSpec, limits: Limits) -> Iterat
         yield from _valued(index, table, line, limits)
 
 
-def relations(index: Index, limits: Limits = Limits()) -> list[Relation]:
+def relations(index: Index, limits: Limits = NO_LIMITS) -> list[Relation]:
     """Every relation the tables' declarations make that their figures satisfy, in the
     registry's order, without repeats."""
     found: dict[tuple[tuple[tuple[Cell, float], ...], str, float], Relation] = {}

@@ -4,9 +4,9 @@
 Every count is published as a multiple of 5 next to it (3 as 0 or 5, 12 as 10 or 15; a
 multiple of 5 as itself), chosen by integer programming so that the relations between counts
 still hold where they can (the areas still add up to the caseload, community plus custody to
-it, a part stays no larger than its whole: *controlled* rounding: Cox 1987;
-Hundepool et al. 2012, chapter 5) and, among the roundings that keep them, the one nearest the truth. A relation that no
-rounding can keep is given up at a high price, so the fewest are.
+it, a part stays no larger than its whole: *controlled* rounding, Cox 1987; Hundepool et al.
+2012, chapter 5) and, among the roundings that keep them, the one nearest the truth. A relation
+that no rounding can keep is given up at a high price, so the fewest are.
 
 What a reader can then derive is checked by the same audit as suppression
 (:mod:`iomhub.reports.disclosure.audit`): a rounded count is known to within the base, and a
@@ -31,9 +31,9 @@ import polars as pl
 
 from iomhub.reports.disclosure.cells import Cell, Index
 from iomhub.reports.disclosure.lp import Matrix, Solver
-from iomhub.reports.disclosure.protect import Protection, quotes, protect, quantities, rules
+from iomhub.reports.disclosure.protect import Protection, copied, protect, quantities, quotes, rules
 from iomhub.reports.disclosure.relations import Limits, Relation, relations
-from iomhub.reports.tables import FIGURES, ChangeOf, Percent
+from iomhub.reports.tables import ChangeOf, Percent
 
 BASE = 5
 BROKEN = 1000.0  # the price of a relation the rounded counts do not keep
@@ -135,22 +135,14 @@ def rounded_protection(tables: dict[str, pl.DataFrame], threshold: int, limits: 
 def _copy_actual(index: Index, table: str, i: int, row: Mapping[str, Any], published: Mapping[Cell, int],
                  withheld: set[Cell], replaced: dict[str, dict[tuple[int, str], Any]]) -> None:
     """A framework actual computed from a figure shows that figure as published (rounded)."""
-    figure = FIGURES.get(str(row.get("actual_source") or "").removeprefix("computed: "))
-    if figure is None:
+    found = copied(index, row)
+    if found is None:
         return
-    source = _source(index, figure.table, figure.key, figure.column)
-    value = replaced.get(figure.table, {}).get((source[1], source[2])) if source else None
-    if value is None and source in published:
-        value = published[source]
+    figure, source = found
+    value = None
+    if source is not None:
+        value = replaced.get(source[0], {}).get((source[1], source[2]), published.get(source))
     if value is None:
         withheld.add((table, i, "actual"))
     else:
         replaced.setdefault(table, {})[(i, "actual")] = -float(value) if figure.negated else float(value)
-
-
-def _source(index: Index, table: str, key: Mapping[str, str], column: str) -> Cell | None:
-    from iomhub.reports.tables import LAST_DATE
-
-    dates = [r.get("date") for r in index.rows.get(table, []) if "date" in r]
-    found = index.find(table, **{k: (max(dates) if v == LAST_DATE and dates else v) for k, v in key.items()})
-    return (table, found[0], column) if found else None

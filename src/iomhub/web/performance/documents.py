@@ -34,6 +34,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from iomhub.reports.charts import without_inline_style
+from iomhub.reports.disclosure.protect import DisclosureError
 from iomhub.reports.documents.build import FILE_NAMES, build_document, mark_withheld
 from iomhub.reports.documents.html import (
     display_text,
@@ -47,7 +48,6 @@ from iomhub.reports.documents.narrative import Narrative, draft_narrative
 from iomhub.reports.documents.performance import performance_document
 from iomhub.reports.documents.render import render as render_document
 from iomhub.reports.model import Report, build_report
-from iomhub.reports.disclosure.protect import DisclosureError
 from iomhub.reports.suppression import DEFAULT_THRESHOLD, suppressed_report
 from iomhub.web.audit.constants import Operation
 from iomhub.web.audit.context import audited
