@@ -188,3 +188,46 @@ def test_withheld_text_cell_reads_c() -> None:
     # a withheld verdict reaches the documents as CONFIDENTIAL (a NaN), shown [c], not "CONFIDENTIAL"
     assert text(CONFIDENTIAL).value == "[c]"
     assert text(None).value == ""
+
+
+def test_needs_progress_withholds_few_people_and_their_averages() -> None:
+    # accommodation: 40 people at the first assessment, 3 of them seen again at 12 months
+    # (primary: their averages and change go with them). The 3 are some of the 40, which says
+    # only that they are from 0 to 40: nothing else goes.
+    frame = pl.DataFrame({"pathway": ["accommodation", "accommodation"], "months": [0, 12], "people": [40, 3],
+                          "avg_first": [4.0, 5.0], "avg_then": [4.0, 3.0], "change": [0.0, -2.0]})
+    assert suppress_tables({"needs_progress": frame}) == {
+        "needs_progress": {(1, c) for c in ("people", "avg_first", "avg_then", "change")}}
+
+
+def balance(women: float) -> pl.DataFrame:
+    return pl.DataFrame({"variable": ["age", "female"], "members_mean": [28.0, women], "pool_mean": [30.0, 0.2],
+                         "smd_before": [-0.3, -0.1], "comparison_mean_after": [27.5, 0.1], "smd_after": [0.05, 0.0]})
+
+
+def test_the_share_of_women_among_few_members_is_a_count() -> None:
+    # 40 members with full windows: a share of women of 0.075 is 3 women (a count under 5): the
+    # share and its standardised differences go; 0.25 is 10 women and 30 others: it stays. With
+    # 4 members (their counts withheld) every mean of the members goes.
+    effect = effect_rows(40, 90, 70, 30, 60, (None, None, None))
+    three = withheld_by(balance(0.075), "matching_balance", "variable",
+                        {"matching_balance": balance(0.075), "effect_estimate": effect})
+    assert three == {"female": {"members_mean", "smd_before", "smd_after"}}
+    assert "matching_balance" not in suppress_tables({"matching_balance": balance(0.25), "effect_estimate": effect})
+    few = effect_rows(4, 10, 6, 3, 15, (None, None, None))
+    cells = withheld_by(balance(0.25), "matching_balance", "variable",
+                        {"matching_balance": balance(0.25), "effect_estimate": few})
+    assert cells == {"age": {"members_mean", "smd_before", "smd_after", "comparison_mean_after"},
+                     "female": {"members_mean", "smd_before", "smd_after", "comparison_mean_after"}}
+
+
+def test_a_framework_actual_goes_with_the_figure_it_is_computed_from() -> None:
+    # opiates: 20 in treatment, 3 successful (primary: 15.0% goes); the indicator computed from it
+    # goes with its RAG; an indicator typed by the unit stays as typed.
+    treatment = pl.DataFrame({"substance": ["opiate"], "in_treatment": [20], "successful": [3],
+                              "successful_pct": [15.0]})
+    kpis = pl.DataFrame({"indicator_id": ["IOM3", "IOM6"], "actual": [15.0, 86.2],
+                         "actual_source": ["computed: successful_completions_opiate_pct", "typed"],
+                         "rag": ["red", "green"], "rag_computed": ["red", "green"]})
+    cells = suppress_tables({"treatment_completions": treatment, "kpis": kpis})
+    assert cells["kpis"] == {(0, "actual"), (0, "rag"), (0, "rag_computed")}

@@ -79,3 +79,23 @@ def test_the_issue_s_three_genders_summing_to_three() -> None:
     assert {ranges[("reoffending_by_gender", i, "offenders")] for i in (0, 2, 3)} == {(1.0, 1.0)}
     # their offences add up to 6, at least 1 each (everyone counted offended in the baseline)
     assert ranges[("reoffending_by_gender", 0, "offences_before")] == (1.0, 4.0)
+
+
+def test_a_rate_shown_beside_withheld_days_gives_them_back() -> None:
+    # The issue's time_at_risk row: people and days withheld, 12 offences and a rate of 2.3934
+    # per 365 days shown: the days are 12 x 365 / 2.3934 = 1,830, and so there are at least 6
+    # people (1,830 / 365 = 5.01: the baseline of 2014/15 holds at most 365 days each).
+    rate = 12 * 365 / 1830
+    row = {"basis": "fixed_period", "scheme": "priority", "offenders": None, "offences_before": 12,
+           "offences_after": 0, "risk_days_before": None, "risk_days_after": None, "rate_before": rate}
+    doc = Document({"tables": {"time_at_risk": [row]},
+                    "baseline": {"from": "2014-04-01", "to": "2015-03-31"},
+                    "period": {"from": "2015-04-01", "to": "2016-03-31"},
+                    "suppression": {"zeros": "a withheld count may be 0", "suppressed": {"time_at_risk": [
+                        {"row": 0, "column": c} for c in ("offenders", "risk_days_before", "risk_days_after")]}}})
+    days, people = ("time_at_risk", 0, "risk_days_before"), ("time_at_risk", 0, "offenders")
+    ranges = attack(doc, [days, people]).ranges
+    assert ranges[days] == pytest.approx((1830.0, 1830.0))
+    assert ranges[people][0] == 6.0
+    # without reading the rate, nothing is known of the days
+    assert attack(doc, [days], with_derived=False).ranges[days] == (0.0, float("inf"))
