@@ -31,7 +31,7 @@ from iomhub.reports.disclosure.lp import INFINITY, Program, Requirement
 from iomhub.reports.disclosure.relations import NO_LIMITS, Limits, Relation, relations
 from iomhub.reports.tables import FIGURES, LAST_DATE, TABLES, Figure, Rule, Share
 
-TOTAL_WEIGHT = 5.0  # withholding an ``all`` row's figure costs this many inner cells
+TOTAL_WEIGHT = 5.0  # withholding a total (an ``all`` row's figure, a margin) costs this many inner cells
 MAX_ROUNDS = 100
 
 
@@ -85,12 +85,17 @@ def derived(index: Index, withheld: set[Cell], columns: Callable[[Rule], set[str
     """The cells derived from a withheld cell of their row, transitively (days from offenders,
     then the rate from the days); ``columns`` limits which derived columns are considered."""
     out = set(withheld)
+    by_row: dict[tuple[str, int], set[str]] = {}
+    for table, i, column in withheld:
+        by_row.setdefault((table, i), set()).add(column)
     for table, rule in rules().items():
         wanted = set(rule.derived) if columns is None else columns(rule)
         if not wanted or table not in index.tables:
             continue
         for i, row in enumerate(index.rows[table]):
-            gone = {c for t, j, c in out if t == table and j == i}
+            gone = set(by_row.get((table, i), ()))
+            if not gone:
+                continue
             changed = True
             while changed:
                 changed = False
