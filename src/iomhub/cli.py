@@ -218,10 +218,13 @@ def render(report: Any, fmt: str) -> str:
 @click.option("--as-at", "as_at", type=DATE, help="Date the action plan's overdue milestones are judged "
               "on (default: today).")
 @click.option("--for-publication", is_flag=True, help="Withhold small numbers for publication: counts from 1 "
-              "to N-1 (and any figure that would reveal one, or is derived from one) are shown [c] (null in "
-              "JSON).")
+              "to N-1, any figure that would reveal one (checked by linear programming against every table) "
+              "and any figure derived from one are shown [c] (null in JSON).")
 @click.option("--suppress-under", type=click.IntRange(min=1), default=5, show_default=True, metavar="N",
-              help="With --for-publication: the smallest count shown (0 is always shown).")
+              help="With --for-publication: the smallest count shown.")
+@click.option("--disclosure", type=click.Choice(["suppress", "round"]), default="suppress", show_default=True,
+              help="With --for-publication: withhold small counts (suppress), or round every count to a "
+                   "multiple of 5 (round: for tables that suppression would empty). See docs/publication.md.")
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="File to write (default: standard output).")
 @mapping_option
@@ -230,7 +233,7 @@ def report(package: Path, period_from: date, period_to: date, baseline_from: dat
            exclude_custody_beyond: date | None, age_bands: str | None, proven_from: date | None,
            proven_to: date | None, fmt: str, document: str | None, as_at: date | None,
            output: Path | None, for_publication: bool = False, suppress_under: int = 5,
-           mapping_file: Path | None = None) -> None:
+           disclosure: str = "suppress", mapping_file: Path | None = None) -> None:
     """Compute the IOM performance report from a data package."""
     from iomhub.package import read_package
     from iomhub.reports.model import build_report
@@ -250,9 +253,7 @@ def report(package: Path, period_from: date, period_to: date, baseline_from: dat
         with err.status("Computing the report..."):
             result = build_report(data, params)
             if for_publication:
-                from iomhub.reports.suppression import suppressed_report
-
-                result = suppressed_report(result, suppress_under)
+                result = _published(result, suppress_under, disclosure)
             text: str | bytes
             if fmt == "json" or (fmt == "html" and document is None):
                 text = render(result, fmt)
@@ -265,6 +266,19 @@ def report(package: Path, period_from: date, period_to: date, baseline_from: dat
     else:
         write_atomically(output, text)
         err.print(f"Wrote {output}")
+
+
+def _published(report: Any, threshold: int, method: str) -> Any:
+    """The publication copy of ``report``; a report the disclosure audit cannot pass is refused
+    (exit status 1, nothing written)."""
+    from iomhub.reports.disclosure.protect import DisclosureError
+    from iomhub.reports.suppression import suppressed_report
+
+    try:
+        return suppressed_report(report, threshold, method)
+    except DisclosureError as error:
+        err.print(f"[bold red]Refused:[/] {escape(str(error))}; nothing was written.")
+        sys.exit(1)
 
 
 BINARY_FORMATS = ("pdf", "docx", "xlsx")

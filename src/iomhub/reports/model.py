@@ -25,9 +25,9 @@ from iomhub.reports.estimates import add_estimates, data_quality_notes
 from iomhub.reports.formatting import CONFIDENTIAL as CONFIDENTIAL
 from iomhub.reports.intervals import with_intervals
 from iomhub.reports.params import ReportParams
+from iomhub.reports.tables import FIGURES, LAST_DATE, TABLES
 from iomhub.reports.tables import MISSING_TEXT as MISSING_TEXT
 from iomhub.reports.tables import SECTION_TITLES as SECTION_TITLES
-from iomhub.reports.tables import TABLES
 
 RANKS = {
     "scheme": ["priority", "enhanced", "standard"],
@@ -56,6 +56,8 @@ class Report:
     # (row index, column), null in ``tables`` and ``CONFIDENTIAL`` in ``rows()``.
     suppressed: dict[str, set[tuple[int, str]]] = field(default_factory=dict)
     suppression_threshold: int | None = None
+    # the method and the audit it passed (``reports/suppression.py``: ``record``)
+    disclosure: dict[str, Any] = field(default_factory=dict)
 
     def rows(self, table: str) -> list[dict[str, Any]]:
         frame = self.tables.get(table)
@@ -92,28 +94,18 @@ def _polars_materialise(frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
 
 
 def figures(tables: dict[str, pl.DataFrame], last_day: Any) -> dict[str, float | None]:
-    """Named figures of the report that performance-framework indicators may take as actuals."""
+    """Named figures of the report that performance-framework indicators may take as actuals
+    (``reports/tables.py``: ``FIGURES``)."""
     out: dict[str, float | None] = {}
-
-    def pick(table: str, column: str, **key: Any) -> float | None:
-        frame = tables.get(table)
-        if frame is None:
-            return None
-        for row in frame.iter_rows(named=True):
+    for name, figure in FIGURES.items():
+        frame = tables.get(figure.table)
+        key = {k: last_day if v == LAST_DATE else v for k, v in figure.key.items()}
+        value = None
+        for row in frame.iter_rows(named=True) if frame is not None else ():
             if all(row.get(k) == v for k, v in key.items()):
-                value = row[column]
-                return None if value is None else float(value)
-        return None
-
-    out["cohort_size"] = pick("caseload", "count", scheme="all", area="all", date=last_day)
-    out["reoffending_change_pct"] = pick("reoffending_by_scheme", "change_pct", scheme="all")
-    out["reoffending_reduction_pct"] = (None if out["reoffending_change_pct"] is None
-                                        else -out["reoffending_change_pct"])
-    out["performance_cohort"] = pick("reoffending_by_scheme", "offenders", scheme="all")
-    out["referral_acceptance_pct"] = pick("referrals_by_agency", "acceptance_pct", agency="all")
-    for substance in ("opiate", "non_opiate", "alcohol"):
-        out[f"successful_completions_{substance}_pct"] = pick(
-            "treatment_completions", "successful_pct", substance=substance)
+                value = None if row[figure.column] is None else float(row[figure.column])
+                break
+        out[name] = None if value is None else -value if figure.negated else value
     return out
 
 

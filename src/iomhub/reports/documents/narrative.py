@@ -221,7 +221,7 @@ class _Drafter:
         missed: list[tuple[int, float, str]] = []
         for row in self.report.rows("kpis"):
             rag, actual = row["rag"], row["actual"]
-            if rag is None or actual is None:
+            if rag not in RAG_LABELS or actual is None:  # none, or withheld for publication
                 continue
             unit = row.get("unit")
             shown = self.kpi_figure(actual, unit)

@@ -119,8 +119,9 @@ def with_bounds(row: dict[str, Any], column: str, kind: Kind, reason: str = CANN
 
 
 def is_small(row: dict[str, Any], column: str) -> bool:
-    """A group (never the total) of fewer people than the threshold (``small_numbers``)."""
-    return bool(row.get("small_numbers")) and row[column] != "all"
+    """A group (never the total) of fewer people than the threshold (``small_numbers``; a flag
+    withheld for publication with its group's count marks nothing)."""
+    return row.get("small_numbers") is True and row[column] != "all"
 
 
 def bracketed(value: Any, low: Any, high: Any, words: Callable[[Any], str]) -> str:

@@ -5,7 +5,8 @@ The one read path from the database into frames, used by the dashboard, the boar
 framework's computed actuals and ``iomhub export`` alike. Each table is one SELECT of exactly
 the columns of ``iomhub.package.schema.TABLES``, in the order the rows were recorded (or, for
 an export, of their natural key, ``exchange.mapping.MAPPINGS``; the frames are the same from one
-call to the next), read through a raw cursor and built column by column: no model instances, no per-row conversion in Python.
+call to the next), read through a raw cursor and built column by column: no model instances,
+no per-row conversion in Python.
 Then, as ``docs/development.md`` defines canonical tables: dates ``pl.Date``, booleans
 ``pl.Boolean``, scores and numbers ``pl.Float64`` (or, ``as_held``, the integer type a whole-number
 column has in the database, for writing a package back out), codes and text ``pl.String`` with an

@@ -113,7 +113,7 @@ class DocumentChoiceForm(forms.Form):
     for_publication = forms.BooleanField(
         label="For publication: withhold small numbers (under 5)", required=False,
         help_text="Counts of 1 to 4 people, and any figure that would reveal one, are shown [c], "
-                  "as the Government Statistical Service does.")
+                  "as the Government Statistical Service does, checked against every table.")
 
 
 class DocumentDownloadForm(DisclosureForm):
