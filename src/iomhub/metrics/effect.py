@@ -492,7 +492,7 @@ def effect_tables(cohort: Frame, offences: Frame, spans: Frame | None, nominals:
     paired = materialise(matches(profiles, candidates, matching))
     compared = materialise(comparison_outcomes(paired, joined, joins, offences, spans))
     return EffectTables(
-        members=outcomes.select("nominal_id", "scheme", "anchor", *WINDOW_COLUMNS, *LAG_COLUMNS),
+        members=outcomes.select("nominal_id", "scheme", "anchor", *WINDOW_COLUMNS, *LAG_COLUMNS, JOINING_MONTH),
         sets=matched_sets(outcomes, compared),
         pairs=compared.select("member_id", "nominal_id", *PAIR_COLUMNS, *LAG_COLUMNS),
         comparison_people=compared.select("nominal_id").unique(),
