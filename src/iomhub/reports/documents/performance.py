@@ -1,6 +1,9 @@
-"""The IOM performance report as a board document (the shape of seed 003): the drafted narrative
-(performance overview, key improvers and successes, key challenges; its caveats go in the notes
-box), then the report's view model (``reports/sections/``), section by section, exactly as the
+"""The IOM performance report as a board document (the shape of seed 003): the performance
+overview, which opens with the view model's opening (what IOM changed: the matched estimate, its
+interval and whether it can be relied on, then the before-and-after figure labelled as not the
+effect of IOM) and goes on with the drafted narrative (overview, key improvers and successes,
+key challenges); then the notes box (the narrative's caveats and the report's notes); then the
+rest of the report's view model (``reports/sections/``), section by section, exactly as the
 HTML page shows it.
 
 The document lays the view out for paper and spreadsheets, by rules that hold for every table:
@@ -18,8 +21,8 @@ from __future__ import annotations
 
 from iomhub.reports.documents.cells import rag_cell, text
 from iomhub.reports.documents.model import Block, Bullets, Cell, CellKind, Chart, Document, Paragraph, Section, Table
-from iomhub.reports.documents.narrative import Narrative, draft_narrative
-from iomhub.reports.formatting import WITHHELD, interval_words, is_withheld
+from iomhub.reports.documents.narrative import SMALL_NUMBERS_CAVEAT, Narrative, draft_narrative
+from iomhub.reports.formatting import CUSTODY_NOTE, SMALL_NUMBERS_NOTE, WITHHELD, interval_words, is_withheld
 from iomhub.reports.model import Report
 from iomhub.reports.sections import build_view
 from iomhub.reports.view import Cell as ViewCell
@@ -101,6 +104,11 @@ def _chart(chart: ViewChart) -> Chart:
     return Chart(chart.title, chart.svg, chart.description, document_table(chart.data))
 
 
+def section_blocks(section: ViewSection) -> list[Block]:
+    """A section of the view (with its subsections) as a document's blocks."""
+    return _blocks(section)
+
+
 def _blocks(section: ViewSection) -> list[Block]:
     blocks: list[Block] = [Paragraph(paragraph) for paragraph in section.paragraphs]
     blocks += [_chart(chart) for chart in section.charts]
@@ -110,8 +118,10 @@ def _blocks(section: ViewSection) -> list[Block]:
     return blocks
 
 
-def narrative_section(narrative: Narrative) -> Section:
+def narrative_section(narrative: Narrative, opening: list[Block] | None = None) -> Section:
+    """The performance overview: the view's opening blocks (what IOM changed), then the narrative."""
     return Section(OVERVIEW_TITLE, [
+        *(opening or []),
         Bullets(narrative.overview or ["There are no figures to summarise for this period."]),
         Bullets(narrative.improvers or ["No group's reoffending fell and no indicator met its target."],
                 IMPROVERS_TITLE),
@@ -124,6 +134,17 @@ def performance_document(report: Report, narrative: Narrative | None = None) -> 
     """The IOM performance report of ``report``; ``narrative`` replaces the drafted one (edited)."""
     narrative = narrative or draft_narrative(report)
     shown = build_view(report)
+    opening = [block for section in shown.opening for block in _blocks(section)]
     return Document(kind="performance", title=shown.title, subtitle=shown.subtitle, meta=shown.facts,
-                    sections=[narrative_section(narrative), *(Section(s.title, _blocks(s)) for s in shown.sections)],
-                    notes=[*narrative.caveats, *shown.notes])
+                    sections=[narrative_section(narrative, opening),
+                              *(Section(s.title, _blocks(s)) for s in shown.rest)],
+                    notes=notes(narrative, shown.notes), before_notes=1)
+
+
+def notes(narrative: Narrative, report_notes: list[str]) -> list[str]:
+    """The narrative's caveats, then the report's notes but those the caveats say better (groups
+    with small numbers, with their change; people in custody, with their number)."""
+    covered = [phrase for phrase, caveat in ((SMALL_NUMBERS_NOTE, SMALL_NUMBERS_CAVEAT), (CUSTODY_NOTE, CUSTODY_NOTE))
+               if any(line.startswith(caveat) for line in narrative.caveats)]
+    return [*narrative.caveats, *(note for note in report_notes
+                                  if not any(phrase in note for phrase in covered))]

@@ -5,7 +5,15 @@ from __future__ import annotations
 
 from iomhub.reports import charts
 from iomhub.reports.formatting import CANNOT_COMPUTE, format_change, format_int, format_number, is_withheld, long_date
-from iomhub.reports.sections.common import Context, interval, is_small, label_column, text, used_notes
+from iomhub.reports.sections.common import (
+    NO_INTERVAL_UNDER,
+    Context,
+    interval,
+    is_small,
+    label_column,
+    text,
+    used_notes,
+)
 from iomhub.reports.tables import SECTION_TITLES
 from iomhub.reports.view import Cell, Chart, Column, Group, Row, Section, Table
 
@@ -31,7 +39,8 @@ def reoffending_table(ctx: Context, name: str, column: str, heading: str, captio
             Cell(row["offences_before"], "count"),
             Cell(row["offences_after"], "count"),
             Cell(row["change_pct"], "change", NO_BASELINE),
-            interval(row.get("change_pct_ci_low"), row.get("change_pct_ci_high"), reason=NO_BASELINE),
+            interval(row.get("change_pct_ci_low"), row.get("change_pct_ci_high"), reason=NO_BASELINE,
+                     people=row["offenders"]),
         ], total=row[column] == "all"))
     return Table(name, ctx.title(name), caption, [
         label_column(heading), Column("Offenders"), Column(f"Offences {ctx.baseline_words} (baseline)"),
@@ -40,7 +49,7 @@ def reoffending_table(ctx: Context, name: str, column: str, heading: str, captio
         f"change-{name}", "Change: (offences in the period \u2212 offences in the baseline) \u00f7 offences in the "
         "baseline; a dash when there were none in the baseline. 95% interval: the range the change would take in "
         "95% of resamples of the people in the group (offences cluster within people, so people, not offences, "
-        "are resampled).")])
+        f"are resampled); {NO_INTERVAL_UNDER}.")])
 
 
 def reoffending_chart(ctx: Context) -> Chart | None:
