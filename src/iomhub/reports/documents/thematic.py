@@ -101,8 +101,8 @@ def _reoffending(report: Report, baseline: str) -> list[Block]:
     blocks: list[Block] = [Paragraph(
         f"Reoffending rate ({BEFORE_AFTER.lower()}). The methodology compares detected crimes on police "
         "systems against the named offenders of the cohort in each period. This is an indicator of "
-        "reoffending, not the same as measures that use conviction data. The cohort has been selected based on inclusion in the "
-        f"scheme(s) on {long_date(params.cohort_day)}, with offending committed during the comparison period "
+        "reoffending, not the same as measures that use conviction data. The cohort has been selected "
+        f"based on inclusion in the scheme(s) on {long_date(params.cohort_day)}, with offending committed during the comparison period "
         f"{baseline}{exclusion}."
         + (f" The reduction target is {params.target_reduction:g}% per offender." if params.target_reduction
            is not None else "")
