@@ -102,8 +102,8 @@ def _reoffending(report: Report, baseline: str) -> list[Block]:
         f"Reoffending rate ({BEFORE_AFTER.lower()}). The methodology compares detected crimes on police "
         "systems against the named offenders of the cohort in each period. This is an indicator of "
         "reoffending, not the same as measures that use conviction data. The cohort has been selected "
-        f"based on inclusion in the scheme(s) on {long_date(params.cohort_day)}, with offending committed during the comparison period "
-        f"{baseline}{exclusion}."
+        f"based on inclusion in the scheme(s) on {long_date(params.cohort_day)}, with offending committed "
+        f"during the comparison period {baseline}{exclusion}."
         + (f" The reduction target is {params.target_reduction:g}% per offender." if params.target_reduction
            is not None else "")
         + f" Reductions in offending {span_text(params.period)} are as follows (people join IOM when their "
