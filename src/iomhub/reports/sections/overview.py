@@ -96,10 +96,12 @@ def before_after(ctx: Context) -> str | None:
     change = row["change_pct"]
     moved = ("did not change" if change_words(change) == "no change"
              else f"{'fell' if change < 0 else 'rose'} by {decimal_text(abs(change), 1)}%")
-    return (f"{BEFORE_AFTER}. Reoffending in the performance cohort (the {format_int(row['offenders'])} people in "
-            f"a scheme on {long_date(ctx.params.cohort_day)} who offended in {ctx.baseline_words}) {moved}: "
-            f"{format_int(row['offences_before'])} offences in {ctx.baseline_words}, "
-            f"{format_int(row['offences_after'])} in {ctx.period_words}. People are chosen for IOM when their "
+    baseline, period = ctx.labels.phrase(ctx.params.baseline_span), ctx.labels.phrase(ctx.params.period)
+    who = "person" if row["offenders"] == 1 else "people"
+    return (f"{BEFORE_AFTER}. Reoffending in the performance cohort (the {format_int(row['offenders'])} {who} in "
+            f"a scheme on {long_date(ctx.params.cohort_day)} who offended {baseline}) {moved}: "
+            f"{format_int(row['offences_before'])} offences {baseline}, "
+            f"{format_int(row['offences_after'])} {period}. People are chosen for IOM when their "
             "offending is high, and high offending eases even with no help (regression to the mean); time in "
             "prison stops it too. So this change is not what IOM achieved: the matched comparison allows for both.")
 
