@@ -28,6 +28,7 @@ class Cell:
     bold: bool = False
     flag: str | None = None  # e.g. "small numbers: interpret with caution"
     places: int | None = None  # a number always written to this many decimals (an average score)
+    reason: str | None = None  # why a dash cannot be computed (shown with it where a format can)
 
 
 @dataclass(frozen=True)

@@ -37,12 +37,13 @@ KINDS: dict[str, CellKind] = {"count": "count", "pounds": "count", "percent": "p
                               "points": "points", "number": "number", "decimal": "number"}
 
 
-def _figure(value: object, kind: str, places: int, bold: bool, flag: str | None) -> Cell:
+def _figure(value: object, kind: str, places: int, bold: bool, flag: str | None, reason: str | None = None) -> Cell:
     """A figure of the view as a document cell: a number of its kind, ``[c]`` when withheld, None
-    (a dash) when it cannot be computed; pounds are whole pounds."""
+    (a dash, with the view's ``reason``) when it cannot be computed; pounds are whole pounds."""
     shown: CellKind = KINDS[kind]
     if value is None or is_withheld(value):
-        return Cell(None if value is None else WITHHELD, shown, bold=bold, flag=flag)
+        return Cell(None if value is None else WITHHELD, shown, bold=bold, flag=flag,
+                    reason=reason if value is None else None)
     assert isinstance(value, int | float)
     number: int | float = round(value) if shown == "count" else float(value)
     return Cell(number, shown, bold=bold, flag=flag, places=places if kind == "decimal" else None)
@@ -66,14 +67,15 @@ def _cells(cell: ViewCell, shape: str, bold: bool) -> list[Cell]:
     flag = cell.note.flag if cell.note is not None else None
     if shape == "interval":
         low, high = cell.value if cell.value is not None else (None, None)
-        return [_figure(low, cell.of, cell.places, bold, None), _figure(high, cell.of, cell.places, bold, None)]
+        return [_figure(low, cell.of, cell.places, bold, None, cell.reason),
+                _figure(high, cell.of, cell.places, bold, None, cell.reason)]
     if cell.kind == "text":
         out = [text(cell.value, bold=bold, flag=flag)]
     elif cell.kind == "rag":
         shown = rag_cell(cell.value, bold=bold) if cell.value is not None else Cell(None, "text", bold=bold)
         out = [Cell(shown.value, shown.kind, shown.status, bold, flag)]
     else:
-        out = [_figure(cell.value, cell.kind, cell.places, bold, flag)]
+        out = [_figure(cell.value, cell.kind, cell.places, bold, flag, cell.reason)]
     if shape == "bounds":
         words = interval_words(*cell.bounds, cell.kind, cell.places) if cell.bounds else None
         out.append(Cell(words, "text", bold=bold))

@@ -8,7 +8,8 @@ text, footnotes below the rows. Numbers are stored as numbers: counts ``#,##0``;
 as fractions (12.5 → 0.125) shown ``0.0%``; changes the same shown ``+0.0%;-0.0%;0.0%``; dates
 as real dates. A figure that cannot be computed is an em dash. Status cells are filled with
 their colour and carry the status word (in the text, or in the number format of a figure, so
-the figure stays a number). Flags become a cell comment and a footnote.
+the figure stays a number). Flags become a cell comment and a footnote; the reason a figure
+cannot be computed, when the document gives it, a cell comment.
 
 Every text cell is written as a string: a text starting with ``=``, ``+``, ``-``, ``@``, a tab
 or a carriage return is stored with data type ``s`` and the quote prefix, so that no spreadsheet
@@ -140,6 +141,8 @@ def _write(cell: SheetCell, source: Cell, *, bold: bool, mark: str | None) -> in
         cell.font = Font(bold=True, color=STATUS_COLOURS.get(source.status, ("", "0B0C0C"))[1].upper())
     if mark and source.flag:
         cell.comment = Comment(f"{mark} {source.flag}", "iomhub")
+    elif value is None and source.reason:
+        cell.comment = Comment(f"{EM_DASH} {source.reason}", "iomhub")
     return width
 
 
