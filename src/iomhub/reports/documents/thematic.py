@@ -29,6 +29,7 @@ from iomhub.reports.sections import build_view, report_facts
 from iomhub.reports.sections.overview import BEFORE_AFTER
 
 PANEL = "[name of the panel or board]"
+LABEL = BEFORE_AFTER[:1].lower() + BEFORE_AFTER[1:]  # "before and after: not the effect of IOM"
 IMPLICATIONS = (
     ("Financial", "[Financial implications, e.g. There are no direct financial implications of this report.]"),
     ("Legal", "[Legal implications, e.g. There are no direct legal implications of this report.]"),
@@ -67,7 +68,7 @@ def _reduction_table(report: Report) -> Table | None:
         footnotes.append("Flagged groups have fewer than "
                          f"{report.settings.get('small_numbers_threshold') or report.params.small_numbers} "
                          "people: the cohort is too small to draw any judgement on the results.")
-    return Table("Reduction by cohort", f"Reduction in offending, by cohort ({BEFORE_AFTER.lower()})",
+    return Table("Reduction by cohort", f"Reduction in offending, by cohort ({LABEL})",
                  ["Cohort", "Offenders", "Reduction"],
                  rows, footnotes, total_rows=1 if overall is not None else 0)
 
@@ -99,7 +100,7 @@ def _reoffending(report: Report, baseline: str) -> list[Block]:
     exclusion = (f" and excludes offenders in custody who would remain so beyond "
                  f"{long_date(params.exclude_custody_beyond)}" if params.exclude_custody_beyond else "")
     blocks: list[Block] = [Paragraph(
-        f"Reoffending rate ({BEFORE_AFTER.lower()}). The methodology compares detected crimes on police "
+        f"Reoffending rate ({LABEL}). The methodology compares detected crimes on police "
         "systems against the named offenders of the cohort in each period. This is an indicator of "
         "reoffending, not the same as measures that use conviction data. The cohort has been selected "
         f"based on inclusion in the scheme(s) on {long_date(params.cohort_day)}, with offending committed "

@@ -24,6 +24,8 @@ GROUPS = (
     ("reoffending_by_area", "area", "Area"),
 )
 NO_BASELINE = f"{CANNOT_COMPUTE}: no offences in the baseline"
+NOT_THE_EFFECT = ("before and after: not the effect of IOM, since people join IOM when their offending is high and "
+                  "it eases anyway; the effect is estimated in What IOM changed")
 CHART_TITLE = "Offences before and after, by scheme, age band and gender"
 
 
@@ -109,7 +111,7 @@ def section(ctx: Context) -> Section | None:
                    f"{format_int(overall['offences_after'])} in the period")
         if overall["change_pct"] is not None:
             summary += f": a change of {format_change(overall['change_pct'])}"
-        out.paragraphs.append(summary + ".")
+        out.paragraphs.append(f"{summary} ({NOT_THE_EFFECT}).")
     chart = reoffending_chart(ctx)
     if chart is not None:
         out.charts.append(chart)
