@@ -33,9 +33,9 @@ def forbidden(text: str) -> list[tuple[str, str]]:
 class _Text(HTMLParser):
     """The text a reader sees: no <style>, <script>, <title> or attribute; blocks on lines."""
 
-    SKIP = {"style", "script", "title", "head"}
-    BLOCKS = {"p", "li", "h1", "h2", "h3", "h4", "tr", "div", "section", "caption", "figcaption", "dt", "dd",
-              "aside", "nav", "header", "footer", "table", "ul", "ol"}
+    SKIP = frozenset({"style", "script", "title", "head"})
+    BLOCKS = frozenset({"p", "li", "h1", "h2", "h3", "h4", "tr", "div", "section", "caption", "figcaption", "dt", "dd",
+              "aside", "nav", "header", "footer", "table", "ul", "ol"})
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
