@@ -149,7 +149,7 @@ def build_report(package: Package, params: ReportParams,
         if name in tables:
             tables[name] = tables[name].with_columns(
                 (pl.col("offenders") < params.small_numbers).alias("small_numbers"))
-    notes = (_notes(tables, computed.missing, params, flagged, package.settings.area_names) + _cost_notes(tables)
+    notes = (_notes(tables, computed.missing, params, flagged) + _cost_notes(tables)
              + _expected_notes(tables, params) + data_quality_notes(people))
     settings = {
         "target_reduction": params.target_reduction,
@@ -228,9 +228,10 @@ def _cost_notes(tables: dict[str, pl.DataFrame]) -> list[str]:
 
 
 def _notes(tables: dict[str, pl.DataFrame], missing: dict[str, tuple[str, ...]],
-           params: ReportParams, groups: dict[str, str], area_names: dict[str, str]) -> list[str]:
+           params: ReportParams, groups: dict[str, str]) -> list[str]:
     """The sections left out, people in custody on the cohort date, groups with small numbers
-    and an empty performance cohort, in words a board member reads (no option, file or column)."""
+    and an empty performance cohort, in words a board member reads (no option, file or column;
+    an area by its code, as the unit's data give it, whatever the package's names for it)."""
     notes = [MISSING_TEXT[section] for section in missing if section in MISSING_TEXT]
     if params.exclude_custody_beyond is None and "reoffending_by_scheme" in tables:
         notes.append(f"{CUSTODY_NOTE}: anyone in custody on the cohort date ({long_date(params.cohort_day)}) who "
@@ -242,7 +243,7 @@ def _notes(tables: dict[str, pl.DataFrame], missing: dict[str, tuple[str, ...]],
             continue
         small = frame.filter(pl.col("small_numbers") & (pl.col(column) != "all"))
         if small.height:
-            groups_text = ", ".join(f"{group_label(column, value, area_names)} ({offenders} "
+            groups_text = ", ".join(f"{group_label(column, value)} ({offenders} "
                                     f"{'person' if offenders == 1 else 'people'})"
                                     for value, offenders in small.select(column, "offenders").iter_rows())
             notes.append(f"{TABLES[name].title}: {SMALL_NUMBERS_NOTE} {params.small_numbers} people), interpret "
