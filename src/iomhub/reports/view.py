@@ -149,10 +149,5 @@ class ReportView:
 
     @property
     def opening(self) -> list[Section]:
-        """The sections shown before the notes box."""
+        """The sections shown before the notes box (the others follow it)."""
         return self.sections[:self.before_notes]
-
-    @property
-    def rest(self) -> list[Section]:
-        """The sections shown after the notes box."""
-        return self.sections[self.before_notes:]

@@ -139,7 +139,7 @@ def performance_document(report: Report, narrative: Narrative | None = None) -> 
     opening = [block for section in shown.opening for block in _blocks(section)]
     return Document(kind="performance", title=shown.title, subtitle=shown.subtitle, meta=shown.facts,
                     sections=[narrative_section(narrative, opening),
-                              *(Section(s.title, _blocks(s)) for s in shown.rest)],
+                              *(Section(s.title, _blocks(s)) for s in shown.sections[shown.before_notes:])],
                     notes=notes(narrative, shown.notes), before_notes=1)
 
 
