@@ -56,10 +56,10 @@ def _reliability(row: dict[str, Any]) -> str:
         if unchecked:
             out += " Not run: " + "; ".join(unchecked) + "."
         return out
-    verdict = str(row["verdict"]) if not is_withheld(row["verdict"]) else row["verdict"]
-    if is_withheld(verdict):
+    if is_withheld(row["verdict"]):
         return "Reliable: no (the reasons are withheld from this published version: they quote small numbers)."
-    return "Reliable: no. " + verdict.removeprefix(DO_NOT_RELY)[:1].upper() + verdict.removeprefix(DO_NOT_RELY)[1:]
+    reasons = str(row["verdict"]).removeprefix(DO_NOT_RELY)
+    return f"Reliable: no. {reasons[:1].upper()}{reasons[1:]}"
 
 
 def lead_paragraphs(ctx: Context) -> list[str]:
