@@ -41,36 +41,36 @@ def _sections(*specs: SectionSpec) -> dict[str, SectionSpec]:
 
 
 SECTIONS = _sections(
+    SectionSpec("overview", "What IOM changed"),
     SectionSpec("reoffending", "Reoffending", ("offences",),
-                "Reoffending is left out: the package has no offences table (offences.csv)."),
+                "Reoffending is left out: the data hold no offences."),
     SectionSpec("caseload", "Caseload"),
     SectionSpec("custody", "Community and custody", ("custody",),
-                "Community and custody is left out: the package has no custody table (custody.csv), "
-                "so nobody can be placed in custody or the community."),
+                "Community and custody is left out: the data hold no custody records, so nobody can be "
+                "placed in custody or the community."),
     SectionSpec("statutory", "Statutory management", ("supervision",),
-                "Statutory management by provider is left out: the package has no supervision "
-                "table (supervision.csv)."),
+                "Statutory management by provider is left out: the data hold no supervision records."),
     SectionSpec("risk", "Spread of risk", ("risk",),
-                "Spread of risk is left out: the package has no risk tiers (risk.csv)."),
+                "Spread of risk is left out: the data hold no risk tiers."),
     SectionSpec("referrals", "Referrals", ("referrals",),
-                "Referrals are left out: the package has no referrals table (referrals.csv)."),
+                "Referrals are left out: the data hold no referrals."),
     SectionSpec("engagement", "Engagement", ("meetings", "attendance"),
-                "Engagement is left out: it needs meetings.csv and attendance.csv."),
+                "Engagement is left out: it needs the meetings and who attended them, which the data do not hold."),
     SectionSpec("needs", "Criminogenic needs", ("needs",),
-                "Criminogenic needs are left out: the package has no needs assessments (needs.csv)."),
+                "Criminogenic needs are left out: the data hold no needs assessments."),
     SectionSpec("treatment", "Treatment", ("treatment",),
-                "Treatment is left out: the package has no treatment episodes (treatment.csv)."),
+                "Treatment is left out: the data hold no treatment episodes."),
     SectionSpec("flags", "Reoffending by programme flag", ("flags", "offences"),
-                "Reoffending by flag is left out: it needs flags.csv and offences.csv."),
+                "Reoffending by flag is left out: it needs both programme flags and offences."),
     SectionSpec("kpis", "Performance framework", ("indicators",),
-                "The performance framework is left out: the package has no indicators.csv."),
+                "The performance framework is left out: the data hold no indicators."),
     SectionSpec("effect", "What the figures can and cannot claim", ("offences",)),
     SectionSpec("proven", "Proven reoffending", ("offences",),
-                "Proven reoffending is left out: the package has no offences table (offences.csv)."),
+                "Proven reoffending is left out: the data hold no offences."),
     SectionSpec("costs", "Cost of crime", ("offences",),
-                "The cost of crime is left out: the package has no offences table (offences.csv)."),
+                "The cost of crime is left out: the data hold no offences."),
     SectionSpec("expected", "Expected and observed reoffending (OGRS3)", ("offences",),
-                "Expected reoffending (OGRS3) is left out: the package has no offences table (offences.csv)."),
+                "Expected reoffending (OGRS3) is left out: the data hold no offences."),
 )
 SECTION_TITLES = {key: spec.title for key, spec in SECTIONS.items()}
 MISSING_TEXT = {key: spec.missing for key, spec in SECTIONS.items() if spec.missing}

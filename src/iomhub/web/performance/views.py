@@ -70,9 +70,10 @@ def _report_html(form: ReportForm) -> str:
 
     def render_report() -> str:
         shown = build_view(_report(form, version))
+        sections = shown_sections(shown.sections, inline_style=False)
         return render_to_string("performance/_report.html", {
-            "em_dash": EM_DASH, "small_numbers_text": SMALL_NUMBERS_TEXT,
-            "sections": shown_sections(shown.sections, inline_style=False), "notes": shown.notes,
+            "em_dash": EM_DASH, "small_numbers_text": SMALL_NUMBERS_TEXT, "sections": sections,
+            "opening": sections[:shown.before_notes], "rest": sections[shown.before_notes:], "notes": shown.notes,
             "facts": shown.facts,
             "downloads": [(f"{reverse('performance:download', args=[kind])}?{query}", label)
                           for kind, label in (("json", "JSON (for other tools)"),
