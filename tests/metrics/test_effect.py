@@ -34,7 +34,10 @@ def parts(tables: Any, cohort: str, offences: str, custody: str | None = None,
         kwargs["custody"] = custody
     t = tables(**kwargs)
     spans = None if custody is None else custody_spans(t["custody"], bounds[1])
-    return effect.effect_tables(t["cohort"], t["offences"], spans, t["nominals"], matching, *bounds)
+    # Intermediate tables collected as the report's engine does (a plan of a dozen stages left
+    # lazy takes Polars' optimiser far longer than the data take to compute).
+    return effect.effect_tables(t["cohort"], t["offences"], spans, t["nominals"], matching, *bounds,
+                                materialise=lambda frame: frame.collect().lazy())
 
 
 @pytest.mark.parametrize(
