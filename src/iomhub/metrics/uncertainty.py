@@ -239,8 +239,9 @@ def rate_change_pct(sums: Floats) -> Floats:
 
 def codes(labels: Sequence[object]) -> tuple[NDArray[np.int64], list[object]]:
     """Group indices for a column of labels, and the distinct labels in order of first appearance."""
-    if len(labels) and all(isinstance(label, str) for label in labels):
-        found, first, inverse = np.unique(np.asarray(labels, dtype=str), return_index=True, return_inverse=True)
+    text = np.asarray(labels) if len(labels) else np.asarray([], dtype=object)
+    if text.dtype.kind == "U":  # all text (None or numbers make it object or numeric)
+        found, first, inverse = np.unique(text, return_index=True, return_inverse=True)
         order = np.argsort(first)  # sorted labels -> labels in order of first appearance
         rank = np.empty_like(order)
         rank[order] = np.arange(order.size)
