@@ -313,6 +313,20 @@ def candidate_profiles(joins: Frame, history: Frame, profiles: Frame, people: Fr
     return _profile(pool, people, spans)
 
 
+def prior_spread() -> nw.Expr:
+    """The standard deviation of members' prior offences, from exact whole-number sums (n, sum
+    and sum of squares), so that it is the same to the last bit on every run and backend.
+
+    A library's own standard deviation adds the rows up in the order they arrive, which a
+    parallel join leaves different from run to run; its last bits then moved the distances,
+    and mathematically equal distances were ranked by that noise, so the matches (and the
+    estimate) changed from one run to the next on a unit where many people join IOM."""
+    n = nw.len().cast(nw.Float64)
+    total = nw.col("prior").sum().cast(nw.Float64)
+    squares = (nw.col("prior") * nw.col("prior")).sum().cast(nw.Float64)
+    return nw.when(nw.len() > 1).then(((n * squares - total * total) / (n * (n - 1.0))).sqrt())
+
+
 def matches(profiles: Frame, candidates: Frame, matching: Matching) -> Frame:
     """Up to ``neighbours`` comparison people per member: member_id, nominal_id, distance, weight.
 
@@ -333,7 +347,7 @@ def matches(profiles: Frame, candidates: Frame, matching: Matching) -> Frame:
     ``CELL_RESERVOIR`` at most, and the cost is linear in members and candidates, whatever
     the shape of the unit.
     """
-    spread = profiles.select(nw.col("prior").std().alias("spread"))
+    spread = profiles.select(prior_spread().alias("spread"))
     left = (with_bands(profiles)
             .select(nw.col("nominal_id").alias("member_id"), exact_key(), "anchor_day",
                     nw.col("prior").alias("m_prior"), nw.col("age").alias("m_age"), nw.col("area").alias("m_area"),
