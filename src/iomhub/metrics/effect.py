@@ -191,7 +191,7 @@ def person_numbers(*frames: Frame) -> Frame:
     return ids.with_row_index("person", order_by=["nominal_id"]).with_columns(nw.col("person").cast(nw.Int64))
 
 
-def histories(by_month: Frame, months: Frame, matching: Matching) -> Frame:
+def histories(by_month: Frame, months: Frame, matching: Matching, carry: Frame | None = None) -> Frame:
     """Everyone's offending history at the first day of each month in ``months`` (columns
     month, month_first_day) in which they offended in the ``prior_months`` before: nominal_id,
     month, month_first_day, prior (offences in those months), recent (in the last
@@ -201,7 +201,8 @@ def histories(by_month: Frame, months: Frame, matching: Matching) -> Frame:
     Each person-month of offending is joined to the joining months it counts for (a small
     table of months x lags 1..prior_months), so the cost is O(person-months x prior_months)
     at most, however many months and people there are; the rows are grouped on one integer
-    per person and month.
+    per person and month. ``carry`` (nominal_id and other columns, one row per person) adds
+    those columns to every row.
     """
     lags = literal_rows(by_month, "lag", list(range(1, matching.prior_months + 1)))
     counted_in = (months.select("month").join(lags, how="cross")
@@ -212,10 +213,50 @@ def histories(by_month: Frame, months: Frame, matching: Matching) -> Frame:
                .agg(nw.col("offences").sum().alias("prior"),
                     nw.when(recent).then(nw.col("offences")).otherwise(0).sum().alias("recent"),
                     nw.col("lag").min().alias("months_since_last")))
-    return (grouped.with_columns((nw.col("key") // MONTH_KEYS).alias("nominal_id"),
-                                 (nw.col("key") % MONTH_KEYS).alias("month"))
-            .join(months.select("month", "month_first_day"), on="month", how="inner")
-            .select("nominal_id", "month", "month_first_day", *as_int("prior", "recent", "months_since_last")))
+    out = (grouped.with_columns((nw.col("key") // MONTH_KEYS).alias("nominal_id"),
+                                (nw.col("key") % MONTH_KEYS).alias("month"))
+           .join(months.select("month", "month_first_day"), on="month", how="inner")
+           .select("nominal_id", "month", "month_first_day", *as_int("prior", "recent", "months_since_last")))
+    return out if carry is None else out.join(carry, on="nominal_id", how="left")
+
+
+WIDE_UP_TO = 36  # joining months up to which histories are summed month by month per person
+
+
+def histories_by_month(by_month: Frame, months: list[tuple[int, int]], matching: Matching,
+                       carry: Frame | None = None,
+                       materialise: Callable[[Frame], Frame] = lambda frame: frame) -> Frame:
+    """The same table as :func:`histories`, for a few joining months (``months``: month and
+    month_first_day), computed another way: one pass over each person's months of offending
+    sums, for every joining month at once, the offences in its prior and recent windows and
+    finds the latest month offended in (3 sums per joining month), then one row per person
+    and joining month in which they offended. Cheaper than spreading every month of
+    offending over the months it counts for when there are a few joining months (a report on
+    one year's joiners: 12) and many people; the spreading is cheaper for many months.
+    ``carry`` is as in :func:`histories`."""
+    prior, recent = matching.prior_months, matching.recent_months
+    offence, count = nw.col("offence_month"), nw.col("offences")
+    sums = []
+    for month, _ in months:
+        in_prior = (offence >= month - prior) & (offence <= month - 1)
+        in_recent = (offence >= month - recent) & (offence <= month - 1)
+        sums += [nw.when(in_prior).then(count).otherwise(0).sum().alias(f"prior_{month}"),
+                 nw.when(in_recent).then(count).otherwise(0).sum().alias(f"recent_{month}"),
+                 nw.when(in_prior).then(month - offence).min().alias(f"since_{month}")]
+    first = min(month for month, _ in months) - prior
+    last = max(month for month, _ in months) - 1
+    wide = by_month.filter((offence >= first) & (offence <= last)).group_by("nominal_id").agg(*sums)
+    carried = [] if carry is None else [name for name in carry.columns if name != "nominal_id"]
+    if carry is not None:
+        wide = wide.join(carry, on="nominal_id", how="left")
+    wide = materialise(wide)
+    parts = [wide.select("nominal_id", nw.lit(month).cast(nw.Int64).alias("month"),
+                         nw.lit(first_day).cast(nw.Int64).alias("month_first_day"),
+                         nw.col(f"prior_{month}").alias("prior"), nw.col(f"recent_{month}").alias("recent"),
+                         nw.col(f"since_{month}").alias("months_since_last"), *carried)
+             .filter(nw.col("prior") > 0) for month, first_day in months]
+    return nw.concat(parts, how="vertical").select(
+        "nominal_id", "month", "month_first_day", *as_int("prior", "recent", "months_since_last"), *carried)
 
 
 def _people(nominals: Frame) -> Frame:
@@ -233,15 +274,24 @@ def _profile(frame: Frame, people: Frame, spans: Frame | None) -> Frame:
     """Adds gender, gender_code, area, age (years, at the first of the month), birth_day (only
     to scramble the order of candidates) and in_custody on the first of the month; ``people``
     is :func:`_people`."""
-    out = (frame.join(people, on="nominal_id", how="left")
-           .with_columns(((nw.col("month") - nw.col("birth_month")) / 12.0).alias("age"))
-           .drop("birth_month"))
+    return _with_age(_in_custody(frame.join(people, on="nominal_id", how="left"), spans))
+
+
+def _with_age(frame: Frame) -> Frame:
+    return frame.with_columns(((nw.col("month") - nw.col("birth_month")) / 12.0).alias("age")).drop("birth_month")
+
+
+def _in_custody(frame: Frame, spans: Frame | None) -> Frame:
+    """Adds in_custody: whether the person was in custody on the first day of the month."""
     if spans is None:
-        return out.with_columns(nw.lit(False).alias("in_custody"))
-    held = (out.select("nominal_id", "month", "month_first_day").join(spans, on="nominal_id", how="inner")
+        return frame.with_columns(nw.lit(False).alias("in_custody"))
+    # Each stay against the (few) months of the frame: the people-months in custody, without
+    # joining every row of the frame to the person's stays.
+    months = frame.select("month", "month_first_day").unique()
+    held = (spans.select("nominal_id", "c_first", "c_last").join(months, how="cross")
             .filter((nw.col("c_first") <= nw.col("month_first_day")) & (nw.col("c_last") >= nw.col("month_first_day")))
             .select(person_month().alias("key")).unique().with_columns(nw.lit(True).alias("in_custody")))
-    return (out.with_columns(person_month().alias("key")).join(held, on="key", how="left")
+    return (frame.with_columns(person_month().alias("key")).join(held, on="key", how="left")
             .with_columns(nw.col("in_custody").fill_null(False)).drop("key"))
 
 
@@ -298,19 +348,41 @@ def exact_key() -> nw.Expr:
 
 def candidate_profiles(joins: Frame, history: Frame, profiles: Frame, people: Frame, spans: Frame | None,
                        matching: Matching) -> Frame:
-    """The comparison pool at each month in which members joined: everyone who offended in the
-    ``prior_months`` before it (someone with no offences could not match an IOM member) and
-    whose offending history falls in the bands of a member who joined that month (no one else
-    could be matched), with joined_day, the day their first IOM episode started (null: never
-    on IOM; ``pool="never"`` keeps only those). Whether someone may be a member's comparison
-    depends on the member's joining *day*, so it is decided pair by pair in :func:`matches`.
-    ``profiles`` is :func:`member_profiles`, ``people`` :func:`_people`."""
+    """The comparison pool at each month in which members joined, as far as :func:`matches` may
+    consider it: everyone who offended in the ``prior_months`` before it (someone with no
+    offences could not match an IOM member) and whose matching variables fall in the exact
+    cell (``EXACT``) of a member who joined that month (no one else could be matched), with
+    joined_day, the day their first IOM episode started (null: never on IOM; ``pool="never"``
+    keeps only those). Whether someone may be a member's comparison depends on the member's
+    joining *day*, so it is decided pair by pair in :func:`matches`. ``profiles`` is
+    :func:`member_profiles`, ``people`` :func:`_people`.
+
+    Within each exact cell about ``CELL_RESERVOIR`` candidates are kept, all of them in a
+    smaller cell: a candidate is kept when a scramble of their day of birth and the month
+    (which has nothing to do with offending), as a fraction of its range, is under
+    ``CELL_RESERVOIR`` / the cell's size. The pool (every offender at every joining month) is
+    large; the kept candidates are about ``CELL_RESERVOIR`` per cell, and only they are given
+    their age and area.
+    """
     joined_on = joins.select("nominal_id", day_number(nw.col("anchor")).alias("joined_day"))
-    cells = with_bands(profiles).select("cell").unique()
-    pool = with_bands(history).join(cells, on="cell", how="inner").join(joined_on, on="nominal_id", how="left")
-    if matching.pool == "never":
-        pool = pool.filter(nw.col("joined_day").is_null())
-    return _profile(pool, people, spans)
+    pool = with_bands(history if "gender_code" in history.columns else
+                      history.join(people.select("nominal_id", "gender_code", "birth_day"), on="nominal_id",
+                                   how="left"))
+    if matching.pool == "never":  # the cells are those of the pool left
+        pool = pool.join(joined_on, on="nominal_id", how="anti").with_columns(
+            nw.lit(None, nw.Int64).alias("joined_day"))
+    exact_cells = with_bands(profiles).select(exact_key()).unique()
+    scramble = (nw.col("birth_day") * 2654435761 + nw.col("month") * 40503) % 4294967291
+    kept = (_in_custody(pool, spans)
+            .with_columns(exact_key())
+            .join(exact_cells, on="exact", how="inner")
+            .with_columns(nw.col("nominal_id").count().over("exact").alias("cell_size"))
+            .filter(scramble * nw.col("cell_size") < nw.lit(CELL_RESERVOIR * 4294967291))
+            .drop("cell_size", "gender_code", "birth_day"))
+    if matching.pool != "never":
+        kept = kept.join(joined_on, on="nominal_id", how="left")
+    return _with_age(kept.join(people.select("nominal_id", "gender", "gender_code", "area", "birth_day",
+                                             "birth_month"), on="nominal_id", how="left"))
 
 
 def prior_spread() -> nw.Expr:
@@ -340,12 +412,9 @@ def matches(profiles: Frame, candidates: Frame, matching: Matching) -> Frame:
     Ties go to the lower nominal_id. The nearest candidate is always taken; the others only
     within ``caliper`` (so a member with few close candidates is not matched to far ones).
 
-    Within each exact cell about ``CELL_RESERVOIR`` candidates are considered, all of them in
-    a smaller cell: a candidate is kept when a scramble of their day of birth and the month
-    (which has nothing to do with offending), as a fraction of its range, is under
-    ``CELL_RESERVOIR`` / the cell's size. So the pairs to rank are about members x
-    ``CELL_RESERVOIR`` at most, and the cost is linear in members and candidates, whatever
-    the shape of the unit.
+    ``candidates`` (:func:`candidate_profiles`) are about ``CELL_RESERVOIR`` per exact cell, so
+    the pairs to rank are about members x ``CELL_RESERVOIR`` at most, and the cost is linear in
+    members and candidates, whatever the shape of the unit.
     """
     spread = profiles.select(prior_spread().alias("spread"))
     left = (with_bands(profiles)
@@ -353,14 +422,8 @@ def matches(profiles: Frame, candidates: Frame, matching: Matching) -> Frame:
                     nw.col("prior").alias("m_prior"), nw.col("age").alias("m_age"), nw.col("area").alias("m_area"),
                     nw.col("months_since_last").alias("m_last"))
             .join(spread, how="cross"))
-    cells = left.select("exact").unique()
-    scramble = (nw.col("birth_day") * 2654435761 + nw.col("month") * 40503) % 4294967291
-    right = (candidates.select("nominal_id", exact_key(), "month", "joined_day", "birth_day",
-                               "prior", "age", "area", nw.col("months_since_last").alias("last"))
-             .join(cells, on="exact", how="inner")
-             .with_columns(nw.col("nominal_id").count().over("exact").alias("cell_size"))
-             .filter(scramble * nw.col("cell_size") < nw.lit(CELL_RESERVOIR * 4294967291))
-             .drop("cell_size", "birth_day", "month"))
+    right = candidates.select("nominal_id", "exact", "joined_day", "prior", "age", "area",
+                              nw.col("months_since_last").alias("last"))
     scale = nw.when(nw.col("spread") > 1).then(nw.col("spread")).otherwise(1.0)
     age_gap = nw.when(nw.col("age").is_null() | nw.col("m_age").is_null()).then(1.0).otherwise(
         (nw.col("age") - nw.col("m_age")).abs() / 5.0)
@@ -546,8 +609,14 @@ def effect_tables(cohort: Frame, offences: Frame, spans: Frame | None, nominals:
     joined = fit.filter(nw.col("status") == "eligible").drop("status")
     outcomes = materialise(joined.join(window_outcomes(joined, ["nominal_id"], offences, spans),
                                        on="nominal_id", how="inner"))
-    months = joined.select("month", "month_first_day").unique()
-    history = materialise(histories(monthly_offences(offences), months, matching))
+    months = materialise(joined.select("month", "month_first_day").unique())
+    joining_months = [(int(row[0]), int(row[1])) for row in months.collect().iter_rows()]
+    carry = people.select("nominal_id", "gender_code", "birth_day")  # what the pool's cells need
+    if 0 < len(joining_months) <= WIDE_UP_TO:
+        history = materialise(histories_by_month(monthly_offences(offences), sorted(joining_months), matching,
+                                                 carry, materialise))
+    else:
+        history = materialise(histories(monthly_offences(offences), months, matching, carry))
     profiles = materialise(member_profiles(joined, history, people, spans))
     candidates = materialise(candidate_profiles(joins, history, profiles, people, spans, matching))
     paired = materialise(matches(profiles, candidates, matching))

@@ -1,8 +1,9 @@
 """Reading a package's files, whatever they arrive as, into raw tables of text.
 
-A package is a folder of CSV files, a ``.zip`` of such a folder, or an ``.xlsx`` workbook
-with one sheet per table. Every cell is read as text (trimmed; empty means missing) with
-the line it came from, so that validation can name ``file:line`` for each problem.
+A package is a folder of CSV files (or of Parquet files, ``TABLE.parquet``), a ``.zip`` of a
+folder of CSV files, or an ``.xlsx`` workbook with one sheet per table. Every cell is read as
+text (trimmed; empty means missing) with the line it came from, so that validation can name
+``file:line`` for each problem; a Parquet column of dates, booleans or numbers keeps its type.
 """
 
 from __future__ import annotations
@@ -81,8 +82,15 @@ def _table_name(filename: str) -> str | None:
 
 def _read_folder(folder: Path, raw: RawPackage) -> None:
     files: list[tuple[str, Path]] = []
+    parquet: list[tuple[str, Path]] = []
     for entry in sorted(folder.iterdir()):
-        if entry.is_file() and entry.suffix.lower() == ".csv":
+        if entry.is_file() and entry.suffix.lower() == ".parquet":
+            name = _table_name(entry.name)
+            if name is None:
+                raw.warnings.append(f"{entry.name}: not a table of the package; ignored")
+                continue
+            parquet.append((name, entry))
+        elif entry.is_file() and entry.suffix.lower() == ".csv":
             name = _table_name(entry.name)
             if name is None:
                 raw.warnings.append(f"{entry.name}: not a table of the package; ignored")
@@ -92,6 +100,16 @@ def _read_folder(folder: Path, raw: RawPackage) -> None:
             raw.toml_text = _decode(_read_bytes(entry, raw), entry.name, raw)
             raw.toml_file = entry.name
     _add_csvs(raw, [(name, entry.name, _read_bytes(entry, raw)) for name, entry in files])
+    for name, entry in parquet:
+        if name in raw.tables:
+            raw.problems.append(Problem(entry.name, 0, "", f"a second {name} table (already read from "
+                                        f"{raw.tables[name].file})"))
+            continue
+        table = parse_parquet(entry, name, entry.name, raw.problems)
+        if table is None:
+            raw.unread.add(name)
+        else:
+            raw.tables[name] = table
 
 
 def _add_csvs(raw: RawPackage, files: list[tuple[str, str, bytes | None]]) -> None:
@@ -256,6 +274,46 @@ def parse_csv_text(text: str | bytes, name: str, label: str, problems: list[Prob
     return RawTable(name, label, _tidy(frame, header), header)
 
 
+# Parquet columns already of these types are validated as they are (a date is a date); any
+# other type is read as its text, as a CSV cell would be.
+TYPED_PARQUET = (pl.Date, pl.Boolean, pl.Float64, pl.Float32, pl.Int64, pl.Int32, pl.Int16, pl.Int8,
+                 pl.UInt64, pl.UInt32, pl.UInt16, pl.UInt8)
+
+
+def parse_parquet(path: Path, name: str, label: str, problems: list[Problem]) -> RawTable | None:
+    """Read a table from a Parquet file, or add a problem and return None.
+
+    A Parquet table has no lines; its rows are numbered as the lines of the same table written
+    as CSV would be (the header is line 1, the first row line 2), so a problem names the same
+    place in a package and in its conversion. Text cells are trimmed as in a CSV; date, boolean
+    and number columns keep their type (only their range is checked); a datetime at midnight
+    is a date.
+    """
+    try:
+        frame = pl.read_parquet(path)
+    except (pl.exceptions.PolarsError, OSError) as error:
+        problems.append(Problem(label, 0, "", f"is not a readable Parquet file ({error})"))
+        return None
+    header = [normalise_header(column) for column in frame.columns]
+    if not _check_header(header, label, problems):
+        return None
+    cells: list[pl.Expr] = []
+    for original, column in zip(frame.columns, header, strict=True):
+        dtype = frame.schema[original]
+        if isinstance(dtype, pl.List | pl.Array | pl.Struct | pl.Object):
+            problems.append(Problem(label, 1, column, f"holds {dtype} values, not single values"))
+            return None
+        cell = pl.col(original)
+        if isinstance(dtype, pl.Datetime):
+            midnight = (cell.dt.time() == pl.time(0)).all()
+            cell = pl.when(midnight).then(cell.dt.date().cast(pl.String)).otherwise(cell.cast(pl.String))
+        elif dtype not in TYPED_PARQUET:
+            cell = cell.cast(pl.String)
+        cells.append(cell.alias(column))
+    typed = frame.select(cells).with_row_index(LINE, offset=2).with_columns(pl.col(LINE).cast(pl.Int64))
+    return RawTable(name, label, _tidy(typed, header), header)
+
+
 def _check_header(header: list[str], label: str, problems: list[Problem]) -> bool:
     seen: set[str] = set()
     ok = True
@@ -309,10 +367,11 @@ def _trimmed(name: str) -> pl.Expr:
 
 
 def _tidy(frame: pl.DataFrame, header: list[str]) -> pl.DataFrame:
-    """Trim cells, make empty cells missing, drop blank rows and unnamed columns."""
+    """Trim cells, make empty cells missing, drop blank rows and unnamed columns (a typed
+    column of a Parquet file is kept as it is)."""
     named = [h for h in dict.fromkeys(header) if h and not h.startswith("__unnamed_")]
     frame = frame.select(
-        *[_trimmed(h) for h in named],
+        *[_trimmed(h) if frame.schema[h] == pl.String else pl.col(h) for h in named],
         pl.col(LINE),
     )
     if named:

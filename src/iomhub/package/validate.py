@@ -67,11 +67,24 @@ def _quoted(name: str) -> pl.Expr:
     return pl.format("'{}'", pl.col(name))
 
 
-def _typed_and_error(column: Column, extra_codes: Iterable[str]) -> tuple[pl.Expr, pl.Expr | None]:
-    """The expression giving the typed value, and one giving an error message or null."""
+def _typed_and_error(column: Column, extra_codes: Iterable[str],
+                     dtype: pl.DataType | type[pl.DataType] = pl.String) -> tuple[pl.Expr, pl.Expr | None]:
+    """The expression giving the typed value, and one giving an error message or null.
+
+    A cell is text, except in a Parquet column of dates, booleans or numbers (``dtype``),
+    whose values are taken as they are and only their range is checked."""
     raw = pl.col(column.name)
     typed: pl.Expr
     error: pl.Expr | None = None
+    if dtype != pl.String:
+        found = _typed_column(column, dtype)
+        if found is not None:
+            typed, error = found
+            if column.not_null:
+                missing = pl.when(raw.is_null()).then(pl.lit("is empty but a value is required"))
+                error = missing if error is None else pl.coalesce(missing, error)
+            return typed.cast(DTYPES[column.kind]).alias(column.name), error
+        raw = raw.cast(pl.String)
     if column.kind is Kind.DATE:
         iso_shape = raw.str.contains(r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}$")
         uk_shape = raw.str.contains(r"^[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}$")
@@ -131,6 +144,29 @@ def _typed_and_error(column: Column, extra_codes: Iterable[str]) -> tuple[pl.Exp
     return typed.cast(DTYPES[column.kind]).alias(column.name), error
 
 
+def _typed_column(column: Column, dtype: pl.DataType | type[pl.DataType]) -> tuple[pl.Expr, pl.Expr | None] | None:
+    """The typed value and error of a Parquet column already of the column's type, or None
+    when it is not (its values are then checked as text)."""
+    raw = pl.col(column.name)
+    if column.kind is Kind.DATE and dtype == pl.Date:
+        year = raw.dt.year()
+        plausible = (year >= MIN_YEAR) & (year <= MAX_YEAR)
+        return pl.when(plausible).then(raw), pl.when(raw.is_not_null() & ~plausible).then(
+            pl.format("{} is not a plausible date (years {} to {})", _quoted(column.name), pl.lit(MIN_YEAR),
+                      pl.lit(MAX_YEAR)))
+    if column.kind is Kind.BOOL and dtype == pl.Boolean:
+        return raw, None
+    if column.kind in (Kind.SCORE, Kind.NUMBER) and dtype.is_numeric():
+        typed = pl.when(raw.cast(pl.Float64).is_finite()).then(raw.cast(pl.Float64))
+        error = pl.when(raw.is_not_null() & typed.is_null()).then(pl.format("{} is not a number",
+                                                                             _quoted(column.name)))
+        if column.kind is Kind.SCORE:
+            error = error.when((typed < 0) | (typed > 10)).then(pl.format("score {} is outside 0 to 10",
+                                                                          _quoted(column.name)))
+        return typed, error
+    return None
+
+
 def type_table(raw: RawTable, table: Table, collector: Collector, extra_codes: dict[str, list[str]],
                warnings: list[str]) -> pl.DataFrame | None:
     """Check a raw table's columns and cells; return it typed, or None when columns are missing."""
@@ -144,7 +180,7 @@ def type_table(raw: RawTable, table: Table, collector: Collector, extra_codes: d
         return None
     frame = raw.frame.with_columns(
         pl.lit(None, pl.String).alias(c.name) for c in table.columns if c.name not in present)
-    plans = [(column, *_typed_and_error(column, extra_codes.get(column.name, [])))
+    plans = [(column, *_typed_and_error(column, extra_codes.get(column.name, []), frame.schema[column.name]))
              for column in table.columns]
     by_value = [column.name for column, _, _ in plans if column.kind in BY_DISTINCT_VALUE]
     distinct = (frame.lazy().select(pl.col(name).unique().implode() for name in by_value).collect()
