@@ -158,12 +158,12 @@ def _typed_column(column: Column, dtype: pl.DataType | type[pl.DataType]) -> tup
         return raw, None
     if column.kind in (Kind.SCORE, Kind.NUMBER) and dtype.is_numeric():
         typed = pl.when(raw.cast(pl.Float64).is_finite()).then(raw.cast(pl.Float64))
-        error = pl.when(raw.is_not_null() & typed.is_null()).then(pl.format("{} is not a number",
-                                                                             _quoted(column.name)))
+        not_number = pl.when(raw.is_not_null() & typed.is_null()).then(pl.format("{} is not a number",
+                                                                                  _quoted(column.name)))
         if column.kind is Kind.SCORE:
-            error = error.when((typed < 0) | (typed > 10)).then(pl.format("score {} is outside 0 to 10",
-                                                                          _quoted(column.name)))
-        return typed, error
+            return typed, not_number.when((typed < 0) | (typed > 10)).then(
+                pl.format("score {} is outside 0 to 10", _quoted(column.name)))
+        return typed, not_number
     return None
 
 
