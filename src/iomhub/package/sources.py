@@ -294,24 +294,38 @@ def parse_parquet(path: Path, name: str, label: str, problems: list[Problem]) ->
     except (pl.exceptions.PolarsError, OSError) as error:
         problems.append(Problem(label, 0, "", f"is not a readable Parquet file ({error})"))
         return None
-    header = [normalise_header(column) for column in frame.columns]
-    if not _check_header(header, label, problems):
+    columns = parquet_columns(frame.schema, label, problems)
+    if columns is None:
         return None
+    header = [column for _, column, _ in columns]
     cells: list[pl.Expr] = []
-    for original, column in zip(frame.columns, header, strict=True):
-        dtype = frame.schema[original]
-        if isinstance(dtype, pl.List | pl.Array | pl.Struct | pl.Object):
-            problems.append(Problem(label, 1, column, f"holds {dtype} values, not single values"))
-            return None
+    for original, column, how in columns:
         cell = pl.col(original)
-        if isinstance(dtype, pl.Datetime):
+        if how == "datetime":
             midnight = (cell.dt.time() == pl.time(0)).all()
             cell = pl.when(midnight).then(cell.dt.date().cast(pl.String)).otherwise(cell.cast(pl.String))
-        elif dtype not in TYPED_PARQUET:
+        elif how == "text":
             cell = cell.cast(pl.String)
         cells.append(cell.alias(column))
     typed = frame.select(cells).with_row_index(LINE, offset=2).with_columns(pl.col(LINE).cast(pl.Int64))
     return RawTable(name, label, _tidy(typed, header), header)
+
+
+def parquet_columns(schema: pl.Schema, label: str, problems: list[Problem]) -> list[tuple[str, str, str]] | None:
+    """Each column of a Parquet file as (name in the file, normalised name, how it is read:
+    ``keep`` its type, as ``text``, or a ``datetime`` read as a date when all at midnight), or
+    None after a problem (a name twice, a column of lists or records)."""
+    header = [normalise_header(column) for column in schema]
+    if not _check_header(header, label, problems):
+        return None
+    out = []
+    for (original, dtype), column in zip(schema.items(), header, strict=True):
+        if isinstance(dtype, pl.List | pl.Array | pl.Struct | pl.Object):
+            problems.append(Problem(label, 1, column, f"holds {dtype} values, not single values"))
+            return None
+        how = "datetime" if isinstance(dtype, pl.Datetime) else "keep" if dtype in TYPED_PARQUET else "text"
+        out.append((original, column, how))
+    return out
 
 
 def _check_header(header: list[str], label: str, problems: list[Problem]) -> bool:

@@ -167,16 +167,22 @@ def _typed_column(column: Column, dtype: pl.DataType | type[pl.DataType]) -> tup
     return None
 
 
+def has_columns(present: set[str], file: str, table: Table, collector: Collector, warnings: list[str]) -> bool:
+    """Warn of columns not in the table's specification; whether no required column is missing
+    (each missing one is a problem)."""
+    for name in sorted(present - set(table.names)):
+        warnings.append(f"{file}: column {name!r} is not part of {table.filename}; ignored")
+    missing = [c for c in table.columns if c.required and c.name not in present]
+    for column in missing:
+        collector.add(Problem(file, 1, column.name, "required column is missing"))
+    return not missing
+
+
 def type_table(raw: RawTable, table: Table, collector: Collector, extra_codes: dict[str, list[str]],
                warnings: list[str]) -> pl.DataFrame | None:
     """Check a raw table's columns and cells; return it typed, or None when columns are missing."""
     present = set(raw.frame.columns) - {LINE}
-    for name in sorted(present - set(table.names)):
-        warnings.append(f"{raw.file}: column {name!r} is not part of {table.filename}; ignored")
-    missing = [c for c in table.columns if c.required and c.name not in present]
-    for column in missing:
-        collector.add(Problem(raw.file, 1, column.name, "required column is missing"))
-    if missing:
+    if not has_columns(present, raw.file, table, collector, warnings):
         return None
     frame = raw.frame.with_columns(
         pl.lit(None, pl.String).alias(c.name) for c in table.columns if c.name not in present)
@@ -205,13 +211,18 @@ def type_table(raw: RawTable, table: Table, collector: Collector, extra_codes: d
 BY_DISTINCT_VALUE = frozenset({Kind.DATE, Kind.CODE, Kind.BOOL, Kind.SCORE, Kind.NUMBER, Kind.PERIOD})
 
 
+def distinct_lookup(values: pl.DataFrame, name: str, typed: pl.Expr, error: pl.Expr | None) -> pl.DataFrame:
+    """Each distinct value of a column (``values``) with its typed value (``__typed``) and its
+    error message or null (``ERR``)."""
+    return values.select(pl.col(name), typed.alias("__typed"),
+                         (error if error is not None else pl.lit(None, pl.String)).alias(ERR))
+
+
 def _type_by_distinct_value(frame: pl.DataFrame, values: pl.DataFrame, name: str, typed: pl.Expr,
                             error: pl.Expr | None) -> tuple[pl.Expr, pl.DataFrame | None]:
     """The expression typing a column from its distinct ``values`` (each typed and checked
     once), and the (line, message) of every cell in error."""
-    lookup = values.select(
-        pl.col(name), typed.alias("__typed"),
-        (error if error is not None else pl.lit(None, pl.String)).alias(ERR))
+    lookup = distinct_lookup(values, name, typed, error)
     known = lookup.filter(pl.col(name).is_not_null())
     expr = pl.col(name).replace_strict(
         known.get_column(name), known.get_column("__typed"), default=None,
