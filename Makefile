@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export UV_PYTHON ?= python3.11
 
-.PHONY: install system-demo system-test demo test test-fast lint format bench bench-effect bench-web clean frontend fresh-check docs
+.PHONY: install system-demo system-test demo test test-fast lint format bench bench-effect bench-web bench-mapping bench-disclosure clean frontend fresh-check docs
 
 system-demo: ## The system packages the demo needs (installed with apt-get as root, else the command is printed)
 	@scripts/system-deps demo
@@ -50,8 +50,14 @@ bench: install ## iomhub against plain pandas on 100k and 1M synthetic nominals,
 bench-effect: install ## 50 synthetic units per world (8 worlds, known effects): is the matched estimate right, or flagged?
 	$(PY) benchmarks/effect_truth.py --datasets 50
 
+bench-disclosure: install ## The disclosure audit on the demo and small units: cells withheld and added, seconds
+	$(PY) benchmarks/disclosure.py
+
 bench-web: install ## 50 concurrent users on loopback against iomhub serve, on SQLite and PostgreSQL
 	$(PY) benchmarks/web_load.py
+
+bench-mapping: install ## Extracts read through a mapping against the same data written canonically (100k and 1M nominals)
+	$(PY) benchmarks/mapping.py
 
 frontend: ## Refresh the vendored GOV.UK Frontend and MoJ Frontend styles (needs node and npm)
 	frontend/build.sh

@@ -37,8 +37,19 @@ def test_help(args: list[str]) -> None:
 
 def test_help_lists_the_commands() -> None:
     stdout = run("--help").stdout
-    for command in ("check", "report", "synth", "demo"):
+    for command in ("check", "report", "synth", "demo", "mapping"):
         assert command in stdout
+
+
+@pytest.mark.parametrize("command", ["check", "report", "import"])
+def test_the_commands_reading_a_package_take_a_mapping(command: str) -> None:
+    assert "--mapping FILE.toml" in run(command, "--help").stdout
+
+
+def test_mapping_suggest_is_described() -> None:
+    result = run("mapping", "suggest", "--help")
+    assert result.exit_code == 0
+    assert "mapping suggest [OPTIONS] PACKAGE" in result.stdout and "--force" in result.stdout
 
 
 def test_check_valid(package: Path) -> None:

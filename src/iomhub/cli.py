@@ -99,14 +99,51 @@ def main() -> None:
     """iomhub: Integrated Offender Management, from extracts to the board's performance report."""
 
 
+MAPPING_HELP = ("A mapping (package.toml sections [files], [columns.TABLE], [codes.TABLE.COLUMN], [dates]) to "
+                "read the package with, instead of its own package.toml's: for a workbook, or extracts kept "
+                "apart from their mapping.")
+
+
+def mapping_option(function: Any) -> Any:
+    return click.option("--mapping", "mapping_file", type=click.Path(path_type=Path, dir_okay=False),
+                        metavar="FILE.toml", help=MAPPING_HELP)(function)
+
+
+def load_mapping(path: Path | None) -> Any:
+    """The mapping in ``path`` (None without one); a file that cannot be read is refused."""
+    if path is None:
+        return None
+    from iomhub.package import Problem
+    from iomhub.package.mapping import Mapping
+
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except OSError as error:
+        raise PackageError([Problem(str(path), 0, "", f"cannot be read: {error.strerror}")]) from None
+    except UnicodeDecodeError:
+        raise PackageError([Problem(str(path), 0, "", "is not UTF-8 text")]) from None
+    mapping = Mapping.from_toml(text, label=str(path))
+    if not mapping.problems:
+        import tomllib
+
+        from iomhub.package.settings import MAPPING_SECTIONS
+
+        for key in sorted(set(tomllib.loads(text)) - set(MAPPING_SECTIONS)):
+            sections = ", ".join(f"[{section}]" for section in MAPPING_SECTIONS)
+            warning = f"{path}: {key} ignored: --mapping reads only {sections}: settings come from the package itself"
+            err.print(f"[yellow]warning:[/] {escape(warning)}")
+    return mapping
+
+
 @main.command()
 @click.argument("package", type=click.Path(path_type=Path))
-def check(package: Path) -> None:
+@mapping_option
+def check(package: Path, mapping_file: Path | None = None) -> None:
     """Validate a data package (folder, .zip or .xlsx) and report every problem."""
     from iomhub.package import read_package
 
     with refusal(), err.status("Checking the package..."):
-        result = read_package(package)
+        result = read_package(package, load_mapping(mapping_file))
     for warning in result.warnings:
         err.print(f"[yellow]warning:[/] {escape(warning)}", markup=True)
     rows = ", ".join(f"{name} {frame.height:,}" for name, frame in result.tables.items())
@@ -119,7 +156,8 @@ def check(package: Path) -> None:
               help="The format of the tables written.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
               help="The new folder to write (never an existing one).")
-def convert(package: Path, to: str, output: Path) -> None:
+@mapping_option
+def convert(package: Path, to: str, output: Path, mapping_file: Path | None = None) -> None:
     """Write a valid package again as a folder of Parquet (or CSV) files, one per table."""
     from iomhub.package import read_package
     from iomhub.package.convert import write_package
@@ -127,7 +165,7 @@ def convert(package: Path, to: str, output: Path) -> None:
     if output.exists():
         raise click.UsageError(f"{output} already exists: give a new folder")
     with refusal(), err.status("Reading and checking the package..."):
-        data = read_package(package)
+        data = read_package(package, load_mapping(mapping_file))
     for warning in data.warnings:
         err.print(f"[yellow]warning:[/] {escape(warning)}")
     written = write_package(data, output, to)
@@ -203,17 +241,22 @@ def render(report: Any, fmt: str) -> str:
 @click.option("--as-at", "as_at", type=DATE, help="Date the action plan's overdue milestones are judged "
               "on (default: today).")
 @click.option("--for-publication", is_flag=True, help="Withhold small numbers for publication: counts from 1 "
-              "to N-1 (and any figure that would reveal one, or is derived from one) are shown [c] (null in "
-              "JSON).")
+              "to N-1, any figure that would reveal one (checked by linear programming against every table) "
+              "and any figure derived from one are shown [c] (null in JSON).")
 @click.option("--suppress-under", type=click.IntRange(min=1), default=5, show_default=True, metavar="N",
-              help="With --for-publication: the smallest count shown (0 is always shown).")
+              help="With --for-publication: the smallest count shown.")
+@click.option("--disclosure", type=click.Choice(["suppress", "round"]), default="suppress", show_default=True,
+              help="With --for-publication: withhold small counts (suppress), or round every count to a "
+                   "multiple of 5 (round: for tables that suppression would empty). See docs/publication.md.")
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="File to write (default: standard output).")
+@mapping_option
 def report(package: Path, period_from: date, period_to: date, baseline_from: date | None,
            baseline_to: date | None, cohort_date: date | None, target_reduction: float | None,
            exclude_custody_beyond: date | None, age_bands: str | None, proven_from: date | None,
            proven_to: date | None, fmt: str, document: str | None, as_at: date | None,
-           output: Path | None, for_publication: bool = False, suppress_under: int = 5) -> None:
+           output: Path | None, for_publication: bool = False, suppress_under: int = 5,
+           disclosure: str = "suppress", mapping_file: Path | None = None) -> None:
     """Compute the IOM performance report from a data package."""
     from iomhub.package import read_package
     from iomhub.reports.model import build_report
@@ -226,16 +269,14 @@ def report(package: Path, period_from: date, period_to: date, baseline_from: dat
                                "the terminal)")
     with refusal():
         with err.status("Reading and checking the package..."):
-            data = read_package(package)
+            data = read_package(package, load_mapping(mapping_file))
         params = _params(period_from, period_to, baseline_from, baseline_to, cohort_date,
                          target_reduction, exclude_custody_beyond, age_bands,
                          data.settings.age_bands, data.settings.target_reduction, (proven_from, proven_to))
         with err.status("Computing the report..."):
             result = build_report(data, params)
             if for_publication:
-                from iomhub.reports.suppression import suppressed_report
-
-                result = suppressed_report(result, suppress_under)
+                result = _published(result, suppress_under, disclosure)
             text: str | bytes
             if fmt == "json" or (fmt == "html" and document is None):
                 text = render(result, fmt)
@@ -248,6 +289,19 @@ def report(package: Path, period_from: date, period_to: date, baseline_from: dat
     else:
         write_atomically(output, text)
         err.print(f"Wrote {output}")
+
+
+def _published(report: Any, threshold: int, method: str) -> Any:
+    """The publication copy of ``report``; a report the disclosure audit cannot pass is refused
+    (exit status 1, nothing written)."""
+    from iomhub.reports.disclosure.protect import DisclosureError
+    from iomhub.reports.suppression import suppressed_report
+
+    try:
+        return suppressed_report(report, threshold, method)
+    except DisclosureError as error:
+        err.print(f"[bold red]Refused:[/] {escape(str(error))}; nothing was written.")
+        sys.exit(1)
 
 
 BINARY_FORMATS = ("pdf", "docx", "xlsx")
@@ -362,9 +416,59 @@ def demo(package: Path | None, output: Path, nominals: int, serve: bool, addr: s
     click.echo(f"Sign in at http://{addr}/ with password {DEMO_PASSWORD!r} as:")
     for login in logins:
         click.echo(f"  {login.username:<18} {login.role:<14} {login.agency}")
-    click.echo("(the administrator sets up a second factor at first sign-in)")
+    from iomhub.web.accounts.models import User
+    from iomhub.web.audit.context import Actor
+
+    for admin in User.objects.filter(role="administrator", totp_secret="", is_active=True):
+        _echo_enrolment_link(admin, Actor.system("demo"), base=f"http://{addr}")
     ctx = click.get_current_context()
     ctx.invoke(serve_command, addr=addr, threads=8, workers=1)
+
+
+@main.group("mapping")
+def mapping_group() -> None:
+    """Read extracts that keep their own file names, headers and codes (package.toml's mapping)."""
+
+
+@mapping_group.command("suggest")
+@click.argument("package", type=click.Path(path_type=Path, exists=True))
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
+              help="Where to write the mapping (default: PACKAGE/package.toml for a folder; - for standard output).")
+@click.option("--force", is_flag=True, help="Replace the mapping of an existing file (its other settings are kept).")
+def mapping_suggest(package: Path, output: Path | None, force: bool) -> None:
+    """Write a starting mapping for a folder (or .zip, or .xlsx) of extracts: each file given to a
+    table, its headers to columns (by name and content), the code spellings found with their counts
+    (guesses marked), the date formats in use. Check it, then run iomhub check."""
+    from iomhub.package.suggest import suggest, without_mapping
+
+    if output is None:
+        if not package.is_dir():
+            raise click.UsageError("a .zip or workbook is not changed: give -o FILE.toml (or -o - for the "
+                                   "terminal), then use it with --mapping FILE.toml")
+        output = package / "package.toml"
+    existing = "" if str(output) == "-" or not output.exists() else output.read_text(encoding="utf-8-sig")
+    if existing and not force:
+        raise click.UsageError(f"{output} exists: give --force to replace its mapping (its other settings "
+                               "are kept), or -o another file")
+    with refusal(), err.status("Reading the files..."):
+        suggestion = suggest(package)
+    text = suggestion.to_toml()
+    kept = without_mapping(existing)
+    if kept:
+        text = f"{kept}\n{text}"
+    to_terminal = str(output) == "-"
+    if to_terminal:
+        click.echo(text, nl=False)
+    else:
+        write_atomically(output, text)
+    tables = ", ".join(m.table for m in suggestion.files) or "none"
+    left = suggestion.to_map
+    summary = (f"{len(suggestion.files)} file{'s' if len(suggestion.files) != 1 else ''} given to tables ({tables}), "
+               f"{len(suggestion.unmatched)} not; {left} code spelling{'s' if left != 1 else ''} left to map.")
+    if not to_terminal:
+        check = f"iomhub check {package}" + ("" if output == package / "package.toml" else f" --mapping {output}")
+        summary = f"Wrote {output}: {summary} Check it, then run: {check}"
+    err.print(summary, markup=False)
 
 
 @main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True},
@@ -404,7 +508,10 @@ def serve_command(addr: str, threads: int, workers: int = 1) -> None:
     if workers == 1:
         from waitress import serve as waitress_serve
 
-        waitress_serve(application, host=host, port=int(port), threads=threads, ident="iomhub")
+        # The forwarded headers reach the application, which alone decides whether to believe
+        # them (iomhub.web.proxy): waitress would otherwise drop them, or believe them itself.
+        waitress_serve(application, host=host, port=int(port), threads=threads, ident="iomhub",
+                       clear_untrusted_proxy_headers=False)
         return
     from iomhub.web.gunicorn import serve_with_gunicorn
 
@@ -446,8 +553,43 @@ def createuser(username: str, agency_code: str, role: str, agency_name: str | No
             audit.record(Operation.COLLECTION, agency)
         user = User.objects.create_user(username=username, password=password, agency=agency, role=role)
         audit.record(Operation.COLLECTION, user, detail={"agency": agency.code, "role": role})
-    note = " (a second factor will be set up at first sign-in)" if role == "administrator" else ""
-    click.echo(f"Created {role} {username!r} of {agency.name}{note}.")
+    click.echo(f"Created {role} {username!r} of {agency.name}.")
+    _echo_enrolment_link(user, Actor.system("createuser"))
+
+
+def _echo_enrolment_link(user: Any, actor: Any, base: str = "") -> None:
+    """Issue and print a one-time enrolment link when ``user`` must set up a second factor."""
+    from django.conf import settings
+
+    from iomhub.web.accounts import totp
+    from iomhub.web.accounts.services import enrolment_path, issue_enrolment_link
+
+    if not totp.required_for(user) or user.totp_secret:
+        return
+    path = enrolment_path(issue_enrolment_link(actor, user))
+    click.echo(f"{user.username} must set up a second factor at first sign-in, through this link (it works once, "
+               f"for {settings.ENROLMENT_LINK_HOURS} hours; give it to them yourself): {base}{path}")
+
+
+@main.command("enrolment-link")
+@click.argument("username")
+def enrolment_link(username: str) -> None:
+    """Issue a one-time link with which USERNAME sets up a second factor (an earlier link stops working)."""
+    from iomhub.web import setup
+
+    setup()
+    from iomhub.web.accounts.models import User
+    from iomhub.web.audit.context import Actor
+
+    user = User.objects.filter(username=username, is_active=True).first()
+    if user is None:
+        raise click.UsageError(f"no active user named {username!r}")
+    if user.totp_secret:
+        raise click.UsageError(f"{username!r} has a second factor already: reset it in the administration site first")
+    from iomhub.web.accounts.services import enrolment_path, issue_enrolment_link
+
+    path = enrolment_path(issue_enrolment_link(Actor.system("enrolment-link"), user))
+    click.echo(f"Enrolment link for {username!r} (works once; give it to them yourself): {path}")
 
 
 def _web_actor(username: str | None, command: str) -> Any:
@@ -579,13 +721,14 @@ def _render_selection(result: Any, fmt: str) -> str:
 @click.option("--as", "username", metavar="USERNAME", help="The user the import is recorded under "
               "(default: the system, named with your login).")
 @click.option("--reason", metavar="TEXT", help="Why the data are imported (recorded in the audit log).")
-def import_command(package: Path, username: str | None, reason: str | None) -> None:
+@mapping_option
+def import_command(package: Path, username: str | None, reason: str | None, mapping_file: Path | None = None) -> None:
     """Load a data package into the database: checked as `iomhub report` checks it, all or
     nothing, and audited; importing the same package again changes nothing."""
     from iomhub.package import read_package
 
     with refusal(), err.status("Reading and checking the package..."):
-        data = read_package(package)  # refused here, before the database is touched
+        data = read_package(package, load_mapping(mapping_file))  # refused here, before the database is touched
     for warning in data.warnings:
         err.print(f"[yellow]warning:[/] {escape(warning)}")
     from django.core.management import call_command

@@ -9,7 +9,8 @@ import pytest
 
 from iomhub.metrics import effect
 from iomhub.metrics.custody import custody_spans
-from tests.metrics.conftest import FY2015, collect
+from iomhub.metrics.effect_estimates import balance_rows
+from tests.metrics.conftest import FY2015, by, collect
 
 DATA_START, DATA_END = date(2014, 4, 1), date(2016, 3, 31)
 ONE_NEIGHBOUR = effect.Matching(neighbours=1)
@@ -273,3 +274,17 @@ def test_the_spread_of_prior_offences_does_not_depend_on_row_order() -> None:
     orders = [np.random.default_rng(seed).permutation(prior) for seed in range(20)]
     assert len({spread(order) for order in orders}) == 1
     assert spread([4]) is None  # one member: no spread (the distance's scale is then 1)
+
+
+def test_the_weeks_before_joining_are_counted_for_members_and_their_comparison(tables: Any) -> None:
+    # M joins on 2015-04-15; the matching sees the months to 31 March, where M and X are alike
+    # (MATCH_OFFENCES). The weeks it does not see, 1 to 14 April: M offends on the 3rd and the
+    # 14th (the 15th is the joining day, after), X, anchored on M's joining day, on the 10th.
+    offences = MATCH_OFFENCES + "g1,M,2015-04-03\ng2,M,2015-04-14\ng3,M,2015-04-15\ng4,X,2015-04-10\n"
+    found = parts(tables, "nominal_id,scheme,start_date\nM,priority,2015-04-15\n", offences,
+                  bounds=(DATA_START, date(2016, 4, 30)))
+    (member,) = collect(found.members)
+    assert member[effect.JOINING_MONTH] == 2
+    assert [row["nominal_id"] for row in collect(found.comparison_people)] == ["X"]
+    weeks = by(balance_rows(collect(found.balance)), "variable")[effect.JOINING_MONTH]
+    assert (weeks["members_mean"], weeks["comparison_mean_after"]) == (2.0, 1.0)

@@ -105,9 +105,16 @@ def test_a_sound_comparison_is_reliable_and_says_so_plainly() -> None:
         ({"balance": [*GOOD, {"variable": "q1", "smd_before": None, "smd_after": 0.8}]}, "balance_lagged",
          "followed a different path"),
         ({"early": 1, "late": 3}, "placebo_pre_trend", "when IOM cannot have had any effect"),
+        ({"balance": [*GOOD, {"variable": "offences_joining_month", "smd_before": None, "smd_after": 0.6}]},
+         "weeks_before_joining", "in the weeks just before joining, which the pairing did not look at, IOM "
+         "members already offended more than the comparison group: they were probably chosen on something the "
+         "records did not show, such as intelligence that their offending was rising"),
+        ({"balance": [*GOOD, {"variable": "offences_joining_month", "smd_before": None, "smd_after": -0.6}]},
+         "weeks_before_joining", "already offended less than the comparison group"),
     ],
     ids=["under-80-percent-matched", "under-60-people", "poor-balance", "balance-made-worse",
-         "lagged-offending-differs", "placebo-before-joining"],
+         "lagged-offending-differs", "placebo-before-joining", "escalation-before-joining",
+         "spell-ending-before-joining"],
 )
 def test_each_failed_check_makes_the_estimate_unreliable(change: dict[str, Any], check: str, words: str) -> None:
     lags = {key: change[key] for key in ("early", "late") if key in change}
@@ -190,3 +197,13 @@ def test_balance_rows_standardised_differences() -> None:
                          ids=["a-halving", "a-doubling", "no-change", "no-estimate"])
 def test_e_value(ratio: float | None, expected: float | None) -> None:
     assert estimates.e_value(ratio) == (None if expected is None else pytest.approx(expected))
+
+
+def test_a_small_difference_in_the_weeks_before_joining_passes() -> None:
+    # 70 members and 70 comparison people: three standard errors of a standardised difference
+    # are 3 x sqrt(1/70 + 1/70) = 0.51, so 0.15 is chance here (it fails in a large unit).
+    balance = [*GOOD, {"variable": "offences_joining_month", "smd_before": None, "smd_after": 0.15}]
+    row = matched_row(*unit(noise=1), balance)
+    weeks = next(check for check in row["checks"] if check["check"] == "weeks_before_joining")
+    assert weeks == {"check": "weeks_before_joining", "value": 0.15, "threshold": pytest.approx(0.507, abs=1e-3),
+                     "passed": True}

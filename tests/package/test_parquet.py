@@ -16,6 +16,7 @@ from iomhub.package import PackageError, read_package
 from iomhub.package.convert import write_package
 from iomhub.package.schema import TABLES
 from tests.package.sample import write_csv_folder
+from tests.package.test_mapping import MAPPING, mapped
 
 
 def as_parquet(folder: Path, target: Path, **frames: pl.DataFrame) -> Path:
@@ -131,3 +132,17 @@ def test_the_converted_folder_is_written_whole_and_never_over_another(tmp_path: 
     assert all(again.tables[name].equals(frame, null_equal=True) for name, frame in package.tables.items())
     assert not [path for path in tmp_path.iterdir() if path.name.startswith(".")]  # no scratch folder left
     assert set(TABLES) >= set(again.tables)
+
+
+def test_a_mapped_package_converts_to_canonical_files_without_its_mapping(tmp_path: Path) -> None:
+    # The converted files have the specification's names, columns and codes: package.toml's
+    # settings are kept, its mapping is not (it would name files and headers no longer there).
+    folder = mapped(tmp_path / "mapped", toml="title = \"North Unit\"\n\n[costs]\nshoplifting = 150\n\n" + MAPPING)
+    source = read_package(folder)
+    write_package(source, tmp_path / "parquet")
+    written = (tmp_path / "parquet" / "package.toml").read_text(encoding="utf-8")
+    assert "[costs]" in written and "North Unit" in written and "[files]" not in written and "[columns" not in written
+    converted = read_package(tmp_path / "parquet")
+    for name, frame in source.tables.items():
+        assert converted.tables[name].equals(frame, null_equal=True), name
+    assert converted.settings == source.settings

@@ -40,7 +40,8 @@ def _write(folder: Path, files: dict[str, str | bytes]) -> Path:
 # (files of the package, the problems expected, one a line, in the order reported)
 CASES: list[tuple[str, dict[str, str | bytes], list[str]]] = [
     ("invalid-utf8", _files({"nominals": b"nominal_id,area\nN1,NW\nN2,Gw\xe4ynedd\n"}),
-     ["nominals.csv:3: is not UTF-8 text (save it as CSV UTF-8)"]),
+     ["nominals.csv:3: is not UTF-8 text (byte 0xE4, 'ä' in Windows-1252): save it as CSV UTF-8, or declare "
+      'its encoding in package.toml: [files] nominals = { file = "nominals.csv", encoding = "cp1252" }']),
     ("missing-required-table", _files({"nominals": MINIMAL["nominals"]}, minimal=False),
      ["cohort.csv: required table is missing"]),
     ("missing-required-column", _files({"cohort": "nominal_id,scheme,end_date\nN1,priority,\n"}),

@@ -44,10 +44,11 @@ def test_json_table_and_notes(report: Report) -> None:
     assert list(rows["all"]) == SUMMARY_COLUMNS
     assert (rows["all"]["offenders"], rows["all"]["scored"], rows["all"]["reoffenders"]) == (6, 3, 2)
     assert rows["all"]["expected_pct"] == pytest.approx((P_N1 + P_N2 + P_N7) / 3 * 100)
-    notes = [n for n in document["notes"] if n.startswith("expected_reoffending:")]
+    notes = [n for n in document["notes"] if n.startswith("Expected reoffending (OGRS3):")]
     assert any("2002" in n and "not proof" in n for n in notes)
-    assert any(n.startswith("expected_reoffending: 1 of 3 scored people") for n in notes)
-    assert any(n.startswith("expected_reoffending: 3 of 6 people could not be scored") for n in notes)
+    assert any(n.startswith("Expected reoffending (OGRS3): 1 of 3 people scored have no record of their past "
+                            "sanctions") for n in notes)
+    assert any(n.startswith("Expected reoffending (OGRS3): 3 of 6 people could not be scored") for n in notes)
 
 
 def test_html_report(report: Report) -> None:

@@ -172,10 +172,10 @@ def test_sections_present_in_seed_order(html: str) -> None:
     assert all(p >= 0 for p in table_positions) and table_positions == sorted(table_positions)
 
 
-def test_notes_box_comes_first(html: str) -> None:
+def test_notes_box_comes_after_the_opening(html: str) -> None:
     notes = html.find("Notes on these figures")
-    assert 0 < notes < html.find('id="section-reoffending"')
-    assert "The performance cohort includes people in custody" in html
+    assert 0 < html.find('id="section-overview"') < notes < html.find('id="section-reoffending"')
+    assert "People in custody: anyone in custody on the cohort date (1 April 2015) who offended" in html
 
 
 @pytest.mark.parametrize(
@@ -212,8 +212,9 @@ def test_header(html: str, full: Path) -> None:
     assert "1 April 2014 to 31 March 2015" in header  # baseline
     assert "<dt>Cohort date</dt><dd>1 April 2015</dd>" in header
     assert '<time datetime="2016-04-20T09:30:00+00:00">20 April 2016 at 09:30 UTC</time>' in header
-    assert str(full) in header
-    assert "17% per offender" in header
+    assert "<dt>Source</dt><dd>the unit&#39;s data extracts</dd>" in header  # not its path
+    assert str(full) not in html and "17%" not in header  # the first figure is the opening's
+    assert "fell by at least 17%" in html  # the target, with target attainment
 
 
 def test_null_shown_as_em_dash(html: str) -> None:

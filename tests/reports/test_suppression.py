@@ -1,6 +1,7 @@
 """Small-number suppression for publication (``reports/suppression.py``): hand-checked tables,
-a property test that no withheld cell can be recovered by subtraction, and the documents read
-back (PDF text, Word, Excel) showing ``[c]``."""
+a property test that no withheld caseload cell can be recovered, and the documents read back
+(PDF text, Word, Excel) showing ``[c]``. The audit itself and the attacker are in
+``tests/reports/disclosure/``."""
 
 from __future__ import annotations
 
@@ -44,20 +45,30 @@ def scheme_table() -> pl.DataFrame:
         "change_pct_ci_high": [-10.0, 10.0, 50.0, 5.0], "small_numbers": [False, True, True, False]})
 
 
-def test_primary_row_and_secondary_within_a_line() -> None:
-    # enhanced has 3 people (primary): its offences (6, 2) and change go with it. Each of the three
-    # lines (offenders, before, after; schemes add up to all) then has one withheld cell, so its
-    # smallest shown member goes too: standard 9 (< 12), 20 (< 40), 25 (< 30). The change of
-    # both rows is derived from withheld offences. The all row stays: 24 - 12 = 3 + 9, not 3.
+COUNTS = {"offenders", "offences_before", "offences_after"}
+CHANGE = {"change_pct", "change_pct_ci_low", "change_pct_ci_high"}
+
+
+def test_primary_row_and_the_cells_the_audit_adds() -> None:
+    # enhanced has 3 people (primary): its offences (6, 2), its change and its small-numbers
+    # flag go with it. Each column then needs another withheld cell so that enhanced's figure is
+    # not the total minus the rest, and one that lets it reach from its floor to 5:
+    # - offenders: standard's 9: enhanced + standard = 24 - 12 = 12, each listed group at least 1,
+    #   so enhanced is anywhere from 1 (its floor: a listed group) to 11;
+    # - offences before: priority's 40: enhanced + priority = 66 - 20 = 46, each at least its
+    #   offenders (everyone counted offended in the baseline: enhanced >= 1, priority >= 12), so
+    #   enhanced's 6 is anywhere from 1 to 34;
+    # - offences after: standard's 25: enhanced + standard = 57 - 30 = 27, enhanced from 0 to 27.
+    # The all row stays (a total costs five inner cells). Changes go with the offences they divide.
     withheld = suppress_tables({"reoffending_by_scheme": scheme_table()})
-    figures = {"offenders", "offences_before", "offences_after", "change_pct", "change_pct_ci_low",
-               "change_pct_ci_high"}
-    assert withheld == {"reoffending_by_scheme": {(row, column) for row in (1, 2) for column in figures}}
+    assert withheld == {"reoffending_by_scheme": {(1, c) for c in COUNTS | CHANGE | {"small_numbers"}}
+                        | {(0, "offences_before"), *((0, c) for c in CHANGE)}
+                        | {(2, "offenders"), (2, "offences_after"), (2, "small_numbers"), *((2, c) for c in CHANGE)}}
 
 
 def test_zero_is_shown_and_threshold_configurable() -> None:
-    # counts 0, 3, 4 with threshold 4: only 0 < n < 4 is primary, so 3; its line then hides 4
-    # (the smallest positive shown member; the zero is not chosen while a positive one is left).
+    # referrals 0, 3, 4 of 7 with threshold 4: only 0 < n < 4 is primary, so 3. With the 0 shown,
+    # b + c = 7 and both listed (at least 1), so withholding c's 4 leaves b anywhere from 1 to 6.
     frame = pl.DataFrame({"agency": ["a", "b", "c", "all"], "referrals": [0, 3, 4, 7],
                           "accepted": [0, 0, 0, 0], "rejected": [0, 0, 0, 0],
                           "acceptance_pct": [None, 0.0, 0.0, 0.0]})
@@ -65,14 +76,18 @@ def test_zero_is_shown_and_threshold_configurable() -> None:
     assert withheld == {"referrals_by_agency": {(1, "referrals"), (2, "referrals")}}
 
 
-def test_derived_percentage_withheld() -> None:
+def test_a_part_no_larger_than_its_whole_is_a_relation() -> None:
     # a: 10 referrals, 3 accepted (primary), 6 rejected; b: 20, 12, 7; all 30, 15, 13.
-    # accepted line: a withheld -> b's 12 too; acceptance_pct of a and b derive from accepted.
+    # Withholding b's 12 accepted as well is not enough: a's accepted is at most 10 - 6 = 4 (the
+    # decided are some of the referred) and at least 15 - (20 - 7) = 2, so under 5 and above 0.
+    # Withholding the two agencies' rejected too (6 + 7 = 13): a's accepted reaches 5 (b then has
+    # 10 accepted and at most 10 rejected, a at least 3 rejected: 8 decided of its 10) and 0 (b 15
+    # accepted and at most 5 rejected, a 8 rejected). The percentages go with their counts.
     frame = pl.DataFrame({"agency": ["a", "b", "all"], "referrals": [10, 20, 30], "accepted": [3, 12, 15],
                           "rejected": [6, 7, 13], "acceptance_pct": [33.3, 63.2, 53.6]})
     withheld = suppress_tables({"referrals_by_agency": frame})
-    assert withheld == {"referrals_by_agency": {(0, "accepted"), (1, "accepted"), (0, "acceptance_pct"),
-                                                (1, "acceptance_pct")}}
+    assert withheld == {"referrals_by_agency": {(i, c) for i in (0, 1)
+                                                for c in ("accepted", "rejected", "acceptance_pct")}}
 
 
 def caseload_frame(grid: dict[tuple[str, str], int]) -> pl.DataFrame:
@@ -165,6 +180,8 @@ def report(package: Path) -> Report:
 
 
 def test_report_withholds_schemes_and_keeps_total(report: Report) -> None:
+    # enhanced's 2 people (primary) and priority's 6: 6 + 2 = 8 with each listed scheme at least
+    # 1, so enhanced is anywhere from 1 to 7; the same for their 8 offences before and after.
     shown = {row["scheme"]: (row["offenders"], row["offences_before"]) for row in
              report_document(report)["tables"]["reoffending_by_scheme"]}
     assert shown == {"priority": (None, None), "enhanced": (None, None), "all": (8, 8)}
@@ -219,10 +236,10 @@ def test_docx_shows_c(report: Report, package: Path) -> None:
 def test_pdf_shows_c(report: Report, package: Path) -> None:
     data = render(build_document("performance", report, read_package(package)), "pdf")
     text = "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages)
-    enhanced = [line for line in text.splitlines() if line.startswith("Enhanced* [c]*")]
-    # the counts are withheld; the intervals of a group of two are not withheld but absent (—)
-    assert enhanced and all(line.count("[c]") >= 4 for line in enhanced)
-    assert "[c] fewer than 5 people, or a figure that would reveal one, is not shown" in text.replace("\n", " ")
+    # the small-numbers mark goes with the withheld count of people it would speak of
+    enhanced = [line for line in text.splitlines() if line.startswith("Enhanced [c]")]
+    assert enhanced and all("[c] [c] [c]" in line for line in enhanced)
+    assert footnote() in text.replace("\n", " ")
 
 
 def test_cli_for_publication(package: Path, tmp_path: Path) -> None:

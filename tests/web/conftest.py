@@ -120,3 +120,21 @@ def client_for() -> Callable[[User | None], Client]:
             client.force_login(user)
         return client
     return make
+
+
+def only_on(vendor: str) -> pytest.MarkDecorator:
+    """A test of one database's own SQL or behaviour: collected in that database's run of the
+    suite only (``make test`` runs tests/web on SQLite and on PostgreSQL), never skipped."""
+    return pytest.mark.only_on(vendor)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    from django.db import connection
+
+    kept, dropped = [], []
+    for item in items:
+        marker = item.get_closest_marker("only_on")
+        (dropped if marker is not None and marker.args[0] != connection.vendor else kept).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept

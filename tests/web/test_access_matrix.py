@@ -1,10 +1,11 @@
 """The access matrix: every route x every user x GET and POST, generated from the URL resolver.
 
 Three agencies (own = police, partner = probation, unrelated = a housing association outside the
-IOM partnership) x four roles (practitioner, manager, analyst, administrator), plus an anonymous
-visitor, try every route of the application (the admin site has its own tests; signing in and
-out are not object routes) with GET and with an empty POST. The world holds one person, N0001
-(Jack Smith), with a record of every kind, so that every URL argument is filled with a real id.
+IOM partnership) x four roles (practitioner, manager, analyst, administrator), plus a practitioner
+of a drug and alcohol service (who sees health information) and an anonymous visitor, try every
+route of the application (the admin site has its own tests; signing in and out are not object
+routes) with GET and with an empty POST. The world holds one person, N0001 (Jack Smith), with a
+record of every kind, so that every URL argument is filled with a real id.
 
 The expected outcome of each (user, route) comes from :data:`POLICY`, written out below. A route
 the resolver knows and the policy does not (a new route) fails, and so does a URL argument the
@@ -55,17 +56,28 @@ from iomhub.web.treatment.models import TreatmentEpisode
 AGENCIES = ("own", "partner", "unrelated")
 ROLES = (Role.PRACTITIONER, Role.MANAGER, Role.ANALYST, Role.ADMINISTRATOR)
 ANONYMOUS = ("anonymous", "")
-WHO: list[tuple[str, str]] = [(agency, str(role)) for agency in AGENCIES for role in ROLES] + [ANONYMOUS]
+HEALTH = ("health", str(Role.PRACTITIONER))  # a drug service's practitioner: sees health information
+WHO: list[tuple[str, str]] = [(agency, str(role)) for agency in AGENCIES for role in ROLES] + [HEALTH, ANONYMOUS]
 METHODS = ("GET", "POST")
 
 
 def case_worker(agency: str, role: str) -> bool:
     """Practitioners and managers of a partner agency open people's records."""
-    return agency in ("own", "partner") and role in (Role.PRACTITIONER, Role.MANAGER)
+    return agency in ("own", "partner", "health") and role in (Role.PRACTITIONER, Role.MANAGER)
+
+
+def health_case_worker(agency: str, role: str) -> bool:
+    """Case workers who see health information (drug and alcohol treatment is health information)."""
+    return case_worker(agency, role) and agency == "health"
+
+
+def action_owner_or_manager(agency: str, role: str) -> bool:
+    """The world's action is owned by the police (the own agency); managers complete any action."""
+    return case_worker(agency, role) and (agency == "own" or role == Role.MANAGER)
 
 
 def partner_any_role(agency: str, role: str) -> bool:
-    return agency in ("own", "partner")
+    return agency in ("own", "partner", "health")
 
 
 def administrator(agency: str, role: str) -> bool:
@@ -75,7 +87,7 @@ def administrator(agency: str, role: str) -> bool:
 
 def plan_editor(agency: str, role: str) -> bool:
     """Managers and administrators of a partner agency change the performance framework and action plan."""
-    return agency in ("own", "partner") and role in (Role.MANAGER, Role.ADMINISTRATOR)
+    return agency in ("own", "partner", "health") and role in (Role.MANAGER, Role.ADMINISTRATOR)
 
 
 def signed_in(agency: str, role: str) -> bool:
@@ -110,6 +122,7 @@ POLICY: dict[str, Rule] = {
     "people:create": Rule(case_worker, BOTH),
     "people:detail": Rule(case_worker, GET),
     "people:edit": Rule(case_worker, BOTH),
+    "people:purpose": Rule(case_worker, BOTH),
     "people:note": Rule(case_worker, POST),
     "people:add_flag": Rule(case_worker, BOTH),
     "people:end_flag": Rule(case_worker, BOTH),
@@ -124,9 +137,9 @@ POLICY: dict[str, Rule] = {
     "risk:change": Rule(case_worker, BOTH),
     "assessments:progress": Rule(case_worker, BOTH),
     "assessments:new": Rule(case_worker, BOTH),
-    "treatment:episodes": Rule(case_worker, BOTH),
-    "treatment:new": Rule(case_worker, BOTH),
-    "treatment:edit": Rule(case_worker, BOTH),
+    "treatment:episodes": Rule(health_case_worker, BOTH),
+    "treatment:new": Rule(health_case_worker, BOTH),
+    "treatment:edit": Rule(health_case_worker, BOTH),
     # (These read-only pages answer a POST as a GET; harmless, and written down here.)
     "meetings:list": Rule(case_worker, BOTH),
     "meetings:new": Rule(case_worker, BOTH),
@@ -135,7 +148,7 @@ POLICY: dict[str, Rule] = {
     "meetings:detail": Rule(case_worker, BOTH),
     "meetings:attendance": Rule(case_worker, POST),
     "meetings:discussion": Rule(case_worker, POST),
-    "meetings:action_done": Rule(case_worker, POST),
+    "meetings:action_done": Rule(action_owner_or_manager, POST),
     # Aggregate figures: any role of a partner agency; no one outside the partnership.
     "performance:dashboard": Rule(partner_any_role, GET),
     "performance:download": Rule(partner_any_role, BOTH),
@@ -159,12 +172,24 @@ POLICY: dict[str, Rule] = {
     "performance:action_status": Rule(plan_editor, BOTH),
     # The audit log: administrators only.
     "audit:search": Rule(administrator, GET),
+    # The data protection duties (review, subject access, restriction, rectification): administrators.
+    "records:queue": Rule(administrator, BOTH),
+    "records:person": Rule(administrator, BOTH),
+    "records:review": Rule(administrator, BOTH),
+    "records:subject_access": Rule(administrator, BOTH),
+    "records:restriction": Rule(administrator, BOTH),
+    "records:rectify": Rule(administrator, BOTH),
 }
+
+# Administrators see people there: the audit log names them by id, the data protection pages show
+# what each duty needs (every view a consultation of the person).
+NAMES_PEOPLE_TO_ADMINISTRATORS = {"audit:search", "records:queue", "records:person", "records:review",
+                                  "records:subject_access", "records:restriction", "records:rectify"}
 
 # Routes that are not object routes of the application: the admin site (tested in
 # tests/web/accounts/test_admin.py), static files, and signing in and out.
 SKIPPED_PREFIXES = ("admin/", django_settings.STATIC_URL.lstrip("/"))
-SKIPPED_NAMES = {"accounts:login", "accounts:verify", "accounts:enrol", "accounts:logout"}
+SKIPPED_NAMES = {"accounts:login", "accounts:verify", "accounts:enrol", "accounts:enrol_link", "accounts:logout"}
 
 # --- the routes, from the resolver -----------------------------------------------------------
 
@@ -229,6 +254,8 @@ def build_world() -> World:
         "partner": Agency.objects.create(code="nps", name="Probation", kind=AgencyCode.NPS),
         "unrelated": Agency.objects.create(code="housing", name="Riverside Housing", kind=AgencyCode.OTHER,
                                            partner=False),
+        "health": Agency.objects.create(code="drugs", name="Drug and alcohol service", kind=AgencyCode.DRUGS_SERVICE,
+                                        health=True),
     }
     users = {(agency, role): User.objects.create_user(username=f"{agency}-{role}", password=None,
                                                       agency=agencies[agency], role=role)
@@ -410,7 +437,7 @@ def test_access(who: tuple[str, str], method: str, route: Route, world: World, d
             assert not response["Location"].startswith(reverse(django_settings.LOGIN_URL)), where
     else:
         assert response.status_code == 405, f"{where} answered {response.status_code}, not 405"
-    if not case_worker(agency, role) and route.name != "audit:search":  # the log names people by id
+    if not case_worker(agency, role) and route.name not in NAMES_PEOPLE_TO_ADMINISTRATORS:
         assert not found_markers(body), f"LEAK: {where} shows {found_markers(body)} to a user who sees no one"
 
 
@@ -422,8 +449,8 @@ def test_the_policy_covers_every_route_and_no_more() -> None:
     assert unfilled == [], "URL arguments the matrix cannot fill"
 
 
-def test_the_matrix_is_three_agencies_by_four_roles_and_anonymous() -> None:
-    assert len(WHO) == 13 and len(ROUTES) >= 30
+def test_the_matrix_is_three_agencies_by_four_roles_a_health_practitioner_and_anonymous() -> None:
+    assert len(WHO) == 14 and len(ROUTES) >= 30
     assert {"people:detail", "referrals:decide", "meetings:detail", "treatment:edit", "meetings:action_done",
             "performance:dashboard", "audit:search", "cohort:list"} <= {route.name for route in ROUTES}
 

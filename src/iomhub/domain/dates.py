@@ -140,6 +140,7 @@ def financial_quarter(fy_start_year: int, quarter: int, start_month: int = 4) ->
 
 
 PERIOD_PATTERN = re.compile(r"^(\d{4})(?:[-\s]?q([1-4]))?$", re.IGNORECASE | re.ASCII)
+PERIOD_YEARS = range(1900, 2201)  # the financial years a period may name (9999-Q1 would end in year 10000)
 
 
 def parse_period(text: str, start_month: int = 4) -> Span:

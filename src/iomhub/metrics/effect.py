@@ -63,6 +63,9 @@ WINDOW_COLUMNS = ("offences_before", "offences_after", "days_before", "days_afte
 LAG_QUARTERS = 8  # offending quarter by quarter over the two years before joining (not matched on)
 QUARTER_DAYS = 91
 LAG_COLUMNS = tuple(f"q{lag}" for lag in range(1, LAG_QUARTERS + 1))
+# offences from the first of the joining month to the day before joining: the latest offending
+# before joining, which the matching (on whole months before the joining month) does not see
+JOINING_MONTH = "offences_joining_month"
 PRIOR_BANDS = (0, 3, 6, 10, 16, 25)  # prior offences matched exactly by band: 0-2, 3-5, 6-9, 10-15, 16-24, 25+
 CELL_RESERVOIR = 40  # about this many candidates considered per exact cell (see matches)
 
@@ -130,15 +133,16 @@ def window_counts(fit: Frame) -> Frame:
 
 
 def window_outcomes(pairs: Frame, keys: list[str], offences: Frame, spans: Frame | None) -> Frame:
-    """Offences, days and days at liberty in each pair's before and after windows, and the
-    offences in each of the ``LAG_QUARTERS`` 91-day quarters before the anchor (q1 the latest).
+    """Offences, days and days at liberty in each pair's before and after windows, the
+    offences in each of the ``LAG_QUARTERS`` 91-day quarters before the anchor (q1 the latest),
+    and ``JOINING_MONTH``: those from the first of the anchor's month to the day before it.
 
-    ``pairs`` has ``keys`` (which include nominal_id), anchor_day, before_first and
-    after_last; ``spans`` is :func:`iomhub.metrics.custody.custody_spans` (None: no custody
+    ``pairs`` has ``keys`` (which include nominal_id), anchor_day, before_first, after_last
+    and month_first_day; ``spans`` is :func:`iomhub.metrics.custody.custody_spans` (None: no custody
     data). Days at risk are the window's days minus its days in custody (never below 0).
     """
     anchor, first, last = nw.col("anchor_day"), nw.col("before_first"), nw.col("after_last")
-    windows = pairs.select(*keys, "anchor_day", "before_first", "after_last")
+    windows = pairs.select(*keys, "anchor_day", "before_first", "after_last", "month_first_day")
     earliest = nw.min_horizontal(first, anchor - LAG_QUARTERS * QUARTER_DAYS)
     dated = offences.select("nominal_id", day_number(nw.col("offence_date")).alias("day"))
     quarter = (anchor - 1 - nw.col("day")) // QUARTER_DAYS + 1
@@ -148,9 +152,11 @@ def window_outcomes(pairs: Frame, keys: list[str], offences: Frame, spans: Frame
                .agg(count_true((nw.col("day") < anchor) & (nw.col("day") >= first)).alias("offences_before"),
                     count_true(nw.col("day") >= anchor).alias("offences_after"),
                     *[count_true((nw.col("day") < anchor) & (quarter == lag)).alias(f"q{lag}")
-                      for lag in range(1, LAG_QUARTERS + 1)]))
+                      for lag in range(1, LAG_QUARTERS + 1)],
+                    count_true((nw.col("day") < anchor) & (nw.col("day") >= nw.col("month_first_day")))
+                    .alias(JOINING_MONTH)))
     out = windows.join(counted, on=keys, how="left")
-    counts = ["offences_before", "offences_after", *LAG_COLUMNS]
+    counts = ["offences_before", "offences_after", *LAG_COLUMNS, JOINING_MONTH]
     if spans is not None:
         for side, lo, hi in (("before", "before_first", "before_last"), ("after", "anchor_day", "after_last")):
             sided = windows.with_columns((anchor - 1).alias("before_last"))
@@ -163,7 +169,7 @@ def window_outcomes(pairs: Frame, keys: list[str], offences: Frame, spans: Frame
     out = out.with_columns((anchor - first).alias("days_before"), (last - anchor + 1).alias("days_after"))
     at_risk = [(nw.col(f"days_{side}") - nw.col(f"custody_days_{side}")).clip(lower_bound=0)
                .cast(nw.Int64).alias(f"risk_days_{side}") for side in ("before", "after")]
-    return out.with_columns(at_risk).select(*keys, *WINDOW_COLUMNS, *LAG_COLUMNS)
+    return out.with_columns(at_risk).select(*keys, *WINDOW_COLUMNS, *LAG_COLUMNS, JOINING_MONTH)
 
 
 def monthly_offences(offences: Frame) -> Frame:
@@ -453,7 +459,7 @@ def comparison_outcomes(paired: Frame, joined: Frame, joins: Frame, offences: Fr
     own joining of IOM, and their offences on those days (people who join later stay in the
     comparison; see :func:`iomhub.metrics.effect_estimates.did_pct`)."""
     anchors = joined.select(nw.col("nominal_id").alias("member_id"), "anchor_day", "before_first",
-                            "after_last")
+                            "after_last", "month_first_day")
     pairs = paired.join(anchors, on="member_id", how="inner")
     joined_on = joins.select("nominal_id", day_number(nw.col("anchor")).alias("joined_day"))
     first_iom = nw.max_horizontal(nw.col("joined_day"), nw.col("anchor_day"))
@@ -475,7 +481,7 @@ def comparison_outcomes(paired: Frame, joined: Frame, joins: Frame, offences: Fr
 
 
 MATCHED_VARIABLES = ("prior", "recent", "months_since_last", "age", "female")
-BALANCE_VARIABLES = (*MATCHED_VARIABLES, "offences_before", "risk_days_before", *LAG_COLUMNS)
+BALANCE_VARIABLES = (*MATCHED_VARIABLES, "offences_before", "risk_days_before", *LAG_COLUMNS, JOINING_MONTH)
 
 
 def balance_sums(profiles: Frame, history: Frame, joins: Frame, people: Frame, member_outcomes: Frame,
@@ -493,7 +499,7 @@ def balance_sums(profiles: Frame, history: Frame, joins: Frame, people: Frame, m
     """
     female = (nw.col("gender") == "female").cast(nw.Int64).alias("female")
     age = (nw.col("age") * 12.0).round(0).alias("age")
-    windowed = ["offences_before", "risk_days_before", *LAG_COLUMNS]
+    windowed = ["offences_before", "risk_days_before", *LAG_COLUMNS, JOINING_MONTH]
     matched_members = compared.select(nw.col("member_id").alias("nominal_id")).unique()
     member_rows = (profiles.join(member_outcomes.select("nominal_id", *windowed), on="nominal_id", how="inner")
                    .join(matched_members, on="nominal_id", how="inner")
@@ -623,7 +629,8 @@ def effect_tables(cohort: Frame, offences: Frame, spans: Frame | None, nominals:
     compared = materialise(comparison_outcomes(paired, joined, joins, offences, spans))
     named = _namer(ids)
     return EffectTables(
-        members=named(outcomes.select("nominal_id", "scheme", "anchor", *WINDOW_COLUMNS, *LAG_COLUMNS), "nominal_id"),
+        members=named(outcomes.select("nominal_id", "scheme", "anchor", *WINDOW_COLUMNS, *LAG_COLUMNS, JOINING_MONTH),
+                      "nominal_id"),
         sets=named(matched_sets(outcomes, compared), "member_id"),
         pairs=named(compared.select("member_id", "nominal_id", *PAIR_COLUMNS, *LAG_COLUMNS), "member_id",
                     "nominal_id"),

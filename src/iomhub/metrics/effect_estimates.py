@@ -32,6 +32,13 @@ fail in the benchmark worlds where the design is wrong and pass where it is righ
   pairs: the second year before joining against the first. IOM cannot have caused a change
   then; a change beyond chance (its 95% interval excludes 0) and larger than
   ``PLACEBO_MATERIAL`` percent means the comparison does not follow the members' path.
+- ``weeks_before_joining``: members' offences from the first of their joining month to the
+  day before they joined, against their comparison people's over the same days, are balanced
+  (the threshold of ``balance_lagged``). The matching sees whole months before the joining
+  month, so these weeks are the latest offending before joining that it did not use: a
+  *pseudo-outcome* (Imbens, 2015; Imbens and Rubin, 2015, ch. 21; Heckman and Hotz, 1989),
+  which IOM cannot have changed. People chosen on what the records do not show (intelligence
+  that their offending is rising now, or the end of a spell) already differ there.
 
 The E-value (VanderWeele and Ding, 2017) says how strongly an unseen factor would have to be
 associated with both joining IOM and offending (as a rate ratio, each) to explain the
@@ -56,7 +63,14 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from iomhub.metrics.effect import BALANCE_VARIABLES, LAG_COLUMNS, MATCHED_VARIABLES, METHODS, WINDOW_COLUMNS
+from iomhub.metrics.effect import (
+    BALANCE_VARIABLES,
+    JOINING_MONTH,
+    LAG_COLUMNS,
+    MATCHED_VARIABLES,
+    METHODS,
+    WINDOW_COLUMNS,
+)
 from iomhub.metrics.uncertainty import (
     EXACT_UP_TO,
     MIN_PEOPLE,
@@ -75,13 +89,14 @@ NO_WORSE_MARGIN = 0.05  # balance "no worse" unless it worsens by more than this
 CHANCE_SE = 3.0  # a lagged difference within 3 standard errors may be chance (10 variables tested)
 PLACEBO_MATERIAL = 10.0  # a placebo change under 10% is immaterial even when it is beyond chance
 CHECKS = ("people", "matched_share", "balance_matched", "balance_no_worse", "balance_lagged",
-          "placebo_pre_trend")
+          "placebo_pre_trend", "weeks_before_joining")
 LAGGED_VARIABLES = (*LAG_COLUMNS, "offences_before", "risk_days_before")
 LABELS = {
     "prior": "offences in the two years before joining", "recent": "offences in the six months before joining",
     "months_since_last": "time since the last offence", "age": "age", "female": "the share of women",
     "offences_before": "offences in the year before joining",
     "risk_days_before": "days out of custody in the year before joining",
+    JOINING_MONTH: "offences in the weeks just before joining",
     **{f"q{lag}": f"offences {3 * (lag - 1)}-{3 * lag} months before joining" for lag in range(1, 9)},
 }
 RATE_COLUMNS = ["offences_before", "risk_days_before", "offences_after", "risk_days_after"]
@@ -381,6 +396,7 @@ def checks(people: int, matched: int, comparison_people: int, balance: list[dict
     lagged = [abs(row["smd_after"]) for name in LAGGED_VARIABLES
               if (row := by_variable.get(name)) and row.get("smd_after") is not None]
     chance = CHANCE_SE * math.sqrt(1.0 / max(matched, 1) + 1.0 / max(comparison_people, 1))
+    weeks = by_variable.get(JOINING_MONTH, {}).get("smd_after")
     worst_matched = max(matched_smd)[0] if matched_smd else None
     low, high = placebo_interval
     beyond_chance = low is not None and high is not None and (low > 0 or high < 0)
@@ -396,6 +412,8 @@ def checks(people: int, matched: int, comparison_people: int, balance: list[dict
                None if not lagged else max(lagged) < max(GOOD_BALANCE, chance)),
         _check("placebo_pre_trend", placebo, PLACEBO_MATERIAL,
                None if placebo is None or low is None else not (beyond_chance and abs(placebo) > PLACEBO_MATERIAL)),
+        _check("weeks_before_joining", weeks, max(GOOD_BALANCE, chance),
+               None if weeks is None else abs(weeks) < max(GOOD_BALANCE, chance)),
     ]
 
 
@@ -424,6 +442,12 @@ def failure_text(check: dict[str, Any], people: int, balance: list[dict[str, Any
         return (f"IOM members' offending in the two years before joining followed a different path from "
                 f"the comparison group's ({_worst(balance, LAGGED_VARIABLES)}), so the groups may have been "
                 "heading in different directions anyway")
+    if name == "weeks_before_joining":
+        return ("in the weeks just before joining, which the pairing did not look at, IOM members already "
+                f"offended {'more' if value > 0 else 'less'} than the comparison group: they were probably chosen "
+                "on something the records did not show, such as "
+                f"{'intelligence that their offending was rising' if value > 0 else 'a spell of offending ending'}"
+                ", so the two groups were not alike")
     return (f"a test on the two years before joining, when IOM cannot have had any effect, already shows "
             f"a difference of {value:+.0f}% between members and the comparison group: the method is "
             "picking up something other than IOM")

@@ -2,7 +2,8 @@
 
 The tables are written as read and validated: the specification's columns, typed (dates as
 dates, codes in their canonical form, flags as booleans, numbers as numbers), one file per table
-(``TABLE.parquet`` or ``TABLE.csv``), with ``package.toml`` copied as it was. Reading the
+(``TABLE.parquet`` or ``TABLE.csv``), with ``package.toml`` copied without its mapping sections
+(the files written already have the specification's names, columns and codes). Reading the
 result gives the same tables, so the same report. A Parquet package reads several times faster
 than its CSV files (no text to parse) and is what the Spark engine reads best
 (docs/scale.md).
@@ -19,6 +20,7 @@ import tempfile
 from pathlib import Path
 
 from iomhub.package.load import Package
+from iomhub.package.suggest import without_mapping
 
 FORMATS = ("parquet", "csv")
 
@@ -38,8 +40,9 @@ def write_package(package: Package, output: Path, to: str = "parquet") -> list[P
                 frame.write_parquet(path, statistics=True)
             else:
                 frame.write_csv(path, date_format="%Y-%m-%d")
-        if package.settings_text is not None:
-            (scratch / "package.toml").write_text(package.settings_text, encoding="utf-8")
+        settings = without_mapping(package.settings_text or "")
+        if settings:
+            (scratch / "package.toml").write_text(settings, encoding="utf-8")
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(scratch, 0o777 & ~umask)

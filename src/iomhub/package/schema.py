@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -27,6 +28,13 @@ class Column:
     not_null: bool = False  # every row must have a value
     allowed: tuple[str, ...] | None = None  # for codes; None = any code
     extensible: bool = False  # the package may declare more codes (package.toml)
+
+    def codes(self, declared: Iterable[str] = ()) -> tuple[str, ...] | None:
+        """The codes a code column accepts: its own, and for an extensible one those the package
+        ``declared``; None when it accepts any code."""
+        if self.allowed is None:
+            return None
+        return (*self.allowed, *(declared if self.extensible else ()))
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,6 @@ local unit costs of crime (``[costs]``)."""
 from __future__ import annotations
 
 import math
-import re
 import tomllib
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,6 +13,9 @@ from iomhub.domain.ages import DEFAULT_BOUNDS
 from iomhub.domain.codes import OFFENCE_CATEGORIES, normalise_code
 from iomhub.domain.selection import SelectionSettings, problems_of
 from iomhub.package.problems import Problem
+from iomhub.package.toml_lines import error_line, line_of
+
+MAPPING_SECTIONS = ("files", "columns", "codes", "dates")  # read by iomhub.package.mapping
 
 
 @dataclass(frozen=True)
@@ -36,9 +38,7 @@ def parse_settings(text: str | None, file: str, problems: list[Problem]) -> Pack
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        match = re.search(r"line (\d+), column (\d+)", str(error))
-        line = int(match.group(1)) if match else 0
-        problems.append(Problem(file, line, "", f"is not valid TOML ({error})"))
+        problems.append(Problem(file, error_line(error), "", f"is not valid TOML ({error})"))
         return PackageSettings()
 
     def table(key: str) -> dict[str, str]:
@@ -75,7 +75,7 @@ def parse_settings(text: str | None, file: str, problems: list[Problem]) -> Pack
         unit_costs=_unit_costs(data.get("costs", {}), text, file, problems),
         extra={k: v for k, v in data.items()
                if k not in ("areas", "schemes", "financial_year_start_month", "report", "title", "selection",
-                            "costs")},
+                            "costs", *MAPPING_SECTIONS)},
     )
 
 
@@ -144,17 +144,5 @@ def parse_selection(table: Any, text: str, file: str, problems: list[Problem]) -
 
 def _line_of(text: str, dotted: str) -> int:
     """The line of a key (``selection.gravity.shoplifting``) or table (``selection``) in TOML text,
-    0 when it cannot be found (a key written inline, for example)."""
-    *tables, key = dotted.split(".")
-    section = ""
-    for number, line in enumerate(text.splitlines(), start=1):
-        stripped = line.strip()
-        header = re.fullmatch(r"\[\s*([^\]]+?)\s*\]\s*(#.*)?", stripped)
-        if header:
-            section = header.group(1).replace(" ", "")
-            if section == dotted:
-                return number
-            continue
-        if section == ".".join(tables) and re.match(rf"['\"]?{re.escape(key)}['\"]?\s*=", stripped, re.IGNORECASE):
-            return number
-    return 0
+    or of its nearest enclosing table when the key is not written (0 when neither is)."""
+    return line_of(text, tuple(dotted.split(".")))

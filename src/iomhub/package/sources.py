@@ -4,6 +4,14 @@ A package is a folder of CSV files (or of Parquet files, ``TABLE.parquet``), a `
 folder of CSV files, or an ``.xlsx`` workbook with one sheet per table. Every cell is read as
 text (trimmed; empty means missing) with the line it came from, so that validation can name
 ``file:line`` for each problem; a Parquet column of dates, booleans or numbers keeps its type.
+
+A zip (and an ``.xlsx``, which is a zip of XML) is read by streaming each member in chunks and
+counting what it really expands to, never trusting the sizes it declares, within
+:data:`LIMITS`: the number of members, the total uncompressed size, and the ratio of a member's
+uncompressed to compressed size (checked once it has expanded past ``ratio_floor_bytes``, so
+that small, very regular files pass). A package over a limit is refused with a problem that
+names the limit, as soon as it is crossed: a 1.3 MB zip holding a 1.2 GiB CSV is refused after
+reading about a hundred times 1.3 MB, not after reading 1.2 GiB.
 """
 
 from __future__ import annotations
@@ -12,18 +20,141 @@ import csv
 import io
 import re
 import zipfile
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 import polars as pl
 
+from iomhub.package.formulas import unquoted
 from iomhub.package.problems import Problem
 from iomhub.package.schema import TABLES
+from iomhub.package.text import as_utf8, detect_delimiter, not_utf8_message
 
 LINE = "__line"
-MAX_ZIP_MEMBER_BYTES = 2 * 1024**3
+CHUNK_BYTES = 64 * 1024  # zipfile reads as many compressed bytes as it is asked for: keep it small
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How much a zip or xlsx package may expand (see the module's docstring).
+
+    A real package is far inside them: 20,000 synthetic nominals (190,000 rows) are 8 MB of CSV,
+    each table compressing 2 to 8 times."""
+
+    members: int = 1000
+    total_bytes: int = 1024**3
+    ratio: int = 100
+    ratio_floor_bytes: int = 16 * 1024**2
+
+
+LIMITS = Limits()
+
+
+class OverLimit(Exception):
+    """A zip or xlsx goes over one of the :class:`Limits`; the message names which."""
+
+
+def _size(number: int) -> str:
+    for unit, scale in (("GiB", 1024**3), ("MiB", 1024**2), ("KiB", 1024)):
+        if number >= scale:
+            return f"{number / scale:.1f} {unit}".replace(".0 ", " ")
+    return f"{number} bytes"
+
+
+class _CountingFile(io.RawIOBase):
+    """A file that counts the bytes read from it: how much compressed data a member has used."""
+
+    def __init__(self, path: Path) -> None:
+        self._file = path.open("rb")
+        self.read_bytes = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._file.read(size)
+        self.read_bytes += len(data)
+        return data
+
+    def readinto(self, buffer: Any) -> int:
+        count = self._file.readinto(buffer)
+        self.read_bytes += count
+        return count
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        return self._file.seek(offset, whence)
+
+    def tell(self) -> int:
+        return self._file.tell()
+
+    def close(self) -> None:
+        self._file.close()
+        super().close()
+
+
+@dataclass
+class _Budget:
+    """The uncompressed bytes read so far from one archive, and the file it is read through."""
+
+    limits: Limits
+    source: _CountingFile | None = None
+    used: int = 0
+
+
+def _open_zip(path: Path) -> tuple[zipfile.ZipFile, _CountingFile]:
+    counting = _CountingFile(path)
+    try:
+        return zipfile.ZipFile(counting), counting
+    except BaseException:
+        counting.close()
+        raise
+
+
+def _stream_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, budget: _Budget,
+                   keep: bool = True) -> bytes:
+    """The member's bytes (or only its size counted, ``keep`` False), read a chunk at a time and
+    refused with :class:`OverLimit` the moment a limit is crossed.
+
+    The ratio is what the member has expanded to so far over the compressed bytes read for it so
+    far (through the archive's counting file), so a bomb is refused soon after the floor, whatever
+    its size; without a counting file, over its compressed size (which zipfile never reads past)."""
+    limits = budget.limits
+    chunks: list[bytes] = []
+    expanded = 0
+    with archive.open(member) as stream:
+        start = budget.source.read_bytes if budget.source else 0
+        while chunk := stream.read(CHUNK_BYTES):
+            expanded += len(chunk)
+            budget.used += len(chunk)
+            compressed = budget.source.read_bytes - start if budget.source else member.compress_size
+            if expanded > limits.ratio_floor_bytes and expanded > limits.ratio * max(compressed, 1):
+                raise OverLimit(f"refused: it expands more than {limits.ratio} times its compressed size, the "
+                                "limit for a file in a package (a zip bomb?)")
+            if budget.used > limits.total_bytes:
+                raise OverLimit(f"refused: the package expands to more than {_size(limits.total_bytes)}, the limit "
+                                "for a package's uncompressed size")
+            if keep:
+                chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _check_members(archive: zipfile.ZipFile, limits: Limits) -> None:
+    """Refuse an archive with too many members, or declaring more than the total size."""
+    members = archive.infolist()
+    if len(members) > limits.members:
+        raise OverLimit(f"refused: it holds {len(members):,} files, more than the limit of {limits.members:,} "
+                        "for a package")
+    declared = sum(member.file_size for member in members)
+    if declared > limits.total_bytes:
+        raise OverLimit(f"refused: its files declare {_size(declared)} uncompressed, more than the limit of "
+                        f"{_size(limits.total_bytes)} for a package")
 
 
 @dataclass
@@ -34,6 +165,20 @@ class RawTable:
     file: str
     frame: pl.DataFrame  # string columns + LINE (Int64)
     header: list[str]
+    titles: dict[str, str] = field(default_factory=dict)  # a column's name -> its header as written
+    # The codes a mapping gives the spellings of a code column (column -> normalised spelling ->
+    # code): validation reads them when it types each distinct cell, so no cell is rewritten.
+    spellings: dict[str, dict[str, str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ReadAs:
+    """How to read one file: the table it holds, its encoding and separator (None: by the rule
+    of ``iomhub.package.text``)."""
+
+    table: str
+    encoding: str | None = None
+    delimiter: str | None = None
 
 
 @dataclass
@@ -46,24 +191,52 @@ class RawPackage:
     warnings: list[str] = field(default_factory=list)
     readable: bool = True  # False when the package itself (not one of its files) cannot be read
     unread: set[str] = field(default_factory=set)  # tables whose file is there but could not be read
+    names: list[str] = field(default_factory=list)  # every file (or sheet) of the package, as named
+    # Files a mapping names (by folded name, see ``fold``): how to read each, or None to ignore it.
+    # A file not listed here is read as the table it is named after, if any.
+    mapped: dict[str, ReadAs | None] = field(default_factory=dict)
+
+
+Resolve = Callable[[RawPackage], None]  # sets ``mapped`` once ``names`` and ``toml_text`` are known
+
+
+def fold(name: str) -> str:
+    """A file or sheet name as a mapping matches it: trimmed, case-insensitive."""
+    return name.strip().lower()
+
+
+def _read_as(raw: RawPackage, name: str, default: str | None) -> ReadAs | None:
+    if fold(name) in raw.mapped:
+        return raw.mapped[fold(name)]
+    return None if default is None else ReadAs(default)
+
+
+def _no_mapping(raw: RawPackage) -> None:
+    """Every file is read as the table it is named after."""
 
 
 def normalise_header(name: str) -> str:
     return name.strip().lstrip("\ufeff").strip().lower().replace(" ", "_")
 
 
-def read_source(path: Path) -> RawPackage:
-    """Read a folder, ``.zip`` or ``.xlsx`` into raw tables; problems are collected, never raised."""
+def read_source(path: Path, resolve: Resolve | None = None, limits: Limits = LIMITS) -> RawPackage:
+    """Read a folder, ``.zip`` or ``.xlsx`` into raw tables; problems are collected, never raised.
+
+    ``resolve`` is called once the package's file names and package.toml are known, before any
+    table is read, to say which files hold which tables (a mapping, ``iomhub.package.mapping``).
+    A zip or xlsx is read within ``limits``.
+    """
     raw = RawPackage(source=str(path))
+    resolve = resolve or _no_mapping
     if not path.exists():
         raw.problems.append(Problem(str(path), 0, "", "no such file or folder"))
         raw.readable = False
     elif path.is_dir():
-        _read_folder(path, raw)
+        _read_folder(path, raw, resolve)
     elif path.suffix.lower() == ".zip":
-        _read_zip(path, raw)
+        _read_zip(path, raw, resolve, limits)
     elif path.suffix.lower() in (".xlsx", ".xlsm"):
-        _read_xlsx(path, raw)
+        _read_xlsx(path, raw, resolve, limits)
     elif path.suffix.lower() == ".csv":
         raw.problems.append(Problem(
             path.name, 0, "", "a package is a folder, .zip or .xlsx holding nominals.csv and "
@@ -75,63 +248,79 @@ def read_source(path: Path) -> RawPackage:
     return raw
 
 
-def _table_name(filename: str) -> str | None:
-    stem = PurePosixPath(filename).stem.strip().lower()
-    return stem if stem in TABLES else None
+def table_named(name: str, *, sheet: bool = False, parquet: bool = False) -> str | None:
+    """The table a file (``cohort.csv``, or ``cohort.parquet`` in a folder: ``parquet``) or a
+    workbook's sheet (``Cohort``) is named after."""
+    if sheet:
+        table = name.strip().lower().replace(" ", "_")
+        return table if table in TABLES else None
+    path = PurePosixPath(name)
+    stem = path.stem.strip().lower()
+    suffixes = (".csv", ".parquet") if parquet else (".csv",)
+    return stem if path.suffix.lower() in suffixes and stem in TABLES else None
 
 
-def _read_folder(folder: Path, raw: RawPackage) -> None:
-    files: list[tuple[str, Path]] = []
-    parquet: list[tuple[str, Path]] = []
-    for entry in sorted(folder.iterdir()):
-        if entry.is_file() and entry.suffix.lower() == ".parquet":
-            name = _table_name(entry.name)
-            if name is None:
-                raw.warnings.append(f"{entry.name}: not a table of the package; ignored")
-                continue
-            parquet.append((name, entry))
-        elif entry.is_file() and entry.suffix.lower() == ".csv":
-            name = _table_name(entry.name)
-            if name is None:
-                raw.warnings.append(f"{entry.name}: not a table of the package; ignored")
-                continue
-            files.append((name, entry))
-        elif entry.is_file() and entry.name.lower() == "package.toml":
+def _read_folder(folder: Path, raw: RawPackage, resolve: Resolve) -> None:
+    entries = [entry for entry in sorted(folder.iterdir()) if entry.is_file()]
+    raw.names = [entry.name for entry in entries if not entry.name.startswith(".")]
+    for entry in entries:
+        if entry.name.lower() == "package.toml":
             raw.toml_text = _decode(_read_bytes(entry, raw), entry.name, raw)
             raw.toml_file = entry.name
-    _add_csvs(raw, [(name, entry.name, _read_bytes(entry, raw)) for name, entry in files])
-    for name, entry in parquet:
-        if name in raw.tables:
-            raw.problems.append(Problem(entry.name, 0, "", f"a second {name} table (already read from "
-                                        f"{raw.tables[name].file})"))
+    resolve(raw)
+    files: list[tuple[ReadAs, Path]] = []
+    parquet: list[tuple[ReadAs, Path]] = []
+    for entry in entries:
+        suffix = entry.suffix.lower()
+        rule = _read_as(raw, entry.name, table_named(entry.name, parquet=True))
+        if rule is not None:
+            (parquet if suffix == ".parquet" else files).append((rule, entry))
+        elif suffix in (".csv", ".parquet") and fold(entry.name) not in raw.mapped:
+            raw.warnings.append(f"{entry.name}: not a table of the package; ignored")
+    _add_csvs(raw, [(rule, entry.name, _read_bytes(entry, raw)) for rule, entry in files])
+    for rule, entry in parquet:
+        if rule.table in raw.tables:
+            raw.problems.append(Problem(entry.name, 0, "", f"a second {rule.table} table (already read from "
+                                        f"{raw.tables[rule.table].file})"))
             continue
-        table = parse_parquet(entry, name, entry.name, raw.problems)
+        table = parse_parquet(entry, rule.table, entry.name, raw.problems)
         if table is None:
-            raw.unread.add(name)
+            raw.unread.add(rule.table)
         else:
-            raw.tables[name] = table
+            raw.tables[rule.table] = table
 
 
-def _add_csvs(raw: RawPackage, files: list[tuple[str, str, bytes | None]]) -> None:
+def _add_csvs(raw: RawPackage, files: list[tuple[ReadAs, str, bytes | None]]) -> None:
     """Parse the files in parallel threads (Polars releases the GIL), then add them in order."""
-    def parse(item: tuple[str, str, bytes | None]) -> tuple[RawTable | None, list[Problem]]:
-        name, label, data = item
+    def parse(item: tuple[ReadAs, str, bytes | None]) -> tuple[RawTable | None, list[Problem], list[str]]:
+        rule, label, data = item
         problems: list[Problem] = []
-        return (None if data is None else parse_csv_text(data, name, label, problems)), problems
+        warnings: list[str] = []
+        return _parse_file(rule, label, data, problems, warnings), problems, warnings
 
-    firsts = [item for i, item in enumerate(files) if item[0] not in {f[0] for f in files[:i]}]
+    firsts = [item for i, item in enumerate(files) if item[0].table not in {f[0].table for f in files[:i]}]
     with ThreadPoolExecutor(max_workers=PARSE_THREADS) as pool:
         parsed = dict(zip([label for _, label, _ in firsts], pool.map(parse, firsts), strict=True))
-    for name, label, data in files:
-        if name in raw.tables or label not in parsed:
-            _add_csv(raw, name, label, data)
+    for rule, label, data in files:
+        if rule.table in raw.tables or label not in parsed:
+            _add_csv(raw, rule, label, data)
             continue
-        table, problems = parsed.pop(label)
+        table, problems, warnings = parsed.pop(label)
         raw.problems.extend(problems)
+        raw.warnings.extend(warnings)
         if table is None:
-            raw.unread.add(name)
+            raw.unread.add(rule.table)
         else:
-            raw.tables[name] = table
+            raw.tables[rule.table] = table
+
+
+def _parse_file(rule: ReadAs, label: str, data: bytes | None, problems: list[Problem],
+                warnings: list[str]) -> RawTable | None:
+    """A file's bytes, decoded by the rule of ``iomhub.package.text``, parsed as CSV."""
+    text = None if data is None else as_utf8(data, rule.encoding, label, problems, warnings)
+    if text is None:
+        return None
+    return parse_csv_text(text, rule.table, label, problems, delimiter=rule.delimiter)
 
 
 def _read_bytes(path: Path, raw: RawPackage) -> bytes | None:
@@ -142,49 +331,64 @@ def _read_bytes(path: Path, raw: RawPackage) -> bytes | None:
         return None
 
 
-def _read_zip(path: Path, raw: RawPackage) -> None:
+def _read_zip(path: Path, raw: RawPackage, resolve: Resolve, limits: Limits) -> None:
     try:
-        archive = zipfile.ZipFile(path)
+        archive, counting = _open_zip(path)
     except Exception as error:  # a damaged zip raises BadZipFile, NotImplementedError, ValueError...
         raw.problems.append(Problem(path.name, 0, "", f"not a readable zip file ({error})"))
         raw.readable = False
         return
-    with archive:
+    with archive, counting:
+        try:
+            _check_members(archive, limits)
+        except OverLimit as error:
+            raw.problems.append(Problem(path.name, 0, "", str(error)))
+            raw.readable = False
+            return
+        budget = _Budget(limits, counting)
         members = [m for m in archive.infolist() if m.filename and not m.is_dir()
                    and not PurePosixPath(m.filename).name.startswith((".", "__MACOSX"))
                    and "__MACOSX" not in m.filename]
+        raw.names = [PurePosixPath(m.filename).name for m in members]
+        # package.toml first: it may say which of the other files hold which tables
+        members.sort(key=lambda m: PurePosixPath(m.filename).name.lower() != "package.toml")
+        resolved = False
         for member in members:
             inner = PurePosixPath(member.filename)
             label = f"{path.name}/{member.filename}"
-            is_csv = inner.suffix.lower() == ".csv"
             is_toml = inner.name.lower() == "package.toml"
+            if not is_toml and not resolved:
+                resolve(raw)
+                resolved = True
+            rule = None if is_toml else _read_as(raw, inner.name, table_named(inner.name))
+            is_csv = rule is not None
             if not (is_csv or is_toml):
+                if inner.suffix.lower() == ".csv" and fold(inner.name) not in raw.mapped:
+                    raw.warnings.append(f"{label}: not a table of the package; ignored")
                 continue
             if len(inner.parts) > 2:
                 raw.warnings.append(f"{label}: nested too deep (a package zip holds the tables "
                                     "at its top or in one folder); ignored")
                 continue
-            if member.file_size > MAX_ZIP_MEMBER_BYTES:
-                raw.problems.append(Problem(label, 0, "", "too large to unpack"))
-                if (name := _table_name(inner.name)) is not None:
-                    raw.unread.add(name)
-                continue
             try:
-                data = archive.read(member)
+                data = _stream_member(archive, member, budget)
+            except OverLimit as error:
+                raw.problems.append(Problem(label, 0, "", str(error)))
+                raw.readable = False
+                raw.tables.clear()
+                return
             except Exception as error:  # damaged data: BadZipFile, zlib.error, EOFError, NotImplementedError...
                 raw.problems.append(Problem(label, 0, "", f"cannot be unpacked ({error})"))
-                if (name := _table_name(inner.name)) is not None:
-                    raw.unread.add(name)
+                if rule is not None:
+                    raw.unread.add(rule.table)
                 continue
-            if is_toml:
+            if rule is None:  # package.toml
                 raw.toml_text = _decode(data, label, raw)
                 raw.toml_file = label
                 continue
-            name = _table_name(inner.name)
-            if name is None:
-                raw.warnings.append(f"{label}: not a table of the package; ignored")
-                continue
-            _add_csv(raw, name, label, data)
+            _add_csv(raw, rule, label, data)
+        if not resolved:
+            resolve(raw)
 
 
 PARSE_THREADS = 2
@@ -199,38 +403,41 @@ def _decode(data: bytes | None, label: str, raw: RawPackage) -> str | None:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
-        raw.problems.append(Problem(label, line, "", "is not UTF-8 text (save it as CSV UTF-8)"))
+        raw.problems.append(Problem(label, line, "", not_utf8_message(data, error.start)))
         return None
 
 
-def _add_csv(raw: RawPackage, name: str, label: str, data: bytes | None) -> None:
-    if name in raw.tables:
-        raw.problems.append(Problem(label, 0, "", f"a second {name} table (already read from "
-                                    f"{raw.tables[name].file})"))
+def _add_csv(raw: RawPackage, rule: ReadAs, label: str, data: bytes | None) -> None:
+    if rule.table in raw.tables:
+        raw.problems.append(Problem(label, 0, "", f"a second {rule.table} table (already read from "
+                                    f"{raw.tables[rule.table].file})"))
         return
-    table = None if data is None else parse_csv_text(data, name, label, raw.problems)
+    table = _parse_file(rule, label, data, raw.problems, raw.warnings)
     if table is None:
-        raw.unread.add(name)
+        raw.unread.add(rule.table)
     else:
-        raw.tables[name] = table
+        raw.tables[rule.table] = table
 
 
-def _not_utf8(data: bytes, label: str, problems: list[Problem]) -> str | None:
+def _not_utf8(data: bytes, label: str, problems: list[Problem], table: str) -> str | None:
     """The text of ``data``, or None after a problem naming the line that is not UTF-8."""
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
-        problems.append(Problem(label, line, "", "is not UTF-8 text (save it as CSV UTF-8)"))
+        file = label.rsplit("/", 1)[-1]
+        problems.append(Problem(label, line, "", not_utf8_message(data, error.start, table, file)))
         return None
 
 
-def parse_csv_text(text: str | bytes, name: str, label: str, problems: list[Problem]) -> RawTable | None:
+def parse_csv_text(text: str | bytes, name: str, label: str, problems: list[Problem],
+                   delimiter: str | None = None) -> RawTable | None:
     """Parse CSV (text, or bytes in UTF-8 with or without a BOM) into a raw table, or add
     problems and return None.
 
     The bytes are handed to Polars as they are (it checks they are UTF-8); Python decodes
-    them only to find the line of a problem.
+    them only to find the line of a problem. The separator is ``delimiter``, or else found
+    from the header line (``iomhub.package.text.detect_delimiter``).
     """
     data = text.encode("utf-8") if isinstance(text, str) else text
     if data.startswith(BOM):
@@ -239,11 +446,13 @@ def parse_csv_text(text: str | bytes, name: str, label: str, problems: list[Prob
         problems.append(Problem(label, 0, "", "is empty: a table needs a header row"))
         return None
     newline = data.find(b"\n")
-    first_line = _not_utf8(data[: newline if newline >= 0 else len(data)], label, problems)
+    first_line = _not_utf8(data[: newline if newline >= 0 else len(data)], label, problems, name)
     if first_line is None:
         return None
+    separator = delimiter or detect_delimiter(first_line)
     try:  # a stray carriage return or NUL in the header line is a CSV error, not a crash
-        header = [normalise_header(h) for h in next(csv.reader([first_line]), [])]
+        written = next(csv.reader([first_line], delimiter=separator), [])
+        header = [normalise_header(h) for h in written]
     except csv.Error as error:
         problems.append(Problem(label, 1, "", f"is not valid CSV ({error})"))
         return None
@@ -255,7 +464,7 @@ def parse_csv_text(text: str | bytes, name: str, label: str, problems: list[Prob
     frame: pl.DataFrame | None = None
     try:
         frame = pl.read_csv(data, has_header=True, infer_schema=False, new_columns=header,
-                            raise_if_empty=False)
+                            raise_if_empty=False, separator=separator)
     except pl.exceptions.PolarsError:
         frame = None
     if frame is not None:
@@ -265,13 +474,18 @@ def parse_csv_text(text: str | bytes, name: str, label: str, problems: list[Prob
         else:
             frame = frame.with_row_index(LINE, offset=2).with_columns(pl.col(LINE).cast(pl.Int64))
     if frame is None:
-        decoded = _not_utf8(data, label, problems)
+        decoded = _not_utf8(data, label, problems, name)
         if decoded is None:
             return None
-        frame = _parse_with_csv_module(decoded, header, label, problems)
+        frame = _parse_with_csv_module(decoded, header, label, problems, separator)
         if frame is None:
             return None
-    return RawTable(name, label, _tidy(frame, header), header)
+    return RawTable(name, label, _tidy(frame, header), header, _titles(header, written))
+
+
+def _titles(header: list[str], written: list[str]) -> dict[str, str]:
+    """Each column's header as the file writes it (trimmed)."""
+    return {name: title.strip().lstrip("\ufeff").strip() for name, title in zip(header, written, strict=False)}
 
 
 # Parquet columns already of these types are validated as they are (a date is a date); any
@@ -308,7 +522,8 @@ def parse_parquet(path: Path, name: str, label: str, problems: list[Problem]) ->
             cell = cell.cast(pl.String)
         cells.append(cell.alias(column))
     typed = frame.select(cells).with_row_index(LINE, offset=2).with_columns(pl.col(LINE).cast(pl.Int64))
-    return RawTable(name, label, _tidy(typed, header), header)
+    return RawTable(name, label, _tidy(typed, header), header,
+                    {column: original.strip() for original, column, _ in columns})
 
 
 def parquet_columns(schema: pl.Schema, label: str, problems: list[Problem]) -> list[tuple[str, str, str]] | None:
@@ -343,8 +558,8 @@ def _check_header(header: list[str], label: str, problems: list[Problem]) -> boo
 
 
 def _parse_with_csv_module(text: str, header: list[str], label: str,
-                           problems: list[Problem]) -> pl.DataFrame | None:
-    reader = csv.reader(io.StringIO(text, newline=""))
+                           problems: list[Problem], separator: str = ",") -> pl.DataFrame | None:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
     width = len(header)
     rows: list[list[str]] = []
     lines: list[int] = []
@@ -375,8 +590,10 @@ def _parse_with_csv_module(text: str, header: list[str], label: str,
 
 
 def _trimmed(name: str) -> pl.Expr:
-    """A cell without surrounding spaces; a cell of nothing but spaces is missing."""
-    cell = pl.col(name).cast(pl.String).str.strip_chars()
+    """A cell without surrounding spaces, and without the apostrophe that kept a formula-like
+    text from running in a spreadsheet (``iomhub.package.formulas``); a cell of nothing but
+    spaces is missing."""
+    cell = unquoted(pl.col(name).cast(pl.String).str.strip_chars())
     return pl.when(cell.str.len_bytes() > 0).then(cell).alias(name)
 
 
@@ -407,9 +624,38 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def _read_xlsx(path: Path, raw: RawPackage) -> None:
+def _check_xlsx(path: Path, limits: Limits) -> Problem | None:
+    """An .xlsx is a zip of XML: stream every member once, counting only, within ``limits``,
+    before the workbook reader (which expands whole sheets) is let near it. The problem of a
+    limit crossed, naming the part; a file that is not a zip is left for the reader to refuse."""
+    try:
+        archive, counting = _open_zip(path)
+    except Exception:
+        return None
+    with archive, counting:
+        try:
+            _check_members(archive, limits)
+        except OverLimit as error:
+            return Problem(path.name, 0, "", str(error))
+        budget = _Budget(limits, counting)
+        for member in archive.infolist():
+            try:
+                _stream_member(archive, member, budget, keep=False)
+            except OverLimit as error:
+                return Problem(f"{path.name}[{member.filename}]", 0, "", str(error))
+            except Exception:  # damaged data: the workbook reader names it
+                return None
+    return None
+
+
+def _read_xlsx(path: Path, raw: RawPackage, resolve: Resolve, limits: Limits) -> None:
     from python_calamine import CalamineWorkbook
 
+    over = _check_xlsx(path, limits)
+    if over is not None:
+        raw.problems.append(over)
+        raw.readable = False
+        return
     try:
         workbook = CalamineWorkbook.from_path(str(path))
         names = list(workbook.sheet_names)
@@ -417,14 +663,18 @@ def _read_xlsx(path: Path, raw: RawPackage) -> None:
         raw.problems.append(Problem(path.name, 0, "", f"not a readable Excel workbook ({error})"))
         raw.readable = False
         return
+    raw.names = names
+    resolve(raw)
     for sheet_name in names:
         label = f"{path.name}[{sheet_name}]"
-        name = sheet_name.strip().lower().replace(" ", "_")
-        if name in ("package", "package.toml"):
+        if sheet_name.strip().lower() in ("package", "package.toml"):
             continue
-        if name not in TABLES:
-            raw.warnings.append(f"{label}: sheet is not a table of the package; ignored")
+        rule = _read_as(raw, sheet_name, table_named(sheet_name, sheet=True))
+        if rule is None:
+            if fold(sheet_name) not in raw.mapped:
+                raw.warnings.append(f"{label}: sheet is not a table of the package; ignored")
             continue
+        name = rule.table
         try:
             rows = workbook.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
         except Exception as error:
@@ -435,7 +685,8 @@ def _read_xlsx(path: Path, raw: RawPackage) -> None:
             raw.problems.append(Problem(label, 0, "", "is empty: a table needs a header row"))
             raw.unread.add(name)
             continue
-        header = [normalise_header(_cell_text(c)) for c in rows[0]]
+        written = [_cell_text(c) for c in rows[0]]
+        header = [normalise_header(title) for title in written]
         if not _check_header(header, label, raw.problems):
             raw.unread.add(name)
             continue
@@ -448,4 +699,4 @@ def _read_xlsx(path: Path, raw: RawPackage) -> None:
         if name in raw.tables:
             raw.problems.append(Problem(label, 0, "", f"a second {name} table"))
             continue
-        raw.tables[name] = RawTable(name, label, _tidy(frame, header), header)
+        raw.tables[name] = RawTable(name, label, _tidy(frame, header), header, _titles(header, written))

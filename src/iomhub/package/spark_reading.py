@@ -42,10 +42,10 @@ from iomhub.package.sources import (
     LINE,
     NOT_BLANK,
     _check_header,
-    _table_name,
     normalise_header,
     parquet_columns,
     parse_csv_text,
+    table_named,
 )
 from iomhub.package.validate import BY_DISTINCT_VALUE, ERR, Collector
 
@@ -106,7 +106,7 @@ def read_package_spark(path: Path | str, spark: Any) -> SparkPackage:
             continue
         if not entry.is_file() or suffix not in (".csv", ".parquet"):
             continue
-        name = _table_name(entry.name)
+        name = table_named(entry.name, parquet=True)
         if name is None:
             warnings.append(f"{entry.name}: not a table of the package; ignored")
             continue
@@ -301,7 +301,7 @@ def _read_parquet(spark: Any, path: Path, name: str, problems: list[Problem]) ->
     except (pl.exceptions.PolarsError, OSError) as error:
         problems.append(Problem(label, 0, "", f"is not a readable Parquet file ({error})"))
         return None
-    columns = parquet_columns(schema, label, problems)
+    columns = parquet_columns(pl.Schema(schema), label, problems)
     if columns is None:
         return None
     frame = spark.read.parquet(str(path))
@@ -326,7 +326,7 @@ def _read_parquet(spark: Any, path: Path, name: str, problems: list[Problem]) ->
 
 def from_polars(spark: Any, frame: pl.DataFrame) -> Any:
     """A Polars frame (small) as a Spark frame, with the types mapped."""
-    ddl = ", ".join(f"`{name}` {SPARK_TYPES.get(dtype.base_type(), 'string')}"  # type: ignore[call-overload]
+    ddl = ", ".join(f"`{name}` {SPARK_TYPES.get(dtype.base_type(), 'string')}"
                     for name, dtype in frame.schema.items())
     rows = frame.rows()
     return spark.createDataFrame(rows, ddl) if rows else spark.createDataFrame([], ddl)
@@ -408,7 +408,7 @@ def _type_table(spark: Any, raw: _Raw, table: Table, collector: Collector, extra
         if column.name not in present:
             frame = frame.withColumn(column.name, F.lit(None).cast("string"))
     types = {name: _polars_type(kind) for name, kind in frame.dtypes}
-    plans = [(column, *validate._typed_and_error(column, extra_codes.get(column.name, []), types[column.name]))
+    plans = [(column, *validate._typed_and_error(column, extra_codes.get(column.name, []), dtype=types[column.name]))
              for column in table.columns]
     distinct_columns = [column.name for column, _, _ in plans if column.kind in BY_DISTINCT_VALUE]
     distinct = (frame.agg(*[F.collect_set(name).alias(name) for name in distinct_columns]).collect()[0]
@@ -426,9 +426,9 @@ def _type_table(spark: Any, raw: _Raw, table: Table, collector: Collector, extra
         names = [column.name for column, _ in checked]
         candidates = _collect(frame.filter(maybe).select(LINE, *names),
                               {LINE: pl.Int64, **{name: types[name] for name in names}})
-        for column, error in checked:
-            assert error is not None
-            collector.add_rows(raw.file, column.name, candidates.select(pl.col(LINE), error.alias(ERR))
+        for column, found in checked:
+            assert found is not None
+            collector.add_rows(raw.file, column.name, candidates.select(pl.col(LINE), found.alias(ERR))
                                .filter(pl.col(ERR).is_not_null()))
     for column, typed, error in plans:
         name = column.name
@@ -498,7 +498,7 @@ class _Checks:
         schema = {LINE: pl.Int64, "nominal_id": pl.String}
         found = {"nominals": pl.DataFrame(schema=schema)}
         if referring:
-            stacked = None
+            stacked: Any = None
             for name in referring:
                 part = self.typed[name].select(F.lit(name).alias("__table"), LINE, "nominal_id")
                 stacked = part if stacked is None else stacked.unionByName(part)

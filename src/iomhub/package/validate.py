@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from iomhub.domain.dates import PERIOD_YEARS
+from iomhub.package.dates import OWN_FORMS_ONLY, DateFormats, builtin_date, declared_date
 from iomhub.package.problems import Problem
 from iomhub.package.schema import TABLES, Column, Kind, Table
 from iomhub.package.sources import LINE, RawTable
@@ -39,13 +41,37 @@ FALSE_WORDS = ("false", "no", "n", "0", "f")
 
 @dataclass
 class Collector:
-    """Problems found so far; a check failing on many rows keeps the first ones as examples."""
+    """Problems found so far; a check failing on many rows keeps the first ones as examples.
+
+    Problems are said in the files' own terms: ``titles`` gives, for a file whose headers a
+    mapping renamed, the header each canonical column was read from, and ``called`` how a
+    table is named when another table refers to it (its file, when a mapping named one).
+    """
 
     problems: list[Problem] = field(default_factory=list)
     total: int = 0
+    titles: dict[str, dict[str, str]] = field(default_factory=dict)  # file -> column -> header
+    called: dict[str, str] = field(default_factory=dict)  # table -> its file's name
+    mapped: dict[str, str] = field(default_factory=dict)  # a file a mapping reads -> where the mapping is
+
+    def title(self, file: str, column: str) -> str:
+        """A column (or columns, ``a, b``) of ``file`` as its header names it."""
+        titles = self.titles.get(file)
+        if not titles:
+            return column
+        return ", ".join(titles.get(part, part) for part in column.split(", "))
+
+    def code_hint(self, file: str, table: str, column: str) -> str:
+        """How to map an unknown code of a mapped file."""
+        label = self.mapped.get(file)
+        return f"; map it under [codes.{table}.{column}] in {label}" if label else ""
+
+    def name_of(self, table: str) -> str:
+        return self.called.get(table, TABLES[table].filename)
 
     def add(self, problem: Problem) -> None:
-        self.problems.append(problem)
+        self.problems.append(Problem(problem.file, problem.line, self.title(problem.file, problem.column),
+                                     problem.message))
         self.total += 1
 
     def add_rows(self, file: str, column: str, rows: pl.DataFrame) -> None:
@@ -53,6 +79,7 @@ class Collector:
         if rows.height == 0:
             return
         self.total += rows.height
+        column = self.title(file, column)
         for line, message in rows.sort(LINE).head(EXAMPLES_PER_CHECK).select(LINE, ERR).iter_rows():
             self.problems.append(Problem(file, int(line), column, str(message)))
 
@@ -67,12 +94,14 @@ def _quoted(name: str) -> pl.Expr:
     return pl.format("'{}'", pl.col(name))
 
 
-def _typed_and_error(column: Column, extra_codes: Iterable[str],
+def _typed_and_error(column: Column, extra_codes: Iterable[str], dates: DateFormats = OWN_FORMS_ONLY,
+                     code_hint: str = "", spellings: dict[str, str] | None = None,
                      dtype: pl.DataType | type[pl.DataType] = pl.String) -> tuple[pl.Expr, pl.Expr | None]:
     """The expression giving the typed value, and one giving an error message or null.
 
-    A cell is text, except in a Parquet column of dates, booleans or numbers (``dtype``),
-    whose values are taken as they are and only their range is checked."""
+    ``spellings`` gives a code column's mapped spellings (normalised) their codes. A cell is
+    text, except in a Parquet column of dates, booleans or numbers (``dtype``), whose values
+    are taken as they are and only their range is checked."""
     raw = pl.col(column.name)
     typed: pl.Expr
     error: pl.Expr | None = None
@@ -86,14 +115,17 @@ def _typed_and_error(column: Column, extra_codes: Iterable[str],
             return typed.cast(DTYPES[column.kind]).alias(column.name), error
         raw = raw.cast(pl.String)
     if column.kind is Kind.DATE:
-        iso_shape = raw.str.contains(r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}$")
-        uk_shape = raw.str.contains(r"^[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}$")
-        typed = (pl.when(iso_shape).then(raw.str.to_date("%Y-%m-%d", strict=False))
-                 .when(uk_shape).then(raw.str.to_date("%d/%m/%Y", strict=False)))
+        typed, shaped = builtin_date(raw)
+        declared = declared_date(raw, dates)
+        forms = "YYYY-MM-DD or DD/MM/YYYY"
+        if declared is not None:
+            typed = pl.when(shaped).then(typed).otherwise(declared)
+            shaped = shaped | declared.is_not_null()
+            forms += f", or as [dates] formats declares: {dates.described()}"
         year = typed.dt.year()
         error = (
-            pl.when(raw.is_not_null() & ~(iso_shape | uk_shape))
-            .then(pl.format("{} is not a date (write YYYY-MM-DD or DD/MM/YYYY)", _quoted(column.name)))
+            pl.when(raw.is_not_null() & ~shaped)
+            .then(pl.format(f"{{}} is not a date (write {forms})", _quoted(column.name)))
             .when(raw.is_not_null() & typed.is_null())
             .then(pl.format("{} is not a real date (no such day)", _quoted(column.name)))
             .when((year < MIN_YEAR) | (year > MAX_YEAR))
@@ -103,11 +135,13 @@ def _typed_and_error(column: Column, extra_codes: Iterable[str],
         typed = pl.when((year >= MIN_YEAR) & (year <= MAX_YEAR)).then(typed)
     elif column.kind is Kind.CODE:
         typed = code_expr(column.name)
-        if column.allowed is not None:
-            allowed = list(column.allowed) + (list(extra_codes) if column.extensible else [])
+        if spellings:
+            typed = typed.replace(list(spellings), list(spellings.values()))
+        allowed = column.codes(extra_codes)
+        if allowed is not None:
             error = pl.when(typed.is_not_null() & ~typed.is_in(allowed)).then(
-                pl.format("unknown code {} (expected one of: {})", _quoted(column.name),
-                          pl.lit(", ".join(allowed))))
+                pl.format("unknown code {} (expected one of: {}){}", _quoted(column.name),
+                          pl.lit(", ".join(allowed)), pl.lit(code_hint)))
     elif column.kind is Kind.BOOL:
         word = raw.str.to_lowercase()
         typed = (pl.when(word.is_in(TRUE_WORDS)).then(pl.lit(True))
@@ -135,7 +169,10 @@ def _typed_and_error(column: Column, extra_codes: Iterable[str],
         typed = pl.when(quarter.is_not_null()).then(pl.format("{}-Q{}", year, quarter)).otherwise(year)
         error = pl.when(raw.is_not_null() & year.is_null()).then(
             pl.format("{} is not a period (2014 for the financial year 2014/15, or 2014-Q1)",
-                      _quoted(column.name)))
+                      _quoted(column.name))).when(
+            ~year.cast(pl.Int64, strict=False).is_between(PERIOD_YEARS.start, PERIOD_YEARS.stop - 1)).then(
+            pl.format("{} names a year outside {}-{}", _quoted(column.name), pl.lit(PERIOD_YEARS.start),
+                      pl.lit(PERIOD_YEARS.stop - 1)))
     else:
         typed = raw
     if column.not_null:
@@ -167,11 +204,13 @@ def _typed_column(column: Column, dtype: pl.DataType | type[pl.DataType]) -> tup
     return None
 
 
-def has_columns(present: set[str], file: str, table: Table, collector: Collector, warnings: list[str]) -> bool:
-    """Warn of columns not in the table's specification; whether no required column is missing
-    (each missing one is a problem)."""
+def has_columns(present: set[str], file: str, table: Table, collector: Collector, warnings: list[str],
+                titles: dict[str, str] | None = None) -> bool:
+    """Warn of columns not in the table's specification (named as ``titles`` write them); whether
+    no required column is missing (each missing one is a problem)."""
     for name in sorted(present - set(table.names)):
-        warnings.append(f"{file}: column {name!r} is not part of {table.filename}; ignored")
+        header = (titles or {}).get(name, name)
+        warnings.append(f"{file}: column {header!r} is not part of {table.filename}; ignored")
     missing = [c for c in table.columns if c.required and c.name not in present]
     for column in missing:
         collector.add(Problem(file, 1, column.name, "required column is missing"))
@@ -179,14 +218,17 @@ def has_columns(present: set[str], file: str, table: Table, collector: Collector
 
 
 def type_table(raw: RawTable, table: Table, collector: Collector, extra_codes: dict[str, list[str]],
-               warnings: list[str]) -> pl.DataFrame | None:
+               warnings: list[str], dates: DateFormats = OWN_FORMS_ONLY) -> pl.DataFrame | None:
     """Check a raw table's columns and cells; return it typed, or None when columns are missing."""
     present = set(raw.frame.columns) - {LINE}
-    if not has_columns(present, raw.file, table, collector, warnings):
+    titles = raw.titles if raw.file in collector.mapped else {}  # a column as the mapping names it
+    if not has_columns(present, raw.file, table, collector, warnings, titles):
         return None
     frame = raw.frame.with_columns(
         pl.lit(None, pl.String).alias(c.name) for c in table.columns if c.name not in present)
-    plans = [(column, *_typed_and_error(column, extra_codes.get(column.name, []), frame.schema[column.name]))
+    plans = [(column, *_typed_and_error(column, extra_codes.get(column.name, []), dates,
+                                        collector.code_hint(raw.file, table.name, column.name),
+                                        raw.spellings.get(column.name), frame.schema[column.name]))
              for column in table.columns]
     by_value = [column.name for column, _, _ in plans if column.kind in BY_DISTINCT_VALUE]
     distinct = (frame.lazy().select(pl.col(name).unique().implode() for name in by_value).collect()
@@ -258,8 +300,8 @@ def check_refs(frame: pl.DataFrame, file: str, column: str, ids: pl.Series, targ
     """Values of ``column`` that are not among ``ids`` (the keys of table ``target``)."""
     listed = ids.implode()
     unknown = frame.filter(pl.col(column).is_not_null() & ~pl.col(column).is_in(listed))
-    rows = unknown.select(pl.col(LINE), pl.format("{} is not in {}.csv", _quoted(column),
-                                                  pl.lit(target)).alias(ERR))
+    rows = unknown.select(pl.col(LINE), pl.format("{} is not in {}", _quoted(column),
+                                                  pl.lit(collector.name_of(target))).alias(ERR))
     collector.add_rows(file, column, rows)
 
 
@@ -278,14 +320,15 @@ def check_nominal_refs(typed: dict[str, pl.DataFrame], files: dict[str, str], co
                              & ~pl.col("nominal_id").is_in(typed["nominals"]["nominal_id"].implode()))
     for (name,), rows in unknown.group_by("__table"):
         collector.add_rows(files[str(name)], "nominal_id", rows.select(
-            pl.col(LINE), pl.format("{} is not in nominals.csv", _quoted("nominal_id")).alias(ERR)))
+            pl.col(LINE), pl.format("{} is not in {}", _quoted("nominal_id"),
+                                    pl.lit(collector.name_of("nominals"))).alias(ERR)))
 
 
 def check_interval(frame: pl.DataFrame, file: str, start: str, end: str, collector: Collector) -> None:
     """An end date before its start date."""
     rows = frame.filter(pl.col(end) < pl.col(start)).rechunk().select(  # rechunk: see check_unique
         pl.col(LINE),
-        pl.format("{} is before {} {}", pl.col(end), pl.lit(start), pl.col(start)).alias(ERR))
+        pl.format("{} is before {} {}", pl.col(end), pl.lit(collector.title(file, start)), pl.col(start)).alias(ERR))
     collector.add_rows(file, end, rows)
 
 
@@ -344,11 +387,12 @@ def check_targets(frame: pl.DataFrame, file: str, collector: Collector) -> None:
 
 def validate_tables(raw_tables: dict[str, RawTable], extra_codes: dict[str, list[str]],
                     collector: Collector, warnings: list[str],
-                    unread: Collection[str] = ()) -> dict[str, pl.DataFrame]:
+                    unread: Collection[str] = (), dates: DateFormats = OWN_FORMS_ONLY) -> dict[str, pl.DataFrame]:
     """Type and check every table, then the references between them. Typed frames keep LINE.
 
     ``unread`` names tables whose file is there but could not be read (a problem already
-    says why): they are not also reported missing.
+    says why): they are not also reported missing. ``dates`` are the date forms a mapping
+    declares beyond the package's own.
     """
     typed: dict[str, pl.DataFrame] = {}
     for name, table in TABLES.items():
@@ -356,7 +400,7 @@ def validate_tables(raw_tables: dict[str, RawTable], extra_codes: dict[str, list
             if table.required and name not in unread:
                 collector.add(Problem(table.filename, 0, "", "required table is missing"))
             continue
-        frame = type_table(raw_tables[name], table, collector, extra_codes, warnings)
+        frame = type_table(raw_tables[name], table, collector, extra_codes, warnings, dates)
         if frame is not None:
             typed[name] = frame
     files = {name: raw.file for name, raw in raw_tables.items()}
@@ -380,7 +424,7 @@ def validate_tables(raw_tables: dict[str, RawTable], extra_codes: dict[str, list
             check_refs(typed["attendance"], files["attendance"], "meeting_id",
                        typed["meetings"]["meeting_id"], "meetings", collector)
         else:
-            collector.add(Problem(files["attendance"], 0, "", "attendance needs meetings.csv"))
+            collector.add(Problem(files["attendance"], 0, "", f"attendance needs {collector.name_of('meetings')}"))
         check_unique(typed["attendance"], files["attendance"], ["meeting_id", "agency"], collector,
                      "meeting '{}' lists agency '{}' twice")
     for name in ("targets", "actuals", "rag_overrides"):
@@ -390,7 +434,7 @@ def validate_tables(raw_tables: dict[str, RawTable], extra_codes: dict[str, list
             check_refs(typed[name], files[name], "indicator_id", typed["indicators"]["indicator_id"],
                        "indicators", collector)
         else:
-            collector.add(Problem(files[name], 0, "", f"{name} needs indicators.csv"))
+            collector.add(Problem(files[name], 0, "", f"{name} needs {collector.name_of('indicators')}"))
         if name == "rag_overrides":  # a history: many rows per indicator and period
             continue
         check_unique(typed[name], files[name], ["indicator_id", "period"], collector,

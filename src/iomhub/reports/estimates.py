@@ -74,4 +74,4 @@ def data_quality_notes(people: dict[str, pl.DataFrame]) -> list[str]:
     who = "1 person" if row["people"] == 1 else f"{row['people']} people"
     return [f"Data quality: {offences} dated inside a period in custody ({who}): after its first day and "
             "before its last. They are counted where they fall, but the offence dates or the custody records "
-            "are probably wrong: check custody.csv and offences.csv."]
+            "are probably wrong: check the offence dates and the custody records."]

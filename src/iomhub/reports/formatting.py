@@ -25,6 +25,8 @@ EM_DASH = "\u2014"
 WITHHELD = "[c]"  # a figure withheld for publication (``reports/suppression.py``)
 CANNOT_COMPUTE = "cannot be computed"
 SMALL_NUMBERS_TEXT = "small numbers: interpret with caution"
+CUSTODY_NOTE = "People in custody"  # how the notes on people in custody on the cohort date begin
+SMALL_NUMBERS_NOTE = "small numbers (under"  # in every note on a table's small groups (publication drops them)
 
 ACRONYMS = {"nps": "NPS", "crc": "CRC", "yos": "YOS", "ppo": "PPO", "dyo": "DYO", "dip": "DIP",
             "iom": "IOM", "mappa": "MAPPA"}
@@ -104,6 +106,17 @@ def format_change(value: float) -> str:
     if text == "0.0":
         return "0.0%"
     return f"{MINUS if value < 0 else '+'}{text}%"
+
+
+def change_words(value: float) -> str:
+    """A change as words: ``-17.68`` → ``17.7% less``, ``3.98`` → ``4.0% more``, ``no change``
+    when it rounds to 0; ``[c]`` when withheld for publication."""
+    if is_withheld(value):
+        return WITHHELD
+    text = decimal_text(abs(value), 1)
+    if text == "0.0":
+        return "no change"
+    return f"{text}% {'less' if value < 0 else 'more'}"
 
 
 def points_text(value: float) -> str:
@@ -256,6 +269,17 @@ def status_label(status: str) -> str:
     """A RAG or action-plan status as the word on a coloured cell: ``amber_green`` → ``Amber/Green``."""
     words = STATUS_LABELS.get(status, status.replace("_", " ").capitalize())
     return "/".join(part[:1].upper() + part[1:] for part in words.split("/"))
+
+
+DATABASE_SOURCE = "iomhub database"  # the source of a report computed from the web application's records
+
+
+def source_words(source: str) -> str:
+    """Where a report's figures come from, for a board paper (a path is the analyst's business:
+    the JSON report keeps it in ``settings.source``)."""
+    if source == DATABASE_SOURCE:
+        return "the records held in iomhub"
+    return "the unit's data extracts"
 
 
 def sentence(text: str) -> str:

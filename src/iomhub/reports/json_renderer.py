@@ -46,11 +46,15 @@ def report_document(report: Report) -> dict[str, Any]:
 
 
 def suppression_document(report: Report) -> dict[str, Any]:
-    """For a publication report: the threshold and, per table, the withheld cells (null in
+    """For a publication report: the threshold, the method (cell suppression or controlled
+    rounding), the relations its audit bounded every withheld count with and the audit's result
+    (``reports/suppression.py``: ``record``), and, per table, the withheld cells (null in
     ``tables``) as ``{"row": index, "column": name}``, in row order."""
+    method = {key: value for key, value in report.disclosure.items() if key != "key"}
     return {
         "threshold": report.suppression_threshold,
         "mark": WITHHELD,
+        **_plain(method),
         "suppressed": {name: [{"row": index, "column": column} for index, column in sorted(cells)]
                        for name, cells in sorted(report.suppressed.items())},
     }

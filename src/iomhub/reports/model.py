@@ -24,11 +24,12 @@ from iomhub.package.load import Package
 from iomhub.reports.engine import compute_tables
 from iomhub.reports.estimates import add_estimates, data_quality_notes
 from iomhub.reports.formatting import CONFIDENTIAL as CONFIDENTIAL
+from iomhub.reports.formatting import CUSTODY_NOTE, SMALL_NUMBERS_NOTE, group_label, long_date
 from iomhub.reports.intervals import with_intervals
 from iomhub.reports.params import ReportParams
+from iomhub.reports.tables import FIGURES, LAST_DATE, TABLES
 from iomhub.reports.tables import MISSING_TEXT as MISSING_TEXT
 from iomhub.reports.tables import SECTION_TITLES as SECTION_TITLES
-from iomhub.reports.tables import TABLES
 
 RANKS = {
     "scheme": ["priority", "enhanced", "standard"],
@@ -57,6 +58,8 @@ class Report:
     # (row index, column), null in ``tables`` and ``CONFIDENTIAL`` in ``rows()``.
     suppressed: dict[str, set[tuple[int, str]]] = field(default_factory=dict)
     suppression_threshold: int | None = None
+    # the method and the audit it passed (``reports/suppression.py``: ``record``)
+    disclosure: dict[str, Any] = field(default_factory=dict)
 
     def rows(self, table: str) -> list[dict[str, Any]]:
         frame = self.tables.get(table)
@@ -106,28 +109,18 @@ def _in_estimate_order(name: str, frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def figures(tables: dict[str, pl.DataFrame], last_day: Any) -> dict[str, float | None]:
-    """Named figures of the report that performance-framework indicators may take as actuals."""
+    """Named figures of the report that performance-framework indicators may take as actuals
+    (``reports/tables.py``: ``FIGURES``)."""
     out: dict[str, float | None] = {}
-
-    def pick(table: str, column: str, **key: Any) -> float | None:
-        frame = tables.get(table)
-        if frame is None:
-            return None
-        for row in frame.iter_rows(named=True):
+    for name, figure in FIGURES.items():
+        frame = tables.get(figure.table)
+        key = {k: last_day if v == LAST_DATE else v for k, v in figure.key.items()}
+        value = None
+        for row in frame.iter_rows(named=True) if frame is not None else ():
             if all(row.get(k) == v for k, v in key.items()):
-                value = row[column]
-                return None if value is None else float(value)
-        return None
-
-    out["cohort_size"] = pick("caseload", "count", scheme="all", area="all", date=last_day)
-    out["reoffending_change_pct"] = pick("reoffending_by_scheme", "change_pct", scheme="all")
-    out["reoffending_reduction_pct"] = (None if out["reoffending_change_pct"] is None
-                                        else -out["reoffending_change_pct"])
-    out["performance_cohort"] = pick("reoffending_by_scheme", "offenders", scheme="all")
-    out["referral_acceptance_pct"] = pick("referrals_by_agency", "acceptance_pct", agency="all")
-    for substance in ("opiate", "non_opiate", "alcohol"):
-        out[f"successful_completions_{substance}_pct"] = pick(
-            "treatment_completions", "successful_pct", substance=substance)
+                value = None if row[figure.column] is None else float(row[figure.column])
+                break
+        out[name] = None if value is None else -value if figure.negated else value
     return out
 
 
@@ -243,8 +236,8 @@ def _cost_notes(tables: dict[str, pl.DataFrame]) -> list[str]:
     frame = tables.get("cost_of_crime")
     if frame is None:
         return []
-    notes = [COST_CAVEAT, f"Cost of crime: unit costs per offence category from {SOURCE}, unless "
-                          "package.toml sets them ([costs])."]
+    notes = [COST_CAVEAT, f"Cost of crime: unit costs per offence category from {SOURCE}, unless the unit "
+                          "has set its own."]
     total = frame.filter(pl.col("scheme") == "all")
     if total.height:
         row = total.row(0, named=True)
@@ -257,25 +250,33 @@ def _cost_notes(tables: dict[str, pl.DataFrame]) -> list[str]:
 
 def _notes(tables: dict[str, pl.DataFrame], missing: dict[str, tuple[str, ...]],
            params: ReportParams, groups: dict[str, str]) -> list[str]:
+    """The sections left out, people in custody on the cohort date, groups with small numbers
+    and an empty performance cohort, in words a board member reads (no option, file or column;
+    an area by its code, as the unit's data give it, whatever the package's names for it)."""
     notes = [MISSING_TEXT[section] for section in missing if section in MISSING_TEXT]
-    if params.exclude_custody_beyond is None:
-        notes.append("The performance cohort includes people in custody on the cohort date; "
-                     "use --exclude-custody-beyond to leave out those held beyond a date.")
+    if params.exclude_custody_beyond is None and "reoffending_by_scheme" in tables:
+        notes.append(f"{CUSTODY_NOTE}: anyone in custody on the cohort date ({long_date(params.cohort_day)}) who "
+                     "offended in the baseline is in the performance cohort, and time in prison lowers their "
+                     "offending in the period. (A report can leave out those held beyond a chosen date.)")
     for name, column in groups.items():
         frame = tables.get(name)
         if frame is None:
             continue
         small = frame.filter(pl.col("small_numbers") & (pl.col(column) != "all"))
         if small.height:
-            groups_text = ", ".join(f"{value} ({offenders})"
+            groups_text = ", ".join(f"{group_label(column, value)} ({offenders} "
+                                    f"{'person' if offenders == 1 else 'people'})"
                                     for value, offenders in small.select(column, "offenders").iter_rows())
-            notes.append(f"{name}: small numbers (under {params.small_numbers} people), interpret "
-                         f"with caution: {column} {groups_text}.")
+            notes.append(f"{TABLES[name].title}: {SMALL_NUMBERS_NOTE} {params.small_numbers} people), interpret "
+                         f"with caution: {groups_text}.")
     scheme_rows = tables.get("reoffending_by_scheme")
     if scheme_rows is not None and scheme_rows.filter(pl.col("scheme") == "all").height == 0:
         notes.append("Reoffending: nobody in a scheme on the cohort date offended in the baseline, "
                      "so there is no performance cohort.")
     return notes
+
+
+EXPECTED = "Expected reoffending (OGRS3)"
 
 
 def _expected_notes(tables: dict[str, pl.DataFrame], params: ReportParams) -> list[str]:
@@ -285,21 +286,21 @@ def _expected_notes(tables: dict[str, pl.DataFrame], params: ReportParams) -> li
         return []
     every = frame.filter(pl.col("scheme") == "all").rows(named=True)
     if not every:
-        return ["expected_reoffending: nobody's first IOM episode started early enough for its two-year "
-                "follow-up and six-month waiting period to end by the report's last day (it needs a start "
-                f"on or before {add_months(params.period.end + timedelta(days=1), -30):%d/%m/%Y})."]
+        return [f"{EXPECTED}: nobody's first IOM episode started early enough for its two-year follow-up and "
+                "six-month waiting period to end by the report's last day (it needs a start on or before "
+                f"{long_date(add_months(params.period.end + timedelta(days=1), -30))})."]
     row = every[0]
-    notes = ["expected_reoffending: OGRS3 (Howard et al., 2009) was built on people convicted or "
+    notes = [f"{EXPECTED}: OGRS3 (Howard et al., 2009) was built on people convicted or "
              "cautioned in 2002 and sentenced in 2005, not on people chosen for IOM because of their "
              "recent offending; observed reoffending below the expected rate is not proof that IOM "
              "worked, nor above it proof that it failed."]
     if row["history_from_offences"]:
-        notes.append(f"expected_reoffending: {row['history_from_offences']} of {row['scored']} scored people "
-                     "have no sanctions or first_sanction_date in nominals.csv, so their criminal history "
-                     "was taken from the offence data; the data start late, so that history is "
+        notes.append(f"{EXPECTED}: {row['history_from_offences']} of {row['scored']} people scored have no "
+                     "record of their past sanctions (their number, or the date of the first), so their criminal "
+                     "history was taken from the offences recorded; those records start late, so that history is "
                      "understated (fewer sanctions, a later first sanction).")
     if row["not_scored"]:
-        notes.append(f"expected_reoffending: {row['not_scored']} of {row['offenders']} people could not be "
+        notes.append(f"{EXPECTED}: {row['not_scored']} of {row['offenders']} people could not be "
                      "scored (no date of birth, a gender other than male or female, or no offence with a "
                      "category on or before the day they joined).")
     return notes

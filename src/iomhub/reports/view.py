@@ -135,7 +135,8 @@ class Section:
 @dataclass(frozen=True)
 class ReportView:
     """The whole report as shown: title, the facts under it, the notes box, and the sections in
-    the order they are shown."""
+    the order they are shown; the first ``before_notes`` of them (the opening: what IOM changed)
+    come before the notes box, the others after it."""
 
     title: str
     subtitle: str
@@ -144,3 +145,9 @@ class ReportView:
     sections: list[Section]
     threshold: int
     generated_iso: str
+    before_notes: int = 0
+
+    @property
+    def opening(self) -> list[Section]:
+        """The sections shown before the notes box (the others follow it)."""
+        return self.sections[:self.before_notes]

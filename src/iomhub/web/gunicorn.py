@@ -22,5 +22,8 @@ class _Application(BaseApplication):  # type: ignore[misc]
 
 
 def serve_with_gunicorn(application: Any, addr: str, workers: int, threads: int) -> None:
+    # gunicorn would believe X-Forwarded-Proto from 127.0.0.1 on its own: the application decides
+    # which forwarded headers to believe (iomhub.web.proxy), as under waitress.
     _Application(application, {"bind": addr, "workers": workers, "threads": threads,
-                               "worker_class": "gthread", "accesslog": None, "timeout": 60}).run()
+                               "worker_class": "gthread", "accesslog": None, "timeout": 60,
+                               "secure_scheme_headers": {}, "forwarded_allow_ips": ""}).run()

@@ -13,6 +13,7 @@ from pathlib import Path
 import dj_database_url
 
 from iomhub.web.env import SettingError, env_bool, env_int, env_list, env_str
+from iomhub.web.records import rules as retention_rules
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(env_str("IOMHUB_DATA_DIR", str(Path.cwd() / "iomhub-data")))
@@ -49,9 +50,12 @@ INSTALLED_APPS = [
     "iomhub.web.treatment",
     "iomhub.web.offences",
     "iomhub.web.performance",
+    "iomhub.web.records",
 ]
 
 MIDDLEWARE = [
+    "iomhub.web.proxy.TrustedProxyMiddleware",  # first: the address and scheme everything after uses
+    "iomhub.web.requests.NulRefusalMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -78,9 +82,9 @@ TEMPLATES = [{
     ]},
 }]
 
-# Widgets drawn with Django's Jinja2 copies of its own widget templates: the same elements in
-# less than half the time (the cohort list's filter form: 2.3 ms, 1.0 ms with Jinja2).
-FORM_RENDERER = "django.forms.renderers.Jinja2"
+# Widgets drawn with Django's Jinja2 copies of its own widget templates (less than half the time),
+# and with Django's templates where only those exist (the admin's and auth's own widgets).
+FORM_RENDERER = "iomhub.web.renderers.WidgetRenderer"
 
 if not os.environ.get("DATABASE_URL"):
     DATA_DIR.mkdir(parents=True, exist_ok=True)
@@ -98,7 +102,8 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Every request writes (at least its audit row), so each transaction takes the write lock at
     # its start (IMMEDIATE) instead of failing with "database is locked" when it upgrades later.
     DATABASES["default"].setdefault("OPTIONS", {}).update({
-        "init_command": "PRAGMA foreign_keys=ON; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
+        "init_command": ("PRAGMA foreign_keys=ON; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
+                         "PRAGMA recursive_triggers=ON;"),  # REPLACE fires delete triggers (audit.triggers)
         "transaction_mode": "IMMEDIATE",
         "timeout": 30,
     })
@@ -127,11 +132,27 @@ SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_USE_SESSIONS = True  # the CSRF secret lives in the (server-side) session, bound to it, not in a cookie
 CSRF_COOKIE_HTTPONLY = True
 LOCKOUT_FAILURES = env_int("IOMHUB_LOCKOUT_FAILURES", 5, minimum=1)
 LOCKOUT_SECONDS = env_int("IOMHUB_LOCKOUT_SECONDS", 15 * 60, minimum=1)
 TOTP_REQUIRED_FOR_ALL = env_bool("IOMHUB_TOTP_REQUIRED_FOR_ALL", False)
-TRUSTED_PROXY_COUNT = env_int("IOMHUB_TRUSTED_PROXY_COUNT", 0, minimum=0)
+ENROLMENT_LINK_HOURS = env_int("IOMHUB_ENROLMENT_LINK_HOURS", 72, minimum=1)  # accounts.models.EnrolmentLink
+# When each record is next reviewed (records/rules.py): a [retention] table, or MoPI's defaults.
+try:
+    RETENTION = retention_rules.load(env_str("IOMHUB_RETENTION_FILE", "") or None)
+except retention_rules.RulesError as error:
+    raise SettingError(f"IOMHUB_RETENTION_FILE: {error}") from None
+# Ask why before a person's record is first read in a session (people/purpose.py).
+PURPOSE_REQUIRED = env_bool("IOMHUB_PURPOSE_REQUIRED", False)
+# Behind a reverse proxy (see proxy.py): the proxies' own addresses, and how many of them stand
+# between the client and iomhub (the client's address is that many hops from the right of
+# X-Forwarded-For).
+BEHIND_PROXY = env_bool("IOMHUB_BEHIND_PROXY", False)
+TRUSTED_PROXIES = env_list("IOMHUB_TRUSTED_PROXIES", ["127.0.0.1", "::1"]) if BEHIND_PROXY else []
+TRUSTED_PROXY_COUNT = env_int("IOMHUB_TRUSTED_PROXY_COUNT", 1 if BEHIND_PROXY else 0, minimum=0)
+if TRUSTED_PROXY_COUNT and not BEHIND_PROXY:
+    raise SettingError("IOMHUB_TRUSTED_PROXY_COUNT needs IOMHUB_BEHIND_PROXY=true (and IOMHUB_TRUSTED_PROXIES)")
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -143,8 +164,6 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = env_int("IOMHUB_HSTS_SECONDS", 31_536_000, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    if env_bool("IOMHUB_BEHIND_PROXY", False):
-        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

@@ -19,4 +19,5 @@ urlpatterns: list[URLResolver | object] = [
     path("treatment/", include("iomhub.web.treatment.urls")),
     path("performance/", include("iomhub.web.performance.urls")),
     path("audit/", include("iomhub.web.audit.urls")),
+    path("records/", include("iomhub.web.records.urls")),
 ]

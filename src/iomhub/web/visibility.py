@@ -25,9 +25,10 @@ from functools import wraps
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotFound
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotFound, HttpResponseRedirect
 from django.template import loader
 
+from iomhub.web.accounts import permissions
 from iomhub.web.audit.constants import Operation
 from iomhub.web.audit.context import Actor, audited
 from iomhub.web.requests import client_address
@@ -79,8 +80,12 @@ class RefusalMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        from iomhub.web.people.purpose import PurposeNeeded
+
         if isinstance(exception, Refused):
             return refuse(request, exception.object_type, exception.object_id, exception.nominal_id)
+        if isinstance(exception, PurposeNeeded):
+            return HttpResponseRedirect(exception.redirect_to())
         return None
 
 
@@ -101,13 +106,42 @@ def visible_people(request: HttpRequest) -> NominalQuerySet:
     return people
 
 
-def visible_nominal(request: HttpRequest, nominal_id: str) -> Nominal:
+def visible_nominal(request: HttpRequest, nominal_id: str, *, purpose: bool = True) -> Nominal:
     """The person ``nominal_id`` if the user may see them; raises :class:`Refused` otherwise (the
-    same answer whether the person exists or not)."""
+    same answer whether the person exists or not). Where the partnership requires the purpose of
+    a consultation (``people.purpose``), a read of someone whose purpose the user has not stated
+    raises ``PurposeNeeded`` (answered by the purpose form), unless ``purpose`` is False."""
     nominal: Nominal | None = visible_people(request).filter(nominal_id=nominal_id).first()
     if nominal is None:
         raise Refused("people.nominal", nominal_id[:100], nominal_id[:100])
+    if purpose:
+        from iomhub.web.people.purpose import check
+
+        check(request, nominal.nominal_id)
     return nominal
+
+
+def consulted(request: HttpRequest, nominal: Nominal, what: str) -> None:
+    """Record that the signed-in user read ``nominal``'s record on the page ``what``, with the
+    purpose they stated (``people.purpose``), committed before anything is shown."""
+    from iomhub.web.people.purpose import stated
+    from iomhub.web.people.services import record_consultation
+    from iomhub.web.requests import actor
+
+    record_consultation(actor(request), nominal, what, purpose=stated(request, nominal.nominal_id))
+
+
+def health_case_worker_required(view: View) -> View:
+    """A case worker who sees health information (``permissions.works_on_health``: a health agency's
+    staff, or someone granted it); anyone else is refused. Drug and alcohol treatment is health
+    information: others may learn from the person page that someone is in treatment, no more."""
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not permissions.works_on_health(request.user):
+            return refuse(request, "health information")
+        return view(request, *args, **kwargs)
+    return wrapped  # type: ignore[return-value]
 
 
 def case_worker_required(view: View) -> View:
@@ -116,7 +150,7 @@ def case_worker_required(view: View) -> View:
     @login_required
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not getattr(request.user, "works_on_cases", False):
+        if not permissions.works_on_cases(request.user):
             return refuse(request, "case pages")
         return view(request, *args, **kwargs)
     return wrapped  # type: ignore[return-value]

@@ -14,7 +14,7 @@ from iomhub.cli import main
 from iomhub.package import read_package
 from iomhub.reports.documents.actions import action_plan_document, due_end
 from iomhub.reports.documents.build import DOCUMENTS, build_document
-from iomhub.reports.documents.model import Bullets, Chart, Document, Table
+from iomhub.reports.documents.model import Bullets, Chart, Document, Paragraph, Table
 from iomhub.reports.documents.performance import performance_document
 from iomhub.reports.documents.thematic import thematic_document
 from tests.conftest import PackageMaker
@@ -45,10 +45,17 @@ def test_performance_document_sections_in_the_seed_order(make_package: PackageMa
         "Cost of crime", "Caseload",
         "Community and custody", "What the figures can and cannot claim"]
     overview = document.sections[0].blocks
-    assert all(isinstance(block, Bullets) for block in overview)
+    # The opening of the view (what IOM changed: two paragraphs and the headline table), then the narrative.
+    assert [type(block).__name__ for block in overview] == ["Paragraph", "Paragraph", "Table", "Bullets", "Bullets",
+                                                            "Bullets"]
+    assert isinstance(overview[0], Paragraph) and overview[0].text.startswith("The effect of IOM")
+    assert isinstance(overview[1], Paragraph) and overview[1].text.startswith("Before and after: not the effect")
     assert [block.title for block in overview if isinstance(block, Bullets)] == [
         None, "Key improvers and successes", "Key challenges"]
     assert any(note.startswith("Small numbers") for note in document.notes)  # caveats in the notes box
+    assert document.before_notes == 1  # the notes box comes after the overview
+    # The narrative's caveats on small groups and people in custody replace the report's notes on them.
+    assert not any("small numbers (under" in note for note in document.notes)
 
 
 def test_reoffending_table_cells(make_package: PackageMaker) -> None:

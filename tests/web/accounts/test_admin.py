@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -66,3 +67,63 @@ def test_the_admin_has_no_delete_action_for_users_or_agencies(make_user: Callabl
     target = make_user("partner")
     assert client.post(f"/admin/accounts/user/{target.pk}/delete/", {"post": "yes"}).status_code == 403
     assert User.objects.filter(pk=target.pk).exists()
+
+
+# --- the user pages an administrator works in (they answered 500: TemplateDoesNotExist) ----------
+
+
+def test_the_user_add_page_shows_and_adds_a_user(make_user: Callable[..., User], client_for: Callable[..., Any],
+                                                 agencies: Any) -> None:
+    client = client_for(make_user("own", Role.ADMINISTRATOR))
+    assert client.get("/admin/accounts/user/add/").status_code == 200
+    response = client.post("/admin/accounts/user/add/", {
+        "username": "new.officer", "password1": "a long enough passphrase 1", "password2": "a long enough passphrase 1",
+        "agency": agencies["own"].pk, "role": Role.PRACTITIONER, "usable_password": "true"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    added = User.objects.get(username="new.officer")
+    assert added.agency == agencies["own"] and added.role == Role.PRACTITIONER
+    assert AuditEvent.objects.filter(operation="collection", object_type="accounts.user",
+                                     object_id=str(added.pk)).exists()
+
+
+def _change_form(user: User) -> dict[str, Any]:
+    return {"username": user.username, "first_name": user.first_name, "last_name": user.last_name,
+            "email": user.email, "agency": user.agency_id, "role": user.role,
+            "is_active": "on" if user.is_active else "",
+            "sees_health": "on" if user.sees_health else "", "totp_secret": user.totp_secret,
+            "date_joined_0": user.date_joined.strftime("%Y-%m-%d"), "date_joined_1": "00:00:00"}
+
+
+@pytest.mark.parametrize(("change", "check"), [
+    ({"is_active": ""}, lambda u: not u.is_active),
+    ({"role": Role.MANAGER}, lambda u: u.role == Role.MANAGER),
+    ({"totp_secret": ""}, lambda u: u.totp_secret == ""),
+], ids=["disable", "change-role", "reset-second-factor"])
+def test_an_administrator_changes_a_user_in_the_admin(change: dict[str, Any], check: Callable[[User], bool],
+                                                      make_user: Callable[..., User],
+                                                      client_for: Callable[..., Any]) -> None:
+    client = client_for(make_user("own", Role.ADMINISTRATOR))
+    target = make_user("partner", totp_secret="JBSWY3DPEHPK3PXP")
+    page = client.get(f"/admin/accounts/user/{target.pk}/change/")
+    assert page.status_code == 200 and b'name="_save"' in page.content
+    response = client.post(f"/admin/accounts/user/{target.pk}/change/", {**_change_form(target), **change})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    target.refresh_from_db()
+    assert check(target)
+    assert AuditEvent.objects.filter(operation="alteration", object_type="accounts.user",
+                                     object_id=str(target.pk)).exists()
+
+
+def test_an_administrator_issues_an_enrolment_link_in_the_admin(make_user: Callable[..., User],
+                                                                client_for: Callable[..., Any]) -> None:
+    from iomhub.web.accounts.models import EnrolmentLink
+
+    client = client_for(make_user("own", Role.ADMINISTRATOR))
+    target = make_user("partner", Role.ADMINISTRATOR, username="new.admin")
+    response = client.post("/admin/accounts/user/", {"action": "issue_enrolment_links", "_selected_action":
+                                                     [target.pk]}, follow=True)
+    page = response.content.decode()
+    found = re.search(r"http://testserver(/accounts/enrol/[^/]+/)", page)
+    assert found, page[:3000]
+    assert EnrolmentLink.objects.filter(user=target, used_at__isnull=True).count() == 1
+    assert Client().get(found.group(1)).status_code == 200

@@ -59,3 +59,17 @@ def test_the_prompt_asks_twice(agencies: Any, monkeypatch: pytest.MonkeyPatch) -
     assert result.exit_code == 0, result.output
     assert "do not match" in result.output.lower() or "don't match" in result.output.lower()
     assert User.objects.get(username="jo").agency == agencies["own"]
+
+
+def test_creating_an_administrator_prints_an_enrolment_link(agencies: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from django.test import Client
+
+    monkeypatch.setenv("IOMHUB_PASSWORD", PASSWORD)
+    result = CliRunner().invoke(main, ["createuser", "boss", "--agency", "police", "--role", "administrator"])
+    assert result.exit_code == 0, result.output
+    path = result.output.strip().rsplit(" ", 1)[-1]
+    assert path.startswith("/accounts/enrol/") and "works once" in result.output
+    assert Client().get(path).status_code == 200
+    again = CliRunner().invoke(main, ["enrolment-link", "boss"])
+    assert again.exit_code == 0 and Client().get(path).status_code == 404  # the new link ends the old
+    assert Client().get(again.output.strip().rsplit(" ", 1)[-1]).status_code == 200

@@ -98,3 +98,24 @@ def test_production_settings_protect_the_transport(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-c", script], env=environment, capture_output=True, text=True,
                             timeout=120, check=True)
     assert result.stdout.split() == ["False", "True", "True", "True", "31536000", "True", "True"]
+
+
+def test_the_csrf_token_is_held_in_the_session_and_bound_to_it(users: dict[str, User]) -> None:
+    """No CSRF cookie (CSRF_USE_SESSIONS): an attacker who plants their own token pair in a
+    victim's browser (a cookie set from a sibling subdomain, say) cannot forge the victim's post,
+    since the secret the token is checked against is in the victim's server-side session."""
+    import re
+
+    attacker, victim = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    page = attacker.get("/accounts/login/")
+    assert "csrftoken" not in page.cookies
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode())
+    assert token
+    victim.get("/accounts/login/")
+    for name, cookie in attacker.cookies.items():
+        if name != "sessionid":  # whatever else the attacker's browser holds, planted in the victim's
+            victim.cookies[name] = cookie.value
+    form = {"csrfmiddlewaretoken": token.group(1), "username": "own-practitioner",
+            "password": "correct horse battery staple"}
+    assert victim.post("/accounts/login/", form).status_code == 403
+    assert attacker.post("/accounts/login/", form).status_code == 302

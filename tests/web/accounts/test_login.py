@@ -127,6 +127,7 @@ def test_five_failures_from_one_address_lock_every_username_from_it(users: dict[
 def test_a_forged_x_forwarded_for_neither_dodges_nor_resets_the_lockout(
         proxies: int, users: dict[str, User], settings: Any) -> None:
     settings.TRUSTED_PROXY_COUNT = proxies
+    settings.TRUSTED_PROXIES = ["10.0.0.1"] if proxies else []
     real = "203.0.113.50"
 
     def attempt(username: str, password: str, forged: str) -> Any:

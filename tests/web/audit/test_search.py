@@ -80,7 +80,7 @@ def test_the_log_is_paginated(make_user: Callable[..., User], client_for: Callab
     assert len(first.context["page"]) == 50 and first.context["page"].paginator.num_pages == 3
     assert b"agency=police&amp;page=2" in first.content
     last = client.get("/audit/", {"agency": "police", "page": 3})
-    assert len(last.context["page"]) == 20
+    assert len(last.context["page"]) == 21  # the 120, and the row recording the first search (by police)
     assert client.get("/audit/", {"page": "999"}).context["page"].number == 3
 
 
@@ -116,3 +116,27 @@ def test_the_search_is_read_only(method: str, make_user: Callable[..., User], cl
     response = getattr(client_for(make_user("own", Role.ADMINISTRATOR)), method)("/audit/")
     assert response.status_code == 405
     assert AuditEvent.objects.count() == 3
+
+
+def test_a_search_of_the_log_is_itself_recorded(make_user: Callable[..., User], client_for: Callable[..., Any],
+                                                events: None) -> None:
+    admin = make_user("own", Role.ADMINISTRATOR)
+    client_for(admin).get("/audit/", {"nominal_id": "N0002"})
+    viewed = AuditEvent.objects.get(user=admin, operation="consultation", object_type="audit.auditevent")
+    shown = AuditEvent.objects.get(nominal_id="N0002")
+    assert viewed.detail == {"viewed": "audit search", "filters": {"nominal_id": "N0002"}, "page": 1,
+                             "rows": [shown.pk]}
+
+
+@pytest.mark.urls("tests.web.accounts.urls_for_tests")
+def test_reading_the_log_in_the_admin_is_recorded(make_user: Callable[..., User], client_for: Callable[..., Any],
+                                                  events: None) -> None:
+    admin = make_user("own", Role.ADMINISTRATOR)
+    client = client_for(admin)
+    row = AuditEvent.objects.get(nominal_id="N0001")
+    assert client.get("/admin/audit/auditevent/?operation=alteration").status_code == 200
+    assert client.get(f"/admin/audit/auditevent/{row.pk}/change/").status_code == 200
+    viewed = list(AuditEvent.objects.filter(user=admin, operation="consultation", object_type="audit.auditevent")
+                  .order_by("id").values_list("detail", flat=True))
+    assert viewed == [{"viewed": "admin list", "query": "operation=alteration"},
+                      {"viewed": "admin row", "row": str(row.pk)}]

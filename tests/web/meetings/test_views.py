@@ -200,8 +200,11 @@ def test_a_discussion_may_record_only_a_note_or_only_an_action(change: dict[str,
     ({"due_on": "31/06/2016"}, "The date the action is due must be a real date"),
     ({"action": ""}, "Describe the action agreed, or clear its agency and due date"),
     ({"visibility": "health"}, "Select a valid choice"),
+    ({"note": "x" * 100_000}, "Ensure this value has at most 10000 characters (it has 100000)"),
+    ({"action": "x" * 2_001}, "Ensure this value has at most 2000 characters (it has 2001)"),
 ], ids=["nothing", "unknown-person", "no-person", "no-owner", "no-due-date", "due-before-meeting",
-        "not-a-real-date", "owner-without-action", "health-note-without-health-access"])
+        "not-a-real-date", "owner-without-action", "health-note-without-health-access", "note-too-long",
+        "action-too-long"])
 def test_invalid_discussions_are_refused_in_plain_english(change: dict[str, str], message: str, login: Login,
                                                           next_meeting: Meeting) -> None:
     _, client = login("own")
@@ -225,15 +228,23 @@ def test_the_id_is_matched_whatever_its_case(login: Login, next_meeting: Meeting
 
 # --- actions done --------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("who", EVERYONE, ids=EVERYONE)
+COMPLETERS = ["own", "partner-manager"]  # the owning agency (police), and a manager of any partner
+NOT_COMPLETERS = ["partner", *REFUSED]  # a probation practitioner may not close the police's action
+
+
+@pytest.mark.parametrize("who", COMPLETERS + NOT_COMPLETERS, ids=COMPLETERS + NOT_COMPLETERS)
 def test_marking_an_action_done(who: str, login: Login, next_meeting: Meeting, nominal: Nominal) -> None:
     todo = action(nominal, "2016-06-30", at=next_meeting)
-    user, client = login(who)
+    user, client = login("partner", role="manager") if who == "partner-manager" else login(who)
+    page = client.get("/meetings/M1/").content.decode()
     response = client.post(f"/meetings/actions/{todo.pk}/done/")
     todo.refresh_from_db()
-    if who in REFUSED:
+    if who in NOT_COMPLETERS:
+        assert "Mark done" not in page
+        assert AuditEvent.objects.filter(user=user, operation="refusal").exists()
         assert response.status_code == 404 and todo.status == "open"
         return
+    assert "Mark done" in page
     assert response.status_code == 302 and response["Location"] == "/meetings/M1/"
     assert todo.status == "done"
     event = AuditEvent.objects.get(user=user, operation="alteration")

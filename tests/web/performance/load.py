@@ -13,7 +13,7 @@ from django.db import models
 from iomhub.package.load import Package
 from iomhub.web.audit.constants import Operation
 from iomhub.web.audit.context import Actor, audited
-from iomhub.web.performance.data import MODELS
+from iomhub.web.exchange.mapping import MAPPINGS
 
 
 def _value(field: models.Field[Any, Any], value: Any) -> Any:
@@ -28,7 +28,7 @@ def load_package(package: Package, actor: Actor | None = None) -> dict[str, int]
     counts: dict[str, int] = {}
     with audited(actor or Actor.system("test")) as audit:
         for name, frame in package.tables.items():  # nominals and meetings come before their references
-            model = MODELS[name]
+            model = MAPPINGS[name].model
             fields = {column: model._meta.get_field(column) for column in frame.columns}  # attname too
             objects = [model(**{column: _value(fields[column], value) for column, value in row.items()})
                        for row in frame.iter_rows(named=True)]

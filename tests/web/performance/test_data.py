@@ -20,10 +20,11 @@ from iomhub.web.audit.constants import Operation
 from iomhub.web.audit.context import Actor, audited
 from iomhub.web.audit.models import AuditEvent
 from iomhub.web.cohort.models import CohortEpisode
+from iomhub.web.exchange.mapping import MAPPINGS
 from iomhub.web.meetings.models import Attendance, Meeting
 from iomhub.web.offences.models import Offence
 from iomhub.web.people.models import Nominal
-from iomhub.web.performance.data import MODELS, package_from_database
+from iomhub.web.performance.data import package_from_database
 
 DTYPES = {Kind.TEXT: pl.String, Kind.CODE: pl.String, Kind.PNC: pl.String, Kind.PERIOD: pl.String,
           Kind.DATE: pl.Date, Kind.BOOL: pl.Boolean, Kind.SCORE: pl.Float64, Kind.NUMBER: pl.Float64}
@@ -38,8 +39,9 @@ def document(package: Package, params: ReportParams) -> dict[str, Any]:
 
 
 def test_every_table_of_the_package_has_its_model() -> None:
-    assert set(MODELS) == set(TABLES)
-    for name, model in MODELS.items():
+    assert set(MAPPINGS) == set(TABLES)
+    for name, mapping in MAPPINGS.items():
+        model = mapping.model
         assert model._meta.db_table == name
         for column in TABLES[name].names:
             model._meta.get_field(column)  # the package's column names are the database's

@@ -15,14 +15,16 @@ from typing import Any
 import openpyxl
 import pytest
 
+from iomhub.reports.disclosure.protect import DisclosureError
 from iomhub.reports.suppression import footnote
 from iomhub.web.audit.models import AuditEvent
 from iomhub.web.people.models import Nominal
+from iomhub.web.performance import documents as documents_view
 
 URL = "/performance/documents/"
 FY_2015 = {"from": "2015-04-01", "to": "2016-03-31"}
 DISCLOSURE = {"justification": "Annual report to the police and crime panel", "recipient": "Public website"}
-PUBLICATION = {"for_publication": True, "suppression_threshold": 5}
+PUBLICATION = {"for_publication": True, "suppression_threshold": 5, "disclosure_control": "cell suppression"}
 
 
 def events(operation: str) -> list[AuditEvent]:
@@ -91,3 +93,20 @@ def test_an_unrelated_agency_gets_a_404_whether_or_not_for_publication(
     assert client.post(URL, data).status_code == 404
     assert events("consultation") == [] and events("disclosure") == []
     assert AuditEvent.objects.filter(operation="refusal").count() == 2
+
+
+@pytest.mark.parametrize("agency", ["own", "partner"])
+def test_a_report_the_disclosure_audit_cannot_pass_is_not_published(
+        agency: str, users: dict[str, Any], nominal: Nominal, client_for: Callable[..., Any],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # (the audit always ends, withholding whole tables at worst; this is the answer if it did not)
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        raise DisclosureError("the disclosure audit still fails after 100 rounds")
+
+    monkeypatch.setattr(documents_view, "suppressed_report", refuse)
+    client = client_for(users[agency])
+    response = client.post(URL, {**FY_2015, "document": "performance", "for_publication": "on", "format": "xlsx",
+                                 **DISCLOSURE})
+    assert response.status_code == 409
+    assert "cannot be published without disclosure" in response.content.decode()
+    assert events("disclosure") == []

@@ -32,7 +32,7 @@ from iomhub.domain.dates import (
 from iomhub.package.load import Package
 from iomhub.reports.documents.cells import status_of, text
 from iomhub.reports.documents.model import Block, Bullets, Cell, Document, Paragraph, Section, Table
-from iomhub.reports.formatting import STATUS_LABELS, kpi_period_label, long_date
+from iomhub.reports.formatting import STATUS_LABELS, kpi_period_label, long_date, source_words
 
 OVERDUE = "overdue"
 COLUMNS = ["Action", "Milestone", "Due", "Lead", "Strategic links", "Status", "Comments"]
@@ -98,10 +98,10 @@ def action_plan_document(package: Package, today: date) -> Document:
     subtitle = f"{package.settings.title or 'IOM'}: actions, milestones and status"
     meta = [("Position at", long_date(today)),
             ("Financial year", financial_year_label(financial_year_of(today, start_month))),
-            ("Source", package.source)]
+            ("Source", source_words(package.source))]
     if not package.has("actions"):
         return Document("actions", title, subtitle, meta, [Section("Action plan", [
-            Paragraph("The package has no action plan (actions.csv), so there is nothing to show.")])])
+            Paragraph("The data hold no action plan, so there is nothing to show.")])])
     plan: list[dict[str, Any]] = list(package.tables["actions"].iter_rows(named=True))
     outcomes: dict[str, list[dict[str, Any]]] = {}
     for row in plan:

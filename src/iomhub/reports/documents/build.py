@@ -52,7 +52,7 @@ def mark_withheld(doc: Document, report: Report) -> Document:
     threshold = report.suppression_threshold
     if threshold is None:
         return doc
-    note = footnote(threshold)
+    note = footnote(threshold, str(report.disclosure.get("key", "suppress")))
 
     def marked(table: Table) -> Table:
         if any(cell.value == WITHHELD for row in table.rows for cell in row) and note not in table.footnotes:

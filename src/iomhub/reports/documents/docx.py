@@ -36,7 +36,7 @@ from iomhub.reports.documents.html import (
     table_flags,
     value_text,
 )
-from iomhub.reports.documents.model import Bullets, Chart, Document, Paragraph, Table
+from iomhub.reports.documents.model import Bullets, Chart, Document, Paragraph, Section, Table
 from iomhub.reports.formatting import status_label
 
 A4 = (Cm(21.0), Cm(29.7))
@@ -203,6 +203,34 @@ def _chart(word: WordDocument, chart: Chart, number: int, landscape: bool) -> No
     caption.add_run(chart.description)
 
 
+class _Layout:
+    """Lays sections out in order: a wide table on a landscape page, charts numbered."""
+
+    def __init__(self, word: WordDocument) -> None:
+        self.word, self.figure, self.landscape = word, 0, False
+
+    def section(self, section: Section) -> None:
+        word = self.word
+        word.add_heading(section.title, level=1)
+        for block in section.blocks:
+            wide = isinstance(block, Table) and len(block.columns) > WIDE_COLUMNS
+            if wide != self.landscape:
+                self.landscape = wide
+                _set_page(word.add_section(), self.landscape)
+            if isinstance(block, Paragraph):
+                word.add_paragraph(block.text)
+            elif isinstance(block, Bullets):
+                if block.title:
+                    word.add_heading(block.title, level=2)
+                for item in block.items:
+                    word.add_paragraph(item, style="List Bullet")
+            elif isinstance(block, Table):
+                _table(word, block)
+            elif isinstance(block, Chart):
+                self.figure += 1
+                _chart(word, block, self.figure, self.landscape)
+
+
 def render_docx(doc: Document) -> bytes:
     """The document as a .docx file."""
     word = new_document()
@@ -224,30 +252,13 @@ def render_docx(doc: Document) -> bytes:
         fact.add_run(f"{label}: ").bold = True
         fact.add_run(value)
     word.add_paragraph()
+    layout = _Layout(word)
+    for section in doc.opening:
+        layout.section(section)
     if doc.notes:
         _notes(word, doc.notes)
-
-    figure = 0
-    landscape = False
-    for section in doc.sections:
-        word.add_heading(section.title, level=1)
-        for block in section.blocks:
-            wide = isinstance(block, Table) and len(block.columns) > WIDE_COLUMNS
-            if wide != landscape:
-                landscape = wide
-                _set_page(word.add_section(), landscape)
-            if isinstance(block, Paragraph):
-                word.add_paragraph(block.text)
-            elif isinstance(block, Bullets):
-                if block.title:
-                    word.add_heading(block.title, level=2)
-                for item in block.items:
-                    word.add_paragraph(item, style="List Bullet")
-            elif isinstance(block, Table):
-                _table(word, block)
-            elif isinstance(block, Chart):
-                figure += 1
-                _chart(word, block, figure, landscape)
+    for section in doc.rest:
+        layout.section(section)
     out = io.BytesIO()
     word.save(out)
     return out.getvalue()

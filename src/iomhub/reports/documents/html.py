@@ -183,7 +183,7 @@ def _shown_table(table: Table, ident: str) -> _ShownTable:
                 figure = "" if shown == label else value_text(cell)
             cells.append(_ShownCell(
                 text=value_text(cell), header=header, css=" ".join(c for c in css if c),
-                title=CANNOT_COMPUTE if cell.value is None and not cell.status else None,
+                title=(cell.reason or CANNOT_COMPUTE) if cell.value is None and not cell.status else None,
                 status=status_label(cell.status) if cell.status else None,
                 mark=marks.get(cell.flag) if cell.flag else None, flag=cell.flag, figure=figure))
         row_css = " ".join(c for c in ("total" if total else "", "flagged" if flagged else "") if c)

@@ -26,7 +26,7 @@ from iomhub.package.load import Package
 from iomhub.reports import charts
 from iomhub.reports.documents.cells import rag_cell, status_of, text, unit_cell
 from iomhub.reports.documents.model import Block, Cell, Chart, Document, Paragraph, Section, Table
-from iomhub.reports.formatting import EM_DASH, RAG_LABELS, decimal_text, long_date, span_text
+from iomhub.reports.formatting import EM_DASH, RAG_LABELS, decimal_text, humanise, long_date, source_words, span_text
 from iomhub.reports.formatting import RAG_RULE as RULE
 from iomhub.reports.model import Report
 from iomhub.reports.sections.kpis import OVERRIDE_HEADING, override_line
@@ -55,6 +55,25 @@ def target_cell(row: dict[str, Any] | None, unit: str | None) -> Cell:
     return unit_cell(row.get("target"), unit)
 
 
+METRIC_WORDS = {
+    "cohort_size": "the caseload on the last day",
+    "reoffending_change_pct": "the performance cohort's change in offences, before and after",
+    "reoffending_reduction_pct": "the performance cohort's fall in offences, before and after",
+    "performance_cohort": "the people in the performance cohort",
+    "referral_acceptance_pct": "the share of decided referrals accepted",
+}
+
+
+def metric_words(metric: str) -> str:
+    """A figure of the report an indicator takes as its actual (``model.figures``), in words."""
+    if metric in METRIC_WORDS:
+        return METRIC_WORDS[metric]
+    if metric.startswith("successful_completions_") and metric.endswith("_pct"):
+        substance = metric.removeprefix("successful_completions_").removesuffix("_pct").replace("_", "-")
+        return f"the share of {substance} treatment completed successfully"
+    return humanise(metric).lower()
+
+
 def actual_cell(row: dict[str, Any] | None, unit: str | None) -> Cell:
     """An actual coloured by its RAG; ``N/A`` under an N/A target; empty when there is none yet."""
     if row is None:
@@ -63,7 +82,8 @@ def actual_cell(row: dict[str, Any] | None, unit: str | None) -> Cell:
     if actual is None:
         return text("N/A" if row.get("kind") == "na" else "")
     source = str(row.get("actual_source") or "")
-    flag = f"computed by iomhub ({source.removeprefix('computed: ')})" if source.startswith("computed") else None
+    flag = (f"computed by iomhub ({metric_words(source.removeprefix('computed: '))})"
+            if source.startswith("computed") else None)
     if row.get("rag_overridden"):
         flag = OVERRIDDEN if flag is None else f"{flag}; {OVERRIDDEN[0].lower()}{OVERRIDDEN[1:]}"
     cell = unit_cell(actual, unit, flag=flag)
@@ -93,12 +113,12 @@ def kpi_document(report: Report, package: Package) -> Document:
     meta = [("Financial year", f"{label} ({span_text(financial_year(fy, start_month))})"),
             ("Position at", long_date(report.params.period.end)),
             ("Generated", f"{long_date(report.generated_at.date())} at {report.generated_at:%H:%M}"),
-            ("Source", report.source)]
+            ("Source", source_words(report.source))]
     title = f"Performance framework {label}"
     subtitle = f"{report.title}: quarterly performance table"
     if not package.has("indicators"):
         return Document("kpis", title, subtitle, meta, [Section("Performance framework", [
-            Paragraph("The package has no performance framework (indicators.csv), so there is nothing to show.")])])
+            Paragraph("The data hold no performance framework (no indicators), so there is nothing to show.")])])
     table, latest = _framework_table(report, package, fy, label, start_month)
     blocks: list[Block] = [Paragraph(RAG_RULE), _rag_chart(latest, label), table]
     return Document("kpis", title, subtitle, meta, [Section(f"Performance {label}", blocks)])

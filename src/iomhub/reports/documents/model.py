@@ -28,6 +28,7 @@ class Cell:
     bold: bool = False
     flag: str | None = None  # e.g. "small numbers: interpret with caution"
     places: int | None = None  # a number always written to this many decimals (an average score)
+    reason: str | None = None  # why a dash cannot be computed (shown with it where a format can)
 
 
 @dataclass(frozen=True)
@@ -76,19 +77,34 @@ class Section:
 
 @dataclass(frozen=True)
 class Document:
-    """A whole board paper: ``kind`` is performance, kpis, actions or thematic."""
+    """A whole board paper: ``kind`` is performance, kpis, actions or thematic. The notes box
+    comes after the first ``before_notes`` sections (the performance report's overview, which
+    opens with what IOM changed), before the others."""
 
     kind: str
     title: str
     subtitle: str
     meta: list[tuple[str, str]]  # (label, value) shown under the title: period, generated, source
     sections: list[Section]
-    notes: list[str] = field(default_factory=list)  # caveats shown in a box before the sections
+    notes: list[str] = field(default_factory=list)  # caveats shown in a box after the opening sections
+    before_notes: int = 0
+
+    @property
+    def opening(self) -> list[Section]:
+        """The sections shown before the notes box."""
+        return self.sections[:self.before_notes]
+
+    @property
+    def rest(self) -> list[Section]:
+        """The sections shown after the notes box."""
+        return self.sections[self.before_notes:]
 
     def only(self, titles: Collection[str]) -> Document:
         """The document with only the sections whose titles are given (in the document's order);
-        the notes (caveats) are kept."""
-        return replace(self, sections=[section for section in self.sections if section.title in titles])
+        the notes (caveats) are kept, after the opening sections that are."""
+        kept = sum(1 for section in self.opening if section.title in titles)
+        return replace(self, sections=[section for section in self.sections if section.title in titles],
+                       before_notes=kept)
 
     def tables(self) -> list[Table]:
         """Every table, including the data of charts, in order (one Excel sheet each)."""

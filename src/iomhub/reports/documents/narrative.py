@@ -2,11 +2,11 @@
 
 ``draft_narrative(report)`` writes the bullets the seed reports write by hand:
 
-- **overview**: the performance cohort's reoffending ("Reoffending in the performance cohort
-  fell by 40.0%: 745 offences in 2014/15, 447 in 2015/16, 163 people."), the share meeting the
-  per-offender target, the caseload's change from the first to the last snapshot date and how
-  much of it was in custody on the last, the commonest needs at first assessment, and the
-  RAG count of the performance framework;
+- **overview**: the share of the performance cohort meeting the per-offender target (its
+  before-and-after change is in the report's opening, labelled as not the effect of IOM, with
+  the matched estimate before it: ``reports/sections/overview.py``), the caseload's change
+  from the first to the last snapshot date and how much of it was in custody on the last, the
+  commonest needs at first assessment, and the RAG count of the performance framework;
 - **improvers** and **challenges**: every group of the reoffending tables (scheme, age band,
   gender, area, flag) whose offences fell (improvers) or rose (challenges), largest change
   first, then the performance indicators that met their target (improvers) or missed it
@@ -46,6 +46,7 @@ from iomhub.reports.formatting import (
 from iomhub.reports.model import Report
 
 DETECTION_LAG_MONTHS = 3
+SMALL_NUMBERS_CAVEAT = "Small numbers, interpret with caution"
 GROUP_TABLES = (
     ("reoffending_by_scheme", "scheme"),
     ("reoffending_by_age", "age_band"),
@@ -127,9 +128,7 @@ class _Drafter:
     def overview(self) -> list[str]:
         out: list[str] = []
         overall = self.report.row("reoffending_by_scheme", scheme="all")
-        if overall is not None:
-            out.append(self.reoffending_sentence("scheme", overall))
-        elif "reoffending_by_scheme" in self.report.tables:
+        if overall is None and "reoffending_by_scheme" in self.report.tables:
             out.append(f"There is no performance cohort: nobody in a scheme on "
                        f"{long_date(self.params.cohort_day)} offended {self.in_baseline}.")
         attainment = self.report.row("target_attainment", scheme="all")
@@ -221,7 +220,7 @@ class _Drafter:
         missed: list[tuple[int, float, str]] = []
         for row in self.report.rows("kpis"):
             rag, actual = row["rag"], row["actual"]
-            if rag is None or actual is None:
+            if rag not in RAG_LABELS or actual is None:  # none, or withheld for publication
                 continue
             unit = row.get("unit")
             shown = self.kpi_figure(actual, unit)
@@ -266,7 +265,7 @@ class _Drafter:
                 f"{group_label(column, row[column], self.report.area_names)} ({people(row['offenders'])}"
                 f"{'' if row['change_pct'] is None else ', ' + movement(row['change_pct'])})"
                 for row in small)
-            out.append(f"Small numbers, interpret with caution: reoffending by {TABLE_WORDS[name]} has groups "
+            out.append(f"{SMALL_NUMBERS_CAVEAT}: reoffending by {TABLE_WORDS[name]} has groups "
                        f"of fewer than {self.threshold} people, left out of the improvers and challenges: "
                        f"{listed}.")
         unknown = [(name, row) for name, column in GROUP_TABLES for row in self.report.rows(name)

@@ -14,6 +14,7 @@ from iomhub.package.load import Package
 from iomhub.reports.documents.cells import figure, fy_start_month, text
 from iomhub.reports.documents.model import Block, Bullets, Cell, Document, Paragraph, Section, Table
 from iomhub.reports.documents.narrative import draft_narrative, pct, people
+from iomhub.reports.documents.performance import section_blocks
 from iomhub.reports.formatting import (
     SMALL_NUMBERS_TEXT,
     format_change,
@@ -24,9 +25,11 @@ from iomhub.reports.formatting import (
     span_words,
 )
 from iomhub.reports.model import Report
-from iomhub.reports.sections import report_facts
+from iomhub.reports.sections import build_view, report_facts
+from iomhub.reports.sections.overview import BEFORE_AFTER
 
 PANEL = "[name of the panel or board]"
+LABEL = BEFORE_AFTER[:1].lower() + BEFORE_AFTER[1:]  # "before and after: not the effect of IOM"
 IMPLICATIONS = (
     ("Financial", "[Financial implications, e.g. There are no direct financial implications of this report.]"),
     ("Legal", "[Legal implications, e.g. There are no direct legal implications of this report.]"),
@@ -65,16 +68,19 @@ def _reduction_table(report: Report) -> Table | None:
         footnotes.append("Flagged groups have fewer than "
                          f"{report.settings.get('small_numbers_threshold') or report.params.small_numbers} "
                          "people: the cohort is too small to draw any judgement on the results.")
-    return Table("Reduction by cohort", "Reduction in offending, by cohort", ["Cohort", "Offenders", "Reduction"],
+    return Table("Reduction by cohort", f"Reduction in offending, by cohort ({LABEL})",
+                 ["Cohort", "Offenders", "Reduction"],
                  rows, footnotes, total_rows=1 if overall is not None else 0)
 
 
 def _performance(report: Report) -> list[Block]:
-    """The seed's performance paragraphs, each filled from the report when it has the figures."""
+    """What IOM changed (the report's opening: the matched estimate first), then the seed's
+    performance paragraphs, each filled from the report when it has the figures."""
     start_month = fy_start_month(report)
     period = span_words(report.params.period, start_month)
     narrative = draft_narrative(report)
-    blocks = _reoffending(report, span_words(report.params.baseline_span, start_month))
+    blocks = [block for section in build_view(report).opening for block in section_blocks(section)]
+    blocks += _reoffending(report, span_words(report.params.baseline_span, start_month))
     paragraphs = [_caseload(report), _risk(report), _referrals(report, period), _engagement(report, period)]
     blocks += [Paragraph(text) for text in paragraphs if text]
     needs = [sentence for sentence in narrative.overview if sentence.startswith("The commonest needs")]
@@ -94,14 +100,15 @@ def _reoffending(report: Report, baseline: str) -> list[Block]:
     exclusion = (f" and excludes offenders in custody who would remain so beyond "
                  f"{long_date(params.exclude_custody_beyond)}" if params.exclude_custody_beyond else "")
     blocks: list[Block] = [Paragraph(
-        "Reoffending rate. The methodology compares detected crimes on police systems against the named "
-        "offenders of the cohort in each period. This is an indicator of reoffending, not the same as "
-        "measures that use conviction data. The cohort has been selected based on inclusion in the "
-        f"scheme(s) on {long_date(params.cohort_day)}, with offending committed during the comparison period "
-        f"{baseline}{exclusion}."
+        f"Reoffending rate ({LABEL}). The methodology compares detected crimes on police "
+        "systems against the named offenders of the cohort in each period. This is an indicator of "
+        "reoffending, not the same as measures that use conviction data. The cohort has been selected "
+        f"based on inclusion in the scheme(s) on {long_date(params.cohort_day)}, with offending committed "
+        f"during the comparison period {baseline}{exclusion}."
         + (f" The reduction target is {params.target_reduction:g}% per offender." if params.target_reduction
            is not None else "")
-        + f" Reductions in offending {span_text(params.period)} are as follows:")]
+        + f" Reductions in offending {span_text(params.period)} are as follows (people join IOM when their "
+          "offending is high, and it eases anyway: these are not what IOM achieved):")]
     table = _reduction_table(report)
     if table is not None:
         blocks.append(table)

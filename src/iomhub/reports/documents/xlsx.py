@@ -1,13 +1,15 @@
 """A :class:`~iomhub.reports.documents.model.Document` as an Excel workbook (openpyxl).
 
-A "Contents" sheet (title, subtitle, facts, notes and a link to every sheet), then one sheet per
-table of ``Document.tables()`` named after ``Table.name`` (at most 31 characters, unique). On
-each sheet: the title in A1, the header row in row 2, bold and frozen, columns fitted to their
+A "Contents" sheet (title, subtitle, facts, the words of the opening sections, notes and a link
+to every sheet), then one sheet per table of ``Document.tables()`` named after ``Table.name``
+(at most 31 characters, unique). On each sheet: the title in A1, the header row in row 2,
+bold and frozen, columns fitted to their
 text, footnotes below the rows. Numbers are stored as numbers: counts ``#,##0``; percentages
 as fractions (12.5 → 0.125) shown ``0.0%``; changes the same shown ``+0.0%;-0.0%;0.0%``; dates
 as real dates. A figure that cannot be computed is an em dash. Status cells are filled with
 their colour and carry the status word (in the text, or in the number format of a figure, so
-the figure stays a number). Flags become a cell comment and a footnote.
+the figure stays a number). Flags become a cell comment and a footnote; the reason a figure
+cannot be computed, when the document gives it, a cell comment.
 
 Every text cell is written as a string: a text starting with ``=``, ``+``, ``-``, ``@``, a tab
 or a carriage return is stored with data type ``s`` and the quote prefix, so that no spreadsheet
@@ -45,7 +47,7 @@ from iomhub.reports.documents.html import (
     table_flags,
     value_text,
 )
-from iomhub.reports.documents.model import Cell, Chart, Document, Table
+from iomhub.reports.documents.model import Bullets, Cell, Chart, Document, Paragraph, Table
 from iomhub.reports.formatting import EM_DASH, status_label
 
 CONTENTS = "Contents"
@@ -139,6 +141,8 @@ def _write(cell: SheetCell, source: Cell, *, bold: bool, mark: str | None) -> in
         cell.font = Font(bold=True, color=STATUS_COLOURS.get(source.status, ("", "0B0C0C"))[1].upper())
     if mark and source.flag:
         cell.comment = Comment(f"{mark} {source.flag}", "iomhub")
+    elif value is None and source.reason:
+        cell.comment = Comment(f"{EM_DASH} {source.reason}", "iomhub")
     return width
 
 
@@ -222,6 +226,20 @@ def _contents(book: WorkbookType, sheet: Worksheet, doc: Document, names: list[s
         put_text(_at(sheet, line, 1), label)
         _at(sheet, line, 1).font = Font(bold=True)
         put_text(_at(sheet, line, 2), value)
+        line += 1
+    for section in doc.opening:  # the opening's words (its tables are sheets, the first ones)
+        line += 1
+        put_text(_at(sheet, line, 1), section.title)
+        _at(sheet, line, 1).font = Font(bold=True, size=12)
+        for block in section.blocks:
+            if isinstance(block, Bullets) and block.title:
+                line += 1
+                put_text(_at(sheet, line, 1), block.title)
+                _at(sheet, line, 1).font = Font(bold=True)
+            for words in ([block.text] if isinstance(block, Paragraph) else
+                          [f"\u2022 {item}" for item in block.items] if isinstance(block, Bullets) else []):
+                line += 1
+                put_text(_at(sheet, line, 1), words)
         line += 1
     if doc.notes:
         line += 1

@@ -1,21 +1,23 @@
 """The view model of the performance report, built section by section (one module each).
 
-``ORDER`` is the order the sections are shown in, in every format (the seed board report's:
-reoffending, expected, proven, costs, caseload, ..., the performance framework, then what the
-figures can claim), each builder with the keys of the registry's sections it shows
-(``reports/tables.py``; reoffending shows flags as its subsection). Reordering the sections, or
-adding one (a headline section first), is a change to ``ORDER`` alone: each builder takes the
-:class:`Context` and gives its :class:`~iomhub.reports.view.Section`, or None when the report
-has nothing for it.
+``ORDER`` is the order the sections are shown in, in every format: what IOM changed (the
+matched estimate, whether it can be relied on, then the before-and-after figure labelled as
+not the effect of IOM), then the seed board report's order (reoffending, expected, proven,
+costs, caseload, ..., the performance framework), then what the figures can claim; each
+builder with the keys of the registry's sections it shows (``reports/tables.py``; reoffending
+shows flags as its subsection). Reordering the sections, or adding one, is a change to
+``ORDER`` alone: each builder takes the :class:`Context` and gives its
+:class:`~iomhub.reports.view.Section`, or None when the report has nothing for it. The
+``OPENING`` sections come before the notes box.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from iomhub.reports.formatting import format_number, long_date, span_text, with_financial_year
+from iomhub.reports.formatting import long_date, source_words, span_text, with_financial_year
 from iomhub.reports.model import Report
-from iomhub.reports.sections import activity, caseload, costs, effect, expected, kpis, proven, reoffending
+from iomhub.reports.sections import activity, caseload, costs, effect, expected, kpis, overview, proven, reoffending
 from iomhub.reports.sections.common import Context
 from iomhub.reports.tables import TABLES
 from iomhub.reports.view import ReportView, Section
@@ -23,6 +25,7 @@ from iomhub.reports.view import ReportView, Section
 Builder = Callable[[Context], Section | None]
 
 ORDER: tuple[tuple[tuple[str, ...], Builder], ...] = (
+    (("overview",), overview.section),  # what IOM changed (the matched estimate) first: issue 19
     (("reoffending", "flags"), reoffending.section),
     (("expected",), expected.section),
     (("proven",), proven.section),
@@ -39,6 +42,7 @@ ORDER: tuple[tuple[tuple[str, ...], Builder], ...] = (
     (("effect",), effect.section),
 )
 SECTION_KEYS = tuple(key for keys, _ in ORDER for key in keys)
+OPENING = ("overview",)  # shown before the notes box: the first figure a reader meets is the matched estimate
 
 
 def build_view(report: Report) -> ReportView:
@@ -47,7 +51,8 @@ def build_view(report: Report) -> ReportView:
     sections = [section for section in (build(ctx) for _, build in ORDER) if section is not None]
     return ReportView(title=report.title, subtitle=f"IOM performance report, {span_text(report.params.period)}",
                       facts=facts(ctx), notes=notes(report), sections=sections, threshold=ctx.threshold,
-                      generated_iso=report.generated_at.isoformat())
+                      generated_iso=report.generated_at.isoformat(),
+                      before_notes=sum(1 for section in sections[:1] if section.key in OPENING))
 
 
 def report_facts(report: Report) -> list[tuple[str, str]]:
@@ -56,19 +61,19 @@ def report_facts(report: Report) -> list[tuple[str, str]]:
 
 
 def facts(ctx: Context) -> list[tuple[str, str]]:
-    """The facts under the title: period, baseline, cohort date, options, generated, source."""
+    """The facts under the title: period, baseline, cohort date, options, generated, source, in
+    words (no figure: the first figure a reader meets is the opening's; the reduction target is
+    given with target attainment; the source is described, not its path)."""
     params, start_month = ctx.params, ctx.labels.start_month
     out = [("Period", with_financial_year(params.period, start_month)),
            ("Baseline", with_financial_year(params.baseline_span, start_month)),
            ("Cohort date", long_date(params.cohort_day))]
-    if params.target_reduction is not None:
-        out.append(("Reduction target", f"{format_number(params.target_reduction)}% per offender"))
     if params.exclude_custody_beyond is not None:
         out.append(("Custody exclusion", "people in custody on the cohort date beyond "
                                          f"{long_date(params.exclude_custody_beyond)} are left out"))
     generated = ctx.report.generated_at
     out.append(("Generated", f"{long_date(generated.date())} at {generated:%H:%M} {generated.tzname() or ''}".strip()))
-    out.append(("Source", ctx.report.source))
+    out.append(("Source", source_words(ctx.report.source)))
     return out
 
 

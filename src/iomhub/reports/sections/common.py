@@ -7,11 +7,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from iomhub.metrics.uncertainty import MIN_PEOPLE
 from iomhub.reports.derived import percent_change
 from iomhub.reports.formatting import (
     CANNOT_COMPUTE,
     SMALL_NUMBERS_TEXT,
     Labels,
+    is_withheld,
     short_date,
     span_words,
 )
@@ -20,6 +22,8 @@ from iomhub.reports.params import ReportParams
 from iomhub.reports.tables import TABLES
 from iomhub.reports.view import Cell, Column, Kind, Note, Row
 
+TOO_FEW_TO_ESTIMATE = f"{CANNOT_COMPUTE}: too few people to estimate (under {MIN_PEOPLE})"
+NO_INTERVAL_UNDER = f"no interval is given for a group of fewer than {MIN_PEOPLE} people (too few to estimate)"
 INTERVAL_MEANING = ("the range in which the figure falls in 95 of 100 resamples of the people (with "
                     "replacement, within each scheme); it shows how much the figure could owe to chance in who "
                     "happened to be in the group.")
@@ -107,9 +111,12 @@ def text(value: Any, note: Note | None = None) -> Cell:
     return Cell("" if value is None else value, "text", note=note)
 
 
-def interval(low: float | None, high: float | None, of: Kind = "change",
-             reason: str = f"{CANNOT_COMPUTE}: too few people to resample") -> Cell:
-    """A 95% interval in a column of its own; None when it cannot be drawn."""
+def interval(low: float | None, high: float | None, of: Kind = "change", reason: str = CANNOT_COMPUTE,
+             people: Any = None) -> Cell:
+    """A 95% interval in a column of its own; None when it cannot be drawn, because the group has
+    fewer than ``MIN_PEOPLE`` ``people`` (none is given then), or else for ``reason``."""
+    if people is not None and not is_withheld(people) and people < MIN_PEOPLE:
+        reason = TOO_FEW_TO_ESTIMATE
     return Cell(None if low is None or high is None else (low, high), "interval", reason, of=of)
 
 
@@ -119,8 +126,9 @@ def with_bounds(row: dict[str, Any], column: str, kind: Kind, reason: str = CANN
 
 
 def is_small(row: dict[str, Any], column: str) -> bool:
-    """A group (never the total) of fewer people than the threshold (``small_numbers``)."""
-    return bool(row.get("small_numbers")) and row[column] != "all"
+    """A group (never the total) of fewer people than the threshold (``small_numbers``; a flag
+    withheld for publication with its group's count marks nothing)."""
+    return row.get("small_numbers") is True and row[column] != "all"
 
 
 def bracketed(value: Any, low: Any, high: Any, words: Callable[[Any], str]) -> str:

@@ -3,7 +3,8 @@ against a matched comparison group), offending at liberty, and how alike the com
 
 from __future__ import annotations
 
-from iomhub.reports.formatting import format_int, humanise
+from iomhub.metrics.effect import JOINING_MONTH
+from iomhub.reports.formatting import CANNOT_COMPUTE, format_int, humanise
 from iomhub.reports.sections.common import Context, interval, label_column, text
 from iomhub.reports.tables import SECTION_TITLES
 from iomhub.reports.view import Cell, Column, Group, Row, Section, Table
@@ -18,6 +19,8 @@ BALANCE_LABELS = {
     "female": "Share female",
     "offences_before": "Offences in the window before",
     "risk_days_before": "Days at liberty in the window before",
+    JOINING_MONTH: "Offences in the weeks just before joining (the joining month, not matched on)",
+    **{f"q{lag}": f"Offences {3 * (lag - 1)}\u2013{3 * lag} months before joining" for lag in range(1, 9)},
 }
 
 
@@ -41,7 +44,9 @@ def section(ctx: Context) -> Section | None:
 def estimates(ctx: Context) -> Table:
     rows = [Row([text(METHODS.get(row["method"], humanise(row["method"]))), Cell(row["offenders"], "count"),
                  Cell(row["comparison_offenders"], "count", "no comparison group in this method"),
-                 Cell(row["estimate_pct"], "change"), interval(row["ci_low_pct"], row["ci_high_pct"]),
+                 Cell(row["estimate_pct"], "change", f"{CANNOT_COMPUTE}: too few people or offences"),
+                 interval(row["ci_low_pct"], row["ci_high_pct"], reason=f"{CANNOT_COMPUTE}: too few offences",
+                          people=row["offenders"]),
                  text(row["verdict"])]) for row in ctx.rows("effect_estimate")]
     return Table("effect_estimate", ctx.title("effect_estimate"), "Change in offending attributed to IOM, by method", [
         label_column("Method"), Column("People"), Column("Comparison people"), Column("Estimate"),
@@ -59,7 +64,9 @@ def at_liberty(ctx: Context, months: int) -> Table:
         rows = [Row([text(ctx.label("scheme", row["scheme"])), Cell(row["offenders"], "count"),
                      Cell(row["change_pct"], "change"), Cell(row["rate_before"], "decimal"),
                      Cell(row["rate_after"], "decimal"), Cell(row["rate_change_pct"], "change"),
-                     interval(row["rate_change_pct_ci_low"], row["rate_change_pct_ci_high"])],
+                     interval(row["rate_change_pct_ci_low"], row["rate_change_pct_ci_high"],
+                              reason=f"{CANNOT_COMPUTE}: no offences or no days at liberty before",
+                              people=row["offenders"])],
                     total=row["scheme"] == "all") for row in ctx.rows("time_at_risk") if row["basis"] == basis]
         if rows:
             groups.append(Group(rows, title))

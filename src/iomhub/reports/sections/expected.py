@@ -31,9 +31,11 @@ def section(ctx: Context) -> Section | None:
             text(ctx.label("scheme", row["scheme"]), flag),
             Cell(row["offenders"], "count"), Cell(row["scored"], "count", note=flag),
             Cell(row["expected_pct"], "percent", NOBODY_SCORED), Cell(row["observed_pct"], "percent", NOBODY_SCORED),
-            interval(row["observed_pct_ci_low"], row["observed_pct_ci_high"], "percent"),
+            interval(row["observed_pct_ci_low"], row["observed_pct_ci_high"], "percent", NOBODY_SCORED,
+                     people=row["scored"]),
             Cell(row["difference_pct"], "points", NOBODY_SCORED),
-            interval(row["difference_pct_ci_low"], row["difference_pct_ci_high"], "points"),
+            interval(row["difference_pct_ci_low"], row["difference_pct_ci_high"], "points", NOBODY_SCORED,
+                     people=row["scored"]),
             Cell(row["not_scored"], "count"), Cell(row["history_from_offences"], "count"),
         ], total=row["scheme"] == "all"))
     out.tables.append(Table(NAME, ctx.title(NAME), "Two-year proven reoffending: observed against expected (OGRS3)", [

@@ -5,7 +5,15 @@ from __future__ import annotations
 
 from iomhub.reports import charts
 from iomhub.reports.formatting import CANNOT_COMPUTE, format_change, format_int, format_number, is_withheld, long_date
-from iomhub.reports.sections.common import Context, interval, is_small, label_column, text, used_notes
+from iomhub.reports.sections.common import (
+    NO_INTERVAL_UNDER,
+    Context,
+    interval,
+    is_small,
+    label_column,
+    text,
+    used_notes,
+)
 from iomhub.reports.tables import SECTION_TITLES
 from iomhub.reports.view import Cell, Chart, Column, Group, Row, Section, Table
 
@@ -16,6 +24,8 @@ GROUPS = (
     ("reoffending_by_area", "area", "Area"),
 )
 NO_BASELINE = f"{CANNOT_COMPUTE}: no offences in the baseline"
+NOT_THE_EFFECT = ("before and after: not the effect of IOM, since people join IOM when their offending is high and "
+                  "it eases anyway; the effect is estimated in What IOM changed")
 CHART_TITLE = "Offences before and after, by scheme, age band and gender"
 
 
@@ -31,7 +41,8 @@ def reoffending_table(ctx: Context, name: str, column: str, heading: str, captio
             Cell(row["offences_before"], "count"),
             Cell(row["offences_after"], "count"),
             Cell(row["change_pct"], "change", NO_BASELINE),
-            interval(row.get("change_pct_ci_low"), row.get("change_pct_ci_high"), reason=NO_BASELINE),
+            interval(row.get("change_pct_ci_low"), row.get("change_pct_ci_high"), reason=NO_BASELINE,
+                     people=row["offenders"]),
         ], total=row[column] == "all"))
     return Table(name, ctx.title(name), caption, [
         label_column(heading), Column("Offenders"), Column(f"Offences {ctx.baseline_words} (baseline)"),
@@ -40,7 +51,7 @@ def reoffending_table(ctx: Context, name: str, column: str, heading: str, captio
         f"change-{name}", "Change: (offences in the period \u2212 offences in the baseline) \u00f7 offences in the "
         "baseline; a dash when there were none in the baseline. 95% interval: the range the change would take in "
         "95% of resamples of the people in the group (offences cluster within people, so people, not offences, "
-        "are resampled).")])
+        f"are resampled); {NO_INTERVAL_UNDER}.")])
 
 
 def reoffending_chart(ctx: Context) -> Chart | None:
@@ -100,7 +111,7 @@ def section(ctx: Context) -> Section | None:
                    f"{format_int(overall['offences_after'])} in the period")
         if overall["change_pct"] is not None:
             summary += f": a change of {format_change(overall['change_pct'])}"
-        out.paragraphs.append(summary + ".")
+        out.paragraphs.append(f"{summary} ({NOT_THE_EFFECT}).")
     chart = reoffending_chart(ctx)
     if chart is not None:
         out.charts.append(chart)

@@ -11,14 +11,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
-from django.contrib import admin
+from django.conf import settings
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
+from iomhub.web.accounts import permissions
 from iomhub.web.accounts.models import Agency, LoginAttempt, User
-from iomhub.web.accounts.services import disable_user
+from iomhub.web.accounts.services import disable_user, enrolment_path, issue_enrolment_link
 from iomhub.web.audit.constants import Operation
 from iomhub.web.audit.context import audited
 from iomhub.web.requests import actor
@@ -26,8 +28,7 @@ from iomhub.web.visibility import refuse
 
 
 def is_administrator(request: HttpRequest) -> bool:
-    user = request.user
-    return bool(user.is_active and user.is_authenticated and getattr(user, "is_administrator", False))
+    return permissions.administers(request.user)
 
 
 class IomhubAdminSite(admin.AdminSite):
@@ -63,7 +64,22 @@ else:
     UserAdminBase = BaseUserAdmin
 
 
+MAX_SEARCH = 200  # characters of an admin search: a longer LIKE pattern is refused by SQLite (a 500)
+
+
+def bounded_search(queryset: Any, search_term: str, search: Any) -> tuple[Any, bool]:
+    """The admin's search, refusing (finding nothing) a term longer than anyone types."""
+    if len(search_term) > MAX_SEARCH:
+        return queryset.none(), False
+    result: tuple[Any, bool] = search(queryset, search_term)
+    return result
+
+
 class AdministratorsOnly(admin.ModelAdmin):  # type: ignore[type-arg]
+    def get_search_results(self, request: HttpRequest, queryset: Any, search_term: str) -> tuple[Any, bool]:
+        return bounded_search(queryset, search_term,
+                              lambda q, t: super(AdministratorsOnly, self).get_search_results(request, q, t))
+
     def has_module_permission(self, request: HttpRequest) -> bool:
         return is_administrator(request)
 
@@ -99,6 +115,7 @@ class AgencyAdmin(AdministratorsOnly):
 @admin.register(User, site=admin_site)
 class UserAdmin(AdministratorsOnly, UserAdminBase):
     list_display = ["username", "first_name", "last_name", "agency", "role", "is_active", "last_login"]
+    actions = ["issue_enrolment_links"]
     list_filter = ["role", "agency", "is_active"]
     search_fields = ["username", "first_name", "last_name", "email"]
     ordering = ["username"]
@@ -115,6 +132,20 @@ class UserAdmin(AdministratorsOnly, UserAdminBase):
         (None, {"classes": ("wide",), "fields": ("username", "password1", "password2", "agency", "role")}),
     )
 
+    @admin.action(description="Issue a second-factor enrolment link")
+    def issue_enrolment_links(self, request: HttpRequest, queryset: Any) -> None:
+        """A one-time link for each chosen user without a second factor (shown once, here: give
+        it to the user by a channel other than their email if you can)."""
+        for user in queryset.select_related("agency"):
+            if user.totp_secret or not user.is_active:
+                messages.warning(request, f"{user.username}: has a second factor already, or is disabled; no link "
+                                          "issued (clear the second factor first to reset it)")
+                continue
+            token = issue_enrolment_link(actor(request), user)
+            messages.success(request, f"{user.username}: enrolment link (works once, for "
+                                      f"{settings.ENROLMENT_LINK_HOURS} hours): "
+                                      f"{request.build_absolute_uri(enrolment_path(token))}")
+
     def save_model(self, request: HttpRequest, obj: Any, form: ModelForm[Any], change: bool) -> None:
         if change and "is_active" in form.changed_data and not obj.is_active:
             obj.is_active = True  # disable_user records the change and ends the sessions
@@ -126,6 +157,10 @@ class UserAdmin(AdministratorsOnly, UserAdminBase):
 
 class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     """Seen by administrators only; nobody adds, changes or deletes a row here (logs)."""
+
+    def get_search_results(self, request: HttpRequest, queryset: Any, search_term: str) -> tuple[Any, bool]:
+        return bounded_search(queryset, search_term,
+                              lambda q, t: super(ReadOnlyAdmin, self).get_search_results(request, q, t))
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return is_administrator(request)

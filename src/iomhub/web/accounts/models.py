@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 
+from iomhub.web.accounts import permissions
 from iomhub.web.accounts.constants import AgencyCode, Role
+from iomhub.web.audit.models import AuditedModel
 
 
 class Agency(models.Model):
@@ -34,23 +39,23 @@ class User(AbstractUser):
     totp_secret = models.CharField(max_length=64, blank=True)
     totp_last_step = models.BigIntegerField(default=0)
 
+    # For templates: each is the rule of ``accounts.permissions`` of the same meaning.
     @property
     def is_analyst(self) -> bool:
-        return self.role == Role.ANALYST
+        return permissions.is_analyst(self)
 
     @property
     def is_administrator(self) -> bool:
-        return self.role == Role.ADMINISTRATOR
+        return permissions.administers(self)
 
     @property
     def can_see_health(self) -> bool:
-        return self.sees_health or bool(self.agency and self.agency.health)
+        return permissions.sees_health(self)
 
     @property
     def works_on_cases(self) -> bool:
         """Practitioners and managers of a partner agency see the shared record."""
-        return (self.is_active and self.agency is not None and self.agency.partner
-                and self.role in (Role.PRACTITIONER, Role.MANAGER))
+        return permissions.works_on_cases(self)
 
 
 class LoginAttempt(models.Model):
@@ -76,3 +81,30 @@ class LoginAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.username} {self.address} {self.outcome}"
+
+
+class EnrolmentLink(AuditedModel):
+    """A one-time link an administrator issues for a user's first sign-in with a second factor.
+
+    Someone who must have a second factor and has none (an administrator at first, or after a
+    reset) cannot set one up with the password alone: they open the link, then give the password.
+    Only the token's SHA-256 is kept; the link works once, until ``expires_at``, and issuing a new
+    one ends the old (``accounts.services.issue_enrolment_link``)."""
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="enrolment_links")
+    token_hash = models.CharField(max_length=64, unique=True)
+    issued_by = models.CharField(max_length=150)
+    issued_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-issued_at", "-id"]
+
+    @staticmethod
+    def hash(token: str) -> str:
+        return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+
+    @property
+    def usable(self) -> bool:
+        return self.used_at is None and self.expires_at > timezone.now()

@@ -112,6 +112,15 @@ def record_success(request: HttpRequest, user: User, second_factor: bool) -> Non
     _audit(request, Operation.SIGN_IN, user.get_username(), user, second_factor=second_factor)
 
 
+def record_needs_link(request: HttpRequest, user: User) -> None:
+    """A right password from someone who must set up a second factor and has no link open: not
+    signed in (the password alone never sets up a second factor)."""
+    address = client_address(request)
+    log.warning("sign-in refused: no second factor and no enrolment link: username=%r address=%s",
+                user.get_username(), address)
+    _audit(request, Operation.SIGN_IN_FAILED, user.get_username(), user, stage="enrolment link needed")
+
+
 def record_sign_out(request: HttpRequest, user: User, reason: str) -> None:
     address = client_address(request)
     log.info("signed out: username=%r address=%s reason=%s", user.get_username(), address, reason)

@@ -12,9 +12,8 @@ import time
 from typing import TYPE_CHECKING
 
 import pyotp
-from django.conf import settings
 
-from iomhub.web.accounts.constants import Role
+from iomhub.web.accounts import permissions
 
 if TYPE_CHECKING:
     from iomhub.web.accounts.models import User
@@ -29,7 +28,7 @@ def now() -> float:
 
 def required_for(user: User) -> bool:
     """Administrators always; everyone when ``TOTP_REQUIRED_FOR_ALL`` is set."""
-    return bool(settings.TOTP_REQUIRED_FOR_ALL or user.role == Role.ADMINISTRATOR)
+    return permissions.needs_second_factor(user)
 
 
 def new_secret() -> str:

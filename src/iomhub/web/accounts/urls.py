@@ -7,6 +7,7 @@ urlpatterns: list[URLPattern] = [
     path("login/", views.login_view, name="login"),
     path("login/code/", views.verify_view, name="verify"),
     path("second-factor/", views.enrol_view, name="enrol"),
+    path("enrol/<str:token>/", views.enrol_link_view, name="enrol_link"),
     path("logout/", views.logout_view, name="logout"),
     path("", views.account_view, name="account"),
 ]

@@ -1,9 +1,10 @@
 """Signing in (password, then the second factor), enrolling a second factor, signing out.
 
 Between the password and the second factor the session holds only a *pending* sign-in (the
-user's id, for five minutes): nothing is reachable until the second factor is checked, and a
-user who must have one but has none enrols before anything else. ``login()`` gives the session
-a new id.
+user's id, for five minutes): nothing is reachable until the second factor is checked. A user who
+must have one but has none cannot set it up with the password alone: they open the one-time
+enrolment link an administrator issued (``EnrolmentLink``), give the password there, and set
+it up; the link is used up with it. ``login()`` gives the session a new id.
 """
 
 from __future__ import annotations
@@ -24,9 +25,9 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from iomhub.web.accounts import security, totp
-from iomhub.web.accounts.forms import CODE_FAILURE, GENERIC_FAILURE, CodeForm, LoginForm
-from iomhub.web.accounts.models import User
-from iomhub.web.accounts.services import enrol_totp
+from iomhub.web.accounts.forms import CODE_FAILURE, GENERIC_FAILURE, NEEDS_LINK, CodeForm, LoginForm, PasswordForm
+from iomhub.web.accounts.models import EnrolmentLink, User
+from iomhub.web.accounts.services import LinkUnusable, enrol_totp
 from iomhub.web.audit.context import Actor
 from iomhub.web.requests import client_address
 
@@ -93,16 +94,53 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 if not isinstance(user, User):
                     security.record_failure(request, username, "password")
                     failed = True
-                elif user.totp_secret or totp.required_for(user):
+                elif user.totp_secret:
                     request.session.pop(ENROL_SECRET, None)
                     request.session[PENDING] = {"user": user.pk, "at": time.time(), "next": next_url,
-                                                "stage": "verify" if user.totp_secret else "enrol"}
-                    return redirect("accounts:verify" if user.totp_secret else "accounts:enrol")
+                                                "stage": "verify"}
+                    return redirect("accounts:verify")
+                elif totp.required_for(user):  # no second factor yet: only through an enrolment link
+                    security.record_needs_link(request, user)
+                    return render(request, "accounts/login.html", {
+                        "form": LoginForm(), "failed": True, "failure": NEEDS_LINK, "next": next_url})
                 else:
                     return _complete(request, user, next_url, second_factor=False)
     return render(request, "accounts/login.html", {
         "form": form, "failed": failed, "failure": GENERIC_FAILURE, "next": next_url},
         status=200)
+
+
+@sensitive_post_parameters("password")
+@csrf_protect
+@never_cache
+def enrol_link_view(request: HttpRequest, token: str) -> HttpResponse:
+    """The first step of a first sign-in with a second factor: the one-time link an administrator
+    issued (``EnrolmentLink``), then the password; then the second factor is set up
+    (``enrol_view``), and the link is used up with it."""
+    link = EnrolmentLink.objects.filter(token_hash=EnrolmentLink.hash(token)).select_related("user").first()
+    if link is None or not link.usable or not link.user.is_active or link.user.totp_secret:
+        return render(request, "accounts/link.html", {"unusable": True}, status=404)
+    user = link.user
+    form = PasswordForm(request.POST if request.method == "POST" else None)
+    failed = False
+    if request.method == "POST":
+        address = client_address(request)
+        if not form.is_valid():
+            failed = True
+        elif security.is_locked(user.get_username(), address):
+            security.record_refused_while_locked(request, user.get_username())
+            failed = True
+        elif authenticate(request, username=user.get_username(), password=form.cleaned_data["password"]) != user:
+            security.record_failure(request, user.get_username(), "password", user)
+            failed = True
+        else:
+            request.session.pop(ENROL_SECRET, None)
+            request.session[PENDING] = {"user": user.pk, "at": time.time(), "stage": "enrol", "link": link.pk,
+                                        "next": resolve_url(settings.LOGIN_REDIRECT_URL)}
+            return redirect("accounts:enrol")
+    return render(request, "accounts/link.html", {"form": form, "failed": failed, "failure": GENERIC_FAILURE,
+                                                  "username": user.get_username(), "expires": link.expires_at},
+                  status=200)
 
 
 @sensitive_post_parameters("code")
@@ -153,8 +191,16 @@ def enrol_view(request: HttpRequest) -> HttpResponse:
             failed = True
         else:
             step = totp.matching_step(secret, str(form.data.get("code", "")))
+            link_id = found[1].get("link") if found else None
+            if found and not isinstance(link_id, int):  # a pending enrolment comes only through a link
+                return redirect("accounts:login")
             if step is not None:
-                enrol_totp(Actor.of(user, address), user, secret, step)
+                try:
+                    enrol_totp(Actor.of(user, address), user, secret, step,
+                               link=EnrolmentLink(pk=link_id) if found else None)
+                except LinkUnusable:
+                    request.session.pop(PENDING, None)
+                    return render(request, "accounts/link.html", {"unusable": True}, status=404)
                 if found:
                     next_url = str(found[1].get("next") or resolve_url(settings.LOGIN_REDIRECT_URL))
                     return _complete(request, user, next_url, second_factor=True)

@@ -19,9 +19,8 @@ from iomhub.web.assessments.models import NeedScore
 from iomhub.web.assessments.services import DuplicateAssessment, record_assessment
 from iomhub.web.forms import saved, today, uk
 from iomhub.web.people.models import Nominal
-from iomhub.web.people.services import record_consultation
 from iomhub.web.requests import actor
-from iomhub.web.visibility import case_worker_required, visible_nominal
+from iomhub.web.visibility import case_worker_required, consulted, visible_nominal
 
 
 @dataclass(frozen=True)
@@ -61,7 +60,7 @@ def progress_chart(nominal: Nominal, assessments: list[Assessment], can_see_heal
 @case_worker_required
 def progress(request: HttpRequest, nominal_id: str) -> HttpResponse:
     nominal = visible_nominal(request, nominal_id)
-    record_consultation(actor(request), nominal, "needs assessments")
+    consulted(request, nominal, "needs assessments")
     can_see_health = bool(getattr(request.user, "can_see_health", False))
     assessments = assessments_of(nominal, can_see_health)
     return render(request, "assessments/progress.html", {
@@ -91,6 +90,6 @@ def new(request: HttpRequest, nominal_id: str) -> HttpResponse:
                                        reverse("assessments:progress", args=[nominal.nominal_id])))):
         return done
     if request.method == "GET":
-        record_consultation(actor(request), nominal, "needs assessment form")
+        consulted(request, nominal, "needs assessment form")
     return render(request, "assessments/new.html", {"nominal": nominal, "form": form,
                                                     "can_see_health": can_see_health})

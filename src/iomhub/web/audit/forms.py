@@ -19,6 +19,18 @@ class AuditSearchForm(forms.Form):
     date_to = forms.DateField(label="To", required=False, input_formats=["%Y-%m-%d", "%d/%m/%Y"],
                               widget=forms.DateInput(attrs={"type": "date"}))
 
+    def _year_in_range(self, name: str) -> Any:
+        day = self.cleaned_data.get(name)
+        if day is not None and not 1900 <= day.year <= 2200:
+            raise forms.ValidationError("Enter a date from 1900 to 2200")
+        return day
+
+    def clean_date_from(self) -> Any:
+        return self._year_in_range("date_from")
+
+    def clean_date_to(self) -> Any:
+        return self._year_in_range("date_to")
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         start, end = data.get("date_from"), data.get("date_to")

@@ -31,12 +31,11 @@ from iomhub.web.forms import saved
 from iomhub.web.pages import page
 from iomhub.web.people.links import person_url
 from iomhub.web.people.models import Nominal
-from iomhub.web.people.services import record_consultation
 from iomhub.web.performance.cache import cached_list, data_version
 from iomhub.web.performance.views import may_see_reports
 from iomhub.web.requests import actor
 from iomhub.web.snapshots import snapshot
-from iomhub.web.visibility import refuse, visible_nominal, visible_people
+from iomhub.web.visibility import consulted, refuse, visible_nominal, visible_people
 
 PAGE_SIZE = 50
 COLUMNS = [("name", "Name"), ("level", "Level"), ("area", "Area"), ("tier", "Risk tier"), ("start", "On IOM since")]
@@ -147,7 +146,7 @@ def _person_form(request: HttpRequest, nominal_id: str, form_class: Any, templat
     form = form_class(request.POST or None)
     if done := saved(request, form, lambda data: apply(nominal, data), lambda *_: (message, person_url(nominal))):
         return done
-    record_consultation(actor(request), nominal, template)
+    consulted(request, nominal, template)
     return render(request, f"cohort/{template}.html", {"form": form, "person": nominal, "episode": episode},
                   status=400 if form.is_bound else 200)
 

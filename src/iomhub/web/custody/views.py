@@ -14,9 +14,8 @@ from iomhub.web.custody.models import CustodyPeriod, Supervision
 from iomhub.web.custody.services import save_custody_period, save_supervision
 from iomhub.web.forms import saved
 from iomhub.web.people.links import person_url
-from iomhub.web.people.services import record_consultation
 from iomhub.web.requests import actor
-from iomhub.web.visibility import Refused, visible_nominal
+from iomhub.web.visibility import Refused, consulted, visible_nominal
 
 KINDS: dict[str, tuple[Any, Any, Any, str]] = {
     "custody": (CustodyPeriod, CustodyForm, save_custody_period, "custody period"),
@@ -37,7 +36,7 @@ def _form(request: HttpRequest, nominal_id: str, kind: str, pk: int | None = Non
                       lambda _: save(actor(request), form.instance, reason=f"{what} {'changed' if pk else 'recorded'}"),
                       lambda *_: (f"{what.capitalize()} saved.", person_url(nominal, "timeline")))):
         return done
-    record_consultation(actor(request), nominal, f"{what} form")
+    consulted(request, nominal, f"{what} form")
     return render(request, "custody/form.html", {"form": form, "person": nominal, "what": what, "editing": pk},
                   status=400 if form.is_bound else 200)
 

@@ -1,11 +1,14 @@
 """``export_package``: the database written back as a data package, a recorded disclosure.
 
 Every table with rows (and always ``nominals`` and ``cohort``) is written as
-``<table>.csv`` with the spec's columns in the spec's order, ISO dates, canonical codes and
-empty cells for missing values, into a hidden folder beside the target that is renamed into
-place only once the disclosure's audit row is committed: the folder appears whole or not at
-all. The tables are read in one transaction (on PostgreSQL at REPEATABLE READ), so they agree
-with each other even while people keep working.
+``<table>.csv`` with the spec's columns in the spec's order, ISO dates, canonical codes,
+empty cells for missing values and text that a spreadsheet would run as a formula behind an
+apostrophe (``iomhub.package.formulas``; reading a package takes it off again), into a
+hidden folder beside the target that is renamed into place only once the disclosure's audit
+row is committed: the folder appears whole or not at all. The tables are read in one
+transaction (on PostgreSQL at REPEATABLE READ), so they agree with each other even while
+people keep working. Restricted records (DPA 2018 s.47) are left out, and counted in the
+disclosure's audit row.
 """
 
 from __future__ import annotations
@@ -21,25 +24,19 @@ import polars as pl
 from django.db import connection
 
 from iomhub.domain import codes
+from iomhub.package.formulas import quoted
 from iomhub.package.schema import TABLES
 from iomhub.web.audit.constants import Operation
 from iomhub.web.audit.context import Actor, audited
-from iomhub.web.exchange.mapping import MAPPINGS, TableModel
+from iomhub.web.exchange.frames import table_frame
+from iomhub.web.exchange.mapping import MAPPINGS
+from iomhub.web.people.models import Nominal
 
 Progress = Callable[[str, int, int], None]
 
 
 class ExportRefused(ValueError):
     """An export that may not go ahead (no justification or recipient, a folder in the way)."""
-
-
-def table_frame(mapping: TableModel) -> pl.DataFrame:
-    """One table of the database as a canonical frame (missing values null, rows in key order)."""
-    columns = mapping.columns
-    rows = list(mapping.model.objects.order_by(*mapping.key, "pk").values_list(*columns))
-    frame = pl.DataFrame(rows, schema={c: mapping.dtype(c) for c in columns}, orient="row")
-    text = [c for c in columns if mapping.is_text(c)]
-    return frame.with_columns(pl.when(pl.col(c) != "").then(pl.col(c)).alias(c) for c in text)
 
 
 def export_package(out_dir: Path | str, actor: Actor, justification: str, recipient: str,
@@ -71,7 +68,7 @@ def export_package(out_dir: Path | str, actor: Actor, justification: str, recipi
             schemes: set[str] = set()
             for number, (name, mapping) in enumerate(MAPPINGS.items()):
                 say(f"Exporting {name}...", number, len(MAPPINGS))
-                frame = table_frame(mapping)
+                frame = table_frame(name, as_held=True)
                 if frame.height == 0 and not TABLES[name].required:
                     continue  # no data: absent from the package, as a report expects
                 if "scheme" in frame.columns:
@@ -82,8 +79,10 @@ def export_package(out_dir: Path | str, actor: Actor, justification: str, recipi
             if extra:  # schemes declared by the imported package: declare them again
                 lines = ["[schemes]", *(f"{json.dumps(s)} = {json.dumps(s)}" for s in extra)]
                 _write_text(scratch / "package.toml", "\n".join(lines) + "\n")
+            withheld = Nominal.objects.filter(restricted=True).count()
             audit.record(Operation.DISCLOSURE, object_type="data package", object_id=target.name[:100],
-                         detail={"path": str(target.resolve()), "tables": counts, "rows": sum(counts.values())})
+                         detail={"path": str(target.resolve()), "tables": counts, "rows": sum(counts.values()),
+                                 "restricted_people_withheld": withheld})
         say("Finishing...", len(MAPPINGS), len(MAPPINGS))
         _publish(scratch, target)
     except BaseException:
@@ -93,6 +92,8 @@ def export_package(out_dir: Path | str, actor: Actor, justification: str, recipi
 
 
 def _write(path: Path, frame: pl.DataFrame) -> None:
+    """The frame as CSV, every text cell safe to open in a spreadsheet (``package.formulas``)."""
+    frame = frame.with_columns(quoted(name) for name, dtype in frame.schema.items() if dtype == pl.String)
     frame.write_csv(path, date_format="%Y-%m-%d")
     _sync(path)
 

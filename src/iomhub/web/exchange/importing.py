@@ -33,6 +33,8 @@ from iomhub.web.exchange.mapping import MAPPINGS, TableModel
 Progress = Callable[[str, int, int], None]
 BATCH = 2000  # rows per bulk statement group: well inside SQLite's and PostgreSQL's parameter limits
 SHOWN_PER_COLUMN = 20  # problems kept per column when a package does not fit the database
+# Ids that name a record in a web address (/people/<nominal_id>/, /performance/framework/<indicator_id>/...).
+ADDRESSED = frozenset({"nominal_id", "meeting_id", "episode_id", "referral_id", "indicator_id", "action_id"})
 
 
 @dataclass
@@ -111,22 +113,26 @@ def database_rows(package: Package) -> dict[str, list[tuple[Any, ...]]]:
         for column in mapping.columns:
             value = pl.col(column)
             db_field = mapping.db_field(column)
-            bad: pl.Series | None = None
+            checks: list[tuple[pl.Series, str]] = []
             if mapping.is_text(column):
                 limit = getattr(db_field, "max_length", None)
                 if limit:
-                    bad = frame[column].str.len_chars() > limit
-                    message = f"is longer than the {limit} characters the database holds"
+                    checks.append((frame[column].str.len_chars() > limit,
+                                   f"is longer than the {limit} characters the database holds"))
+                if mapping.key == (column,) and column in ADDRESSED:
+                    checks.append((frame[column].str.contains("/", literal=True),
+                                   "holds a '/', which cannot be part of the web address of the record"))
                 value = value.fill_null("")
             elif mapping.is_integer(column):
-                bad = frame[column] != frame[column].round()
-                message = f"{column} must be a whole number in the database"
+                checks.append((frame[column] != frame[column].round(),
+                               f"{column} must be a whole number in the database"))
                 value = value.cast(pl.Int64)
-            if bad is not None and bad.any():
-                where = line.filter(bad.fill_null(False))
-                total += where.len()
-                problems.extend(Problem(mapping.filename, int(n), column, message)
-                                for n in where.head(SHOWN_PER_COLUMN))
+            for bad, message in checks:
+                if bad.any():
+                    where = line.filter(bad.fill_null(False))
+                    total += where.len()
+                    problems.extend(Problem(mapping.filename, int(n), column, message)
+                                    for n in where.head(SHOWN_PER_COLUMN))
             exprs.append(value)
         rows[name] = frame.select(exprs).rows()
     if problems:

@@ -14,6 +14,7 @@ from iomhub.web.forms import UKDateField, uk
 from iomhub.web.meetings.models import Attendance, Meeting
 from iomhub.web.people.constants import NoteVisibility
 from iomhub.web.people.models import Nominal
+from iomhub.web.text import NOTE, SHORT
 
 AGENCY_TITLES = dict(choices.AGENCIES)
 
@@ -63,11 +64,12 @@ class DiscussionForm(forms.Form):
     nominal_id = forms.CharField(label="IOM id of the person discussed", max_length=40,
                                  help_text="For example, N0001",
                                  error_messages={"required": "Enter the IOM id of the person discussed"})
-    note = forms.CharField(label="Case note", required=False, widget=forms.Textarea(attrs={"rows": 4}),
+    note = forms.CharField(label="Case note", required=False, widget=forms.Textarea(attrs={"rows": 4}), max_length=NOTE,
                            help_text="What was discussed. Leave blank to record only an action.")
     visibility = forms.ChoiceField(label="Who can read the note", choices=NoteVisibility.choices,
                                    initial=NoteVisibility.SHARED)
     action = forms.CharField(label="Action agreed", required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                             max_length=SHORT,
                              help_text="Leave blank if no action was agreed.")
     owner_agency = forms.ChoiceField(label="Agency that owns the action", required=False,
                                      choices=[("", "Choose an agency"), *choices.AGENCIES])

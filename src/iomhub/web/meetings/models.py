@@ -7,6 +7,7 @@ from django.db import models
 from iomhub.web import choices
 from iomhub.web.audit.models import AuditedModel
 from iomhub.web.people.models import nominal_key
+from iomhub.web.text import SHORT, long_text
 
 
 class Meeting(AuditedModel):
@@ -46,7 +47,7 @@ class CaseAction(AuditedModel):
     nominal = nominal_key("case_actions")
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, null=True, blank=True,
                                 related_name="case_actions")
-    description = models.TextField()
+    description = long_text(SHORT)
     owner_agency = models.CharField(max_length=20, choices=choices.AGENCIES)
     due_on = models.DateField()
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)

@@ -5,8 +5,10 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Mapping
 from datetime import date
+from typing import Any
 
 from iomhub.domain.codes import AGENCIES
+from iomhub.web.accounts import permissions
 from iomhub.web.audit.constants import Operation
 from iomhub.web.audit.context import Actor, audited
 from iomhub.web.meetings.models import Attendance, CaseAction, Meeting
@@ -84,8 +86,20 @@ def record_discussion(actor: Actor, meeting: Meeting, nominal: Nominal, *, note:
     return written, case_action
 
 
+class NotTheOwner(PermissionError):
+    """Only the agency that owns an action, or a manager, marks it done."""
+
+
+def may_complete(user: Any, action: CaseAction) -> bool:
+    """The owning agency's staff (``Agency.kind`` is the action's ``owner_agency``) and managers."""
+    return permissions.completes_action(user, action.owner_agency)
+
+
 def complete_action(actor: Actor, action: CaseAction) -> CaseAction:
-    """Mark an open action done (an action already done or cancelled is left as it is)."""
+    """Mark an open action done (an action already done or cancelled is left as it is). Raises
+    :class:`NotTheOwner` unless ``actor`` may (:func:`may_complete`)."""
+    if not may_complete(actor.user, action):
+        raise NotTheOwner(f"an action of {action.owner_agency} is marked done by that agency or a manager")
     with audited(actor) as audit:
         action = CaseAction.objects.select_for_update().get(pk=action.pk)
         if action.status == CaseAction.Status.OPEN:

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -20,6 +20,7 @@ from iomhub.web.meetings.models import CaseAction, Meeting
 from iomhub.web.meetings.services import (
     complete_action,
     create_meeting,
+    may_complete,
     record_attendance,
     record_consultations,
     record_discussion,
@@ -113,19 +114,22 @@ def discussion(request: HttpRequest, meeting_id: str) -> HttpResponse:
 
 
 @case_worker_required
-@require_POST
 def action_done(request: HttpRequest, action_id: int) -> HttpResponse:
+    """Mark an action done: its owning agency or a manager (refused to anyone else, whatever the
+    method, so that the answer says nothing of the action)."""
     action: CaseAction | None = (CaseAction.objects.filter(pk=action_id,
                                                            nominal_id__in=visible_people(request).values("nominal_id"))
                                  .first())
-    if action is None:
-        raise Refused("meetings.caseaction", str(action_id))
+    if action is None or not may_complete(request.user, action):
+        raise Refused("meetings.caseaction", str(action_id), action.nominal_id if action else "")
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     complete_action(actor(request), action)
     messages.success(request, "Action marked done.")
     target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                                  require_https=request.is_secure()):
-        return redirect(target)
+    if target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                                  require_https=request.is_secure()):
+        return HttpResponseRedirect(target)  # a path of this site (redirect() would take "-1" for a view's name)
     if action.meeting is not None:
         return redirect("meetings:detail", meeting_id=action.meeting.meeting_id)
     return redirect("meetings:briefing")

@@ -14,6 +14,7 @@ from iomhub.web.forms import UKDateField
 from iomhub.web.people.constants import Flag as FlagCode
 from iomhub.web.people.constants import Gender, NoteVisibility
 from iomhub.web.people.models import Nominal
+from iomhub.web.text import NOTE
 
 PNC_PATTERN = re.compile(r"^(\d{2}|\d{4})/(\d{1,7})([A-Z])$")
 PNC_CHECK_LETTERS = "ZABCDEFGHJKLMNPQRTUVWXY"
@@ -111,7 +112,7 @@ class NominalForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 class NoteForm(forms.Form):
-    text = forms.CharField(label="Note", widget=forms.Textarea(attrs={"rows": 4}), max_length=10_000,
+    text = forms.CharField(label="Note", widget=forms.Textarea(attrs={"rows": 4}), max_length=NOTE,
                            error_messages={"required": "Enter the note"})
     visibility = forms.ChoiceField(label="Who can see this note", choices=NoteVisibility.choices,
                                    initial=NoteVisibility.SHARED, widget=forms.RadioSelect)

@@ -15,6 +15,7 @@ from iomhub.web.audit.models import AuditedModel
 from iomhub.web.people.constants import Flag as FlagCode
 from iomhub.web.people.constants import Gender, NoteVisibility
 from iomhub.web.people.querysets import CaseNoteQuerySet, NominalQuerySet
+from iomhub.web.text import NOTE, REASON, long_text
 
 PNC_VALIDATOR = RegexValidator(r"^\d{2}(\d{2})?/\d{1,7}[A-Z]$",
                                "A PNC id is written YYYY/NNNNNNNL, for example 2009/0123456X.")
@@ -34,6 +35,9 @@ class Nominal(AuditedModel):
     # and cautions, the latest included) and the date of the first.
     sanctions = models.PositiveIntegerField(null=True, blank=True)
     first_sanction_date = models.DateField(null=True, blank=True)
+    # DPA 2018 s.47: a restricted record is kept but hidden from all normal use (visible_to, reports,
+    # exports) until an administrator lifts it (iomhub.web.records).
+    restricted = models.BooleanField(default=False)
 
     objects: ClassVar[Any] = NominalQuerySet.as_manager()
 
@@ -74,10 +78,36 @@ class CaseNote(AuditedModel):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
     visibility = models.CharField(max_length=20, choices=NoteVisibility.choices, default=NoteVisibility.SHARED)
-    text = models.TextField()
+    text = long_text(NOTE)
 
     objects: ClassVar[Any] = CaseNoteQuerySet.as_manager()
 
     class Meta:
         db_table = "case_notes"
         ordering = ["-written_at"]
+
+
+class Correction(AuditedModel):
+    """One change of a person's details, kept as history (DPA 2018 s.46: rectification keeps
+    what was there before): the field, the old and the new value, why, who and when. Written by
+    every change of the details (``people.services.save_nominal``); ``rectification`` marks a
+    correction made on the person's own request (``records.services.rectify``). Never changed;
+    deleted only with the person's whole record (``records.services.erase_person``)."""
+
+    nominal = nominal_key("corrections")
+    field = models.CharField(max_length=40)
+    old = models.CharField(max_length=200, blank=True)
+    new = models.CharField(max_length=200, blank=True)
+    reason = long_text(REASON, blank=True)
+    rectification = models.BooleanField(default=False)
+    made_by = models.CharField(max_length=150)
+    made_at = models.DateTimeField()
+
+    class Meta:
+        db_table = "corrections"
+        ordering = ["-made_at", "-id"]
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        from iomhub.web.audit.models import AppendOnly
+
+        raise AppendOnly("a correction is history: it goes only with the whole record")

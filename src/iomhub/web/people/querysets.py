@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q
 
+from iomhub.web.accounts import permissions
 from iomhub.web.audit.models import AuditedQuerySet
 
 if TYPE_CHECKING:
@@ -14,21 +15,23 @@ if TYPE_CHECKING:
 
 class NominalQuerySet(AuditedQuerySet):
     def visible_to(self, user: User | Any) -> NominalQuerySet:
-        """Practitioners and managers of partner agencies see the cohort's shared record.
+        """Practitioners and managers of partner agencies see the cohort's shared record, except
+        restricted records (DPA 2018 s.47: kept, but out of all normal use until lifted).
 
         Analysts work on pseudonymised data only and administrators manage accounts: neither
-        opens a person's record. Users of agencies outside the partnership see no one.
+        opens a person's record (administrators act on records only through the data protection
+        pages, ``iomhub.web.records``). Users of agencies outside the partnership see no one.
         """
-        if not getattr(user, "is_authenticated", False) or not user.works_on_cases:
+        if not permissions.works_on_cases(user):
             return self.none()
-        return self.all()
+        return self.filter(restricted=False)
 
     @staticmethod
     def visibility_key(user: User | Any) -> str:
         """A name for the set of people :meth:`visible_to` gives ``user``: users with the same key
         see the same people, so a page listing people may be kept for all of them. Change it
         with :meth:`visible_to` (a test checks every kind of user against it)."""
-        if not getattr(user, "is_authenticated", False) or not user.works_on_cases:
+        if not permissions.works_on_cases(user):
             return "no one"
         return "the shared record"
 
@@ -39,10 +42,10 @@ class CaseNoteQuerySet(AuditedQuerySet):
         notes to health agencies and users granted health information."""
         from iomhub.web.people.constants import NoteVisibility
 
-        if not getattr(user, "is_authenticated", False) or not user.works_on_cases:
+        if not permissions.works_on_cases(user):
             return self.none()
         allowed = Q(visibility=NoteVisibility.SHARED) | Q(visibility=NoteVisibility.OWN_AGENCY,
                                                           agency=user.agency)
-        if user.can_see_health:
+        if permissions.sees_health(user):
             allowed |= Q(visibility=NoteVisibility.HEALTH)
         return self.filter(allowed)

@@ -7,17 +7,19 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from iomhub.web.audit.constants import Operation
 from iomhub.web.audit.context import Actor, audited
-from iomhub.web.people.models import CaseNote, Flag, Nominal
+from iomhub.web.people.models import CaseNote, Correction, Flag, Nominal
 
 AUDITED_FIELDS = ("nominal_id", "pnc_id", "family_name", "given_names", "date_of_birth", "gender", "area")
 
 
-def record_consultation(actor: Actor, nominal: Nominal, what: str = "person page") -> None:
-    """A read of a person's record (DPA 2018 s.62 "consultation"), written before it is shown."""
-    with audited(actor) as audit:
+def record_consultation(actor: Actor, nominal: Nominal, what: str = "person page", purpose: str = "") -> None:
+    """A read of a person's record (DPA 2018 s.62 "consultation"), written before it is shown,
+    with its purpose (the row's justification) when the user stated one."""
+    with audited(actor, justification=purpose) as audit:
         audit.record(Operation.CONSULTATION, nominal, detail={"viewed": what})
 
 
@@ -55,8 +57,22 @@ def save_nominal(actor: Actor, nominal: Nominal, reason: str = "") -> Nominal:
         else:
             detail = {"changed": {k: {"old": _shown(before[k]), "new": _shown(v)}
                                   for k, v in after.items() if before[k] != v}}
+            keep_history(actor, nominal, {k: (before[k], v) for k, v in after.items() if before[k] != v}, reason)
         audit.record(Operation.COLLECTION if created else Operation.ALTERATION, nominal, detail=detail)
     return nominal
+
+
+def keep_history(actor: Actor, nominal: Nominal, changed: dict[str, tuple[Any, Any]], reason: str,
+                 rectification: bool = False) -> list[Correction]:
+    """A :class:`Correction` row for each changed field (old and new value), in the open
+    transaction: what a person's details were is never lost (DPA 2018 s.46)."""
+    now = timezone.now()
+    rows = [Correction(nominal=nominal, field=name, old=_shown(old)[:200], new=_shown(new)[:200], reason=reason,
+                       rectification=rectification, made_by=actor.username, made_at=now)
+            for name, (old, new) in changed.items()]
+    for row in rows:
+        row.save()
+    return rows
 
 
 def add_note(actor: Actor, nominal: Nominal, text: str, visibility: str) -> CaseNote:

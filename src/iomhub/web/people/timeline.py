@@ -64,6 +64,7 @@ class Record:
     custody: list[Any]
     supervisions: list[Any]
     assessments: list[Any]
+    treatment: list[tuple[date, date | None]]  # the spans of treatment episodes, nothing else of them
 
     @classmethod
     def of(cls, nominal: Nominal) -> Record:
@@ -72,7 +73,8 @@ class Record:
         return cls(episodes=list(CohortEpisode.objects.filter(nominal=nominal).order_by("start_date", "id")),
                    custody=list(nominal.custody_periods.order_by("-start_date", "-id")),
                    supervisions=list(nominal.supervisions.order_by("-start_date", "-id")),
-                   assessments=list(latest_first(nominal.risk_assessments.all())))
+                   assessments=list(latest_first(nominal.risk_assessments.all())),
+                   treatment=list(nominal.treatment_episodes.values_list("start_date", "end_date")))
 
 
 def _covers(row: Any, on: date) -> bool:
@@ -82,7 +84,9 @@ def _covers(row: Any, on: date) -> bool:
 def summary(nominal: Nominal, on: date, record: Record) -> dict[str, Any]:
     """Age, current level (the episode covering ``on``), tier (the latest assessment on or before
     ``on``, the more severe of two on one day), custody or community and lead agency (the latest
-    custody period and supervision covering ``on``), current flags."""
+    custody period and supervision covering ``on``), current flags, and whether a treatment
+    episode covers ``on`` (the most the page says of treatment to anyone; health staff follow the
+    link to the episodes)."""
     episode = next((row for row in reversed(record.episodes) if _covers(row, on)), None)
     tier = next((row for row in record.assessments if row.assessed_on <= on), None)
     custody = next((row for row in record.custody if _covers(row, on)), None)
@@ -90,9 +94,11 @@ def summary(nominal: Nominal, on: date, record: Record) -> dict[str, Any]:
     # the flags that apply on ``on``, and every open flag (one starting later too), so it can be ended
     flags = nominal.flags.filter(Q(start_date__lte=on) | Q(end_date__isnull=True)).exclude(end_date__lt=on)
     name = " ".join(part for part in (nominal.given_names, nominal.family_name) if part) or nominal.nominal_id
+    in_treatment = any(start <= on and (end is None or end >= on) for start, end in record.treatment)
     return {"name": name, "age": age_on(nominal.date_of_birth, on), "episode": episode, "tier": tier,
             "custody": custody, "supervision": supervision,
-            "lead_agency": supervision.provider if supervision else "police", "flags": list(flags)}
+            "lead_agency": supervision.provider if supervision else "police", "flags": list(flags),
+            "in_treatment": in_treatment}
 
 
 def _episodes(episodes: list[CohortEpisode]) -> list[Entry]:

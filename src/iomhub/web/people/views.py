@@ -11,21 +11,23 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from iomhub.web.accounts import permissions
 from iomhub.web.forms import saved
 from iomhub.web.pages import page
 from iomhub.web.people import timeline as people_timeline
 from iomhub.web.people.forms import EndFlagForm, FlagForm, NominalForm, NoteForm
 from iomhub.web.people.links import person_url
 from iomhub.web.people.models import Flag, Nominal
-from iomhub.web.people.services import add_flag, add_note, end_flag, record_consultation, save_nominal
+from iomhub.web.people.purpose import PurposeForm, safe_next, state
+from iomhub.web.people.services import add_flag, add_note, end_flag, save_nominal
 from iomhub.web.requests import actor
 from iomhub.web.snapshots import snapshot
-from iomhub.web.visibility import Refused, refuse, user_of, visible_nominal
+from iomhub.web.visibility import Refused, consulted, refuse, user_of, visible_nominal
 
 
 def _person_context(request: HttpRequest, nominal: Nominal, note_form: NoteForm) -> dict[str, Any]:
@@ -33,11 +35,12 @@ def _person_context(request: HttpRequest, nominal: Nominal, note_form: NoteForm)
     today = timezone.localdate()
     record = people_timeline.Record.of(nominal)
     return {"person": nominal, "today": today, **people_timeline.summary(nominal, today, record),
-            "timeline": people_timeline.timeline(nominal, request.user, record), "note_form": note_form}
+            "timeline": people_timeline.timeline(nominal, request.user, record), "note_form": note_form,
+            "corrections": list(nominal.corrections.all()[:50])}
 
 
 def _person_page(request: HttpRequest, context: dict[str, Any], status: int = 200) -> HttpResponse:
-    record_consultation(actor(request), context["person"], "person page")  # committed before it is shown
+    consulted(request, context["person"], "person page")  # committed before it is shown
     return page(request, "people/detail.html", context, status=status)
 
 
@@ -68,7 +71,7 @@ def note(request: HttpRequest, nominal_id: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def create(request: HttpRequest) -> HttpResponse:
-    if not user_of(request).works_on_cases:  # who may see people may add them; no one else
+    if not permissions.works_on_cases(request.user):  # who may see people may add them; no one else
         return refuse(request, "people.nominal")
     form = NominalForm(request.POST or None)
     if (done := saved(request, form, lambda _: save_nominal(actor(request), form.instance, reason="person added"),
@@ -87,7 +90,7 @@ def edit(request: HttpRequest, nominal_id: str) -> HttpResponse:
                       lambda _: save_nominal(actor(request), form.instance, reason="person's details changed"),
                       lambda *_: ("Details saved.", person_url(nominal)))):
         return done
-    record_consultation(actor(request), nominal, "edit form")
+    consulted(request, nominal, "edit form")
     return render(request, "people/form.html", {"form": form, "person": nominal},
                   status=400 if form.is_bound else 200)
 
@@ -103,7 +106,7 @@ def add_flag_view(request: HttpRequest, nominal_id: str) -> HttpResponse:
                                             data["end_date"]),
                       lambda added, _: (f"Flag added: {added.get_flag_display()}.", person_url(nominal)))):
         return done
-    record_consultation(actor(request), nominal, "flag form")
+    consulted(request, nominal, "flag form")
     return render(request, "people/flag_form.html", {"form": form, "person": nominal, "flag": None},
                   status=400 if form.is_bound else 200)
 
@@ -120,6 +123,21 @@ def end_flag_view(request: HttpRequest, nominal_id: str, flag_id: int) -> HttpRe
     if (done := saved(request, form, lambda data: end_flag(actor(request), flag, data["end_date"]),
                       lambda *_: (f"Flag ended: {flag.get_flag_display()}.", person_url(nominal)))):
         return done
-    record_consultation(actor(request), nominal, "end flag form")
+    consulted(request, nominal, "end flag form")
     return render(request, "people/flag_form.html", {"form": form, "person": nominal, "flag": flag},
+                  status=400 if form.is_bound else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def purpose(request: HttpRequest, nominal_id: str) -> HttpResponse:
+    """Why the user is opening this person's record (``people.purpose``): asked before the record
+    is shown, where the partnership requires it. The page shows the IOM id only."""
+    nominal = visible_nominal(request, nominal_id, purpose=False)
+    form = PurposeForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        state(request, nominal.nominal_id, form.statement())
+        return HttpResponseRedirect(safe_next(request, nominal.nominal_id))
+    return render(request, "people/purpose.html", {"form": form, "nominal_id": nominal.nominal_id,
+                                                   "next": safe_next(request, nominal.nominal_id)},
                   status=400 if form.is_bound else 200)

@@ -16,8 +16,10 @@ as a consultation) shows the document as chosen and edited, and the download hol
 sections ticked (the choice is in the disclosure's audit row). Ticking "For publication"
 builds both from the report with small numbers withheld (:func:`~iomhub.reports.suppression.
 suppressed_report`: counts of 1 to 4 people, and figures that would reveal one, shown
-``[c]``), the narrative drafted from it too; the consultation and disclosure rows then hold
-``for_publication: true`` and the threshold.
+``[c]``, checked by the disclosure audit against every table, ``docs/publication.md``), the
+narrative drafted from it too; the consultation and disclosure rows then hold
+``for_publication: true``, the threshold and the method. A report the audit cannot pass is
+not shown or downloaded for publication (the box says why).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from iomhub.reports.charts import without_inline_style
+from iomhub.reports.disclosure.protect import DisclosureError
 from iomhub.reports.documents.build import FILE_NAMES, build_document, mark_withheld
 from iomhub.reports.documents.html import (
     display_text,
@@ -179,7 +182,11 @@ def documents(request: HttpRequest) -> HttpResponse:
     report = _report(period)
     publication = bool(choice.cleaned_data["for_publication"])
     if publication:
-        report = suppressed_report(report, DEFAULT_THRESHOLD)
+        try:
+            report = suppressed_report(report, DEFAULT_THRESHOLD)
+        except DisclosureError as error:
+            choice.add_error("for_publication", f"These figures cannot be published without disclosure: {error}.")
+            return render(request, "performance/documents.html", context, status=409)
     kind = str(choice.cleaned_data["document"])
     narrative: Narrative | None = None
     drafted: Narrative | None = None
@@ -197,7 +204,8 @@ def documents(request: HttpRequest) -> HttpResponse:
     document = whole.only(chosen)
     choice_detail: dict[str, Any] = {"sections": "all" if chosen == titles else chosen}
     published: dict[str, Any] = (
-        {"for_publication": True, "suppression_threshold": DEFAULT_THRESHOLD} if publication else {})
+        {"for_publication": True, "suppression_threshold": DEFAULT_THRESHOLD,
+         "disclosure_control": report.disclosure["method"]} if publication else {})
 
     if (posted and not previewing and download.is_valid() and not sections.errors
             and (narrative_form is None or narrative_form.is_valid())):

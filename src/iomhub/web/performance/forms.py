@@ -40,8 +40,9 @@ class ReportForm(forms.Form):
         self.fields["target_reduction"] = forms.FloatField(
             label="Reduction target (% per offender, optional)", required=False, min_value=0, max_value=100,
             error_messages={"invalid": "Enter the reduction target as a number, for example 17",
-                            "min_value": "Enter a reduction target of 0% or more",
-                            "max_value": "Enter a reduction target of 100% or less"})
+                            # %% : Django formats these with the limit, so a bare % is a format directive
+                            "min_value": "Enter a reduction target of 0%% or more",
+                            "max_value": "Enter a reduction target of 100%% or less"})
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -112,7 +113,7 @@ class DocumentChoiceForm(forms.Form):
     for_publication = forms.BooleanField(
         label="For publication: withhold small numbers (under 5)", required=False,
         help_text="Counts of 1 to 4 people, and any figure that would reveal one, are shown [c], "
-                  "as the Government Statistical Service does.")
+                  "as the Government Statistical Service does, checked against every table.")
 
 
 class DocumentDownloadForm(DisclosureForm):
@@ -148,7 +149,7 @@ class SectionsForm(forms.Form):
     ``sections_chosen`` marks a submitted choice, so that ticking nothing is an error rather
     than "everything"."""
 
-    sections_chosen = forms.CharField(widget=forms.HiddenInput, required=False, initial="1")
+    sections_chosen = forms.CharField(widget=forms.HiddenInput, required=False, initial="1", max_length=1)
 
     def __init__(self, *args: Any, titles: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

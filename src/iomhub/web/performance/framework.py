@@ -20,8 +20,9 @@ from iomhub.metrics.kpis import kpis
 from iomhub.package.settings import PackageSettings
 from iomhub.reports.model import build_report, figures
 from iomhub.reports.params import ReportParams
+from iomhub.web.exchange.frames import table_frame
 from iomhub.web.performance.cache import cached_report
-from iomhub.web.performance.data import package_from_database, table_frame
+from iomhub.web.performance.data import package_from_database
 from iomhub.web.performance.models import Indicator
 
 FRAMEWORK_TABLES = ("indicators", "targets", "actuals", "rag_overrides")

@@ -8,6 +8,7 @@ from django.db import models
 
 from iomhub.web import choices
 from iomhub.web.audit.models import AppendOnly, AuditedModel
+from iomhub.web.text import REASON, SHORT, long_text
 
 
 class Indicator(AuditedModel):
@@ -43,7 +44,7 @@ class Actual(AuditedModel):
                                   db_column="indicator_id", related_name="actuals")
     period = models.CharField(max_length=10)
     actual = models.FloatField(null=True, blank=True)
-    comment = models.TextField(blank=True)
+    comment = long_text(REASON, blank=True)
 
     class Meta:
         db_table = "actuals"
@@ -54,14 +55,14 @@ class PlanAction(AuditedModel):
     """A milestone of the delivery action plan (``actions``)."""
 
     action_id = models.CharField(max_length=60, unique=True)
-    outcome = models.TextField(blank=True)
-    action = models.TextField(blank=True)
-    milestone = models.TextField(blank=True)
+    outcome = long_text(SHORT, blank=True)
+    action = long_text(SHORT, blank=True)
+    milestone = long_text(SHORT, blank=True)
     due = models.CharField(max_length=20, blank=True)
     lead = models.CharField(max_length=200, blank=True)
-    strategic_links = models.TextField(blank=True)
+    strategic_links = long_text(SHORT, blank=True)
     status = models.CharField(max_length=20, choices=choices.ACTION_STATUSES, blank=True)
-    comment = models.TextField(blank=True)
+    comment = long_text(REASON, blank=True)
     updated_on = models.DateField(null=True, blank=True)
 
     class Meta:
@@ -93,7 +94,7 @@ class RagOverride(History):
     period = models.CharField(max_length=10)
     rag = models.CharField(max_length=10, choices=choices.RAG_STATUSES, blank=True)
     rag_from = models.CharField(max_length=10, choices=choices.RAG_STATUSES, blank=True)
-    reason = models.TextField()
+    reason = long_text(REASON)
     decided_on = models.DateField()
     decided_by = models.CharField(max_length=150, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)  # when made in the application
@@ -113,7 +114,7 @@ class ActionStatusChange(History):
     plan_action = models.ForeignKey(PlanAction, on_delete=models.PROTECT, related_name="status_changes")
     status_from = models.CharField(max_length=20, choices=choices.ACTION_STATUSES, blank=True)
     status_to = models.CharField(max_length=20, choices=choices.ACTION_STATUSES)
-    comment = models.TextField()
+    comment = long_text(REASON)
     changed_by = models.CharField(max_length=150)
     changed_at = models.DateTimeField()
 

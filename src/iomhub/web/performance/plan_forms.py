@@ -6,14 +6,16 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.validators import RegexValidator
 
-from iomhub.domain.dates import PERIOD_PATTERN, format_period
+from iomhub.domain.dates import PERIOD_PATTERN, PERIOD_YEARS, format_period
 from iomhub.reports.documents.actions import due_end
 from iomhub.reports.formatting import STATUS_LABELS
 from iomhub.reports.model import figures
 from iomhub.web import choices
 from iomhub.web.forms import today
 
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.\-]*\Z"
 NUMBER_ERRORS = {"invalid": "Enter a number, for example 42 or 12.5"}
 METRICS = sorted(figures({}, None))  # the names of the figures the report computes
 METRIC_CHOICES = [("", "None: actuals are typed in"), *((name, name.replace("_", " ")) for name in METRICS)]
@@ -39,16 +41,25 @@ class PeriodField(forms.CharField):
 
     def clean(self, value: Any) -> str:
         text = str(super().clean(value) or "").strip()
-        if not PERIOD_PATTERN.match(text):
+        match = PERIOD_PATTERN.match(text)
+        if not match:
             raise forms.ValidationError("Enter the period as a quarter such as 2015-Q1 or a financial year "
                                         "such as 2015")
+        if int(match.group(1)) not in PERIOD_YEARS:
+            raise forms.ValidationError(f"Enter a period from {PERIOD_YEARS.start} to {PERIOD_YEARS.stop - 1}")
         return format_period(text)
 
 
+def _code_field(label: str, help_text: str, required: str) -> forms.CharField:
+    """An id that becomes part of web addresses: letters, digits, full stops, hyphens, underscores."""
+    return forms.CharField(label=label, max_length=60, help_text=help_text, error_messages={"required": required},
+                           validators=[RegexValidator(ID_PATTERN, f"The {label.lower()} may hold only letters, "
+                                                                 "digits, full stops, hyphens and underscores")])
+
+
 class IndicatorForm(forms.Form):
-    indicator_id = forms.CharField(
-        label="Indicator id", max_length=60, help_text="A short code, for example IOM1. It cannot be changed later.",
-        error_messages={"required": "Enter an indicator id"})
+    indicator_id = _code_field("Indicator id", "A short code, for example IOM1. It cannot be changed later.",
+                               "Enter an indicator id")
     title = forms.CharField(label="Description", max_length=300,
                             error_messages={"required": "Enter the indicator's description"})
     owner = forms.CharField(label="Owner", max_length=200, required=False,
@@ -119,8 +130,7 @@ class StatusForm(forms.Form):
 
 
 class PlanActionForm(forms.Form):
-    action_id = forms.CharField(label="Milestone id", max_length=60, help_text="A short code, for example A12.",
-                                error_messages={"required": "Enter an id for the milestone"})
+    action_id = _code_field("Milestone id", "A short code, for example A12.", "Enter an id for the milestone")
     outcome = forms.CharField(label="Outcome", max_length=2000, required=False,
                               help_text="Milestones with the same outcome are shown together.")
     action = forms.CharField(label="Action", max_length=2000, required=False)

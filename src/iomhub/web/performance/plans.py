@@ -20,10 +20,10 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from iomhub.domain.dates import financial_year_of
+from iomhub.domain.dates import PERIOD_YEARS, financial_year_of
 from iomhub.reports.documents.actions import due_end, due_label
 from iomhub.reports.formatting import RAG_LABELS, STATUS_LABELS, kpi_period_label
-from iomhub.web.accounts.constants import Role
+from iomhub.web.accounts import permissions
 from iomhub.web.forms import saved
 from iomhub.web.performance import services
 from iomhub.web.performance.framework import framework_rows, period_codes, start_month, year_of_period
@@ -43,14 +43,13 @@ from iomhub.web.visibility import refuse
 
 FRAMEWORK = "performance.framework"
 PLAN = "performance.action_plan"
-EDITORS = (Role.MANAGER, Role.ADMINISTRATOR)
 READ = ("GET", "HEAD")
 EDIT = ("GET", "HEAD", "POST")
 
 
 def may_edit_plans(user: Any) -> bool:
     """Managers and administrators of a partner agency change the framework and the action plan."""
-    return may_see_reports(user) and getattr(user, "role", None) in EDITORS
+    return permissions.edits_plans(user)
 
 
 def _gate(request: HttpRequest, object_type: str, object_id: str, methods: tuple[str, ...],
@@ -128,12 +127,13 @@ def _cell(period: str, row: dict[str, Any] | None, unit: str | None) -> PeriodCe
 def _year(request: HttpRequest) -> int:
     """The financial year asked for; else the latest with a target or an actual; else this one."""
     text = request.GET.get("year", "")
-    if text.isdigit() and 1990 <= int(text) <= 2100:
+    if text.isascii() and text.isdigit() and int(text) in PERIOD_YEARS:
         return int(text)
     periods = [*Target.objects.values_list("period", flat=True).distinct(),
                *Actual.objects.values_list("period", flat=True).distinct()]
-    if periods:
-        return max(year_of_period(period) for period in periods)
+    years = [year for year in map(year_of_period, periods) if year in PERIOD_YEARS]
+    if years:  # a period outside PERIOD_YEARS (stored before it was refused) is not chosen
+        return max(years)
     return financial_year_of(timezone.localdate(), start_month())
 
 
@@ -176,7 +176,7 @@ def indicator(request: HttpRequest, indicator_id: str) -> HttpResponse:
     codes = sorted({*Target.objects.filter(indicator=found).values_list("period", flat=True),
                     *Actual.objects.filter(indicator=found).values_list("period", flat=True),
                     *RagOverride.objects.filter(indicator=found).values_list("period", flat=True)})
-    years = sorted({year_of_period(code) for code in codes})
+    years = sorted({year_of_period(code) for code in codes} & set(PERIOD_YEARS))
     rows: dict[tuple[str, str], dict[str, Any]] = {}
     for year in years:
         rows.update(framework_rows(year))

@@ -25,6 +25,7 @@ from iomhub.reports.html_renderer import render_html, shown_sections
 from iomhub.reports.json_renderer import render_json
 from iomhub.reports.model import Report, build_report
 from iomhub.reports.sections import build_view
+from iomhub.web.accounts import permissions
 from iomhub.web.audit.constants import Operation
 from iomhub.web.audit.context import audited
 from iomhub.web.pages import page
@@ -41,9 +42,7 @@ FORMATS = {"json": "application/json", "html": "text/html"}
 
 def may_see_reports(user: Any) -> bool:
     """Any role of an agency in the IOM partnership: the report holds aggregate figures only."""
-    agency = getattr(user, "agency", None)
-    return bool(getattr(user, "is_authenticated", False) and user.is_active and agency is not None
-                and agency.partner)
+    return permissions.sees_figures(user)
 
 
 def _period_form(data: Any) -> ReportForm:
@@ -71,9 +70,10 @@ def _report_html(form: ReportForm) -> str:
 
     def render_report() -> str:
         shown = build_view(_report(form, version))
+        sections = shown_sections(shown.sections, inline_style=False)
         return render_to_string("performance/_report.html", {
-            "em_dash": EM_DASH, "small_numbers_text": SMALL_NUMBERS_TEXT,
-            "sections": shown_sections(shown.sections, inline_style=False), "notes": shown.notes,
+            "em_dash": EM_DASH, "small_numbers_text": SMALL_NUMBERS_TEXT, "sections": sections,
+            "opening": sections[:shown.before_notes], "rest": sections[shown.before_notes:], "notes": shown.notes,
             "facts": shown.facts,
             "downloads": [(f"{reverse('performance:download', args=[kind])}?{query}", label)
                           for kind, label in (("json", "JSON (for other tools)"),

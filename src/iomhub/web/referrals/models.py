@@ -7,6 +7,7 @@ from django.db import models
 from iomhub.web import choices
 from iomhub.web.audit.models import AuditedModel
 from iomhub.web.people.models import nominal_key
+from iomhub.web.text import REASON, long_text
 
 
 class Referral(AuditedModel):
@@ -19,7 +20,7 @@ class Referral(AuditedModel):
     decided_on = models.DateField(null=True, blank=True)
     scheme = models.CharField(max_length=40, choices=choices.SCHEMES, blank=True)
     mappa_level = models.CharField(max_length=1, choices=choices.MAPPA_LEVELS, blank=True)
-    reason = models.TextField(blank=True, help_text="Why it was rejected or referred on.")
+    reason = long_text(REASON, blank=True, help_text="Why it was rejected or referred on.")
 
     class Meta:
         db_table = "referrals"

@@ -9,17 +9,17 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from iomhub.web import choices
+from iomhub.web.accounts import permissions
 from iomhub.web.forms import saved
 from iomhub.web.people.forms import NominalForm
 from iomhub.web.people.links import person_url
 from iomhub.web.people.models import Nominal
-from iomhub.web.people.services import record_consultation
 from iomhub.web.referrals.forms import DecisionForm, ReferralForm
 from iomhub.web.referrals.models import Referral
 from iomhub.web.referrals.services import decide as decide_service
 from iomhub.web.referrals.services import refer
 from iomhub.web.requests import actor
-from iomhub.web.visibility import Refused, refuse, user_of, visible_nominal
+from iomhub.web.visibility import Refused, consulted, refuse, user_of, visible_nominal
 
 AGENCY_CODES = {code for code, _ in choices.AGENCIES}
 
@@ -28,7 +28,7 @@ AGENCY_CODES = {code for code, _ in choices.AGENCIES}
 @require_http_methods(["GET", "POST"])
 def create(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
-    if not user.works_on_cases:
+    if not permissions.works_on_cases(user):
         return refuse(request, "referrals.referral")
     kind = user.agency.kind if user.agency and user.agency.kind in AGENCY_CODES else ""
     initial = {"referred_on": timezone.localdate(), "referring_agency": kind,
@@ -68,6 +68,6 @@ def decide(request: HttpRequest, referral_id: str) -> HttpResponse:
                                                   mappa_level=data["mappa_level"]),
                       lambda *_: ("Decision recorded.", person_url(nominal)))):
         return done
-    record_consultation(actor(request), nominal, "referral decision")
+    consulted(request, nominal, "referral decision")
     return render(request, "referrals/decide.html", {"form": form, "referral": referral, "person": nominal},
                   status=400 if form.is_bound else 200)

@@ -10,11 +10,10 @@ from django.views.decorators.http import require_http_methods
 
 from iomhub.web.forms import saved
 from iomhub.web.people.links import person_url
-from iomhub.web.people.services import record_consultation
 from iomhub.web.requests import actor
 from iomhub.web.risk.forms import TierForm
 from iomhub.web.risk.services import change_tier, current_tier
-from iomhub.web.visibility import visible_nominal
+from iomhub.web.visibility import consulted, visible_nominal
 
 
 @login_required
@@ -27,7 +26,7 @@ def change(request: HttpRequest, nominal_id: str) -> HttpResponse:
                                                data["rationale"]),
                       lambda *_: ("Risk tier recorded.", person_url(nominal, "timeline")))):
         return done
-    record_consultation(actor(request), nominal, "risk tier form")
+    consulted(request, nominal, "risk tier form")
     return render(request, "risk/change.html", {"form": form, "person": nominal,
                                                 "current": current_tier(nominal, timezone.localdate())},
                   status=400 if form.is_bound else 200)

@@ -1,4 +1,5 @@
-"""Treatment episodes of a person: the list, adding and editing."""
+"""Treatment episodes of a person: the list, adding and editing, for case workers who see health
+information only (``health_case_worker_required``)."""
 
 from __future__ import annotations
 
@@ -7,23 +8,22 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from iomhub.web.forms import saved, today
-from iomhub.web.people.services import record_consultation
 from iomhub.web.requests import actor
 from iomhub.web.treatment.forms import FIELDS, TreatmentEpisodeForm
 from iomhub.web.treatment.models import TreatmentEpisode
 from iomhub.web.treatment.services import save_episode
-from iomhub.web.visibility import Refused, case_worker_required, visible_nominal
+from iomhub.web.visibility import Refused, consulted, health_case_worker_required, visible_nominal
 
 
-@case_worker_required
+@health_case_worker_required
 def episodes(request: HttpRequest, nominal_id: str) -> HttpResponse:
     nominal = visible_nominal(request, nominal_id)
-    record_consultation(actor(request), nominal, "treatment episodes")
+    consulted(request, nominal, "treatment episodes")
     return render(request, "treatment/episodes.html", {
         "nominal": nominal, "episodes": TreatmentEpisode.objects.filter(nominal=nominal).order_by("-start_date")})
 
 
-@case_worker_required
+@health_case_worker_required
 def edit(request: HttpRequest, nominal_id: str, episode_id: str | None = None) -> HttpResponse:
     nominal = visible_nominal(request, nominal_id)
     episode = None
@@ -39,5 +39,5 @@ def edit(request: HttpRequest, nominal_id: str, episode_id: str | None = None) -
                                   reverse("treatment:episodes", args=[nominal.nominal_id])))):
         return done
     if request.method == "GET":
-        record_consultation(actor(request), nominal, "treatment episode form")
+        consulted(request, nominal, "treatment episode form")
     return render(request, "treatment/edit.html", {"nominal": nominal, "form": form, "episode": episode})

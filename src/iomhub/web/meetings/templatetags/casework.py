@@ -25,6 +25,14 @@ def person_link(nominal: Any) -> str:
 
 
 @register.filter
+def completes(user: Any, action: Any) -> bool:
+    """Whether ``user`` may mark ``action`` done (``meetings.services.may_complete``)."""
+    from iomhub.web.meetings.services import may_complete
+
+    return may_complete(user, action)
+
+
+@register.filter
 def ukdate(value: date | None) -> str:
     """DD/MM/YYYY, or an empty string."""
     return value.strftime("%d/%m/%Y") if isinstance(value, date) else ""

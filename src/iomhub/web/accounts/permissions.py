@@ -1,0 +1,89 @@
+"""Who may do what: every access rule of the application, as predicates on a user.
+
+Which *people* a user may see is decided by ``Nominal.objects.visible_to(user)``, which asks
+:func:`works_on_cases` here. Every other rule (pages of figures, the performance framework,
+health information, actions, the audit log, the data-protection duties, the second factor) is
+one function below, and views, services, templates and the admin site call it instead of
+comparing roles themselves (``tests/web/accounts/test_permissions.py`` checks that no module
+outside this one compares a role).
+
+The functions take any object with a user's attributes (an anonymous user too) and never read
+the database beyond the user's agency.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+
+from iomhub.web.accounts.constants import Role
+
+CASE_ROLES = (Role.PRACTITIONER, Role.MANAGER)
+PLAN_EDITORS = (Role.MANAGER, Role.ADMINISTRATOR)
+
+
+def _role(user: Any) -> str | None:
+    return getattr(user, "role", None)
+
+
+def signed_in(user: Any) -> bool:
+    """Signed in, with an account that has not been disabled."""
+    return bool(getattr(user, "is_authenticated", False) and getattr(user, "is_active", False))
+
+
+def in_partnership(user: Any) -> bool:
+    """Signed in, of an agency that is a member of the IOM partnership (any role)."""
+    agency = getattr(user, "agency", None)
+    return signed_in(user) and agency is not None and bool(agency.partner)
+
+
+def works_on_cases(user: Any) -> bool:
+    """Practitioners and managers of a partner agency: they see the shared record of people."""
+    return in_partnership(user) and _role(user) in CASE_ROLES
+
+
+def sees_health(user: Any) -> bool:
+    """Granted health information, or on the staff of a health agency (a drug service)."""
+    agency = getattr(user, "agency", None)
+    return bool(getattr(user, "sees_health", False) or (agency is not None and agency.health))
+
+
+def works_on_health(user: Any) -> bool:
+    """A case worker who sees health information: drug and alcohol treatment is health
+    information; others may learn from the person page that someone is in treatment, no more."""
+    return works_on_cases(user) and sees_health(user)
+
+
+def sees_figures(user: Any) -> bool:
+    """Any role of a partner agency: the dashboard, board papers, selection and the framework
+    hold aggregate figures (names only to those who also work on cases)."""
+    return in_partnership(user)
+
+
+def edits_plans(user: Any) -> bool:
+    """Managers and administrators of a partner agency change the performance framework and
+    the action plan."""
+    return sees_figures(user) and _role(user) in PLAN_EDITORS
+
+
+def completes_action(user: Any, owner_agency: str) -> bool:
+    """An action is marked done by the agency that owns it (``Agency.kind`` is its
+    ``owner_agency``) or by a manager."""
+    agency = getattr(user, "agency", None)
+    return _role(user) == Role.MANAGER or (agency is not None and agency.kind == owner_agency)
+
+
+def is_analyst(user: Any) -> bool:
+    return _role(user) == Role.ANALYST
+
+
+def administers(user: Any) -> bool:
+    """An administrator (of any agency): accounts, the audit log, review, subject access,
+    restriction and rectification."""
+    return signed_in(user) and _role(user) == Role.ADMINISTRATOR
+
+
+def needs_second_factor(user: Any) -> bool:
+    """Administrators always; everyone when ``IOMHUB_TOTP_REQUIRED_FOR_ALL`` is set."""
+    return bool(settings.TOTP_REQUIRED_FOR_ALL or _role(user) == Role.ADMINISTRATOR)
