@@ -41,8 +41,8 @@ from iomhub.web.audit.constants import Operation
 from iomhub.web.audit.context import Actor, audited
 from iomhub.web.audit.models import AuditEvent
 from iomhub.web.cohort.models import CohortEpisode
-from iomhub.web.ingest.models import ImportJob, Upload
 from iomhub.web.custody.models import CustodyPeriod, Supervision
+from iomhub.web.ingest.models import ImportJob, Upload
 from iomhub.web.meetings.models import Attendance, CaseAction, Meeting
 from iomhub.web.offences.models import Offence
 from iomhub.web.people.constants import NoteVisibility

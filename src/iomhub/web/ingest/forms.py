@@ -155,6 +155,8 @@ class MappingForm(forms.Form):
             if self.drawn.get(i) == table:
                 chosen = {column.name: data.get(f"column-{i}-{column.name}") for column in TABLES[table].columns}
                 columns[table] = {column: header for column, header in chosen.items() if header}
+            else:  # given to another table on this page: its headers as the suggestion matches them
+                columns[table] = info.columns_for(table)
         codes: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {}
         for c, code_column in enumerate(self.codes):
             if code_column.table not in files:

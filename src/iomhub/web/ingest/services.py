@@ -68,8 +68,11 @@ def save_mapping(actor: Actor, user: User, name: str, mapping: Mapping) -> Mappi
     already used gets the next version (an unchanged text adds none); versions are never changed."""
     text = mapping.to_toml()
     with audited(actor) as audit:
-        saved, created = SavedMapping.objects.get_or_create(agency=user.agency, name=name.strip())
-        if created:
+        saved = SavedMapping.objects.filter(agency=_agency(user), name=name.strip()).first()
+        if saved is None:
+            saved = SavedMapping(agency=_agency(user), name=name.strip())
+            saved.full_clean()
+            saved.save()
             audit.record(Operation.COLLECTION, saved, detail={"name": saved.name})
         latest = saved.latest
         if latest is not None and latest.text == text:

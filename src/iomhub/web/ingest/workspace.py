@@ -18,7 +18,15 @@ from iomhub.package.load import read_mapped
 from iomhub.package.mapping import Mapping
 from iomhub.package.schema import TABLES, Kind
 from iomhub.package.sources import LINE, table_named
-from iomhub.package.suggest import DATE_FORMATS, Spelling, read_every_file, spellings_of, suggest
+from iomhub.package.suggest import (
+    DATE_FORMATS,
+    ReadFile,
+    Spelling,
+    match_columns,
+    read_every_file,
+    spellings_of,
+    suggest,
+)
 from iomhub.web.exchange import TableCounts, preview_import
 
 LABEL = "the mapping"  # how problems name the mapping built on the page
@@ -35,6 +43,11 @@ class FileInfo:
     encoding: str | None = None  # read as this because it is not UTF-8
     problem: str = ""
     named_for: str | None = None  # the table its name is, if any (``cohort.csv``)
+    read: ReadFile | None = field(default=None, repr=False)
+
+    def columns_for(self, table: str) -> dict[str, str]:
+        """Its headers matched to the columns of ``table``, as ``iomhub mapping suggest`` would."""
+        return match_columns(self.read, table) if self.read is not None else {}
 
 
 @dataclass
@@ -79,7 +92,7 @@ def files_of(path: Path) -> list[FileInfo]:
         headers = [] if read.table is None else [read.table.titles.get(c, c) for c in read.table.frame.columns
                                                  if c != LINE]
         out.append(FileInfo(read.name, headers, 0 if read.table is None else read.table.frame.height,
-                            read.encoding, read.problem, table_named(read.name, sheet=sheets)))
+                            read.encoding, read.problem, table_named(read.name, sheet=sheets), read))
     return out
 
 
