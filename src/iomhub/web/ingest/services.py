@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from iomhub.package import PackageError
 from iomhub.package.mapping import Mapping
 from iomhub.web.accounts.models import Agency, User
 from iomhub.web.audit.constants import Operation
@@ -36,7 +37,10 @@ def receive_upload(actor: Actor, user: User, files: Iterable[storage.Incoming],
         start = workspace.suggested(path)
         version = source.latest if source is not None else None
         if version is not None:
-            names = workspace.files_of(path)
+            try:
+                names = workspace.files_of(path)
+            except PackageError:  # the mapping page says why the files cannot be read
+                names = []
             start = workspace.adapted(Mapping.from_toml(version.text, workspace.LABEL), start, names)
         with audited(actor) as audit:
             upload = Upload.objects.create(agency=_agency(user), uploaded_by=user, uploaded_at=timezone.now(),

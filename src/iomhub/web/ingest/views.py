@@ -17,6 +17,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import render
@@ -114,12 +115,16 @@ def upload_view(request: HttpRequest, upload_id: int) -> HttpResponse:
                        codes=codes, workbook=workbook)
     if form.is_bound and form.is_valid():
         built = form.mapping()
-        services.keep_mapping(actor(request), upload, built)
-        name = form.cleaned_data["name"].strip()
-        if name:
-            version = services.save_mapping(actor(request), user_of(request), name, built)
-            messages.success(request, f"Saved as {version}.")
-        return HttpResponseRedirect(reverse("ingest:upload", args=[upload.pk]) + "#preview")
+        try:
+            services.keep_mapping(actor(request), upload, built)
+            name = form.cleaned_data["name"].strip()
+            if name:
+                version = services.save_mapping(actor(request), user_of(request), name, built)
+                messages.success(request, f"Saved as {version}.")
+        except ValidationError as error:  # a mapping longer than the database keeps
+            form.add_error(None, "; ".join(error.messages))
+        else:
+            return HttpResponseRedirect(reverse("ingest:upload", args=[upload.pk]) + "#preview")
     with snapshot():
         seen = workspace.preview(path, mapping)
     tables = [t for t in snapshot_tables() if t in seen.counts]
