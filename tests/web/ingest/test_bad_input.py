@@ -14,7 +14,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from iomhub.web.cohort.models import CohortEpisode
-from iomhub.web.ingest import jobs
+from iomhub.web.ingest import jobs, storage
 from iomhub.web.ingest.models import ImportJob, Upload
 from iomhub.web.people.models import Nominal
 from tests.web.ingest.conftest import CASELOAD, NICHE, changes, extract, form_of, labelled
@@ -165,3 +165,23 @@ def test_a_workbook_with_excel_serial_dates_and_a_wrong_sheet(client_for: Any, i
     assert dict(Nominal.objects.values_list("nominal_id", "date_of_birth")) == {
         "U1": date(1990, 1, 1), "U2": date(1992, 2, 2)}  # 33604 is 1 January 1992
     assert CohortEpisode.objects.get(nominal_id="U1").start_date == date(2015, 1, 1)
+
+
+@pytest.mark.parametrize(("name", "stored"), [
+    ("../../../etc/cron.d/x.csv", "x.csv"),
+    ("..\\..\\Windows\\evil.csv", "evil.csv"),
+    ("C:\\Users\\pc\\Niche export.csv", "Niche export.csv"),
+    (".hidden.csv", "hidden.csv"),
+    ("tab\there\x00.csv", "tab_here_.csv"),
+    ("a" * 300 + ".csv", "a" * 116 + ".csv"),
+], ids=["posix-climb", "windows-climb", "windows-path", "dot-file", "control-characters", "too-long"])
+def test_a_stored_name_is_the_file_s_own_name_made_safe(name: str, stored: str) -> None:
+    """Django's upload parser drops folder parts too; the store does not rely on it."""
+    assert storage.safe_name(name) == stored
+
+
+@pytest.mark.parametrize("name", ["", "..", "/", "...", "x/../"],
+                         ids=["empty", "dot-dot", "slash", "dots", "climb-only"])
+def test_a_name_with_nothing_left_is_refused(name: str) -> None:
+    with pytest.raises(storage.UploadRefused, match="is not a usable file name"):
+        storage.safe_name(name)
