@@ -72,6 +72,7 @@ def test_upload_map_preview_import_then_a_changed_extract(client_for: Any, impor
     assert "Fixed (2 rows)" in names.values() and "Flex (1 row)" in names.values()
     assert {names[n].split(" (")[0]: v[0] for n, v in form.items() if n.startswith("code-")} == {
         "M": "male", "F": "female", "Fixed": "", "Flex": ""}
+    assert html.count("Guessed from a usual spelling: check it") == 2
     assert "%d-%b-%Y" in form["dates"]
     # Levels are not guessed: until mapped, the preview names them in the file's own terms.
     assert "IOM caseload.csv:2: Level" in html, html[-3000:]

@@ -97,11 +97,14 @@ def files_of(path: Path) -> list[FileInfo]:
 
 
 def suggested(path: Path) -> Mapping:
-    """The starting mapping of ``iomhub mapping suggest``; empty if the files cannot be read."""
+    """The starting mapping of ``iomhub mapping suggest`` (files, headers, date forms); empty if
+    the files cannot be read. Its guessed codes are left out: the page guesses them again, shows
+    them as guesses and keeps them once the user saves the page."""
     try:
-        return suggest(path).mapping
+        found = suggest(path).mapping
     except PackageError:
         return Mapping()
+    return Mapping(found.files, found.columns, {}, found.dates, label=LABEL)
 
 
 def adapted(saved: Mapping, start: Mapping, files: list[FileInfo]) -> Mapping:
