@@ -721,8 +721,12 @@ def _render_selection(result: Any, fmt: str) -> str:
 @click.option("--as", "username", metavar="USERNAME", help="The user the import is recorded under "
               "(default: the system, named with your login).")
 @click.option("--reason", metavar="TEXT", help="Why the data are imported (recorded in the audit log).")
+@click.option("--whole", "whole", multiple=True, metavar="TABLE",
+              help="A table the package holds whole (a full snapshot): its records absent from the package are "
+                   "removed, audited. Repeat for each such table; people, meetings, indicators and actions never are.")
 @mapping_option
-def import_command(package: Path, username: str | None, reason: str | None, mapping_file: Path | None = None) -> None:
+def import_command(package: Path, username: str | None, reason: str | None, mapping_file: Path | None = None,
+                   whole: tuple[str, ...] = ()) -> None:
     """Load a data package into the database: checked as `iomhub report` checks it, all or
     nothing, and audited; importing the same package again changes nothing."""
     from iomhub.package import read_package
@@ -737,20 +741,42 @@ def import_command(package: Path, username: str | None, reason: str | None, mapp
 
     setup()
     call_command("migrate", interactive=False, verbosity=0)
-    from iomhub.web.exchange import import_package
+    from iomhub.web.exchange import import_package, snapshot_tables
 
+    refused = sorted(set(whole) - set(snapshot_tables()))
+    if refused:
+        raise click.UsageError(f"--whole {', '.join(refused)}: a table that may be replaced whole is one of "
+                               f"{', '.join(snapshot_tables())}")
     actor = _web_actor(username, "import")
     with refusal(), _exchange_progress() as progress:
         task = progress.add_task("Importing...", total=None)
-        result = import_package(data, actor, justification=reason, progress=lambda message, done, total:
+        result = import_package(data, actor, justification=reason, snapshot=whole,
+                                progress=lambda message, done, total:
                                 progress.update(task, description=message, completed=done, total=total or None))
-    click.echo(f"{'table':<12} {'created':>9} {'updated':>9} {'unchanged':>9} {'not in package':>15}")
+    click.echo(f"{'table':<12} {'created':>9} {'updated':>9} {'unchanged':>9} {'not in package':>15}"
+               + (f" {'removed':>9}" if whole else ""))
     for name, counts in result.tables.items():
         click.echo(f"{name:<12} {counts.created:>9,} {counts.updated:>9,} {counts.unchanged:>9,} "
-                   f"{counts.not_in_package:>15,}")
+                   f"{counts.not_in_package:>15,}" + (f" {counts.removed:>9,}" if whole else ""))
     summary = (f"Imported {package}: {result.created:,} created, {result.updated:,} updated"
                if result.changed else f"Imported {package}: nothing changed")
     click.echo(f"{summary} ({result.audit_rows:,} audit rows, {result.seconds:.1f} s).")
+
+
+@main.command("worker")
+@click.option("--once", is_flag=True, help="Run the imports waiting now, then stop (default: keep running).")
+@click.option("--poll", default=2.0, show_default=True, metavar="SECONDS", help="How often to look for new imports.")
+def worker_command(once: bool, poll: float) -> None:
+    """Run the imports asked for in the browser (/data/), one at a time, as a service of its own
+    (with IOMHUB_IMPORT_WORKER=external; by default the application runs them in a thread).
+    An import whose process died is marked stopped: it imported nothing."""
+    from iomhub.web import setup
+
+    setup()
+    from iomhub.web.ingest import jobs
+
+    ran = jobs.work(once=once, poll_seconds=poll)
+    err.print(f"Ran {ran} import{'s' if ran != 1 else ''}.", markup=False)
 
 
 @main.command("export")
