@@ -500,6 +500,9 @@ def serve_command(addr: str, threads: int, workers: int = 1) -> None:
 
     click.echo(f"iomhub is serving on http://{addr}/ (Ctrl+C to stop)")
     if workers == 1:
+        from iomhub.web.performance.warm import warm_in_background
+
+        warm_in_background()  # the figures of the first pages, ahead of the first reader
         from waitress import serve as waitress_serve
 
         # The forwarded headers reach the application, which alone decides whether to believe

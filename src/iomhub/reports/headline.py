@@ -7,8 +7,9 @@ last day), so that a tile's figure is the report's figure for that quarter:
 
 - people on IOM on the quarter's last day, by level and by area (``caseload``: ``count``);
 - of them, in custody that day (``caseload_status``: ``count`` of ``custody``, every level);
-- offences per person per 365 days at liberty in the quarter, of the people on IOM on its first
-  day (``time_at_risk``, ``fixed_period``, ``all``: ``rate_after``);
+- offences per 365 days at liberty in the quarter, of the report's performance cohort: those on
+  IOM on its first day who offended in the quarter before (``time_at_risk``, ``fixed_period``,
+  ``all``: ``rate_after``);
 - referrals made in the quarter and the share of those decided that were accepted
   (``referrals_by_agency``, ``all``);
 - meeting attendance: the share of agencies' invitations to meetings held in the quarter that

@@ -133,7 +133,8 @@ def tiles(quarters: Sequence[QuarterFigures], overdue: Sequence[tuple[int, int |
         _tile("in_custody", "In custody", "of the people on IOM, on the same day", quarters,
               lambda q: q.in_custody, format_int),
         _tile("rate_at_liberty", "Offending per person at liberty",
-              "offences per person per 365 days out of custody, in the quarter", quarters,
+              "offences per 365 days out of custody in the quarter, of those on IOM at its start who "
+              "offended in the quarter before (the report's performance cohort)", quarters,
               lambda q: q.rate_at_liberty, format_decimal, details=list(matched)),
         _tile("acceptance", "Referrals accepted", "of the quarter's referrals decided (accepted or rejected)",
               quarters, lambda q: q.acceptance_pct, format_pct, pct=True,
@@ -149,7 +150,7 @@ def tiles(quarters: Sequence[QuarterFigures], overdue: Sequence[tuple[int, int |
         actions = by_quarter[-1][1]
         reassessments.details = [("Case actions overdue today", _dash(actions, format_int))]
         out.append(reassessments)
-    rag = _tile("rag", "Performance framework", "indicators at red in the quarter's report", quarters,
+    rag = _tile("rag", "Performance framework", "the quarter's indicators by RAG (the line: those at red)", quarters,
                 lambda q: float(q.rag.get("red", 0)) if q.rag else None, format_int,
                 details=[(humanise(colour), format_int(now.rag.get(colour, 0))) for colour in RAGS])
     rag.value = " · ".join(f"{format_int(now.rag.get(colour, 0))} {colour}" for colour in RAGS)
@@ -188,9 +189,12 @@ def trends(quarters: Sequence[QuarterFigures], area_names: dict[str, str] | None
 
 def matched_lines(row: dict[str, object] | None, period: str) -> list[tuple[str, str]]:
     """The report's matched estimate (``effect_estimate``, ``matched_did``) for ``period`` as
-    two lines: the change against similar people not on IOM, and whether it can be relied on."""
-    if row is None or row.get("estimate_pct") is None:
-        return [(f"Matched estimate ({period})", "not computed: see the Report page")]
+    two lines: the change against similar people not on IOM, and whether it can be relied on
+    (``row`` None: the report is not computed yet)."""
+    if row is None:
+        return [(f"Matched estimate ({period})", "not computed yet: see the Report page")]
+    if row.get("estimate_pct") is None:
+        return [(f"Matched estimate ({period})", "none: the Report page says why")]
     estimate = row["estimate_pct"]
     assert isinstance(estimate, float | int)
     return [(f"Matched estimate ({period})", f"{change_words(float(estimate))} than similar people not on IOM"),

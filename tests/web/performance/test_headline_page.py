@@ -15,6 +15,7 @@ from iomhub.package.load import Package
 from iomhub.web.accounts.constants import Role
 from iomhub.web.audit.models import AuditEvent
 from iomhub.web.performance import cache
+from iomhub.web.performance.warm import warm
 
 TODAY = date(2016, 3, 31)  # the synthetic data's last day: the current quarter is Q4 2015/16
 TILE_LINK = re.compile(r'<li class="iom-tile" data-tile="(\w+)">\s*<h2[^>]*><a class="govuk-link" href="([^"]+)"')
@@ -85,3 +86,15 @@ def test_the_figures_are_kept_until_the_data_change(
     own.get("/performance/")
     with mock.patch("iomhub.web.performance.headline.headline", side_effect=AssertionError("not kept")):
         assert client_for(users["partner"]).get("/performance/").status_code == 200
+
+
+def test_the_figures_computed_at_start_serve_the_first_view(
+        users: dict[str, Any], client_for: Callable[..., Any], synthetic_database: Package,
+        on_the_last_day: None) -> None:
+    warm(TODAY)
+    with mock.patch("iomhub.web.performance.headline.headline", side_effect=AssertionError("not computed ahead")), \
+            mock.patch("iomhub.web.performance.warm.build_report", side_effect=AssertionError("not kept")):
+        response = client_for(users["own"]).get("/performance/")
+    assert response.status_code == 200
+    assert "Matched estimate (2014/15)" in response.content.decode()
+    assert "not computed" not in response.content.decode(), "the default period's report was computed ahead"

@@ -79,7 +79,8 @@ class _Kept(Generic[T]):
 _reports: _Kept[Report] = _Kept()
 _fragments: _Kept[str] = _Kept()
 _lists: _Kept[Any] = _Kept(size=256)  # a list's pages, filters and sorts
-_figures: _Kept[Any] = _Kept()  # the dashboard's quarterly figures, the framework's computed figures
+_figures: _Kept[Any] = _Kept(size=64)  # the dashboard's quarterly figures, the framework's, the selection
+_packages: _Kept[Any] = _Kept(size=2)  # the database read as a package: the latest, and the one before
 
 
 def data_version() -> Version:
@@ -127,7 +128,15 @@ def cached_figures(version: Version, key: str, make: Callable[[], T]) -> T:
     return value
 
 
+def cached_package(version: Version, make: Callable[[], T]) -> T:
+    """The database as a package at ``version`` (``performance.data.package_at``), read only
+    when not kept: reading every table costs more than most figures computed from them."""
+    value: T = _packages.get_or_make((version, "package"), make)
+    return value
+
+
 def clear() -> None:
+    _packages.clear()
     _figures.clear()
     _reports.clear()
     _fragments.clear()

@@ -22,6 +22,14 @@ def package_from_database(settings: PackageSettings | None = None, using: str = 
     return package_from_frames(database_frames(using), settings, source=SOURCE)
 
 
+def package_at(version: int) -> Package:
+    """``package_from_database()`` at data ``version`` (read in the same snapshot), read once and
+    kept (``performance/cache.py``)."""
+    from iomhub.web.performance.cache import cached_package
+
+    return cached_package(version, package_from_database)
+
+
 def latest_activity_in_database(using: str = "default") -> date | None:
     """``reports.params.latest_activity`` of the database: one aggregate query per table."""
     days: list[date] = []

@@ -21,8 +21,8 @@ from iomhub.metrics.kpis import kpis
 from iomhub.package.settings import PackageSettings
 from iomhub.reports.headline import framework_figures
 from iomhub.web.exchange.frames import table_frame
-from iomhub.web.performance.cache import cached_figures, records_version
-from iomhub.web.performance.data import package_from_database
+from iomhub.web.performance.cache import cached_figures, data_version, records_version
+from iomhub.web.performance.data import package_at
 from iomhub.web.performance.models import Indicator
 
 FRAMEWORK_TABLES = ("indicators", "targets", "actuals", "rag_overrides")
@@ -52,7 +52,7 @@ def span_figures(span: Span) -> dict[str, float | None]:
     metrics (``reports.headline.framework_figures``: only the tables they come from) and kept
     until people's records change (``records_version``: a manual RAG or a target leaves them)."""
     return cached_figures(records_version(), f"framework {span.start} {span.end}",
-                          lambda: framework_figures(package_from_database().tables, span))
+                          lambda: framework_figures(package_at(data_version()).tables, span))
 
 
 def year_figures(year: int) -> dict[str, float | None]:

@@ -24,7 +24,7 @@ from iomhub.web.accounts import permissions
 from iomhub.web.meetings.briefing import overdue_actions, reassessments_overdue
 from iomhub.web.people.models import Nominal
 from iomhub.web.performance.cache import Version, cached_figures, kept_report
-from iomhub.web.performance.data import latest_activity_in_database, package_from_database
+from iomhub.web.performance.data import latest_activity_in_database, package_at
 
 # the section of the report page each tile's figure comes from (its heading's id)
 REPORT_SECTIONS = {"on_iom": "caseload", "in_custody": "custody", "rate_at_liberty": "effect",
@@ -61,7 +61,7 @@ def figures(version: Version, today: date) -> Figures:
     """The dashboard's figures at ``version`` (read inside the snapshot the version was read in)."""
     def make() -> Figures:
         quarters = dashboard_quarters(today)
-        tables = package_from_database().tables
+        tables = package_at(version).tables
         return Figures(headline(tables, quarters), _overdue(quarters, today), today,
                        default_period(today, latest_activity_in_database()))
     return cached_figures(version, f"dashboard {today.isoformat()}", make)
@@ -73,7 +73,7 @@ def _matched(figures: Figures, version: Version) -> list[tuple[str, str]]:
     if report is None or "effect_estimate" not in report.tables:
         return matched_lines(None, label)
     rows = report.tables["effect_estimate"].filter(method="matched_did").to_dicts()
-    return matched_lines(rows[0] if rows else None, label)
+    return matched_lines(rows[0] if rows else {"estimate_pct": None}, label)
 
 
 def drill_down(tile: Tile, user: Any, quarter: Quarter) -> str:

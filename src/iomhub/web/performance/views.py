@@ -31,7 +31,7 @@ from iomhub.web.audit.context import audited
 from iomhub.web.pages import page
 from iomhub.web.performance import headline
 from iomhub.web.performance.cache import Version, cached_fragment, cached_report, data_version
-from iomhub.web.performance.data import package_from_database
+from iomhub.web.performance.data import package_at
 from iomhub.web.performance.forms import DisclosureForm, ReportForm, period_form
 from iomhub.web.requests import actor
 from iomhub.web.snapshots import snapshot
@@ -52,7 +52,8 @@ def _detail(form: ReportForm, **extra: Any) -> dict[str, Any]:
 
 def _report(form: ReportForm, version: Version | None = None) -> Report:
     params = form.params()
-    return cached_report(params, lambda: build_report(package_from_database(), params), version)
+    at = data_version() if version is None else version
+    return cached_report(params, lambda: build_report(package_at(at), params), at)
 
 
 def _report_html(form: ReportForm) -> str:
