@@ -93,7 +93,9 @@ class QuarterFigures:
     on_iom: dict[str, int] = field(default_factory=dict)  # level (and "all") -> people
     on_iom_by_area: dict[str, int] = field(default_factory=dict)  # area code -> people
     in_custody: int | None = None
+    in_custody_by_level: dict[str, int] = field(default_factory=dict)
     rate_at_liberty: float | None = None
+    rate_by_level: dict[str, float | None] = field(default_factory=dict)
     referrals: int | None = None
     accepted: int | None = None
     acceptance_pct: float | None = None
@@ -159,7 +161,9 @@ def quarter_figures(tables: Mapping[str, pl.DataFrame], quarter: Quarter, start_
     out.on_iom.setdefault(ALL, 0)
     if "custody" in lazy:
         status = _collect(caseload.caseload_status(lazy["cohort"], lazy["custody"], lazy.get("supervision"), [last]))
-        out.in_custody = int(status.filter(pl.col("status") == "custody")["count"].sum())
+        inside = status.filter(pl.col("status") == "custody")
+        out.in_custody = int(inside["count"].sum())
+        out.in_custody_by_level = {row["scheme"]: int(row["count"]) for row in inside.iter_rows(named=True)}
     if performance is not None:
         spans = custody.custody_spans(lazy["custody"], params.period.end) if "custody" in lazy else None
         fixed = _collect(effect.fixed_period_outcomes(nw.from_native(performance.lazy()), spans,
@@ -167,6 +171,7 @@ def quarter_figures(tables: Mapping[str, pl.DataFrame], quarter: Quarter, start_
         if fixed.height:
             rows = estimates.time_at_risk_rows(columns(fixed), _POINT_ONLY)
             out.rate_at_liberty = next(row["rate_after"] for row in rows if row["scheme"] == ALL)
+            out.rate_by_level = {row["scheme"]: row["rate_after"] for row in rows if row["scheme"] != ALL}
     if "referrals_by_agency" in report_tables:
         agencies = report_tables["referrals_by_agency"]
         total = agencies.filter(pl.col("agency") == ALL)

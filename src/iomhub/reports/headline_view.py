@@ -168,21 +168,30 @@ class Trend:
     rows: list[list[str]]
 
 
+Getter = Callable[[QuarterFigures, str], float | None]
+
+
 def trends(quarters: Sequence[QuarterFigures], area_names: dict[str, str] | None = None) -> list[Trend]:
-    """People on IOM at each quarter's end, by level and by area: two charts of small lines,
-    each line with its own dash pattern and legend, and their tables."""
+    """Small multiples, quarter by quarter: people on IOM by level and by area, in custody by
+    level, offending per person at liberty by level (the level on the quarter's first day). Each
+    chart's lines have their own dash pattern and legend; each has its table."""
     labels = [q.quarter.short for q in quarters]
     names = area_names or {}
     areas = sorted({area for q in quarters for area in q.on_iom_by_area})
     out = []
-    charts: list[tuple[str, str, list[str], Callable[[QuarterFigures, str], int | None], Callable[[str], str]]] = [
-        ("trend-level", "People on IOM by level", list(LEVELS), lambda q, k: q.on_iom.get(k), humanise),
-        ("trend-area", "People on IOM by area", areas, lambda q, k: q.on_iom_by_area.get(k),
-         lambda k: names.get(k, humanise(k)))]
-    for chart_id, title, keys, get, name in charts:
-        series = [(name(key), [_float(get(q, key)) for q in quarters]) for key in keys]
+    charts: list[tuple[str, str, list[str], Getter, Callable[[str], str], Callable[[float], str]]] = [
+        ("trend-level", "People on IOM by level", list(LEVELS), lambda q, k: _float(q.on_iom.get(k)), humanise,
+         format_int),
+        ("trend-area", "People on IOM by area", areas, lambda q, k: _float(q.on_iom_by_area.get(k)),
+         lambda k: names.get(k, humanise(k)), format_int),
+        ("trend-custody", "In custody by level", list(LEVELS), lambda q, k: _float(q.in_custody_by_level.get(k)),
+         humanise, format_int),
+        ("trend-liberty", "Offending per person at liberty by level", list(LEVELS),
+         lambda q, k: q.rate_by_level.get(k), humanise, format_decimal)]
+    for chart_id, title, keys, get, name, show in charts:
+        series = [(name(key), [get(q, key) for q in quarters]) for key in keys]
         svg = line_chart(chart_id, title, labels, series)
-        rows = [[q.quarter.label, *[_dash(_float(get(q, key)), format_int) for key in keys]] for q in quarters]
+        rows = [[q.quarter.label, *[_dash(get(q, key), show) for key in keys]] for q in quarters]
         out.append(Trend(title, svg, ["Quarter", *[name(key) for key in keys]], rows))
     return out
 

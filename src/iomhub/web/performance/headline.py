@@ -18,7 +18,7 @@ from django.utils.http import urlencode
 
 from iomhub.domain.dates import Span
 from iomhub.reports.headline import Quarter, QuarterFigures, headline, quarter_of, quarters_to
-from iomhub.reports.headline_view import Tile, Trend, matched_lines, tiles, trends
+from iomhub.reports.headline_view import Point, Tile, Trend, matched_lines, tiles, trends
 from iomhub.reports.params import ReportParams, default_period
 from iomhub.web.accounts import permissions
 from iomhub.web.meetings.briefing import overdue_actions, reassessments_overdue
@@ -88,14 +88,32 @@ def drill_down(tile: Tile, user: Any, quarter: Quarter) -> str:
             return f"{reverse('cohort:list')}?{urlencode({'status': 'custody'})}"
         if tile.key == "overdue":
             return reverse("meetings:briefing")
+    return f"{report_url(quarter)}#section-{REPORT_SECTIONS[tile.key]}"
+
+
+def report_url(quarter: Quarter) -> str:
+    """The report page for ``quarter`` (every quarter's figures are its report's)."""
     query = urlencode({"from": quarter.span.start.isoformat(), "to": quarter.span.end.isoformat()})
-    return f"{reverse('performance:report')}?{query}#section-{REPORT_SECTIONS[tile.key]}"
+    return f"{reverse('performance:report')}?{query}"
+
+
+@dataclass
+class ShownTile:
+    tile: Tile
+    link: str  # where the tile leads
+    points: list[tuple[Point, str]]  # each quarter's figure with its report
+
+
+@dataclass
+class ShownTrend:
+    trend: Trend
+    rows: list[tuple[str, list[str]]]  # each quarter's report, and its row
 
 
 @dataclass
 class Dashboard:
-    tiles: list[tuple[Tile, str]]  # each tile with where it leads
-    trends: list[Trend]
+    tiles: list[ShownTile]
+    trends: list[ShownTrend]
     quarter: Quarter
     today: date
 
@@ -103,6 +121,8 @@ class Dashboard:
 def dashboard(user: Any, version: Version, today: date) -> Dashboard:
     data = figures(version, today)
     current = data.quarters[-1].quarter
-    shown = tiles(data.quarters, data.overdue, _matched(data, version))
-    return Dashboard([(tile, drill_down(tile, user, current)) for tile in shown], trends(data.quarters), current,
-                     today)
+    urls = [report_url(q.quarter) for q in data.quarters]
+    shown = [ShownTile(tile, drill_down(tile, user, current), list(zip(tile.points, urls, strict=True)))
+             for tile in tiles(data.quarters, data.overdue, _matched(data, version))]
+    charts = [ShownTrend(trend, list(zip(urls, trend.rows, strict=True))) for trend in trends(data.quarters)]
+    return Dashboard(shown, charts, current, today)
