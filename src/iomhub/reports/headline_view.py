@@ -21,6 +21,7 @@ from iomhub.reports.formatting import (
     format_int,
     format_pct,
     humanise,
+    long_date,
     points_text,
 )
 from iomhub.reports.headline import ALL, LEVELS, RAGS, QuarterFigures
@@ -127,7 +128,7 @@ def tiles(quarters: Sequence[QuarterFigures], overdue: Sequence[tuple[int, int |
     now = quarters[-1]
     position = {id(q): index for index, q in enumerate(quarters)}
     out = [
-        _tile("on_iom", "People on IOM", f"on {now.quarter.span.end:%d %B %Y}, every level", quarters,
+        _tile("on_iom", "People on IOM", f"on {long_date(now.quarter.span.end)}, every level", quarters,
               lambda q: q.on_iom.get(ALL), format_int,
               details=[(humanise(level), format_int(now.on_iom.get(level, 0))) for level in LEVELS]),
         _tile("in_custody", "In custody", "of the people on IOM, on the same day", quarters,
