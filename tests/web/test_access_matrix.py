@@ -162,6 +162,7 @@ POLICY: dict[str, Rule] = {
     "meetings:action_done": Rule(action_owner_or_manager, POST),
     # Aggregate figures: any role of a partner agency; no one outside the partnership.
     "performance:dashboard": Rule(partner_any_role, GET),
+    "performance:report": Rule(partner_any_role, GET),
     "performance:download": Rule(partner_any_role, BOTH),
     "performance:documents": Rule(partner_any_role, BOTH),
     # Cohort selection: any role of a partner agency; names only to those who see the people
