@@ -43,7 +43,7 @@ docs: install ## The documentation as a site, into site/ (MkDocs Material)
 format: install
 	$(VENV)/bin/ruff check --fix src tests benchmarks
 
-bench: install ## iomhub against plain pandas on 100k and 1M synthetic nominals, then the web benchmark
+bench: install ## iomhub against plain pandas on 100k and 1M synthetic nominals, the Spark engine on 100k, then the web benchmark
 	$(PY) benchmarks/run.py
 	$(PY) benchmarks/web_load.py
 

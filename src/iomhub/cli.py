@@ -109,6 +109,39 @@ def mapping_option(function: Any) -> Any:
                         metavar="FILE.toml", help=MAPPING_HELP)(function)
 
 
+def engine_options(function: Any) -> Any:
+    """``--engine`` and ``--spark-master`` (docs/scale.md)."""
+    function = click.option("--spark-master", default="local[*]", show_default=True, metavar="URL",
+                            help="With --engine spark: the cluster (spark://host:7077, yarn, ...) or "
+                                 "local[N].")(function)
+    return click.option("--engine", type=click.Choice(["polars", "spark"]), default="polars", show_default=True,
+                        help="Where the package is read and the report computed: Polars on this machine, "
+                             "or Spark (a folder of CSV or Parquet files; the same figures).")(function)
+
+
+def read_on(engine: str, package: Path, mapping_file: Path | None, master: str) -> tuple[Any, Any]:
+    """The package read and validated on ``engine``: (a Polars package, the Spark package or
+    None). On Spark the Polars package holds the small tables only (indicators, actions, ...)."""
+    from iomhub.package import read_package
+
+    if engine == "polars":
+        return read_package(package, load_mapping(mapping_file)), None
+    from iomhub.package.spark_reading import read_package_spark
+    from iomhub.package.spark_session import SparkUnavailable, spark_session
+
+    if mapping_file is not None:
+        raise click.UsageError("--engine spark reads packages in the specification's own files and columns: "
+                               "write a mapped package as one first (iomhub convert PACKAGE --mapping FILE "
+                               "-o FOLDER)")
+    try:
+        spark = spark_session(master)
+    except SparkUnavailable as error:
+        err.print(f"[bold red]Error:[/] {escape(str(error))}")
+        sys.exit(1)
+    on_spark = read_package_spark(package, spark)
+    return on_spark.local(), on_spark
+
+
 def load_mapping(path: Path | None) -> Any:
     """The mapping in ``path`` (None without one); a file that cannot be read is refused."""
     if path is None:
@@ -138,15 +171,17 @@ def load_mapping(path: Path | None) -> Any:
 @main.command()
 @click.argument("package", type=click.Path(path_type=Path))
 @mapping_option
-def check(package: Path, mapping_file: Path | None = None) -> None:
+@engine_options
+def check(package: Path, mapping_file: Path | None = None, engine: str = "polars",
+          spark_master: str = "local[*]") -> None:
     """Validate a data package (folder, .zip or .xlsx) and report every problem."""
-    from iomhub.package import read_package
-
     with refusal(), err.status("Checking the package..."):
-        result = read_package(package, load_mapping(mapping_file))
+        result, on_spark = read_on(engine, package, mapping_file, spark_master)
     for warning in result.warnings:
         err.print(f"[yellow]warning:[/] {escape(warning)}", markup=True)
-    rows = ", ".join(f"{name} {frame.height:,}" for name, frame in result.tables.items())
+    heights = ({name: frame.height for name, frame in result.tables.items()} if on_spark is None
+               else {name: frame.count() for name, frame in on_spark.frames.items()})
+    rows = ", ".join(f"{name} {height:,}" for name, height in heights.items())
     click.echo(f"{package}: valid ({rows} rows)")
 
 
@@ -251,14 +286,15 @@ def render(report: Any, fmt: str) -> str:
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="File to write (default: standard output).")
 @mapping_option
+@engine_options
 def report(package: Path, period_from: date, period_to: date, baseline_from: date | None,
            baseline_to: date | None, cohort_date: date | None, target_reduction: float | None,
            exclude_custody_beyond: date | None, age_bands: str | None, proven_from: date | None,
            proven_to: date | None, fmt: str, document: str | None, as_at: date | None,
            output: Path | None, for_publication: bool = False, suppress_under: int = 5,
-           disclosure: str = "suppress", mapping_file: Path | None = None) -> None:
+           disclosure: str = "suppress", mapping_file: Path | None = None, engine: str = "polars",
+           spark_master: str = "local[*]") -> None:
     """Compute the IOM performance report from a data package."""
-    from iomhub.package import read_package
     from iomhub.reports.model import build_report
 
     if fmt == "json" and document not in (None, "performance"):
@@ -269,12 +305,17 @@ def report(package: Path, period_from: date, period_to: date, baseline_from: dat
                                "the terminal)")
     with refusal():
         with err.status("Reading and checking the package..."):
-            data = read_package(package, load_mapping(mapping_file))
+            data, on_spark = read_on(engine, package, mapping_file, spark_master)
         params = _params(period_from, period_to, baseline_from, baseline_to, cohort_date,
                          target_reduction, exclude_custody_beyond, age_bands,
                          data.settings.age_bands, data.settings.target_reduction, (proven_from, proven_to))
         with err.status("Computing the report..."):
-            result = build_report(data, params)
+            if on_spark is None:
+                result = build_report(data, params)
+            else:
+                from iomhub.reports.spark_engine import build_report_spark
+
+                result = build_report_spark(on_spark, params)
             if for_publication:
                 result = _published(result, suppress_under, disclosure)
             text: str | bytes
