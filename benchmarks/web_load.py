@@ -415,7 +415,7 @@ class Budget:
             return True
 
 
-def load(port: int, users: int, password: str, cohort_ids: Sequence[str], seconds: float, requests: int,
+def load(port: int, users: int, password: str, cohort_ids: Sequence[str], seconds: float, requests: int,  # noqa: C901
          result: RunResult, console: Console, think: float = 0.0) -> None:
     """Sign the users in, then let them loose together until the budget is spent.
 

