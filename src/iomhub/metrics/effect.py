@@ -494,7 +494,7 @@ def effect_tables(cohort: Frame, offences: Frame, spans: Frame | None, nominals:
     return EffectTables(
         members=outcomes.select("nominal_id", "scheme", "anchor", *WINDOW_COLUMNS, *LAG_COLUMNS, JOINING_MONTH),
         sets=matched_sets(outcomes, compared),
-        pairs=compared.select("member_id", "nominal_id", *PAIR_COLUMNS, *LAG_COLUMNS),
+        pairs=compared.select("member_id", "nominal_id", *PAIR_COLUMNS, *LAG_COLUMNS, JOINING_MONTH),
         comparison_people=compared.select("nominal_id").unique(),
         balance=balance_sums(profiles, history, joins, nominals, outcomes, compared, candidates),
         windows=window_counts(fit))
