@@ -206,30 +206,36 @@ def test_e_value(ratio: float | None, expected: float | None) -> None:
     assert estimates.e_value(ratio) == (None if expected is None else pytest.approx(expected))
 
 
-def weeks_unit(size: int, extra: int, mirrored: bool) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def weeks_unit(size: int, extra: int, mirrored: bool, level: int = 1,
+               ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Members with 0 to 3 of their 6 offences of the year before in the weeks before joining,
     ``extra`` in 40 of them one more (and one fewer earlier); each member's comparison person
-    has 3 less the member's number (``mirrored``: a noisy unit), or the same (a quiet one)."""
+    has 3 less the member's number (``mirrored``: a noisy unit), or the same (a quiet one).
+    Members offend ``level`` times as much as that in every period."""
     people, pairs = [], []
     for i in range(size):
         weeks = i % 4
         more = 1 if i % 40 < extra else 0
-        people.append(member(f"P{i:04d}", 6, 3, weeks=weeks + more))
+        people.append(member(f"P{i:04d}", 6 * level, 3, weeks=(weeks + more) * level))
         pairs.append(pair(f"P{i:04d}", f"C{i:04d}", 6, 6, weeks=3 - weeks if mirrored else weeks))
     return people, pairs
 
 
 @pytest.mark.parametrize(
-    ("size", "extra", "mirrored", "passed"),
-    [(80, 0, True, True), (80, 12, True, True), (800, 12, True, False), (400, 3, False, True)],
-    ids=["no-difference", "a-difference-within-chance", "the-same-beyond-chance", "beyond-chance-immaterial"],
+    ("size", "extra", "mirrored", "level", "passed"),
+    [(80, 0, True, 1, True), (80, 12, True, 1, True), (800, 12, True, 1, False), (400, 3, False, 1, True),
+     (800, 0, False, 2, True)],
+    ids=["no-difference", "a-difference-within-chance", "the-same-beyond-chance", "beyond-chance-immaterial",
+         "a-level-the-year-before-shares"],
 )
 def test_the_weeks_before_joining_fail_only_beyond_chance_and_material(size: int, extra: int, mirrored: bool,
-                                                                       passed: bool) -> None:
+                                                                       level: int, passed: bool) -> None:
     # Members' weeks: 1.5 + extra / 40 of 6 (the comparison's 1.5 of 6). 12 extra in 40:
     # (1.8 / 4.2) / (1.5 / 4.5) - 1 = +28.6%: z = 1.2 with 80 members, 3.7 with 800. 3 extra in
     # 40: (1.575 / 4.425) / (1.5 / 4.5) - 1 = +6.8%, z = 5.6 in a quiet unit of 400, but under 10%.
-    row = matched_row(*weeks_unit(size, extra, mirrored))
+    # Members offending twice as much in the weeks and in the rest of the year: 0%, passed (the
+    # estimate allows for a difference of level the year before shares).
+    row = matched_row(*weeks_unit(size, extra, mirrored, level))
     weeks = next(check for check in row["checks"] if check["check"] == "weeks_before_joining")
     expected = ((1.5 + extra / 40) / (4.5 - extra / 40)) / (1.5 / 4.5) * 100.0 - 100.0
     assert weeks == {"check": "weeks_before_joining", "value": pytest.approx(expected, abs=1e-3),
