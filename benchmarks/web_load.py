@@ -109,7 +109,7 @@ def plan(cohort_ids: Sequence[str], rng: random.Random, start: int = 0) -> Itera
                                             "page": rng.randint(1, 3)})
             yield Step("cohort list (filtered)", f"/cohort/?{query}")
         else:
-            yield Step("dashboard", f"/performance/?{REPORT_QUERY}")
+            yield Step("dashboard", f"/performance/report/?{REPORT_QUERY}")
 
 
 @dataclass

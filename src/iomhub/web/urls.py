@@ -20,4 +20,5 @@ urlpatterns: list[URLResolver | object] = [
     path("performance/", include("iomhub.web.performance.urls")),
     path("audit/", include("iomhub.web.audit.urls")),
     path("records/", include("iomhub.web.records.urls")),
+    path("data/", include("iomhub.web.ingest.urls")),
 ]
