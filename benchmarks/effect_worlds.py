@@ -43,10 +43,20 @@ Selection (a monthly chance of joining, for people at liberty not yet on IOM):
   police intelligence sees and the data do not (an escalation not yet recorded).
 - ``harm``: on the gravity of recent offending (violent offences weigh 4), the "G" of RFG,
   which the matching does not use.
+- ``risk_score``: half on recorded recent offending, half on a static risk score in the
+  manner of OGRS3 (Howard, Francis, Soothill and Humphreys, 2009), the Offender Group
+  Reconviction Scale probation officers use to screen for IOM: the Copas rate (the log of
+  sanctions + 1 over ten plus the years of the criminal career), age and gender. Its
+  sanctions are the whole criminal record, partly before the data begin (drawn from the
+  person's own rate over their career before then), so the score is only partly visible.
 
 Effects (``Effect``): a constant change from the joining day (``constant``), one that builds
 up over six months (``delayed``; programmes take time to bite, Lipsey and Cullen, 2007), and
-one that only the higher-rate half of members get (``unequal``). The truth of a unit is the
+one that only the higher-rate half of members get (``unequal``), and one that grows with the
+risk score at joining (``risk``: from none at a two-year reconviction probability of 0 to
+twice the nominal effect at 1), as the risk principle expects: intensive supervision works
+for people at high risk and little for those at low risk (Andrews, Bonta and Hoge, 1990;
+Lowenkamp, Latessa and Holsinger, 2006). The truth of a unit is the
 effect on the treated over the twelve months after joining: expected offences of members at
 liberty with the effect over those without, less one (what the matched estimate estimates).
 """
@@ -65,8 +75,8 @@ SIM_START, SIM_END = date(2009, 1, 1), date(2016, 3, 31)
 JOIN_FROM = date(2011, 1, 1)  # two years of history before anyone joins
 JOIN_UNTIL = date(2015, 3, 1)  # twelve months after joining fit in the data
 EPOCH = date(1970, 1, 1)
-SELECTIONS = ("visible", "end_of_spell", "escalation", "harm")
-EFFECTS = ("constant", "delayed", "unequal")
+SELECTIONS = ("visible", "end_of_spell", "escalation", "harm", "risk_score")
+EFFECTS = ("constant", "delayed", "unequal", "risk")
 
 
 @dataclass(frozen=True)
@@ -90,11 +100,21 @@ WORLDS = (
     World("end of an invisible spell, true 0", "end_of_spell", 0.0),
     World("invisible escalation, true -30%", "escalation", -0.3),
     World("selection on harm, true -30%", "harm", -0.3),
+    World("risk score (partly visible), effect grows with risk", "risk_score", -0.3, "risk"),
 )
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
     return np.asarray(1.0 / (1.0 + np.exp(-x)))
+
+
+def _ogrs(sanctions: np.ndarray, age: np.ndarray, female: np.ndarray, career: np.ndarray) -> np.ndarray:
+    """A two-year reconviction probability in the manner of OGRS3 (Howard et al., 2009): the
+    Copas rate, log((sanctions + 1) / (10 + years since the first sanction)), with a weight
+    of about 1.25, and a fall with age and for women (coefficients rounded, not the Home
+    Office's table)."""
+    copas = np.log((sanctions + 1.0) / (10.0 + career))
+    return np.asarray(_sigmoid(1.25 * copas - 0.04 * (age - 25.0) - 0.4 * female + 1.8))
 
 
 def simulate(world: World, people: int, seed: int) -> tuple[dict[str, pl.DataFrame], float]:
@@ -113,9 +133,16 @@ def simulate(world: World, people: int, seed: int) -> tuple[dict[str, pl.DataFra
     area = rng.integers(0, 5, people)
     violent = rng.random(people) < 0.2
     level = rng.normal(np.log(1.2), 1.0, people) - np.where(female, 0.4, 0.0)  # yearly, log
+    # the criminal record before the data begin (for the risk score): sanctions over the career
+    # from 16, at about a third of the person's own offending rate (not every offence is sanctioned)
+    # (drawn from a generator of their own, so the other worlds' units are unchanged)
+    record = np.random.default_rng([seed, 1])
+    career = np.clip(age0 - 16.0, 0.0, None) * record.random(people) ** 0.5
+    sanctions = record.poisson(np.exp(level) / 3.0 * career).astype(np.float64)
     persistence = np.where(violent, 0.93, 0.8)
     state = rng.normal(0.0, 0.6, people)
     spell_left = np.zeros(people)
+    held_from = np.full(people, -1, dtype=np.int64)  # the person's latest custody, as recorded
     held_until = np.full(people, -1, dtype=np.int64)
     joined = np.full(people, -1, dtype=np.int64)
     gain = np.ones(people)  # how IOM scales each person's rate once on it
@@ -140,8 +167,9 @@ def simulate(world: World, people: int, seed: int) -> tuple[dict[str, pl.DataFra
         ending = in_spell & (spell_left <= 1.0)
         spell_left = np.maximum(spell_left - 1.0, 0.0)
         latent = np.exp(level + state - 0.18) * ageing * np.where(in_spell, 4.0, 1.0) / 12.0
-        free = np.clip(np.minimum(b, np.maximum(held_until, a - 1)) - a + 1, 0, None)
-        free = length - free  # days at liberty this month (custody starts are later in the month)
+        held_first, held_last = np.maximum(held_from, a), np.minimum(held_until, b)
+        held = np.clip(held_last - held_first + 1, 0, None)
+        free = length - held  # days at liberty this month: custody is where its records put it
         on_iom = (joined >= 0) & (joined <= b)
         since = np.where(on_iom, (a - joined) / 30.4, -1.0)
         ramp = np.clip(since / 6.0, 0.0, 1.0) if world.shape == "delayed" else np.ones(people)
@@ -155,8 +183,10 @@ def simulate(world: World, people: int, seed: int) -> tuple[dict[str, pl.DataFra
         offenders = np.flatnonzero(counts)
         who = np.repeat(offenders, counts[offenders])
         untreated = np.bincount(who, minlength=people)
-        start_free = np.maximum(a, held_until + 1)[who]
-        days = start_free + (rng.random(who.size) * np.maximum(b - start_free + 1, 1)).astype(np.int64)
+        # each offence on a day at liberty, at random: a day counted over the free days, then
+        # moved past the days in custody
+        days = a + (rng.random(who.size) * np.maximum(free[who], 1)).astype(np.int64)
+        days = np.where((held[who] > 0) & (days >= held_first[who]), days + held[who], days)
         days = np.minimum(days, b)
         affected = on_iom[who] & (days >= joined[who])
         kept = rng.random(who.size) < np.where(affected, multiplier[who], 1.0)
@@ -167,6 +197,7 @@ def simulate(world: World, people: int, seed: int) -> tuple[dict[str, pl.DataFra
         kind_parts.append(kinds)
         counted = np.bincount(who, minlength=people)
         history.append(counted)
+        sanctions += counted / 3.0
         violent_history.append(np.bincount(who, weights=kinds.astype(float), minlength=people))
         # custody: remand, often followed by a sentence recorded from the same start
         arrests = untreated if world.custody_untreated else counted
@@ -179,7 +210,7 @@ def simulate(world: World, people: int, seed: int) -> tuple[dict[str, pl.DataFra
             if rng.random() < 0.6:
                 end = start + int(rng.lognormal(np.log(150), 0.5))
                 custody_rows.append((person, start, end, int(rng.random() < 0.1), 1))
-            held_until[person] = end
+            held_from[person], held_until[person] = start, end
         # joining
         if join_from <= a <= join_until:
             recent = np.sum(history[-6:], axis=0)
@@ -188,6 +219,7 @@ def simulate(world: World, people: int, seed: int) -> tuple[dict[str, pl.DataFra
                 last = np.where((past > 0) & (last == 99.0), lag, last)
             eligible = (joined < 0) & (held_until < b)
             visible = 0.12 * _sigmoid(1.3 * (recent - 4.0)) * np.where(last <= 2, 1.0, 0.4)
+            reconviction = _ogrs(sanctions, age, female, career + (a - epoch_day(SIM_START)) / 365.25)
             if world.selection == "visible":
                 chance = visible
             elif world.selection == "end_of_spell":
@@ -195,11 +227,15 @@ def simulate(world: World, people: int, seed: int) -> tuple[dict[str, pl.DataFra
             elif world.selection == "escalation":
                 rate_now = latent * 12.0
                 chance = 0.5 * visible + 0.06 * _sigmoid(2.0 * (np.log(rate_now + 1e-9) - np.log(8.0)))
-            else:
+            elif world.selection == "harm":
                 gravity = np.sum(violent_history[-12:], axis=0) * 4.0 + np.sum(history[-12:], axis=0)
                 chance = 0.12 * _sigmoid(0.8 * (gravity - 9.0))
+            else:
+                chance = 0.5 * visible + 0.03 * _sigmoid(8.0 * (reconviction - 0.8))
             joining = np.flatnonzero(eligible & (rng.random(people) < chance * world.join_rate))
             joined[joining] = b + 1 + rng.integers(0, 28, joining.size)
+            if world.shape == "risk":
+                gain[joining] = 1.0 + 2.0 * world.effect * reconviction[joining]
     truth = (with_effect.sum() / without_effect.sum() - 1.0) * 100.0 if without_effect.sum() > 0 else 0.0
     return _tables(people, birth, female, area, joined, person_parts, day_parts, kind_parts, custody_rows,
                    rng), truth

@@ -42,33 +42,36 @@ def test_difference_in_differences(values: np.ndarray, expected: float | None) -
 
 
 def member(name: str, before: int, after: int, risk_before: int = 365, risk_after: int = 365,
-           scheme: str = "priority", early: int = 2, late: int = 2) -> dict[str, Any]:
+           scheme: str = "priority", early: int = 2, late: int = 2, weeks: int = 1) -> dict[str, Any]:
     lags = {f"q{lag}": (late if lag <= 4 else early) / 4 for lag in range(1, 9)}
     return {"nominal_id": name, "scheme": scheme, "offences_before": before, "offences_after": after,
-            "risk_days_before": risk_before, "risk_days_after": risk_after, **lags}
+            "risk_days_before": risk_before, "risk_days_after": risk_after, **lags, "offences_joining_month": weeks}
 
 
 def pair(member_id: str, person: str, before: float, after: float, early: int = 2, late: int = 2,
-         ) -> dict[str, Any]:
+         weeks: int = 1) -> dict[str, Any]:
     lags = {f"q{lag}": (late if lag <= 4 else early) / 4 for lag in range(1, 9)}
     return {"member_id": member_id, "nominal_id": person, "offences_before": before, "risk_days_before": 365,
-            "offences_after": after, "risk_days_after": 365, "iom_offences_after": 0, **lags}
+            "offences_after": after, "risk_days_after": 365, "iom_offences_after": 0, **lags,
+            "offences_joining_month": weeks}
 
 
 GOOD = [{"variable": name, "smd_before": 0.5, "smd_after": 0.02}
         for name in ("prior", "recent", "months_since_last", "age", "female")]
 
 
-def unit(size: int = 70, matched: int | None = None, noise: int = 0, **member_lags: int,
-         ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def unit(size: int = 70, matched: int | None = None, noise: int = 0, comparison_weeks: int = 1,
+         **member_lags: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Members 4 -> 2 offences (plus and minus ``noise`` alternately), each matched to one
-    comparison person 4 -> 4 (with the same shift): the matched estimate is -50%."""
+    comparison person 4 -> 4 (with the same shift): the matched estimate is -50%. One offence
+    of the year before each (``weeks`` and ``comparison_weeks`` to change it) is in the weeks
+    just before joining."""
     people, pairs = [], []
     for i in range(size):
         shift = noise if i % 2 else -noise
         people.append(member(f"P{i:03d}", 4 + shift, 2 + shift, **member_lags))
         if i < (size if matched is None else matched):
-            pairs.append(pair(f"P{i:03d}", f"C{i:03d}", 4 + shift, 4 + shift))
+            pairs.append(pair(f"P{i:03d}", f"C{i:03d}", 4 + shift, 4 + shift, weeks=comparison_weeks))
     return people, pairs
 
 
@@ -105,20 +108,24 @@ def test_a_sound_comparison_is_reliable_and_says_so_plainly() -> None:
         ({"balance": [*GOOD, {"variable": "q1", "smd_before": None, "smd_after": 0.8}]}, "balance_lagged",
          "followed a different path"),
         ({"early": 1, "late": 3}, "placebo_pre_trend", "when IOM cannot have had any effect"),
-        ({"balance": [*GOOD, {"variable": "offences_joining_month", "smd_before": None, "smd_after": 0.6}]},
-         "weeks_before_joining", "in the weeks just before joining, which the pairing did not look at, IOM "
-         "members already offended more than the comparison group: they were probably chosen on something the "
-         "records did not show, such as intelligence that their offending was rising"),
-        ({"balance": [*GOOD, {"variable": "offences_joining_month", "smd_before": None, "smd_after": -0.6}]},
-         "weeks_before_joining", "already offended less than the comparison group"),
+        # Members: 2 of their 4 +- 1 offences before in the weeks (140 of 280), their comparison
+        # people 1 (70 of 280): (140 / 140) / (70 / 210) - 1 = +200%.
+        ({"weeks": 2}, "weeks_before_joining", "in the weeks just before joining, which the pairing did not look "
+         "at, IOM members already offended more than the comparison group (200% more, against their year "
+         "before): they were probably chosen on something the records did not show, such as intelligence that "
+         "their offending was rising"),
+        # Members 1 (70 / 210), comparison 2 (140 / 140): 1/3 - 1 = -67%.
+        ({"comparison_weeks": 2}, "weeks_before_joining", "already offended less than the comparison group "
+         "(67% less"),
     ],
     ids=["under-80-percent-matched", "under-60-people", "poor-balance", "balance-made-worse",
          "lagged-offending-differs", "placebo-before-joining", "escalation-before-joining",
          "spell-ending-before-joining"],
 )
 def test_each_failed_check_makes_the_estimate_unreliable(change: dict[str, Any], check: str, words: str) -> None:
-    lags = {key: change[key] for key in ("early", "late") if key in change}
-    people, pairs = unit(change.get("size", 70), change.get("matched"), noise=1, **lags)
+    lags = {key: change[key] for key in ("early", "late", "weeks") if key in change}
+    people, pairs = unit(change.get("size", 70), change.get("matched"), noise=1,
+                         comparison_weeks=change.get("comparison_weeks", 1), **lags)
     row = matched_row(people, pairs, change.get("balance", GOOD))
     assert row["reliable"] is False
     assert failed(row) == {check}
@@ -199,11 +206,37 @@ def test_e_value(ratio: float | None, expected: float | None) -> None:
     assert estimates.e_value(ratio) == (None if expected is None else pytest.approx(expected))
 
 
-def test_a_small_difference_in_the_weeks_before_joining_passes() -> None:
-    # 70 members and 70 comparison people: three standard errors of a standardised difference
-    # are 3 x sqrt(1/70 + 1/70) = 0.51, so 0.15 is chance here (it fails in a large unit).
-    balance = [*GOOD, {"variable": "offences_joining_month", "smd_before": None, "smd_after": 0.15}]
-    row = matched_row(*unit(noise=1), balance)
+def weeks_unit(size: int, extra: int, mirrored: bool, level: int = 1,
+               ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Members with 0 to 3 of their 6 offences of the year before in the weeks before joining,
+    ``extra`` in 40 of them one more (and one fewer earlier); each member's comparison person
+    has 3 less the member's number (``mirrored``: a noisy unit), or the same (a quiet one).
+    Members offend ``level`` times as much as that in every period."""
+    people, pairs = [], []
+    for i in range(size):
+        weeks = i % 4
+        more = 1 if i % 40 < extra else 0
+        people.append(member(f"P{i:04d}", 6 * level, 3, weeks=(weeks + more) * level))
+        pairs.append(pair(f"P{i:04d}", f"C{i:04d}", 6, 6, weeks=3 - weeks if mirrored else weeks))
+    return people, pairs
+
+
+@pytest.mark.parametrize(
+    ("size", "extra", "mirrored", "level", "passed"),
+    [(80, 0, True, 1, True), (80, 12, True, 1, True), (800, 12, True, 1, False), (400, 3, False, 1, True),
+     (800, 0, False, 2, True)],
+    ids=["no-difference", "a-difference-within-chance", "the-same-beyond-chance", "beyond-chance-immaterial",
+         "a-level-the-year-before-shares"],
+)
+def test_the_weeks_before_joining_fail_only_beyond_chance_and_material(size: int, extra: int, mirrored: bool,
+                                                                       level: int, passed: bool) -> None:
+    # Members' weeks: 1.5 + extra / 40 of 6 (the comparison's 1.5 of 6). 12 extra in 40:
+    # (1.8 / 4.2) / (1.5 / 4.5) - 1 = +28.6%: z = 1.2 with 80 members, 3.7 with 800. 3 extra in
+    # 40: (1.575 / 4.425) / (1.5 / 4.5) - 1 = +6.8%, z = 5.6 in a quiet unit of 400, but under 10%.
+    # Members offending twice as much in the weeks and in the rest of the year: 0%, passed (the
+    # estimate allows for a difference of level the year before shares).
+    row = matched_row(*weeks_unit(size, extra, mirrored, level))
     weeks = next(check for check in row["checks"] if check["check"] == "weeks_before_joining")
-    assert weeks == {"check": "weeks_before_joining", "value": 0.15, "threshold": pytest.approx(0.507, abs=1e-3),
-                     "passed": True}
+    expected = ((1.5 + extra / 40) / (4.5 - extra / 40)) / (1.5 / 4.5) * 100.0 - 100.0
+    assert weeks == {"check": "weeks_before_joining", "value": pytest.approx(expected, abs=1e-3),
+                     "threshold": estimates.PLACEBO_MATERIAL, "passed": passed}

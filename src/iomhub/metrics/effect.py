@@ -632,8 +632,8 @@ def effect_tables(cohort: Frame, offences: Frame, spans: Frame | None, nominals:
         members=named(outcomes.select("nominal_id", "scheme", "anchor", *WINDOW_COLUMNS, *LAG_COLUMNS, JOINING_MONTH),
                       "nominal_id"),
         sets=named(matched_sets(outcomes, compared), "member_id"),
-        pairs=named(compared.select("member_id", "nominal_id", *PAIR_COLUMNS, *LAG_COLUMNS), "member_id",
-                    "nominal_id"),
+        pairs=named(compared.select("member_id", "nominal_id", *PAIR_COLUMNS, *LAG_COLUMNS, JOINING_MONTH),
+                    "member_id", "nominal_id"),
         comparison_people=named(compared.select("nominal_id").unique(), "nominal_id"),
         balance=named(balance_sums(profiles, history, joins, people, outcomes, compared, candidates), "member_id"),
         windows=window_counts(fit))

@@ -30,15 +30,25 @@ fail in the benchmark worlds where the design is wrong and pass where it is righ
   mostly chance).
 - ``placebo_pre_trend``: the same difference in differences a year earlier, on the matched
   pairs: the second year before joining against the first. IOM cannot have caused a change
-  then; a change beyond chance (its 95% interval excludes 0) and larger than
-  ``PLACEBO_MATERIAL`` percent means the comparison does not follow the members' path.
-- ``weeks_before_joining``: members' offences from the first of their joining month to the
-  day before they joined, against their comparison people's over the same days, are balanced
-  (the threshold of ``balance_lagged``). The matching sees whole months before the joining
-  month, so these weeks are the latest offending before joining that it did not use: a
-  *pseudo-outcome* (Imbens, 2015; Imbens and Rubin, 2015, ch. 21; Heckman and Hotz, 1989),
-  which IOM cannot have changed. People chosen on what the records do not show (intelligence
-  that their offending is rising now, or the end of a spell) already differ there.
+  then; a change beyond chance and larger than ``PLACEBO_MATERIAL`` percent means the
+  comparison does not follow the members' path.
+- ``weeks_before_joining``: the same difference in differences on the weeks from the first
+  of the joining month to the day before joining, against the rest of the year before:
+  (members' offences in those weeks / in the rest of their year before) / (the same for
+  their comparison people) - 1, in percent. The matching sees whole months before the
+  joining month, so these weeks are the latest offending before joining that it did not
+  use: a *pseudo-outcome* (Imbens, 2015; Imbens and Rubin, 2015, ch. 21; Heckman and Hotz,
+  1989), which IOM cannot have changed. People chosen on what the records do not show
+  (intelligence that their offending is rising now, or the end of a spell) already differ
+  there. It is tested on the scale the estimate assumes (parallel paths of the rate): a
+  difference in level that the year before shares does not bias the estimate, and is not
+  counted against it. It fails, as the placebo does, when the change is beyond chance and
+  larger than ``PLACEBO_MATERIAL`` percent.
+
+"Beyond chance" for the two pseudo-effects is judged with a variance that allows for
+comparison people used in several sets (two-way clustering) and Holm's step-down procedure,
+so that a sound unit fails either with a chance of at most 5%, not nearly 10%
+(:mod:`iomhub.metrics.effect_checks`).
 
 The E-value (VanderWeele and Ding, 2017) says how strongly an unseen factor would have to be
 associated with both joining IOM and offending (as a rate ratio, each) to explain the
@@ -71,6 +81,7 @@ from iomhub.metrics.effect import (
     METHODS,
     WINDOW_COLUMNS,
 )
+from iomhub.metrics.effect_checks import beyond_chance, pseudo_effect
 from iomhub.metrics.uncertainty import (
     EXACT_UP_TO,
     MIN_PEOPLE,
@@ -87,7 +98,7 @@ GOOD_BALANCE = 0.1  # an absolute standardised mean difference under 0.1 is negl
 MATCHED_SHARE = 0.8  # below this share of members matched, the comparison describes a different group
 NO_WORSE_MARGIN = 0.05  # balance "no worse" unless it worsens by more than this (or ends above 0.1)
 CHANCE_SE = 3.0  # a lagged difference within 3 standard errors may be chance (10 variables tested)
-PLACEBO_MATERIAL = 10.0  # a placebo change under 10% is immaterial even when it is beyond chance
+PLACEBO_MATERIAL = 10.0  # a pseudo-effect under 10% is immaterial even when it is beyond chance
 CHECKS = ("people", "matched_share", "balance_matched", "balance_no_worse", "balance_lagged",
           "placebo_pre_trend", "weeks_before_joining")
 LAGGED_VARIABLES = (*LAG_COLUMNS, "offences_before", "risk_days_before")
@@ -201,14 +212,6 @@ def did_pct(sums: Floats) -> Floats:
                         theta * 100.0, np.nan)
 
 
-def placebo_pct(sums: Floats) -> Floats:
-    """The pre-trend placebo from sums of (member early, member late, comparison early,
-    comparison late) offences: (member late / early) / (comparison late / early) - 1, in %."""
-    with np.errstate(all="ignore"):
-        ratio = (sums[..., 1] / sums[..., 0]) / (sums[..., 3] / sums[..., 2])
-        return np.where(np.isfinite(ratio) & (ratio > 0), (ratio - 1.0) * 100.0, np.nan)
-
-
 def _change(sums: Floats) -> Floats:
     with np.errstate(all="ignore"):
         return np.where(sums[..., 0] > 0, (sums[..., 1] - sums[..., 0]) / sums[..., 0] * 100.0, np.nan)
@@ -297,18 +300,36 @@ class Pairs:
         self.matched = sizes > 0
         self.member_values = members.floats(RATE_COLUMNS)
         self.member_lags = members.floats([*EARLY, *LATE])
+        self.member_weeks = _weeks(members)
         share = 1.0 / np.maximum(sizes, 1.0)[self.member][:, None]
         self.pair_values = pairs.floats(PAIR_VALUES) * share
         self.pair_lags = pairs.floats([*EARLY, *LATE]) * share
+        self.pair_weeks = _weeks(pairs) * share
 
     def sums(self) -> Floats:
         """The nine sums :func:`did_pct` takes, over the matched members."""
         return np.concatenate([self.member_values[self.matched].sum(axis=0), self.pair_values.sum(axis=0)])
 
-    def placebo_sums(self) -> Floats:
-        member = self.member_lags[self.matched]
-        return np.array([member[:, :4].sum(), member[:, 4:].sum(), self.pair_lags[:, :4].sum(),
-                         self.pair_lags[:, 4:].sum()])
+    def pseudo_effects(self) -> dict[str, tuple[float, float] | None]:
+        """The pseudo-effects and their z (:func:`iomhub.metrics.effect_checks.pseudo_effect`):
+        ``placebo`` (the first year before joining against the second) and ``weeks`` (the
+        weeks just before joining against the rest of the year before)."""
+        keep = np.flatnonzero(self.matched)
+        renumber = np.full(self.n_members, -1, dtype=np.int64)
+        renumber[keep] = np.arange(keep.size)
+        members = renumber[self.member]
+        early_late = [(self.member_lags[keep][:, :4].sum(axis=1), self.member_lags[keep][:, 4:].sum(axis=1)),
+                      (self.pair_lags[:, :4].sum(axis=1), self.pair_lags[:, 4:].sum(axis=1))]
+        return {"placebo": pseudo_effect(np.stack(early_late[0], axis=1), np.stack(early_late[1], axis=1),
+                                         members, self.person),
+                "weeks": pseudo_effect(self.member_weeks[keep], self.pair_weeks, members, self.person)}
+
+
+def _weeks(table: Table) -> Floats:
+    """Offences in the year before joining less those of the weeks just before it, and those
+    of the weeks (the joining month up to the day before joining)."""
+    values = table.floats(["offences_before", JOINING_MONTH])
+    return np.stack([values[:, 0] - values[:, 1], values[:, 1]], axis=1)
 
 
 def _pair_covariance(member: Floats, pair: Floats, members: NDArray[np.int64], people: NDArray[np.int64],
@@ -359,8 +380,8 @@ def expanded_percentile(replicates: Floats, people: int, level: float) -> tuple[
     return float(low), float(high)
 
 
-def matched_intervals(sets: Pairs, resampling: Resampling) -> dict[str, tuple[float | None, float | None]]:
-    """The intervals of the matched estimate and of the pre-trend placebo."""
+def matched_interval(sets: Pairs, resampling: Resampling) -> tuple[float | None, float | None]:
+    """The interval of the matched estimate."""
     keep = np.flatnonzero(sets.matched)
     renumber = np.full(sets.n_members, -1, dtype=np.int64)
     renumber[keep] = np.arange(keep.size)
@@ -368,12 +389,7 @@ def matched_intervals(sets: Pairs, resampling: Resampling) -> dict[str, tuple[fl
     people = int(keep.size)
     estimate = weighted_replicates(sets.member_values[keep], sets.pair_values, members, sets.person,
                                    sets.n_people, resampling)
-    lags = weighted_replicates(sets.member_lags[keep], sets.pair_lags, members, sets.person,
-                               sets.n_people, resampling)
-    placebo_sums = np.stack([lags[:, :4].sum(axis=1), lags[:, 4:8].sum(axis=1), lags[:, 8:12].sum(axis=1),
-                             lags[:, 12:].sum(axis=1)], axis=1)
-    return {"matched_did": expanded_percentile(did_pct(estimate), people, resampling.level),
-            "placebo": expanded_percentile(placebo_pct(placebo_sums), people, resampling.level)}
+    return expanded_percentile(did_pct(estimate), people, resampling.level)
 
 
 # --- Checks and the verdict ----------------------------------------------------------------
@@ -385,8 +401,12 @@ def _check(name: str, value: float | None, threshold: float | None, passed: bool
 
 
 def checks(people: int, matched: int, comparison_people: int, balance: list[dict[str, Any]],
-           placebo: float | None, placebo_interval: tuple[float | None, float | None]) -> list[dict[str, Any]]:
-    """The checks of the matched estimate (see the module's docstring), in ``CHECKS`` order."""
+           pseudo: dict[str, float | None], beyond: dict[str, bool | None]) -> list[dict[str, Any]]:
+    """The checks of the matched estimate (see the module's docstring), in ``CHECKS`` order.
+
+    ``pseudo`` holds the pseudo-effects (``placebo`` and ``weeks``, in %, None when they
+    cannot be computed) and ``beyond`` whether each is beyond chance (family-wise, None when
+    its test could not be run: :func:`iomhub.metrics.effect_checks.beyond_chance`)."""
     by_variable = {row["variable"]: row for row in balance}
     matched_smd = [(abs(row["smd_after"]), name) for name in MATCHED_VARIABLES
                    if (row := by_variable.get(name)) and row.get("smd_after") is not None]
@@ -396,10 +416,12 @@ def checks(people: int, matched: int, comparison_people: int, balance: list[dict
     lagged = [abs(row["smd_after"]) for name in LAGGED_VARIABLES
               if (row := by_variable.get(name)) and row.get("smd_after") is not None]
     chance = CHANCE_SE * math.sqrt(1.0 / max(matched, 1) + 1.0 / max(comparison_people, 1))
-    weeks = by_variable.get(JOINING_MONTH, {}).get("smd_after")
     worst_matched = max(matched_smd)[0] if matched_smd else None
-    low, high = placebo_interval
-    beyond_chance = low is not None and high is not None and (low > 0 or high < 0)
+
+    def pseudo_check(name: str, key: str) -> dict[str, Any]:
+        value, beyond_it = pseudo.get(key), beyond.get(key)
+        return _check(name, value, PLACEBO_MATERIAL, None if value is None or beyond_it is None
+                      else not (beyond_it and abs(value) > PLACEBO_MATERIAL))
     return [
         _check("people", matched, FEW_PEOPLE, matched >= FEW_PEOPLE),
         _check("matched_share", matched / people if people else None, MATCHED_SHARE,
@@ -410,10 +432,8 @@ def checks(people: int, matched: int, comparison_people: int, balance: list[dict
                None if not worsening else max(worsening) <= NO_WORSE_MARGIN),
         _check("balance_lagged", max(lagged) if lagged else None, max(GOOD_BALANCE, chance),
                None if not lagged else max(lagged) < max(GOOD_BALANCE, chance)),
-        _check("placebo_pre_trend", placebo, PLACEBO_MATERIAL,
-               None if placebo is None or low is None else not (beyond_chance and abs(placebo) > PLACEBO_MATERIAL)),
-        _check("weeks_before_joining", weeks, max(GOOD_BALANCE, chance),
-               None if weeks is None else abs(weeks) < max(GOOD_BALANCE, chance)),
+        pseudo_check("placebo_pre_trend", "placebo"),
+        pseudo_check("weeks_before_joining", "weeks"),
     ]
 
 
@@ -444,7 +464,9 @@ def failure_text(check: dict[str, Any], people: int, balance: list[dict[str, Any
                 "heading in different directions anyway")
     if name == "weeks_before_joining":
         return ("in the weeks just before joining, which the pairing did not look at, IOM members already "
-                f"offended {'more' if value > 0 else 'less'} than the comparison group: they were probably chosen "
+                f"offended {'more' if value > 0 else 'less'} than the comparison group "
+                f"({abs(value):.0f}% {'more' if value > 0 else 'less'}, against their year before): they were "
+                "probably chosen "
                 "on something the records did not show, such as "
                 f"{'intelligence that their offending was rising' if value > 0 else 'a spell of offending ending'}"
                 ", so the two groups were not alike")
@@ -516,13 +538,13 @@ def estimates(members_rows: Rows, pair_rows: Rows, comparison_people: int,
     sets = Pairs(members, Table(pair_rows, ("member_id", "nominal_id")))
     matched = int(sets.matched.sum())
     estimate = float(did_pct(sets.sums())) if matched else float("nan")
-    placebo = float(placebo_pct(sets.placebo_sums())) if matched else float("nan")
-    bounds = (matched_intervals(sets, resampling) if matched
-              else {"matched_did": (None, None), "placebo": (None, None)})
-    low, high = bounds["matched_did"]
+    low, high = matched_interval(sets, resampling) if matched else (None, None)
+    tested = sets.pseudo_effects() if matched else {"placebo": None, "weeks": None}
     finite = np.isfinite(estimate)
     found = checks(people, matched, comparison_people, balance,
-                   placebo if np.isfinite(placebo) else None, bounds["placebo"])
+                   {name: None if found is None else found[0] for name, found in tested.items()},
+                   beyond_chance({name: None if found is None else found[1] for name, found in tested.items()},
+                                 matched))
     reliable = bool(finite and low is not None and all(check["passed"] is not False for check in found))
     ratio = 1.0 + estimate / 100.0 if finite else None
     nearer = None if low is None or high is None else (1.0 if low <= 0 <= high else
