@@ -58,6 +58,8 @@ class NominalForm(forms.ModelForm):  # type: ignore[type-arg]
                              help_text="Written YYYY/NNNNNNNL, for example 2009/0123456C")
     given_names = forms.CharField(label="Given names", max_length=100, required=False)
     family_name = forms.CharField(label="Family name", max_length=100, required=False)
+    aliases = forms.CharField(label="Other names (optional)", max_length=200, required=False,
+                              help_text="Names the person is also known by, separated by commas")
     date_of_birth = UKDateField(what="date of birth", not_future=True, required=False,
                                 label="Date of birth (optional)", help_text="For example, 14/02/1991")
     gender = forms.ChoiceField(label="Gender", choices=[("", "Not known"), *Gender.choices], required=False)
@@ -66,7 +68,7 @@ class NominalForm(forms.ModelForm):  # type: ignore[type-arg]
 
     class Meta:
         model = Nominal
-        fields = ["nominal_id", "pnc_id", "given_names", "family_name", "date_of_birth", "gender", "area"]
+        fields = ["nominal_id", "pnc_id", "given_names", "family_name", "aliases", "date_of_birth", "gender", "area"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

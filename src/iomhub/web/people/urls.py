@@ -5,6 +5,7 @@ from iomhub.web.people import views
 app_name = "people"
 urlpatterns: list[URLPattern] = [
     path("new/", views.create, name="create"),
+    path("find/", views.search, name="search"),
     path("<str:nominal_id>/", views.detail, name="detail"),
     path("<str:nominal_id>/edit/", views.edit, name="edit"),
     path("<str:nominal_id>/purpose/", views.purpose, name="purpose"),

@@ -8,11 +8,13 @@ The person page reads in a snapshot that takes no write lock (``iomhub.web.snaps
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
@@ -24,10 +26,22 @@ from iomhub.web.people.forms import EndFlagForm, FlagForm, NominalForm, NoteForm
 from iomhub.web.people.links import person_url
 from iomhub.web.people.models import Flag, Nominal
 from iomhub.web.people.purpose import PurposeForm, safe_next, state
-from iomhub.web.people.services import add_flag, add_note, end_flag, save_nominal
+from iomhub.web.people.search import Query, find
+from iomhub.web.people.services import add_flag, add_note, end_flag, record_search, save_nominal
 from iomhub.web.requests import actor
 from iomhub.web.snapshots import snapshot
-from iomhub.web.visibility import Refused, consulted, refuse, user_of, visible_nominal
+from iomhub.web.visibility import (
+    Refused,
+    case_worker_required,
+    consulted,
+    refuse,
+    user_of,
+    visible_nominal,
+    visible_people,
+)
+
+# Where a search result leads, by the page that asked for it (``?for=``): the person page by default.
+PICKERS = {"refer": "referrals:create"}
 
 
 def _person_context(request: HttpRequest, nominal: Nominal, note_form: NoteForm) -> dict[str, Any]:
@@ -141,3 +155,19 @@ def purpose(request: HttpRequest, nominal_id: str) -> HttpResponse:
     return render(request, "people/purpose.html", {"form": form, "nominal_id": nominal.nominal_id,
                                                    "next": safe_next(request, nominal.nominal_id)},
                   status=400 if form.is_bound else 200)
+
+
+@case_worker_required
+@require_http_methods(["GET"])
+def search(request: HttpRequest) -> HttpResponse:
+    """Find anyone the user may see (``people.search``); each person shown is an audited consultation."""
+    text = request.GET.get("q", "")[:200]
+    query = Query.read(text, timezone.localdate())
+    results = find(visible_people(request), query)
+    record_search(actor(request), [item.person for item in results])
+    picker = request.GET.get("for", "")
+    target = reverse(PICKERS[picker]) if picker in PICKERS else ""
+    rows = [(item, f"{target}?nominal_id={quote(item.person.nominal_id)}" if target else person_url(item.person))
+            for item in results]
+    return render(request, "people/search.html", {"query": query, "rows": rows, "picker": picker if target else "",
+                                                  "searched": bool(text.strip())})

@@ -1,0 +1,28 @@
+"""The people app: on SQLite, the search text function PostgreSQL gets from migration 0006."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.apps import AppConfig
+from django.db.backends.signals import connection_created
+
+
+def _search_text(given: str | None, family: str | None, aliases: str | None) -> str:
+    from iomhub.web.people.search import normalise
+
+    return normalise(given, family, aliases)
+
+
+def _register_functions(sender: Any, connection: Any, **kwargs: Any) -> None:
+    """Give every new SQLite connection ``iomhub_search_text`` (``people.search.SearchText``)."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function("iomhub_search_text", 3, _search_text, deterministic=True)
+
+
+class PeopleConfig(AppConfig):
+    name = "iomhub.web.people"
+    label = "people"
+
+    def ready(self) -> None:
+        connection_created.connect(_register_functions, dispatch_uid="iomhub.people.search_text")
