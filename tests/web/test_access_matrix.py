@@ -122,6 +122,7 @@ POLICY: dict[str, Rule] = {
     "people:create": Rule(case_worker, BOTH),
     "people:search": Rule(case_worker, GET),
     "people:detail": Rule(case_worker, GET),
+    "people:profile": Rule(case_worker, GET),
     "people:edit": Rule(case_worker, BOTH),
     "people:purpose": Rule(case_worker, BOTH),
     "people:note": Rule(case_worker, POST),

@@ -152,3 +152,32 @@ class EndFlagForm(forms.Form):
     """The day a flag stops applying."""
 
     end_date = UKDateField(what="end date", label="End date")
+
+
+class TimelineFilterForm(forms.Form):
+    """The person page's timeline filter (a GET form): one kind, one agency, from and to dates."""
+
+    kind = forms.ChoiceField(label="Kind", required=False, choices=[])
+    agency = forms.ChoiceField(label="Agency", required=False, choices=[])
+    since = UKDateField(what="from date", label="From", required=False, help_text="")
+    until = UKDateField(what="to date", label="To", required=False, help_text="")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from iomhub.web import choices
+        from iomhub.web.people.timeline import KINDS
+
+        super().__init__(*args, **kwargs)
+        kind, agency = self.fields["kind"], self.fields["agency"]
+        assert isinstance(kind, forms.ChoiceField) and isinstance(agency, forms.ChoiceField)
+        kind.choices = [("", "All kinds"), *KINDS]
+        agency.choices = [("", "All agencies"), *choices.AGENCIES]
+        for name in ("since", "until"):
+            self.fields[name].widget.attrs["class"] = "govuk-input--width-10"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        assert data is not None
+        since, until = data.get("since"), data.get("until")
+        if since is not None and until is not None and until < since:
+            self.add_error("until", "The to date cannot be before the from date")
+        return data

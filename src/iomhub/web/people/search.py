@@ -254,3 +254,22 @@ def likely_duplicates(people: Any, *, pnc_id: str, given_names: str, family_name
                 found[person.nominal_id] = Found(person, 50, "the same date of birth and a similar name")
     found.pop(exclude, None)
     return sorted(found.values(), key=lambda item: (-item.score, item.person.nominal_id))
+
+
+def resolve(people: Any, text: str, today: date) -> tuple[Any | None, str]:
+    """The one person of ``people`` that ``text`` (an IOM id, or anything the search takes) names,
+    or None and why not, for forms that take a person: ``(person, "")`` or ``(None, message)``."""
+    text = text.strip()
+    exact = people.filter(nominal_id__in=_id_spellings([text])).first() if text else None
+    if exact is not None:
+        return exact, ""
+    results = find(people, Query.read(text, today), limit=6)
+    if len(results) == 1:
+        return results[0].person, ""
+    if not results:
+        return None, f"No one you can see matches “{text}”: check the name, PNC id, date of birth or IOM id"
+    names = "; ".join(f"{item.person} born {item.person.date_of_birth:%d/%m/%Y}" if item.person.date_of_birth
+                      else str(item.person) for item in results[:5])
+    more = " and more" if len(results) > 5 else ""
+    return None, (f"More than one person matches “{text}” ({names}{more}): "
+                  "enter their IOM id, or add their date of birth or PNC id")
