@@ -102,3 +102,9 @@ def page_errors(context: template.Context) -> list[forms.BaseForm]:
         if isinstance(value, forms.BaseForm) and value.is_bound and value.errors:
             found.setdefault(id(value), value)
     return list(found.values())
+
+
+@register.filter
+def shown_name(username: str, names: dict[str, str]) -> str:
+    """The name shown for ``username`` (``accounts.names.display_names``, read by the view)."""
+    return names.get(username, "another user")

@@ -133,3 +133,28 @@ def test_the_printable_profile(agency: str, role: str, allowed: bool, make_user:
     else:
         assert response.status_code == 404 and b"Smith" not in response.content
         assert [e.operation for e in events_after(before)] == ["refusal"]
+
+
+def test_nps_and_crc_are_not_offered_for_new_records_but_old_ones_stay_readable(
+        nominal: Nominal, users: dict[str, Any], client_for: Callable[..., Client]) -> None:
+    from iomhub.web.custody.models import Supervision
+
+    client = client_for(users["own"])
+    referral = client.get("/referrals/new/").content.decode()
+    assert 'value="probation"' in referral and 'value="nps"' not in referral and 'value="crc"' not in referral
+    new = client.get("/custody/N0001/supervision/new/").content.decode()
+    assert re.search(r'value="nps"[^>]*>Probation Service<', new) and 'value="crc"' not in new
+    old = Supervision(nominal=nominal, provider="crc", start_date=date(2016, 1, 1))
+    save(old)
+    edit = client.get(f"/custody/N0001/supervision/{old.pk}/").content.decode()
+    assert re.search(r'value="crc"[^>]*selected', edit)
+    assert "Supervision started: CRC" in client.get(URL).content.decode()
+
+
+def test_no_usernames_on_the_person_page(nominal: Nominal, users: dict[str, Any],
+                                         client_for: Callable[..., Client]) -> None:
+    client = client_for(users["own"])
+    client.post(URL + "edit/", {"given_names": "Jack", "family_name": "Smyth", "pnc_id": "", "gender": "male",
+                                "area": "NW"})
+    page = client.get(URL).content.decode()
+    assert "Own-Practitioner" in page and "own-practitioner" not in page

@@ -34,7 +34,7 @@ def test_referring_a_known_person(agency: str, role: str, allowed: bool, make_us
     before = last_event_id()
     get = client.get("/referrals/new/?nominal_id=N0001")
     response = client.post("/referrals/new/", {"nominal_id": "N0001", "referred_on": "01/02/2016",
-                                               "referring_agency": "nps"})
+                                               "referring_agency": "probation"})
     if allowed:
         assert get.status_code == 200 and b'value="N0001"' in get.content
         assert response.status_code == 302 and response["Location"] == "/people/N0001/"

@@ -74,7 +74,7 @@ class DiscussionForm(forms.Form):
                              max_length=SHORT,
                              help_text="Leave blank if no action was agreed.")
     owner_agency = forms.ChoiceField(label="Agency that owns the action", required=False,
-                                     choices=[("", "Choose an agency"), *choices.AGENCIES])
+                                     choices=[("", "Choose an agency"), *choices.offered(choices.AGENCIES)])
     due_on = UKDateField(label="Action due by", what="date the action is due", required=False)
 
     def __init__(self, *args: Any, meeting: Meeting, people: Any, can_see_health: bool, **kwargs: Any) -> None:

@@ -226,7 +226,7 @@ def _notes(nominal: Nominal, user: Any) -> list[Entry]:
     entries = []
     for note in CaseNote.objects.visible_to(user).filter(nominal=nominal).select_related("author", "agency"):
         at = timezone.localtime(note.written_at)
-        author = note.author.get_full_name() or note.author.get_username()
+        author = note.author.get_full_name() or "a colleague"
         entries.append(Entry(at.date(), "note", "Case note", note.text, byline=f"{author}, {note.agency}",
                              tag=note.get_visibility_display(), at=at, anchor=f"note-{note.pk}",
                              agency=note.agency.kind))

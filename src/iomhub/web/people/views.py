@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from iomhub.web.accounts import permissions
+from iomhub.web.accounts.names import display_names
 from iomhub.web.forms import form_page, saved
 from iomhub.web.pages import page
 from iomhub.web.people import timeline as people_timeline
@@ -62,11 +63,13 @@ def _person_context(request: HttpRequest, nominal: Nominal, note_form: NoteForm)
     if filters.is_bound and filters.is_valid():
         entries = people_timeline.filtered(entries, **{name: filters.cleaned_data[name] for name in FILTERS})
     timeline_page = Paginator(entries, TIMELINE_PAGE).get_page(request.GET.get("page"))
+    corrections = list(nominal.corrections.all()[:50])
     query = urlencode([(name, request.GET[name]) for name in sorted(FILTERS) if request.GET.get(name)])
     return {"person": nominal, "today": today, **summary, **position(nominal, request.user, today, summary["episode"]),
             "timeline": list(timeline_page.object_list), "timeline_page": timeline_page, "timeline_query": query,
             "timeline_total": len(entries), "filters": filters, "filtered": filters.is_bound,
-            "note_form": note_form, "corrections": list(nominal.corrections.all()[:50])}
+            "note_form": note_form, "corrections": corrections,
+            "names": display_names(change.made_by for change in corrections)}
 
 
 def _person_page(request: HttpRequest, context: dict[str, Any], status: int = 200) -> HttpResponse:

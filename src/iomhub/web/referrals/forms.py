@@ -16,7 +16,7 @@ class ReferralForm(forms.Form):
                                  help_text="Their name and date of birth, PNC id or IOM id, as in the search. "
                                            "Leave empty to refer a new person, and give their details below")
     referred_on = UKDateField(what="date of the referral", label="Date of the referral", not_future=True)
-    referring_agency = forms.ChoiceField(label="Referring agency", choices=choices.AGENCIES,
+    referring_agency = forms.ChoiceField(label="Referring agency", choices=choices.offered(choices.AGENCIES),
                                          error_messages={"required": "Choose the referring agency",
                                                          "invalid_choice": "Choose the referring agency"})
     area = forms.CharField(label="Area (optional)", max_length=40, required=False,

@@ -33,6 +33,7 @@ def create(request: HttpRequest) -> HttpResponse:
     if not permissions.works_on_cases(user):
         return refuse(request, "referrals.referral")
     kind = user.agency.kind if user.agency and user.agency.kind in AGENCY_CODES else ""
+    kind = "probation" if kind in choices.RETIRED else kind  # one Probation Service since 2021
     initial = {"referred_on": timezone.localdate(), "referring_agency": kind,
                "nominal_id": request.GET.get("nominal_id", "")}
     form = ReferralForm(request.POST or None, initial=initial)
