@@ -5,7 +5,7 @@ axe-core at 1100 and 375 px wide (the menu folded and nothing wider than the scr
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import pytest
@@ -55,13 +55,13 @@ def test_refer_a_person_already_on_iomhub_is_shown_the_match(page: Any, live_ser
     page.goto(f"{live_server.url}/referrals/new/")
     page.get_by_label("Given names").fill("Dale")
     page.get_by_label("Family name").fill("Cooper")
-    page.get_by_label("Date of birth (optional)").fill("14-02-91")
+    page.get_by_label("Date of birth (optional)").fill("14/02/1991")
     with page.expect_navigation():
         page.get_by_role("button", name="Refer", exact=True).click()
     assert page.get_by_role("table", name="Likely matches").count() == 1
     assert not Referral.objects.filter(nominal__family_name="Cooper").exists()
     with page.expect_navigation():
-        page.get_by_role("link", name="This is the same person: Dale Cooper, N0001").click()
+        page.get_by_role("link", name="This is the same person").click()
     assert "Referring Dale Cooper" in page.locator("#chosen").inner_text()
     with page.expect_navigation():
         page.get_by_role("button", name="Refer", exact=True).click()
@@ -101,5 +101,3 @@ def test_the_new_pages_are_accessible(width: int, page: Any, live_server: Any,
         assert not menu.is_visible()
         page.get_by_text("Menu", exact=True).click()
     assert menu.is_visible()
-    today = timezone.localdate()
-    assert today - timedelta(days=1) < today  # the world is relative to today
