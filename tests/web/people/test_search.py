@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from itertools import pairwise
 from typing import Any
 
 import pytest
@@ -156,3 +157,26 @@ def test_likely_duplicates(people: dict[str, Nominal]) -> None:
                                  date_of_birth=date(1987, 11, 29))
     assert not likely_duplicates(visible, pnc_id="", given_names="Daniel", family_name="Davies",
                                  date_of_birth=date(1987, 11, 30))
+
+
+@pytest.mark.parametrize(("count", "shown"), [
+    (1, [0]), (4, [0, 1, 2, 3]), (30, [0, 4, 8, 12, 16, 20, 24, 29]),
+], ids=["one", "room-for-all", "every-fourth-and-the-last"])
+def test_chart_dates_never_overprint(count: int, shown: list[int]) -> None:
+    from iomhub.reports.charts import _spaced_labels
+
+    labels = [f"{day:02d}/01/2016" for day in range(1, count + 1)]
+    assert _spaced_labels(labels, 740.0) == shown
+    width = 10 * 12 * 0.6 + 10
+    gaps = [(b - a) * 740.0 / max(count - 1, 1) for a, b in pairwise(shown)]
+    assert all(gap >= width for gap in gaps)
+
+
+@pytest.mark.parametrize(("status", "late", "shown"), [
+    ("green", True, "Overdue"), ("amber_green", True, "Overdue"), ("", True, "Overdue"),
+    ("red", True, "Red"), ("complete", True, "Complete"), ("green", False, "Green"),
+], ids=["green-late", "amber-green-late", "unset-late", "red-late", "complete-late", "green-on-time"])
+def test_a_milestone_is_never_green_and_overdue(status: str, late: bool, shown: str) -> None:
+    from iomhub.web.performance.plans import shown_status
+
+    assert shown_status(status, late)[0] == shown
