@@ -48,6 +48,15 @@ def pnc_problem(value: str) -> str | None:
     return None
 
 
+def in_order(form: forms.Form, data: dict[str, Any] | None, first: str, last: str, message: str) -> dict[str, Any]:
+    """The cleaned ``data`` of ``form``, with ``message`` on ``last`` when it is before ``first``."""
+    assert data is not None
+    start, end = data.get(first), data.get(last)
+    if start is not None and end is not None and end < start:
+        form.add_error(last, message)
+    return data
+
+
 class NominalForm(forms.ModelForm):  # type: ignore[type-arg]
     """A person's identifiers, names, date of birth, gender and area."""
 
@@ -140,12 +149,7 @@ class FlagForm(forms.Form):
                            help_text="Leave empty while the flag applies. For example, 14/02/2016")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        assert data is not None
-        start, end = data.get("start_date"), data.get("end_date")
-        if start is not None and end is not None and end < start:
-            self.add_error("end_date", "The end date cannot be before the start date")
-        return data
+        return in_order(self, super().clean(), "start_date", "end_date", "The end date cannot be before the start date")
 
 
 class EndFlagForm(forms.Form):
@@ -175,9 +179,4 @@ class TimelineFilterForm(forms.Form):
             self.fields[name].widget.attrs["class"] = "govuk-input--width-10"
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        assert data is not None
-        since, until = data.get("since"), data.get("until")
-        if since is not None and until is not None and until < since:
-            self.add_error("until", "The to date cannot be before the from date")
-        return data
+        return in_order(self, super().clean(), "since", "until", "The to date cannot be before the from date")
