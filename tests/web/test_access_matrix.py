@@ -131,7 +131,9 @@ POLICY: dict[str, Rule] = {
     "cohort:list": Rule(signed_in, GET),
     # A person's record and everything hanging from it: case workers of partner agencies only.
     "people:create": Rule(case_worker, BOTH),
+    "people:search": Rule(case_worker, GET),
     "people:detail": Rule(case_worker, GET),
+    "people:profile": Rule(case_worker, GET),
     "people:edit": Rule(case_worker, BOTH),
     "people:purpose": Rule(case_worker, BOTH),
     "people:note": Rule(case_worker, POST),

@@ -30,6 +30,8 @@ from iomhub.web.risk.models import RiskAssessment
 
 PAGES = {
     "person page": "/people/N0001/",
+    "person page, filtered": "/people/N0001/?kind=custody&since=01/01/2016",
+    "printable profile": "/people/N0001/print/",
     "cohort list": "/cohort/?sort=-tier",
     "dashboard": "/performance/report/?from=2015-04-01&to=2016-03-31",
     "headline dashboard": "/performance/",

@@ -119,6 +119,20 @@ def _legend(entries: Sequence[tuple[str, str, str]], y: float) -> list[str]:
     return parts
 
 
+def _spaced_labels(labels: Sequence[str], span: float) -> list[int]:
+    """The indexes of the category labels to draw so that none overprints another: every one
+    when they fit, else every n-th, always the first and the last (the description names all)."""
+    if len(labels) < 2:
+        return list(range(len(labels)))
+    widest = max(len(label) for label in labels) * 12 * 0.6 + 10  # 12px text, about 0.6em a character
+    every = max(1, math.ceil(widest / (span / (len(labels) - 1))))
+    shown = list(range(0, len(labels), every))
+    last = len(labels) - 1
+    if shown[-1] != last:
+        shown = [index for index in shown if last - index >= every] + [last]
+    return shown
+
+
 def line_chart(chart_id: str, title: str, x_labels: Sequence[str],
                series: Sequence[tuple[str, Sequence[float | None]]], *, unit: str = "",
                maximum: float | None = None) -> str:
@@ -154,9 +168,9 @@ def line_chart(chart_id: str, title: str, x_labels: Sequence[str],
         for name, points in series)
     parts = _open(chart_id, title, description, height)
     parts.extend(_axis_y(top, left, right, y_at, unit))
-    for index, label in enumerate(x_labels):
+    for index in _spaced_labels(x_labels, inner_right - inner_left):
         parts.append(f'<text x="{x_at(index):.1f}" y="{plot_bottom + 18:.1f}" text-anchor="middle" '
-                     f'font-size="12" fill="#0b0c0c">{_text(label)}</text>')
+                     f'font-size="12" fill="#0b0c0c">{_text(x_labels[index])}</text>')
     for number, (name, points) in enumerate(series):
         colour, dash = PALETTE[number % len(PALETTE)], DASHES[number % len(DASHES)]
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""

@@ -31,3 +31,17 @@ TARGET_KINDS = choices(codes.TARGET_KINDS)
 ACTION_STATUSES = choices(codes.ACTION_STATUSES)
 RAG_STATUSES = choices(codes.RAG_STATUSES)
 MAPPA_LEVELS = choices(codes.MAPPA_LEVELS)
+
+# The National Probation Service and the Community Rehabilitation Companies became one Probation
+# Service in June 2021: their codes stay readable on older records, and are not offered for new ones.
+RETIRED = frozenset({"nps", "crc"})
+NEW_SUPERVISION_TITLES = {"nps": "Probation Service"}  # the package's provider code for probation
+
+
+def offered(values: list[tuple[str, str]], current: str = "", titles: dict[str, str] | None = None,
+            keep: frozenset[str] = frozenset()) -> list[tuple[str, str]]:
+    """``values`` as a form offers them for a new record: without the retired codes (unless
+    ``current``, a record's own value, or in ``keep``), with ``titles`` replacing some titles."""
+    titles = titles or {}
+    return [(code, titles.get(code, title) if code != current else title) for code, title in values
+            if code not in RETIRED or code == current or code in keep]

@@ -18,6 +18,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
 from django.utils import timezone
 
 from iomhub.domain.dates import parse_date
@@ -102,6 +103,12 @@ def add_errors(form: Any, error: ValidationError) -> None:
     else:
         form.add_error(None, error)
 
+
+def form_page(request: HttpRequest, template: str, context: dict[str, Any], *forms: Any) -> HttpResponse:
+    """A form's own page, again after a POST that did not save (status 400), or first (200). Its
+    title's "Error:" and the error summary at the top come from ``base.html`` (``page_errors``)."""
+    posted = any(form is not None and form.is_bound for form in forms)
+    return render(request, template, context, status=400 if posted else 200)
 
 
 def saved(request: HttpRequest, form: Any, change: Callable[[dict[str, Any]], T],

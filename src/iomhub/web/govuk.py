@@ -90,3 +90,22 @@ def nav_item(context: template.Context, url_name: str, text: str, also: str = ""
     match = getattr(context.get("request"), "resolver_match", None)
     current = match is not None and match.view_name in (url_name, *also.split())
     return {"href": reverse(url_name), "text": text, "current": current}
+
+
+@register.simple_tag(takes_context=True)
+def page_errors(context: template.Context) -> list[forms.BaseForm]:
+    """The forms of the page that were submitted and have errors (every bound form the view put in
+    the context, once each): ``base.html`` then prefixes the title with "Error:" and shows one
+    error summary for all of them at the top of the page (GOV.UK's error summary pattern), so
+    every form of the application gets both without its view doing anything."""
+    found: dict[int, forms.BaseForm] = {}
+    for value in context.flatten().values():
+        if isinstance(value, forms.BaseForm) and value.is_bound and value.errors:
+            found.setdefault(id(value), value)
+    return list(found.values())
+
+
+@register.filter
+def shown_name(username: str, names: dict[str, str]) -> str:
+    """The name shown for ``username`` (``accounts.names.display_names``, read by the view)."""
+    return names.get(username, "another user")

@@ -72,7 +72,11 @@ def test_each_rule_for_each_kind_of_user(user: FakeUser, expected: tuple[bool, .
     (FakeUser(M, POLICE), "nps", True),
     (FakeUser(A, POLICE), "police", True),
     (FakeUser(P, DRUGS), "police", False),
-], ids=["own-agency", "other-agency", "manager-of-another", "analyst-of-the-owner", "drugs-for-police"])
+    (FakeUser(P, FakeAgency("nps")), "probation", True),
+    (FakeUser(P, FakeAgency("probation")), "crc", True),
+    (FakeUser(P, FakeAgency("nps")), "police", False),
+], ids=["own-agency", "other-agency", "manager-of-another", "analyst-of-the-owner", "drugs-for-police",
+        "nps-for-the-probation-service", "probation-for-a-crc-action", "nps-for-police"])
 def test_who_completes_an_action(user: FakeUser, owner: str, expected: bool) -> None:
     assert permissions.completes_action(user, owner) is expected
 

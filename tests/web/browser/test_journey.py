@@ -140,14 +140,14 @@ def test_from_referral_to_the_dashboard(page: Any, second_page: Any, live_server
     assert marks == {"police": (True, True), "nps": (True, True), "council": (True, False)}
     assert manager.get_by_label("Council attended", exact=True).is_checked() is False
     assert manager.get_by_label("NPS attended", exact=True).is_checked() is True
-    manager.get_by_label("IOM id of the person discussed").fill(nominal_id)
+    manager.get_by_label("The person discussed").fill(nominal_id)
     manager.get_by_label("Case note").fill("Agreed a hostel referral.")
     manager.get_by_label("Action agreed").fill("Find a hostel place")
-    manager.get_by_label("Agency that owns the action").select_option("nps")
+    manager.get_by_label("Agency that owns the action").select_option("probation")
     manager.get_by_label("Action due by").fill(uk(today + timedelta(days=7)))
     submit(manager, "Record discussion")
     action = CaseAction.objects.get(nominal=person)
-    assert (action.meeting, action.owner_agency, action.status) == (meeting, "nps", "open")
+    assert (action.meeting, action.owner_agency, action.status) == (meeting, "probation", "open")
     assert "Find a hostel place" in manager.content()
     screenshot(manager, "journey-07-meeting")
 

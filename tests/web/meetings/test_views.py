@@ -192,8 +192,8 @@ def test_a_discussion_may_record_only_a_note_or_only_an_action(change: dict[str,
 
 @pytest.mark.parametrize(("change", "message"), [
     ({"note": "", "action": "", "owner_agency": "", "due_on": ""}, "Enter a case note, an action, or both"),
-    ({"nominal_id": "N9999"}, "No one with the IOM id N9999 is on the caseload you can see: check the id"),
-    ({"nominal_id": ""}, "Enter the IOM id of the person discussed"),
+    ({"nominal_id": "N9999"}, "No one you can see matches"),
+    ({"nominal_id": ""}, "Enter the name, PNC id or IOM id of the person discussed"),
     ({"owner_agency": ""}, "Choose the agency that owns the action"),
     ({"due_on": ""}, "Enter the date the action is due"),
     ({"due_on": "19/06/2016"}, "The action cannot be due before the meeting (20/06/2016)"),

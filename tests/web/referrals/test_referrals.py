@@ -34,7 +34,7 @@ def test_referring_a_known_person(agency: str, role: str, allowed: bool, make_us
     before = last_event_id()
     get = client.get("/referrals/new/?nominal_id=N0001")
     response = client.post("/referrals/new/", {"nominal_id": "N0001", "referred_on": "01/02/2016",
-                                               "referring_agency": "nps"})
+                                               "referring_agency": "probation"})
     if allowed:
         assert get.status_code == 200 and b'value="N0001"' in get.content
         assert response.status_code == 302 and response["Location"] == "/people/N0001/"
@@ -63,7 +63,7 @@ def test_referring_a_new_person_adds_them(users: dict[str, Any], nominal: Nomina
 
 
 @pytest.mark.parametrize(("data", "message"), [
-    ({"nominal_id": "N9999"}, "There is no person with the IOM id N9999"),
+    ({"nominal_id": "N9999"}, "No one you can see matches"),
     ({"nominal_id": "N0001", "referred_on": "1/2/16"}, "Enter the date of the referral as DD/MM/YYYY"),
     ({"nominal_id": "N0001", "referring_agency": ""}, "Choose the referring agency"),
     ({"nominal_id": "", "person-date_of_birth": "31/02/1990"}, "The date of birth must be a real date"),

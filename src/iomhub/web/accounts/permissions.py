@@ -70,9 +70,14 @@ def edits_plans(user: Any) -> bool:
 
 def completes_action(user: Any, owner_agency: str) -> bool:
     """An action is marked done by the agency that owns it (``Agency.kind`` is its
-    ``owner_agency``) or by a manager."""
+    ``owner_agency``; the NPS, the CRCs and the Probation Service are one since June 2021) or by
+    a manager."""
     agency = getattr(user, "agency", None)
-    return _role(user) == Role.MANAGER or (agency is not None and agency.kind == owner_agency)
+    return _role(user) == Role.MANAGER or (agency is not None and _probation(agency.kind) == _probation(owner_agency))
+
+
+def _probation(kind: str) -> str:
+    return "probation" if kind in ("nps", "crc") else kind
 
 
 def is_analyst(user: Any) -> bool:

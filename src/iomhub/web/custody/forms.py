@@ -58,3 +58,11 @@ class SupervisionForm(_Dates):
     class Meta:
         model = Supervision
         fields = ["provider", "order_type", "start_date", "end_date"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        provider = self.fields["provider"]
+        assert isinstance(provider, forms.ChoiceField)
+        # probation is recorded with the package's code nps, offered as the Probation Service
+        provider.choices = choices.offered(choices.PROVIDERS, self.instance.provider or "",
+                                           titles=choices.NEW_SUPERVISION_TITLES, keep=frozenset({"nps"}))

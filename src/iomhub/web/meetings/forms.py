@@ -14,6 +14,7 @@ from iomhub.web.forms import UKDateField, uk
 from iomhub.web.meetings.models import Attendance, Meeting
 from iomhub.web.people.constants import NoteVisibility
 from iomhub.web.people.models import Nominal
+from iomhub.web.people.search import resolve
 from iomhub.web.text import NOTE, SHORT
 
 AGENCY_TITLES = dict(choices.AGENCIES)
@@ -61,9 +62,10 @@ class AttendanceForm(forms.Form):
 class DiscussionForm(forms.Form):
     """A case discussion: the person, a case note, and an action with its owner and due date."""
 
-    nominal_id = forms.CharField(label="IOM id of the person discussed", max_length=40,
-                                 help_text="For example, N0001",
-                                 error_messages={"required": "Enter the IOM id of the person discussed"})
+    nominal_id = forms.CharField(label="The person discussed", max_length=200,
+                                 help_text="Their name and date of birth, PNC id or IOM id, as in the search",
+                                 error_messages={"required": "Enter the name, PNC id or IOM id of the person "
+                                                             "discussed"})
     note = forms.CharField(label="Case note", required=False, widget=forms.Textarea(attrs={"rows": 4}), max_length=NOTE,
                            help_text="What was discussed. Leave blank to record only an action.")
     visibility = forms.ChoiceField(label="Who can read the note", choices=NoteVisibility.choices,
@@ -72,7 +74,7 @@ class DiscussionForm(forms.Form):
                              max_length=SHORT,
                              help_text="Leave blank if no action was agreed.")
     owner_agency = forms.ChoiceField(label="Agency that owns the action", required=False,
-                                     choices=[("", "Choose an agency"), *choices.AGENCIES])
+                                     choices=[("", "Choose an agency"), *choices.offered(choices.AGENCIES)])
     due_on = UKDateField(label="Action due by", what="date the action is due", required=False)
 
     def __init__(self, *args: Any, meeting: Meeting, people: Any, can_see_health: bool, **kwargs: Any) -> None:
@@ -85,12 +87,10 @@ class DiscussionForm(forms.Form):
         self.nominal: Nominal | None = None
 
     def clean_nominal_id(self) -> str:
-        nominal_id = str(self.cleaned_data["nominal_id"]).strip()
-        self.nominal = self.people.filter(nominal_id__iexact=nominal_id).first()
+        self.nominal, problem = resolve(self.people, str(self.cleaned_data["nominal_id"]), self.meeting.held_on)
         if self.nominal is None:
-            raise ValidationError(f"No one with the IOM id {nominal_id} is on the caseload you can see: "
-                                  "check the id", code="unknown")
-        return self.nominal.nominal_id
+            raise ValidationError(problem, code="unknown")
+        return str(self.nominal.nominal_id)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -48,6 +48,15 @@ def pnc_problem(value: str) -> str | None:
     return None
 
 
+def in_order(form: forms.Form, data: dict[str, Any] | None, first: str, last: str, message: str) -> dict[str, Any]:
+    """The cleaned ``data`` of ``form``, with ``message`` on ``last`` when it is before ``first``."""
+    assert data is not None
+    start, end = data.get(first), data.get(last)
+    if start is not None and end is not None and end < start:
+        form.add_error(last, message)
+    return data
+
+
 class NominalForm(forms.ModelForm):  # type: ignore[type-arg]
     """A person's identifiers, names, date of birth, gender and area."""
 
@@ -58,6 +67,8 @@ class NominalForm(forms.ModelForm):  # type: ignore[type-arg]
                              help_text="Written YYYY/NNNNNNNL, for example 2009/0123456C")
     given_names = forms.CharField(label="Given names", max_length=100, required=False)
     family_name = forms.CharField(label="Family name", max_length=100, required=False)
+    aliases = forms.CharField(label="Other names (optional)", max_length=200, required=False,
+                              help_text="Names the person is also known by, separated by commas")
     date_of_birth = UKDateField(what="date of birth", not_future=True, required=False,
                                 label="Date of birth (optional)", help_text="For example, 14/02/1991")
     gender = forms.ChoiceField(label="Gender", choices=[("", "Not known"), *Gender.choices], required=False)
@@ -66,7 +77,7 @@ class NominalForm(forms.ModelForm):  # type: ignore[type-arg]
 
     class Meta:
         model = Nominal
-        fields = ["nominal_id", "pnc_id", "given_names", "family_name", "date_of_birth", "gender", "area"]
+        fields = ["nominal_id", "pnc_id", "given_names", "family_name", "aliases", "date_of_birth", "gender", "area"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -138,15 +149,34 @@ class FlagForm(forms.Form):
                            help_text="Leave empty while the flag applies. For example, 14/02/2016")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        assert data is not None
-        start, end = data.get("start_date"), data.get("end_date")
-        if start is not None and end is not None and end < start:
-            self.add_error("end_date", "The end date cannot be before the start date")
-        return data
+        return in_order(self, super().clean(), "start_date", "end_date", "The end date cannot be before the start date")
 
 
 class EndFlagForm(forms.Form):
     """The day a flag stops applying."""
 
     end_date = UKDateField(what="end date", label="End date")
+
+
+class TimelineFilterForm(forms.Form):
+    """The person page's timeline filter (a GET form): one kind, one agency, from and to dates."""
+
+    kind = forms.ChoiceField(label="Kind", required=False, choices=[])
+    agency = forms.ChoiceField(label="Agency", required=False, choices=[])
+    since = UKDateField(what="from date", label="From", required=False, help_text="")
+    until = UKDateField(what="to date", label="To", required=False, help_text="")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from iomhub.web import choices
+        from iomhub.web.people.timeline import KINDS
+
+        super().__init__(*args, **kwargs)
+        kind, agency = self.fields["kind"], self.fields["agency"]
+        assert isinstance(kind, forms.ChoiceField) and isinstance(agency, forms.ChoiceField)
+        kind.choices = [("", "All kinds"), *KINDS]
+        agency.choices = [("", "All agencies"), *choices.AGENCIES]
+        for name in ("since", "until"):
+            self.fields[name].widget.attrs["class"] = "govuk-input--width-10"
+
+    def clean(self) -> dict[str, Any]:
+        return in_order(self, super().clean(), "since", "until", "The to date cannot be before the from date")

@@ -28,6 +28,8 @@ class Nominal(AuditedModel):
     pnc_id = models.CharField("PNC id", max_length=14, blank=True, validators=[PNC_VALIDATOR])
     family_name = models.CharField(max_length=100, blank=True)
     given_names = models.CharField(max_length=100, blank=True)
+    # Other names the person is known by, as typed (found by the search, ``people.search``).
+    aliases = models.CharField("Other names", max_length=200, blank=True)
     date_of_birth = models.DateField(null=True, blank=True)
     gender = models.CharField(max_length=10, choices=Gender.choices, blank=True)
     area = models.CharField(max_length=40, blank=True)

@@ -13,7 +13,8 @@ from iomhub.web.audit.constants import Operation
 from iomhub.web.audit.context import Actor, audited
 from iomhub.web.people.models import CaseNote, Correction, Flag, Nominal
 
-AUDITED_FIELDS = ("nominal_id", "pnc_id", "family_name", "given_names", "date_of_birth", "gender", "area")
+AUDITED_FIELDS = ("nominal_id", "pnc_id", "family_name", "given_names", "aliases", "date_of_birth", "gender",
+                  "area")
 
 
 def record_consultation(actor: Actor, nominal: Nominal, what: str = "person page", purpose: str = "") -> None:
@@ -21,6 +22,15 @@ def record_consultation(actor: Actor, nominal: Nominal, what: str = "person page
     with its purpose (the row's justification) when the user stated one."""
     with audited(actor, justification=purpose) as audit:
         audit.record(Operation.CONSULTATION, nominal, detail={"viewed": what})
+
+
+def record_search(actor: Actor, people: list[Nominal], what: str = "search results") -> None:
+    """A search is a consultation of each person it shows: one row per person shown."""
+    if not people:
+        return
+    with audited(actor) as audit:
+        for person in people:
+            audit.record(Operation.CONSULTATION, person, detail={"viewed": what})
 
 
 def next_nominal_id() -> str:

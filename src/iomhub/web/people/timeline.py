@@ -44,6 +44,7 @@ class Entry:
     anchor: str = ""
     at: datetime | None = None
     links: list[tuple[str, str]] = field(default_factory=list)
+    agency: str = ""  # the agency the event is of (an agency code), where there is one
 
     @property
     def sort_key(self) -> tuple[date, float]:
@@ -136,12 +137,13 @@ def _custody(nominal: Nominal, record: Record) -> list[Entry]:
         order = f", {title(supervision.order_type).lower()}" if supervision.order_type else ""
         entries.append(Entry(supervision.start_date, "supervision",
                              f"Supervision started: {title(supervision.provider)}{order}",
-                             anchor=f"supervision-{supervision.pk}",
+                             anchor=f"supervision-{supervision.pk}", agency=supervision.provider,
                              links=[("Change", reverse("custody:edit_supervision",
                                                        args=[nominal.nominal_id, supervision.pk]))]))
         if supervision.end_date is not None:
             entries.append(Entry(supervision.end_date, "supervision",
-                                 f"Supervision ended: {title(supervision.provider)}{order}"))
+                                 f"Supervision ended: {title(supervision.provider)}{order}",
+                                 agency=supervision.provider))
     return entries
 
 
@@ -154,7 +156,8 @@ def _offences(nominal: Nominal) -> list[Entry]:
         if offence.offence_code:
             parts.append(f"Home Office code {offence.offence_code}.")
         entries.append(Entry(offence.offence_date, "offence",
-                             f"Offence: {title(offence.category) or 'category not recorded'}", " ".join(parts)))
+                             f"Offence: {title(offence.category) or 'category not recorded'}", " ".join(parts),
+                             agency="police"))
     return entries
 
 
@@ -194,7 +197,7 @@ def _referrals(nominal: Nominal) -> list[Entry]:
     for referral in nominal.referrals.all():
         entries.append(Entry(referral.referred_on, "referral", "Referred to the single referral meeting",
                              f"By {title(referral.referring_agency)}. Referral {referral.referral_id}.",
-                             anchor=f"referral-{referral.pk}",
+                             anchor=f"referral-{referral.pk}", agency=referral.referring_agency,
                              links=[("Record the decision", reverse("referrals:decide", args=[referral.referral_id]))]
                              if referral.decision in ("", "pending") else []))
         if referral.decided_on and referral.decision not in ("", "pending"):
@@ -214,7 +217,8 @@ def _actions(nominal: Nominal) -> list[Entry]:
         on = action.meeting.held_on if action.meeting else action.due_on
         entries.append(Entry(on, "action", f"Action for {title(action.owner_agency)}",
                              f"{action.description} Due {uk(action.due_on)}.",
-                             tag=action.get_status_display(), anchor=f"action-{action.pk}"))
+                             tag=action.get_status_display(), anchor=f"action-{action.pk}",
+                             agency=action.owner_agency))
     return entries
 
 
@@ -222,9 +226,10 @@ def _notes(nominal: Nominal, user: Any) -> list[Entry]:
     entries = []
     for note in CaseNote.objects.visible_to(user).filter(nominal=nominal).select_related("author", "agency"):
         at = timezone.localtime(note.written_at)
-        author = note.author.get_full_name() or note.author.get_username()
+        author = note.author.get_full_name() or "a colleague"
         entries.append(Entry(at.date(), "note", "Case note", note.text, byline=f"{author}, {note.agency}",
-                             tag=note.get_visibility_display(), at=at, anchor=f"note-{note.pk}"))
+                             tag=note.get_visibility_display(), at=at, anchor=f"note-{note.pk}",
+                             agency=note.agency.kind))
     return entries
 
 
@@ -235,3 +240,17 @@ def timeline(nominal: Nominal, user: Any, record: Record) -> list[Entry]:
                *_needs(nominal, bool(user.can_see_health)), *_referrals(nominal), *_actions(nominal),
                *_notes(nominal, user)]
     return sorted(entries, key=lambda entry: entry.sort_key, reverse=True)
+
+
+# The kinds of event, as the timeline's filter offers them.
+KINDS = [("note", "Case notes"), ("action", "Actions"), ("referral", "Referrals"), ("cohort", "IOM level"),
+         ("risk", "Risk tier"), ("needs", "Needs assessments"), ("custody", "Custody"),
+         ("supervision", "Supervision"), ("offence", "Offences")]
+
+
+def filtered(entries: list[Entry], *, kind: str = "", agency: str = "", since: date | None = None,
+             until: date | None = None) -> list[Entry]:
+    """The entries of one kind, of one agency, and between two dates (each when given)."""
+    return [entry for entry in entries
+            if (not kind or entry.kind == kind) and (not agency or entry.agency == agency)
+            and (since is None or entry.on >= since) and (until is None or entry.on <= until)]

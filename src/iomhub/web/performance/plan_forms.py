@@ -18,7 +18,8 @@ from iomhub.web.forms import today
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.\-]*\Z"
 NUMBER_ERRORS = {"invalid": "Enter a number, for example 42 or 12.5"}
 METRICS = sorted(figures({}, None))  # the names of the figures the report computes
-METRIC_CHOICES = [("", "None: actuals are typed in"), *((name, name.replace("_", " ")) for name in METRICS)]
+METRIC_CHOICES = [("", "None: actuals are typed in"),
+                  *((name, name.replace("_", " ").capitalize()) for name in METRICS)]
 RAG_CHOICES = [("green", "Green: the target is met"), ("amber", "Amber: close to the target"),
                ("red", "Red: the target is missed")]
 STATUS_CHOICES = list(STATUS_LABELS.items())

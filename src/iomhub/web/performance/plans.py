@@ -24,11 +24,13 @@ from iomhub.domain.dates import PERIOD_YEARS, financial_year_of
 from iomhub.reports.documents.actions import due_end, due_label
 from iomhub.reports.formatting import RAG_LABELS, STATUS_LABELS, kpi_period_label
 from iomhub.web.accounts import permissions
+from iomhub.web.accounts.names import display_names
 from iomhub.web.forms import saved
 from iomhub.web.performance import services
 from iomhub.web.performance.framework import framework_rows, period_codes, start_month, year_of_period
 from iomhub.web.performance.models import Actual, Indicator, PlanAction, RagOverride, Target
 from iomhub.web.performance.plan_forms import (
+    METRIC_CHOICES,
     ActualForm,
     IndicatorForm,
     OverrideForm,
@@ -184,7 +186,8 @@ def indicator(request: HttpRequest, indicator_id: str) -> HttpResponse:
     history = list(RagOverride.objects.filter(indicator=found).order_by("-decided_on", "-override_id"))
     return render(request, "performance/indicator.html", {
         "indicator": found, "cells": cells, "history": history, "may_edit": may_edit_plans(request.user),
-        "rag_labels": RAG_LABELS, "period_labels": {code: kpi_period_label(code, start_month()) for code in codes}})
+        "rag_labels": RAG_LABELS, "period_labels": {code: kpi_period_label(code, start_month()) for code in codes},
+        "metric_title": dict(METRIC_CHOICES).get(found.metric, "a figure no longer computed") if found.metric else ""})
 
 
 def _back(indicator: Indicator) -> str:
@@ -323,6 +326,15 @@ class Milestone:
     overdue: bool
     status_label: str
     history: list[Any]
+    status_class: str = ""
+
+
+def shown_status(status: str, late: bool) -> tuple[str, str]:
+    """The status a milestone shows, and its colour class: one past its due quarter and not
+    complete is never shown as on track (green, amber/green, or not set): it shows "Overdue"."""
+    if late and status in ("", "green", "amber_green"):
+        return "Overdue", "status-red"
+    return STATUS_LABELS.get(status, "Not set"), f"status-{status}" if status else ""
 
 
 @dataclass
@@ -352,8 +364,9 @@ def plan_groups(today: date) -> tuple[list[OutcomeGroup], int]:
         if not group.actions or group.actions[-1].action != action:
             group.actions.append(ActionGroup(action))
         history = sorted(row.status_changes.all(), key=lambda change: (change.changed_at, change.pk), reverse=True)
-        group.actions[-1].milestones.append(Milestone(row, due_label(row.due, start_month()), late,
-                                                      STATUS_LABELS.get(row.status, "Not set"), history))
+        label, colour = shown_status(row.status, late)
+        group.actions[-1].milestones.append(Milestone(row, due_label(row.due, start_month()), late, label, history,
+                                                      colour))
     return list(outcomes.values()), overdue
 
 
@@ -365,9 +378,11 @@ def action_plan(request: HttpRequest) -> HttpResponse:
         return gate
     today = timezone.localdate()
     groups, overdue = plan_groups(today)
+    names = display_names(change.changed_by for group in groups for action in group.actions
+                          for milestone in action.milestones for change in milestone.history)
     return render(request, "performance/action_plan.html", {
         "groups": groups, "overdue": overdue, "today": today, "may_edit": may_edit_plans(request.user),
-        "status_labels": STATUS_LABELS})
+        "status_labels": STATUS_LABELS, "names": names})
 
 
 def _plan_action(request: HttpRequest, action_id: str) -> tuple[PlanAction | None, HttpResponse | None]:

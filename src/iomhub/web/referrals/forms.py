@@ -12,10 +12,11 @@ from iomhub.web.referrals.constants import Outcome
 
 
 class ReferralForm(forms.Form):
-    nominal_id = forms.CharField(label="IOM id of a person already known (optional)", max_length=40, required=False,
-                                 help_text="Leave empty to refer a new person, and give their details below")
+    nominal_id = forms.CharField(label="A person already on iomhub (optional)", max_length=200, required=False,
+                                 help_text="Their name and date of birth, PNC id or IOM id, as in the search. "
+                                           "Leave empty to refer a new person, and give their details below")
     referred_on = UKDateField(what="date of the referral", label="Date of the referral", not_future=True)
-    referring_agency = forms.ChoiceField(label="Referring agency", choices=choices.AGENCIES,
+    referring_agency = forms.ChoiceField(label="Referring agency", choices=choices.offered(choices.AGENCIES),
                                          error_messages={"required": "Choose the referring agency",
                                                          "invalid_choice": "Choose the referring agency"})
     area = forms.CharField(label="Area (optional)", max_length=40, required=False,

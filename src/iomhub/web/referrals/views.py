@@ -10,16 +10,18 @@ from django.views.decorators.http import require_http_methods
 
 from iomhub.web import choices
 from iomhub.web.accounts import permissions
-from iomhub.web.forms import saved
+from iomhub.web.forms import form_page, saved
+from iomhub.web.people.duplicates import DuplicateCheck, duplicate_check
 from iomhub.web.people.forms import NominalForm
 from iomhub.web.people.links import person_url
 from iomhub.web.people.models import Nominal
+from iomhub.web.people.search import resolve
 from iomhub.web.referrals.forms import DecisionForm, ReferralForm
 from iomhub.web.referrals.models import Referral
 from iomhub.web.referrals.services import decide as decide_service
 from iomhub.web.referrals.services import refer
 from iomhub.web.requests import actor
-from iomhub.web.visibility import Refused, consulted, refuse, user_of, visible_nominal
+from iomhub.web.visibility import Refused, consulted, refuse, user_of, visible_nominal, visible_people
 
 AGENCY_CODES = {code for code, _ in choices.AGENCIES}
 
@@ -31,27 +33,37 @@ def create(request: HttpRequest) -> HttpResponse:
     if not permissions.works_on_cases(user):
         return refuse(request, "referrals.referral")
     kind = user.agency.kind if user.agency and user.agency.kind in AGENCY_CODES else ""
+    kind = "probation" if kind in choices.RETIRED else kind  # one Probation Service since 2021
     initial = {"referred_on": timezone.localdate(), "referring_agency": kind,
                "nominal_id": request.GET.get("nominal_id", "")}
     form = ReferralForm(request.POST or None, initial=initial)
     known = bool(request.POST.get("nominal_id", "").strip())
     person_form = NominalForm(None if known else request.POST or None, prefix="person")
+    duplicates = duplicate_check(request, person_form) if not known else DuplicateCheck()
+    chosen = None if request.method == "POST" else _chosen(request, request.GET.get("nominal_id", ""))
     if request.method == "POST" and form.is_valid():
         nominal: Nominal | None = None
-        nominal_id = form.cleaned_data["nominal_id"].strip()
-        if nominal_id:
-            nominal = Nominal.objects.visible_to(user).filter(nominal_id=nominal_id).first()
-            if nominal is None:  # the same answer whether the person exists or is not visible
-                form.add_error("nominal_id", f"There is no person with the IOM id {nominal_id}")
-        elif person_form.is_valid():
+        if known:  # the person as the search finds them (an IOM id, a name and date of birth, a PNC id)
+            nominal, problem = resolve(visible_people(request), form.cleaned_data["nominal_id"], timezone.localdate())
+            if nominal is None:
+                form.add_error("nominal_id", problem)
+        elif person_form.is_valid() and not duplicates.blocks:
             nominal = person_form.instance
         if nominal is not None and (done := saved(
                 request, form, lambda data: refer(actor(request), nominal, data["referred_on"],
-                                                  data["referring_agency"], data["area"]),
+                                                  data["referring_agency"], data["area"],
+                                                  reason=duplicates.reason),
                 lambda referral, _: (f"{nominal} referred (referral {referral.referral_id}).", person_url(nominal)))):
             return done
-    return render(request, "referrals/create.html", {"form": form, "person_form": person_form},
-                  status=400 if form.is_bound else 200)
+    return form_page(request, "referrals/create.html", {"form": form, "person_form": person_form, "chosen": chosen,
+                                                         "duplicates": duplicates, "duplicate_form": duplicates.form,
+                                                         "for_referral": True},
+                     form, duplicates.form)
+
+
+def _chosen(request: HttpRequest, nominal_id: str) -> Nominal | None:
+    """The person chosen from the search (``?nominal_id=``), shown by name on the form."""
+    return visible_people(request).filter(nominal_id=nominal_id).first() if nominal_id else None
 
 
 @login_required
