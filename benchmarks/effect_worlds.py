@@ -117,7 +117,7 @@ def _ogrs(sanctions: np.ndarray, age: np.ndarray, female: np.ndarray, career: np
     return np.asarray(_sigmoid(1.25 * copas - 0.04 * (age - 25.0) - 0.4 * female + 1.8))
 
 
-def simulate(world: World, people: int, seed: int) -> tuple[dict[str, pl.DataFrame], float]:
+def simulate(world: World, people: int, seed: int) -> tuple[dict[str, pl.DataFrame], float]:  # noqa: C901
     """One unit: its data package's tables (nominals, cohort, offences, custody) and the truth (%)."""
     rng = np.random.default_rng(seed)
     months: list[tuple[int, int]] = []

@@ -196,7 +196,7 @@ class Found:
     reason: str
 
 
-def find(people: Any, query: Query, limit: int = LIMIT) -> list[Found]:
+def find(people: Any, query: Query, limit: int = LIMIT) -> list[Found]:  # noqa: C901
     """The people of ``people`` (already those the user may see) matching ``query``, closest first.
 
     An IOM id typed finds that person; otherwise every criterion typed must hold: the PNC id,
