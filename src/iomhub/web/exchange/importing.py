@@ -86,12 +86,25 @@ def import_package(package: Package, actor: Actor, progress: Progress | None = N
         done += rows
         say(message, done, total)
 
+    created: dict[str, list[tuple[Any, ...]]] = {}
     with audited(actor, justification=reason) as audit:
         for name, rows in incoming.items():
-            result.tables[name] = _import_table(MAPPINGS[name], rows, audit, package.source, tick)
+            result.tables[name] = _import_table(MAPPINGS[name], rows, audit, package.source, tick,
+                                                created.setdefault(name, []))
+        _notify(audit, created)
         result.audit_rows = audit.written
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _notify(audit: AuditSession, created: dict[str, list[tuple[Any, ...]]]) -> None:
+    """Tell the lead professionals of people on IOM of their offences the import brought in, in
+    the import's transaction (``notifications.services.offences_imported``)."""
+    from iomhub.web.notifications.services import offences_imported
+
+    columns = MAPPINGS["offences"].columns
+    at = [columns.index(c) for c in ("offence_id", "nominal_id", "offence_date", "detected_date")]
+    offences_imported(audit, [(row[at[0]], row[at[1]], row[at[2]], row[at[3]]) for row in created.get("offences", [])])
 
 
 def database_rows(package: Package) -> dict[str, list[tuple[Any, ...]]]:
@@ -200,7 +213,7 @@ def _json(value: Any) -> Any:
 
 
 def _import_table(mapping: TableModel, incoming: list[tuple[Any, ...]], audit: AuditSession, source: str,
-                  tick: Callable[[str, int], None]) -> TableCounts:
+                  tick: Callable[[str, int], None], created: list[tuple[Any, ...]] | None = None) -> TableCounts:
     from iomhub.web.audit.models import AuditEvent
 
     model = mapping.model
@@ -209,6 +222,8 @@ def _import_table(mapping: TableModel, incoming: list[tuple[Any, ...]], audit: A
     counts = TableCounts()
     existing = model.objects.order_by().values_list("pk", *columns).iterator(chunk_size=BATCH)
     create, update = _match(mapping, incoming, existing, counts)
+    if created is not None:
+        created.extend(create)
     tick(f"Importing {mapping.table}...", counts.unchanged)
     events: list[AuditEvent] = []
     has_nominal = "nominal_id" in columns

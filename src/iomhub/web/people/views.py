@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from iomhub.web.accounts import permissions
+from iomhub.web.cohort.leads import current_leads
 from iomhub.web.forms import saved
 from iomhub.web.pages import page
 from iomhub.web.people import timeline as people_timeline
@@ -36,7 +37,7 @@ def _person_context(request: HttpRequest, nominal: Nominal, note_form: NoteForm)
     record = people_timeline.Record.of(nominal)
     return {"person": nominal, "today": today, **people_timeline.summary(nominal, today, record),
             "timeline": people_timeline.timeline(nominal, request.user, record), "note_form": note_form,
-            "corrections": list(nominal.corrections.all()[:50])}
+            "corrections": list(nominal.corrections.all()[:50]), "leads": current_leads(nominal)}
 
 
 def _person_page(request: HttpRequest, context: dict[str, Any], status: int = 200) -> HttpResponse:
