@@ -101,8 +101,8 @@ def manager(agency: str, role: str) -> bool:
 
 
 def recipient(agency: str, role: str) -> bool:
-    """The world's notification is the own agency's practitioner's: no one else opens it."""
-    return (agency, role) == ("own", Role.PRACTITIONER)
+    """The world's notification is the own agency's manager's: no one else opens it."""
+    return (agency, role) == ("own", Role.MANAGER)
 
 
 def landing(agency: str, role: str) -> str:
@@ -339,7 +339,8 @@ def build_world() -> World:
             reason="Validated figure", decided_on=date(2016, 4, 20), decided_by="own-manager")
         milestone = add(PlanAction, action_id="A01", outcome="Reduce reoffending", action="Report quarterly",
                         milestone="First report", due="2015-Q2", lead="Police", status="amber")
-        notification = add(Notification, recipient=author, kind="offence", key="offence:CR-MATRIX-1", nominal=person,
+        notification = add(Notification, recipient=users[("own", Role.MANAGER)], kind="offence",
+                           key="offence:CR-MATRIX-1", nominal=person,
                            text=f"Offence recorded for {GIVEN} {NAME}", link="/people/N0001/",
                            created_at=timezone.now())
     return World(users, person, referral, meeting, action, custody, supervision, treatment, flag, indicator,

@@ -1,4 +1,5 @@
-"""The header's count of unread notifications (case workers only)."""
+"""The header's count of unread notifications, counted by ``DueNoticesMiddleware`` before the
+view runs (a page is drawn after its transaction and reads nothing while drawing)."""
 
 from __future__ import annotations
 
@@ -6,12 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from iomhub.web.accounts import permissions
-from iomhub.web.notifications.services import unread_count
-
 
 def unread(request: HttpRequest) -> dict[str, Any]:
-    user = getattr(request, "user", None)
-    if not permissions.works_on_cases(user):
-        return {}
-    return {"unread_notifications": lambda: unread_count(user)}
+    count = getattr(request, "unread_notifications", None)
+    return {"notifications_shown": count is not None, "unread_notifications": count or 0}

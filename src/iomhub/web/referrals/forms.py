@@ -19,8 +19,8 @@ class ReferralForm(forms.Form):
     referring_agency = forms.ChoiceField(label="Referring agency", choices=choices.AGENCIES,
                                          error_messages={"required": "Choose the referring agency",
                                                          "invalid_choice": "Choose the referring agency"})
-    area = forms.ChoiceField(label="Area", required=False, choices=[],
-                             help_text="The unit's areas; leave as it is for the person's own area",
+    area = forms.ChoiceField(label="Area of the referral (optional)", required=False, choices=[],
+                             help_text="One of the unit's areas; leave as it is for the person's own area",
                              error_messages={"invalid_choice": "Choose one of the unit's areas"})
     referral_reason = forms.CharField(label="Why the person is referred", widget=forms.Textarea(attrs={"rows": 4}),
                                       max_length=REASON, required=False,
