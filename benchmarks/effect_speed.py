@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 import narwhals as nw
-import numpy as np
 import polars as pl
 
 from iomhub.metrics import effect, effect_estimates
@@ -29,6 +28,9 @@ from iomhub.metrics.custody import custody_spans
 from iomhub.metrics.uncertainty import Resampling
 from iomhub.reports.estimates import columns
 from iomhub.synth import SynthOptions, frames
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from packages import widened
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -74,25 +76,6 @@ def time_old(commit: str, tables: dict[str, Any], first: date, last: date) -> fl
     for name in ("members", "sets", "comparison_people", "balance", "windows"):
         getattr(parts, name).collect()
     return time.perf_counter() - started
-
-
-def widened(cohort: pl.DataFrame, nominals: pl.DataFrame, on_iom: int, first: date, last: date) -> pl.DataFrame:
-    """The cohort with people who were never on IOM added, joining on random days, until
-    ``on_iom`` people have been on it (the synthetic selection alone takes fewer)."""
-    members = set(cohort["nominal_id"].to_list())
-    others = [name for name in nominals["nominal_id"].to_list() if name not in members]
-    extra = max(0, min(on_iom - len(members), len(others)))
-    if not extra:
-        return cohort
-    rng = np.random.default_rng(7)
-    chosen = rng.choice(np.array(others), extra, replace=False)
-    days = rng.integers(0, (last - first).days, extra)
-    added = pl.DataFrame({"nominal_id": chosen, "start": days}).with_columns(
-        (pl.lit(first) + pl.duration(days=pl.col("start"))).alias("start_date"))
-    filler = {name: pl.lit(None, dtype) for name, dtype in cohort.schema.items()
-              if name not in ("nominal_id", "start_date", "scheme")}
-    added = added.with_columns(pl.lit("standard").alias("scheme"), **filler).select(cohort.columns)
-    return pl.concat([cohort, added.cast(cohort.schema)])
 
 
 def main() -> None:

@@ -155,3 +155,33 @@ def test_unknown_command() -> None:
     result = run("frobnicate")
     assert result.exit_code == 2
     assert "No such command" in result.stderr
+
+
+def test_convert_to_parquet_gives_the_same_report(package: Path, tmp_path: Path) -> None:
+    converted = tmp_path / "parquet"
+    result = run("convert", str(package), "--to", "parquet", "-o", str(converted))
+    assert result.exit_code == 0, result.output
+    assert "Wrote" in result.stdout
+    assert (converted / "nominals.parquet").exists() and not list(converted.glob("*.csv"))
+    assert run("check", str(converted)).exit_code == 0
+    reports = []
+    for folder in (package, converted):
+        found = run("report", str(folder), *PERIOD, "--format", "json")
+        assert found.exit_code == 0, found.output
+        document = json.loads(found.stdout)
+        del document["generated_at"], document["settings"]["source"]
+        reports.append(document)
+    assert reports[0] == reports[1]
+
+
+def test_convert_refuses_an_existing_folder_and_a_bad_package(package: Path, tmp_path: Path) -> None:
+    taken = tmp_path / "taken"
+    taken.mkdir()
+    result = run("convert", str(package), "-o", str(taken))
+    assert result.exit_code == 2 and "already exists" in result.output
+    bad = write_csv_folder(tmp_path / "bad")
+    (bad / "cohort.csv").write_text("nominal_id,scheme,start_date\nN1,priority,2015-02-30\n", encoding="utf-8")
+    result = run("convert", str(bad), "-o", str(tmp_path / "out"))
+    assert result.exit_code == 2
+    assert "cohort.csv:2: start_date: '2015-02-30' is not a real date" in result.stderr
+    assert not (tmp_path / "out").exists()

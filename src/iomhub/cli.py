@@ -150,6 +150,29 @@ def check(package: Path, mapping_file: Path | None = None) -> None:
     click.echo(f"{package}: valid ({rows} rows)")
 
 
+@main.command()
+@click.argument("package", type=click.Path(path_type=Path))
+@click.option("--to", "to", type=click.Choice(["parquet", "csv"]), default="parquet", show_default=True,
+              help="The format of the tables written.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
+              help="The new folder to write (never an existing one).")
+@mapping_option
+def convert(package: Path, to: str, output: Path, mapping_file: Path | None = None) -> None:
+    """Write a valid package again as a folder of Parquet (or CSV) files, one per table."""
+    from iomhub.package import read_package
+    from iomhub.package.convert import write_package
+
+    if output.exists():
+        raise click.UsageError(f"{output} already exists: give a new folder")
+    with refusal(), err.status("Reading and checking the package..."):
+        data = read_package(package, load_mapping(mapping_file))
+    for warning in data.warnings:
+        err.print(f"[yellow]warning:[/] {escape(warning)}")
+    written = write_package(data, output, to)
+    rows = sum(frame.height for frame in data.tables.values())
+    click.echo(f"Wrote {output} ({len(written)} files, {rows:,} rows)")
+
+
 def _params(period_from: date, period_to: date, baseline_from: date | None,
             baseline_to: date | None, cohort_date: date | None, target_reduction: float | None,
             exclude_custody_beyond: date | None, age_bands: str | None,

@@ -179,45 +179,126 @@ def monthly_offences(offences: Frame) -> Frame:
             .with_columns(*as_int("offences")))
 
 
-def histories(by_month: Frame, months: Frame, matching: Matching) -> Frame:
+MONTH_KEYS = 1 << 16  # month indices (year x 12 + month - 1) of plausible dates are below this
+PAIR_KEYS = 1 << 31  # person numbers are below this
+
+
+def person_month(person: str = "nominal_id", month: str = "month") -> nw.Expr:
+    """One integer for a person number and a month index (joins and groups on one column are
+    several times faster than on two)."""
+    return nw.col(person) * MONTH_KEYS + nw.col(month)
+
+
+def person_numbers(*frames: Frame) -> Frame:
+    """nominal_id and ``person``: every nominal_id of the frames numbered 0, 1, ... in the order
+    of nominal_id, so that comparing numbers compares ids (ties go to the lower nominal_id
+    either way). The effect tables are computed on these numbers, not on the text ids."""
+    ids = nw.concat([frame.select("nominal_id") for frame in frames], how="vertical").unique()
+    return ids.with_row_index("person", order_by=["nominal_id"]).with_columns(nw.col("person").cast(nw.Int64))
+
+
+def histories(by_month: Frame, months: Frame, matching: Matching, carry: Frame | None = None) -> Frame:
     """Everyone's offending history at the first day of each month in ``months`` (columns
     month, month_first_day) in which they offended in the ``prior_months`` before: nominal_id,
     month, month_first_day, prior (offences in those months), recent (in the last
-    ``recent_months``) and months_since_last (1 for the month before).
+    ``recent_months``) and months_since_last (1 for the month before). ``nominal_id`` is a
+    person number here (:func:`person_numbers`).
 
     Each person-month of offending is joined to the joining months it counts for (a small
     table of months x lags 1..prior_months), so the cost is O(person-months x prior_months)
-    at most, however many months and people there are.
+    at most, however many months and people there are; the rows are grouped on one integer
+    per person and month. ``carry`` (nominal_id and other columns, one row per person) adds
+    those columns to every row.
     """
     lags = literal_rows(by_month, "lag", list(range(1, matching.prior_months + 1)))
-    counted_in = (months.join(lags, how="cross")
+    counted_in = (months.select("month").join(lags, how="cross")
                   .with_columns((nw.col("month") - nw.col("lag")).alias("offence_month")))
     spread = by_month.join(counted_in, on="offence_month", how="inner")
     recent = nw.col("lag") <= matching.recent_months
-    return (spread.group_by("nominal_id", "month", "month_first_day")
-            .agg(nw.col("offences").sum().alias("prior"),
-                 nw.when(recent).then(nw.col("offences")).otherwise(0).sum().alias("recent"),
-                 nw.col("lag").min().alias("months_since_last"))
-            .with_columns(*as_int("prior", "recent", "months_since_last")))
+    grouped = (spread.group_by(person_month().alias("key"))
+               .agg(nw.col("offences").sum().alias("prior"),
+                    nw.when(recent).then(nw.col("offences")).otherwise(0).sum().alias("recent"),
+                    nw.col("lag").min().alias("months_since_last")))
+    out = (grouped.with_columns((nw.col("key") // MONTH_KEYS).alias("nominal_id"),
+                                (nw.col("key") % MONTH_KEYS).alias("month"))
+           .join(months.select("month", "month_first_day"), on="month", how="inner")
+           .select("nominal_id", "month", "month_first_day", *as_int("prior", "recent", "months_since_last")))
+    return out if carry is None else out.join(carry, on="nominal_id", how="left")
 
 
-def _profile(frame: Frame, nominals: Frame, spans: Frame | None) -> Frame:
-    """Adds gender, area, age (years, at the first of the month), birth_day (the date of birth's
-    day number, 0 when unknown: only to scramble the order of candidates) and in_custody on
-    the first of the month."""
+WIDE_UP_TO = 36  # joining months up to which histories are summed month by month per person
+
+
+def histories_by_month(by_month: Frame, months: list[tuple[int, int]], matching: Matching,
+                       carry: Frame | None = None,
+                       materialise: Callable[[Frame], Frame] = lambda frame: frame) -> Frame:
+    """The same table as :func:`histories`, for a few joining months (``months``: month and
+    month_first_day), computed another way: one pass over each person's months of offending
+    sums, for every joining month at once, the offences in its prior and recent windows and
+    finds the latest month offended in (3 sums per joining month), then one row per person
+    and joining month in which they offended. Cheaper than spreading every month of
+    offending over the months it counts for when there are a few joining months (a report on
+    one year's joiners: 12) and many people; the spreading is cheaper for many months.
+    ``carry`` is as in :func:`histories`."""
+    prior, recent = matching.prior_months, matching.recent_months
+    offence, count = nw.col("offence_month"), nw.col("offences")
+    sums = []
+    for month, _ in months:
+        in_prior = (offence >= month - prior) & (offence <= month - 1)
+        in_recent = (offence >= month - recent) & (offence <= month - 1)
+        sums += [nw.when(in_prior).then(count).otherwise(0).sum().alias(f"prior_{month}"),
+                 nw.when(in_recent).then(count).otherwise(0).sum().alias(f"recent_{month}"),
+                 nw.when(in_prior).then(month - offence).min().alias(f"since_{month}")]
+    first = min(month for month, _ in months) - prior
+    last = max(month for month, _ in months) - 1
+    wide = by_month.filter((offence >= first) & (offence <= last)).group_by("nominal_id").agg(*sums)
+    carried = [] if carry is None else [name for name in carry.columns if name != "nominal_id"]
+    if carry is not None:
+        wide = wide.join(carry, on="nominal_id", how="left")
+    wide = materialise(wide)
+    parts = [wide.select("nominal_id", nw.lit(month).cast(nw.Int64).alias("month"),
+                         nw.lit(first_day).cast(nw.Int64).alias("month_first_day"),
+                         nw.col(f"prior_{month}").alias("prior"), nw.col(f"recent_{month}").alias("recent"),
+                         nw.col(f"since_{month}").alias("months_since_last"), *carried)
+             .filter(nw.col("prior") > 0) for month, first_day in months]
+    return nw.concat(parts, how="vertical").select(
+        "nominal_id", "month", "month_first_day", *as_int("prior", "recent", "months_since_last"), *carried)
+
+
+def _people(nominals: Frame) -> Frame:
+    """Each person's gender, gender_code (a number per gender, for the exact matching key),
+    area, birth_month and birth_day (the date of birth's day number, 0 when unknown)."""
     people = nominals.select("nominal_id", known("gender").alias("gender"), known("area").alias("area"),
                              month_index(nw.col("date_of_birth")).alias("birth_month"),
                              day_number(nw.col("date_of_birth")).fill_null(0).alias("birth_day"))
-    out = (frame.join(people, on="nominal_id", how="left")
-           .with_columns(((nw.col("month") - nw.col("birth_month")) / 12.0).alias("age"))
-           .drop("birth_month"))
+    genders = (people.select("gender").unique().with_row_index("gender_code", order_by=["gender"])
+               .with_columns(nw.col("gender_code").cast(nw.Int64)))
+    return people.join(genders, on="gender", how="inner")
+
+
+def _profile(frame: Frame, people: Frame, spans: Frame | None) -> Frame:
+    """Adds gender, gender_code, area, age (years, at the first of the month), birth_day (only
+    to scramble the order of candidates) and in_custody on the first of the month; ``people``
+    is :func:`_people`."""
+    return _with_age(_in_custody(frame.join(people, on="nominal_id", how="left"), spans))
+
+
+def _with_age(frame: Frame) -> Frame:
+    return frame.with_columns(((nw.col("month") - nw.col("birth_month")) / 12.0).alias("age")).drop("birth_month")
+
+
+def _in_custody(frame: Frame, spans: Frame | None) -> Frame:
+    """Adds in_custody: whether the person was in custody on the first day of the month."""
     if spans is None:
-        return out.with_columns(nw.lit(False).alias("in_custody"))
-    held = (out.select("nominal_id", "month", "month_first_day").join(spans, on="nominal_id", how="inner")
+        return frame.with_columns(nw.lit(False).alias("in_custody"))
+    # Each stay against the (few) months of the frame: the people-months in custody, without
+    # joining every row of the frame to the person's stays.
+    months = frame.select("month", "month_first_day").unique()
+    held = (spans.select("nominal_id", "c_first", "c_last").join(months, how="cross")
             .filter((nw.col("c_first") <= nw.col("month_first_day")) & (nw.col("c_last") >= nw.col("month_first_day")))
-            .select("nominal_id", "month").unique().with_columns(nw.lit(True).alias("in_custody")))
-    return (out.join(held, on=["nominal_id", "month"], how="left")
-            .with_columns(nw.col("in_custody").fill_null(False)))
+            .select(person_month().alias("key")).unique().with_columns(nw.lit(True).alias("in_custody")))
+    return (frame.with_columns(person_month().alias("key")).join(held, on="key", how="left")
+            .with_columns(nw.col("in_custody").fill_null(False)).drop("key"))
 
 
 def banded(column: str, bounds: tuple[int, ...]) -> nw.Expr:
@@ -239,41 +320,89 @@ def recent_band(column: str = "recent") -> nw.Expr:
             .otherwise(value).cast(nw.Int64))
 
 
-def member_profiles(joined: Frame, history: Frame, nominals: Frame, spans: Frame | None) -> Frame:
+def member_profiles(joined: Frame, history: Frame, people: Frame, spans: Frame | None) -> Frame:
     """Each eligible member with the matching variables as of the first day of their joining month
     (``history`` is :func:`histories` at the members' months; no offences: prior and recent 0)."""
-    out = (joined.join(history.drop("month_first_day"), on=["nominal_id", "month"], how="left")
+    found = history.select(person_month().alias("key"), "prior", "recent", "months_since_last")
+    out = (joined.with_columns(person_month().alias("key")).join(found, on="key", how="left").drop("key")
            .with_columns(nw.col(name).fill_null(0).cast(nw.Int64) for name in ("prior", "recent")))
-    return _profile(out, nominals, spans)
+    return _profile(out, people, spans)
 
 
 def with_bands(frame: Frame) -> Frame:
-    """Adds the banded matching variables: band (recent), last_band and prior_band."""
-    return frame.with_columns(recent_band().alias("band"),
-                              banded("months_since_last", LAST_BANDS).fill_null(-1).alias("last_band"),
-                              banded("prior", PRIOR_BANDS).alias("prior_band"))
+    """Adds the banded matching variables: band (recent), last_band and prior_band, and
+    ``cell``, the joining month and the three bands as one number (``HISTORY_CELL``)."""
+    banded_frame = frame.with_columns(recent_band().alias("band"),
+                                      banded("months_since_last", LAST_BANDS).fill_null(-1).alias("last_band"),
+                                      banded("prior", PRIOR_BANDS).alias("prior_band"))
+    # band is 0..11, last_band + 1 is 0..14 and prior_band 0..25: each fits its 4 or 5 bits.
+    cell = ((nw.col("month") * 16 + nw.col("band")) * 32 + nw.col("last_band") + 1) * 32 + nw.col("prior_band")
+    return banded_frame.with_columns(cell.alias("cell"))
 
 
 HISTORY_CELL = ["month", "band", "last_band", "prior_band"]
 EXACT = ["gender", *HISTORY_CELL, "in_custody"]
+GENDER_KEYS = 1 << 10
 
 
-def candidate_profiles(joins: Frame, history: Frame, profiles: Frame, nominals: Frame, spans: Frame | None,
+def exact_key() -> nw.Expr:
+    """The ``EXACT`` matching variables as one number: the history cell, the gender's number
+    and custody (a frame with :func:`with_bands` and :func:`_profile`'s columns)."""
+    return ((nw.col("cell") * GENDER_KEYS + nw.col("gender_code")) * 2
+            + nw.col("in_custody").cast(nw.Int64)).alias("exact")
+
+
+def candidate_profiles(joins: Frame, history: Frame, profiles: Frame, people: Frame, spans: Frame | None,
                        matching: Matching) -> Frame:
-    """The comparison pool at each month in which members joined: everyone who offended in the
-    ``prior_months`` before it (someone with no offences could not match an IOM member) and
-    whose offending history falls in the bands of a member who joined that month (no one else
-    could be matched), with joined_day, the day their first IOM episode started (null: never
-    on IOM; ``pool="never"`` keeps only those). Whether someone may be a member's comparison
-    depends on the member's joining *day*, so it is decided pair by pair in :func:`matches`.
-    ``profiles`` is :func:`member_profiles`."""
+    """The comparison pool at each month in which members joined, as far as :func:`matches` may
+    consider it: everyone who offended in the ``prior_months`` before it (someone with no
+    offences could not match an IOM member) and whose matching variables fall in the exact
+    cell (``EXACT``) of a member who joined that month (no one else could be matched), with
+    joined_day, the day their first IOM episode started (null: never on IOM; ``pool="never"``
+    keeps only those). Whether someone may be a member's comparison depends on the member's
+    joining *day*, so it is decided pair by pair in :func:`matches`. ``profiles`` is
+    :func:`member_profiles`, ``people`` :func:`_people`.
+
+    Within each exact cell about ``CELL_RESERVOIR`` candidates are kept, all of them in a
+    smaller cell: a candidate is kept when a scramble of their day of birth and the month
+    (which has nothing to do with offending), as a fraction of its range, is under
+    ``CELL_RESERVOIR`` / the cell's size. The pool (every offender at every joining month) is
+    large; the kept candidates are about ``CELL_RESERVOIR`` per cell, and only they are given
+    their age and area.
+    """
     joined_on = joins.select("nominal_id", day_number(nw.col("anchor")).alias("joined_day"))
-    cells = with_bands(profiles).select(*HISTORY_CELL).unique()
-    pool = with_bands(history).join(cells, on=HISTORY_CELL, how="inner").join(joined_on, on="nominal_id",
-                                                                             how="left")
-    if matching.pool == "never":
-        pool = pool.filter(nw.col("joined_day").is_null())
-    return _profile(pool, nominals, spans)
+    pool = with_bands(history if "gender_code" in history.columns else
+                      history.join(people.select("nominal_id", "gender_code", "birth_day"), on="nominal_id",
+                                   how="left"))
+    if matching.pool == "never":  # the cells are those of the pool left
+        pool = pool.join(joined_on, on="nominal_id", how="anti").with_columns(
+            nw.lit(None, nw.Int64).alias("joined_day"))
+    exact_cells = with_bands(profiles).select(exact_key()).unique()
+    scramble = (nw.col("birth_day") * 2654435761 + nw.col("month") * 40503) % 4294967291
+    kept = (_in_custody(pool, spans)
+            .with_columns(exact_key())
+            .join(exact_cells, on="exact", how="inner")
+            .with_columns(nw.col("nominal_id").count().over("exact").alias("cell_size"))
+            .filter(scramble * nw.col("cell_size") < nw.lit(CELL_RESERVOIR * 4294967291))
+            .drop("cell_size", "gender_code", "birth_day"))
+    if matching.pool != "never":
+        kept = kept.join(joined_on, on="nominal_id", how="left")
+    return _with_age(kept.join(people.select("nominal_id", "gender", "gender_code", "area", "birth_day",
+                                             "birth_month"), on="nominal_id", how="left"))
+
+
+def prior_spread() -> nw.Expr:
+    """The standard deviation of members' prior offences, from exact whole-number sums (n, sum
+    and sum of squares), so that it is the same to the last bit on every run and backend.
+
+    A library's own standard deviation adds the rows up in the order they arrive, which a
+    parallel join leaves different from run to run; its last bits then moved the distances,
+    and mathematically equal distances were ranked by that noise, so the matches (and the
+    estimate) changed from one run to the next on a unit where many people join IOM."""
+    n = nw.len().cast(nw.Float64)
+    total = nw.col("prior").sum().cast(nw.Float64)
+    squares = (nw.col("prior") * nw.col("prior")).sum().cast(nw.Float64)
+    return nw.when(nw.len() > 1).then(((n * squares - total * total) / (n * (n - 1.0))).sqrt())
 
 
 def matches(profiles: Frame, candidates: Frame, matching: Matching) -> Frame:
@@ -289,28 +418,18 @@ def matches(profiles: Frame, candidates: Frame, matching: Matching) -> Frame:
     Ties go to the lower nominal_id. The nearest candidate is always taken; the others only
     within ``caliper`` (so a member with few close candidates is not matched to far ones).
 
-    Within each exact cell about ``CELL_RESERVOIR`` candidates are considered, all of them in
-    a smaller cell: a candidate is kept when a scramble of their day of birth and the month
-    (which has nothing to do with offending), as a fraction of its range, is under
-    ``CELL_RESERVOIR`` / the cell's size. So the pairs to rank are about members x
-    ``CELL_RESERVOIR`` at most, and the cost is linear in members and candidates, whatever
-    the shape of the unit.
+    ``candidates`` (:func:`candidate_profiles`) are about ``CELL_RESERVOIR`` per exact cell, so
+    the pairs to rank are about members x ``CELL_RESERVOIR`` at most, and the cost is linear in
+    members and candidates, whatever the shape of the unit.
     """
-    exact = EXACT
-    spread = profiles.select(nw.col("prior").std().alias("spread"))
+    spread = profiles.select(prior_spread().alias("spread"))
     left = (with_bands(profiles)
-            .select(nw.col("nominal_id").alias("member_id"), *exact, "anchor_day", nw.col("prior").alias("m_prior"),
-                    nw.col("age").alias("m_age"), nw.col("area").alias("m_area"),
+            .select(nw.col("nominal_id").alias("member_id"), exact_key(), "anchor_day",
+                    nw.col("prior").alias("m_prior"), nw.col("age").alias("m_age"), nw.col("area").alias("m_area"),
                     nw.col("months_since_last").alias("m_last"))
             .join(spread, how="cross"))
-    cells = left.select(*exact).unique()
-    scramble = (nw.col("birth_day") * 2654435761 + nw.col("month") * 40503) % 4294967291
-    right = (candidates.select("nominal_id", *exact, "joined_day", "birth_day",
-                               "prior", "age", "area", nw.col("months_since_last").alias("last"))
-             .join(cells, on=exact, how="inner")
-             .with_columns(nw.col("nominal_id").count().over(*exact).alias("cell_size"))
-             .filter(scramble * nw.col("cell_size") < nw.lit(CELL_RESERVOIR * 4294967291))
-             .drop("cell_size", "birth_day"))
+    right = candidates.select("nominal_id", "exact", "joined_day", "prior", "age", "area",
+                              nw.col("months_since_last").alias("last"))
     scale = nw.when(nw.col("spread") > 1).then(nw.col("spread")).otherwise(1.0)
     age_gap = nw.when(nw.col("age").is_null() | nw.col("m_age").is_null()).then(1.0).otherwise(
         (nw.col("age") - nw.col("m_age")).abs() / 5.0)
@@ -320,7 +439,7 @@ def matches(profiles: Frame, candidates: Frame, matching: Matching) -> Frame:
                 + nw.when(nw.col("area") == nw.col("m_area")).then(0.0).otherwise(matching.area_penalty))
     eligible = ((nw.col("joined_day").is_null() | (nw.col("joined_day") > nw.col("anchor_day")))
                 & (nw.col("nominal_id") != nw.col("member_id")))
-    paired = (left.join(right, on=exact, how="inner")
+    paired = (left.join(right, on="exact", how="inner")
               .filter(eligible)
               .with_columns(distance.alias("distance"))
               .with_columns(nw.col("distance").cum_count()
@@ -365,7 +484,7 @@ MATCHED_VARIABLES = ("prior", "recent", "months_since_last", "age", "female")
 BALANCE_VARIABLES = (*MATCHED_VARIABLES, "offences_before", "risk_days_before", *LAG_COLUMNS, JOINING_MONTH)
 
 
-def balance_sums(profiles: Frame, history: Frame, joins: Frame, nominals: Frame, member_outcomes: Frame,
+def balance_sums(profiles: Frame, history: Frame, joins: Frame, people: Frame, member_outcomes: Frame,
                  compared: Frame, candidates: Frame) -> Frame:
     """Sums for the balance diagnostics, per group (members, pool, matched) and variable.
 
@@ -384,12 +503,14 @@ def balance_sums(profiles: Frame, history: Frame, joins: Frame, nominals: Frame,
     matched_members = compared.select(nw.col("member_id").alias("nominal_id")).unique()
     member_rows = (profiles.join(member_outcomes.select("nominal_id", *windowed), on="nominal_id", how="inner")
                    .join(matched_members, on="nominal_id", how="inner")
-                   .with_columns(female, age, nw.lit(None, nw.String).alias("member_id")))
+                   .with_columns(female, age, nw.lit(None, nw.Int64).alias("member_id")))
     months = profiles.select(nw.col("nominal_id").alias("member_id"), "month")
+    found = candidates.with_columns(person_month().alias("key")).drop("joined_day", "nominal_id", "month")
     matched_rows = (compared.join(months, on="member_id", how="inner")
-                    .join(candidates.drop("joined_day"), on=["nominal_id", "month"], how="inner")
+                    .with_columns(person_month().alias("key"))
+                    .join(found, on="key", how="inner")
                     .with_columns(female, age))
-    parts = [_pool_sums(history, joins, nominals)]
+    parts = [_pool_sums(history, joins, people)]
     for group, rows in (("members", member_rows), ("matched", matched_rows)):
         for variable in BALANCE_VARIABLES:
             value = nw.col(variable).cast(nw.Float64)
@@ -400,7 +521,7 @@ def balance_sums(profiles: Frame, history: Frame, joins: Frame, nominals: Frame,
     return nw.concat(parts, how="vertical")
 
 
-def _pool_sums(history: Frame, joins: Frame, nominals: Frame) -> Frame:
+def _pool_sums(history: Frame, joins: Frame, people: Frame) -> Frame:
     """The pool's balance sums, from the histories without joining every person-month to the
     people: age and gender are summed per person first (n months, sum of month, sum of
     month^2), then sum of age = sum of month - n x birth month, in months."""
@@ -410,26 +531,26 @@ def _pool_sums(history: Frame, joins: Frame, nominals: Frame) -> Frame:
 
     def sums(frame: Frame, variable: str, value: nw.Expr) -> Frame:
         return frame.select(nw.lit("pool").alias("group"), nw.lit(variable).alias("variable"),
-                            nw.lit(None, nw.String).alias("member_id"), nw.len().cast(nw.Int64).alias("count"),
+                            nw.lit(None, nw.Int64).alias("member_id"), nw.len().cast(nw.Int64).alias("count"),
                             value.sum().cast(nw.Float64).alias("total"),
                             (value * value).sum().cast(nw.Float64).alias("squares"))
 
     parts = [sums(pool.filter(~nw.col(name).is_null()), name, nw.col(name).cast(nw.Float64))
              for name in ("prior", "recent", "months_since_last")]
-    people = (pool.group_by("nominal_id")
-              .agg(nw.len().alias("n"), nw.col("month").sum().alias("s1"), (nw.col("month") * nw.col("month"))
-                   .sum().alias("s2"))
-              .join(nominals.select("nominal_id", known("gender").alias("gender"),
-                                    month_index(nw.col("date_of_birth")).alias("born")), on="nominal_id", how="left"))
-    aged = people.filter(~nw.col("born").is_null())
+    persons = (pool.group_by("nominal_id")
+               .agg(nw.len().alias("n"), nw.col("month").sum().alias("s1"), (nw.col("month") * nw.col("month"))
+                    .sum().alias("s2"))
+               .join(people.select("nominal_id", "gender", nw.col("birth_month").alias("born")), on="nominal_id",
+                     how="left"))
+    aged = persons.filter(~nw.col("born").is_null())
     n, s1, s2, born = (nw.col(name).cast(nw.Float64) for name in ("n", "s1", "s2", "born"))
     parts.append(aged.select(
-        nw.lit("pool").alias("group"), nw.lit("age").alias("variable"), nw.lit(None, nw.String).alias("member_id"),
+        nw.lit("pool").alias("group"), nw.lit("age").alias("variable"), nw.lit(None, nw.Int64).alias("member_id"),
         nw.col("n").sum().cast(nw.Int64).alias("count"), (s1 - n * born).sum().alias("total"),
         (s2 - 2.0 * born * s1 + n * born * born).sum().alias("squares")))
     is_female = nw.when(nw.col("gender") == "female").then(nw.col("n")).otherwise(0).cast(nw.Float64)
-    parts.append(people.select(
-        nw.lit("pool").alias("group"), nw.lit("female").alias("variable"), nw.lit(None, nw.String).alias("member_id"),
+    parts.append(persons.select(
+        nw.lit("pool").alias("group"), nw.lit("female").alias("variable"), nw.lit(None, nw.Int64).alias("member_id"),
         nw.col("n").sum().cast(nw.Int64).alias("count"), is_female.sum().alias("total"),
         is_female.sum().alias("squares")))
     return nw.concat(parts, how="vertical")
@@ -480,24 +601,53 @@ def effect_tables(cohort: Frame, offences: Frame, spans: Frame | None, nominals:
     O(M x CELL_RESERVOIR) pairs plus one pass over the candidate histories, and the window
     counts O(O + pairs): near-linear in people and offences.
     """
-    joins = materialise(first_joins(cohort))
+    ids = materialise(person_numbers(nominals, cohort, offences))
+
+    def numbered(frame: Frame, *columns: str) -> Frame:
+        return (frame.select("nominal_id", *columns).join(ids, on="nominal_id", how="inner")
+                .drop("nominal_id").rename({"person": "nominal_id"}))
+
+    offences = materialise(numbered(offences, "offence_date"))
+    spans = None if spans is None else materialise(numbered(spans, "c_first", "c_last", "last_date"))
+    people = materialise(_people(numbered(nominals, "gender", "area", "date_of_birth")))
+    joins = materialise(first_joins(numbered(cohort, "start_date", "scheme")))
     fit = materialise(window_fit(joins, matching.months, first_day, last_day))
     joined = fit.filter(nw.col("status") == "eligible").drop("status")
     outcomes = materialise(joined.join(window_outcomes(joined, ["nominal_id"], offences, spans),
                                        on="nominal_id", how="inner"))
-    months = joined.select("month", "month_first_day").unique()
-    history = materialise(histories(monthly_offences(offences), months, matching))
-    profiles = materialise(member_profiles(joined, history, nominals, spans))
-    candidates = materialise(candidate_profiles(joins, history, profiles, nominals, spans, matching))
+    months = materialise(joined.select("month", "month_first_day").unique())
+    joining_months = [(int(row[0]), int(row[1])) for row in months.collect().iter_rows()]
+    carry = people.select("nominal_id", "gender_code", "birth_day")  # what the pool's cells need
+    if 0 < len(joining_months) <= WIDE_UP_TO:
+        history = materialise(histories_by_month(monthly_offences(offences), sorted(joining_months), matching,
+                                                 carry, materialise))
+    else:
+        history = materialise(histories(monthly_offences(offences), months, matching, carry))
+    profiles = materialise(member_profiles(joined, history, people, spans))
+    candidates = materialise(candidate_profiles(joins, history, profiles, people, spans, matching))
     paired = materialise(matches(profiles, candidates, matching))
     compared = materialise(comparison_outcomes(paired, joined, joins, offences, spans))
+    named = _namer(ids)
     return EffectTables(
-        members=outcomes.select("nominal_id", "scheme", "anchor", *WINDOW_COLUMNS, *LAG_COLUMNS, JOINING_MONTH),
-        sets=matched_sets(outcomes, compared),
-        pairs=compared.select("member_id", "nominal_id", *PAIR_COLUMNS, *LAG_COLUMNS),
-        comparison_people=compared.select("nominal_id").unique(),
-        balance=balance_sums(profiles, history, joins, nominals, outcomes, compared, candidates),
+        members=named(outcomes.select("nominal_id", "scheme", "anchor", *WINDOW_COLUMNS, *LAG_COLUMNS, JOINING_MONTH),
+                      "nominal_id"),
+        sets=named(matched_sets(outcomes, compared), "member_id"),
+        pairs=named(compared.select("member_id", "nominal_id", *PAIR_COLUMNS, *LAG_COLUMNS), "member_id",
+                    "nominal_id"),
+        comparison_people=named(compared.select("nominal_id").unique(), "nominal_id"),
+        balance=named(balance_sums(profiles, history, joins, people, outcomes, compared, candidates), "member_id"),
         windows=window_counts(fit))
+
+
+def _namer(ids: Frame) -> Callable[..., Frame]:
+    """A function giving a frame's person-number columns back their nominal_id (null stays null)."""
+    def named(frame: Frame, *columns: str) -> Frame:
+        order = frame.columns
+        for column in columns:
+            names = ids.select(nw.col("person").alias(column), nw.col("nominal_id").alias("__name"))
+            frame = frame.join(names, on=column, how="left").drop(column).rename({"__name": column})
+        return frame.select(order)
+    return named
 
 
 def fixed_period_outcomes(performance: Frame, spans: Frame | None, baseline: Span, period: Span) -> Frame:

@@ -118,12 +118,22 @@ class Table:
             names = {name for row in rows for name in row}
             self.columns = {name: np.array([row.get(name) for row in rows], dtype=object) for name in names}
         self.size = len(next(iter(self.columns.values()))) if self.columns else 0
+        self._text: dict[str, NDArray[np.str_]] = {}
+        self.sorted_by: tuple[str, ...] = ()
         if self.size and all(key in self.columns for key in keys):
-            order = np.lexsort([self.columns[key].astype(str) for key in reversed(keys)])
-            self.columns = {name: values[order] for name, values in self.columns.items()}
+            texts = [self.text(key) for key in keys]
+            if not _in_order(texts):  # rows sorted already (the report sorts them) need no sort
+                order = np.lexsort(texts[::-1])
+                self.columns = {name: values[order] for name, values in self.columns.items()}
+                self._text = {}
+            self.sorted_by = keys
 
     def text(self, name: str) -> NDArray[np.str_]:
-        return self.columns[name].astype(str) if name in self.columns else np.full(self.size, "", dtype=str)
+        if name not in self.columns:
+            return np.full(self.size, "", dtype=str)
+        if name not in self._text:
+            self._text[name] = self.columns[name].astype(str)
+        return self._text[name]
 
     def floats(self, names: list[str]) -> Floats:
         """The columns as a people x columns float array (missing values and columns as 0)."""
@@ -141,6 +151,19 @@ class Table:
         out.columns = {name: values[keep] for name, values in self.columns.items()}
         out.size = int(keep.sum())
         return out
+
+
+def _in_order(keys: list[NDArray[np.str_]]) -> bool:
+    """Whether the rows are in the order ``np.lexsort`` would give them (lexicographic on the
+    keys; a stable sort leaves rows in order as they are)."""
+    if keys[0].size < 2:
+        return True
+    ahead = np.zeros(keys[0].size - 1, dtype=bool)
+    tied = np.ones(keys[0].size - 1, dtype=bool)
+    for key in keys:
+        ahead |= tied & (key[:-1] < key[1:])
+        tied &= key[:-1] == key[1:]
+    return bool((ahead | tied).all())
 
 
 def _pct(after: float, before: float) -> float | None:
@@ -202,14 +225,12 @@ def balance_rows(sums: Rows) -> list[dict[str, Any]]:
     used = values[:, 0] > 0
     share = np.where((groups == "matched") & used, 1.0 / np.where(used, values[:, 0], 1.0), 1.0)
     stats: dict[tuple[str, str], tuple[float, float]] = {}
-    keys = np.char.add(np.char.add(groups, "|"), variables)
-    distinct, index = np.unique(keys[used], return_inverse=True)
+    index, distinct = _group_variable(table, groups, variables, used)
     weighted = values[used] * share[used][:, None]
-    found = [np.bincount(index.reshape(-1), weights=weighted[:, column], minlength=distinct.size)
+    found = [np.bincount(index.reshape(-1), weights=weighted[:, column], minlength=len(distinct))
              for column in range(3)]
-    for position, key in enumerate(distinct):
+    for position, (group, variable) in enumerate(distinct):
         weight, total, squares = (float(found[column][position]) for column in range(3))
-        group, variable = str(key).split("|", 1)
         scale = 12.0 if variable == "age" else 1.0
         mean = total / weight
         stats[(group, variable)] = (mean / scale, max(0.0, squares / weight - mean**2) / scale**2)
@@ -226,6 +247,25 @@ def balance_rows(sums: Rows) -> list[dict[str, Any]]:
             row[f"smd_{label}"] = (None if other is None or not spread else (member[0] - other[0]) / spread)
         out.append(row)
     return out
+
+
+def _group_variable(table: Table, groups: NDArray[np.str_], variables: NDArray[np.str_],
+                    used: NDArray[np.bool_]) -> tuple[NDArray[np.int64], list[tuple[str, str]]]:
+    """The (group, variable) of each used row as a bin number, and each bin's (group, variable).
+
+    Rows sorted by group and variable (as the table sorts them) form one run per pair, found
+    without sorting the text again; the bins' sums are added in row order either way."""
+    if table.sorted_by[:2] == ("group", "variable"):
+        starts = np.ones(groups.size, dtype=bool)
+        starts[1:] = (groups[1:] != groups[:-1]) | (variables[1:] != variables[:-1])
+        run = np.cumsum(starts) - 1
+        runs, index = np.unique(run[used], return_inverse=True)
+        first = np.flatnonzero(starts)[runs]
+        return index.astype(np.int64), [(str(groups[at]), str(variables[at])) for at in first]
+    keys = np.char.add(np.char.add(groups, "|"), variables)
+    distinct, index = np.unique(keys[used], return_inverse=True)
+    pairs = [str(key).split("|", 1) for key in distinct]
+    return index.astype(np.int64), [(group, variable) for group, variable in pairs]
 
 
 def e_value(ratio: float | None) -> float | None:

@@ -81,20 +81,25 @@ def needs_progress(needs: Frame, period: Span) -> Frame:
     visits = (dated.select("nominal_id", "assessed_on").unique()
               .join(first, on="nominal_id", how="inner")
               .with_columns((day_number(nw.col("assessed_on")) - nw.col("first_day")).alias("days_after")))
+    # The four follow-up points at once: each visit against each point's target day.
+    target: nw.Expr = nw.lit(0)
+    for months, day in FOLLOW_UP_DAYS.items():
+        target = nw.when(nw.col("months") == months).then(nw.lit(day)).otherwise(target)
+    points = literal_rows(needs, "months", list(FOLLOW_UP_MONTHS)).with_columns(nw.col("months").cast(nw.Int64))
+    distance = (nw.col("days_after") - target).abs()
+    candidates = (visits.join(points, how="cross").with_columns(distance.alias("distance"))
+                  .filter(nw.col("distance") <= WINDOW_DAYS))
+    nearest = (candidates.group_by("nominal_id", "months").agg(nw.col("distance").min().alias("nearest"))
+               .join(candidates, on=["nominal_id", "months"], how="inner")
+               .filter(nw.col("distance") == nw.col("nearest"))
+               .group_by("nominal_id", "months").agg(nw.col("assessed_on").min()))
+    # The windows do not overlap, so an assessment is nearest to one point at most.
+    then = (dated.join(nearest, on=["nominal_id", "assessed_on"], how="inner")
+            .filter(~nw.col("score").is_null())
+            .select("nominal_id", "pathway", "months", nw.col("score").alias("score_then")))
     parts: list[Frame] = [first_scores.with_columns(nw.lit(0).cast(nw.Int64).alias("months"),
-                                                    nw.col("score_first").alias("score_then"))]
-    for months, target in FOLLOW_UP_DAYS.items():
-        distance = (nw.col("days_after") - target).abs()
-        candidates = visits.filter(distance <= WINDOW_DAYS).with_columns(distance.alias("distance"))
-        nearest = (candidates.group_by("nominal_id").agg(nw.col("distance").min().alias("nearest"))
-                   .join(candidates, on="nominal_id", how="inner")
-                   .filter(nw.col("distance") == nw.col("nearest"))
-                   .group_by("nominal_id").agg(nw.col("assessed_on").min()))
-        then = (dated.join(nearest, on=["nominal_id", "assessed_on"], how="inner")
-                .filter(~nw.col("score").is_null())
-                .select("nominal_id", "pathway", nw.col("score").alias("score_then")))
-        parts.append(first_scores.join(then, on=["nominal_id", "pathway"], how="inner")
-                     .with_columns(nw.lit(months).cast(nw.Int64).alias("months")))
+                                                    nw.col("score_first").alias("score_then")),
+                          first_scores.join(then, on=["nominal_id", "pathway"], how="inner")]
     columns = ["nominal_id", "pathway", "months", "score_first", "score_then"]
     pairs = nw.concat([part.select(columns) for part in parts], how="vertical")
     averages = (pairs.group_by("pathway", "months")

@@ -25,6 +25,7 @@ class Package:
     settings: PackageSettings = field(default_factory=PackageSettings)
     warnings: list[str] = field(default_factory=list)
     lines: dict[str, pl.Series] = field(default_factory=dict)
+    settings_text: str | None = None  # package.toml as read (``iomhub convert`` copies it)
 
     def has(self, *names: str) -> bool:
         return all(name in self.tables for name in names)
@@ -54,7 +55,7 @@ def read_package(path: Path | str, mapping: Mapping | None = None) -> Package:
         raise PackageError(collector.problems, collector.total)
     tables = {name: frame.select(TABLES[name].names) for name, frame in typed.items()}
     lines = {name: frame[LINE] for name, frame in typed.items()}
-    return Package(str(path), tables, source.settings, raw.warnings, lines)
+    return Package(str(path), tables, source.settings, raw.warnings, lines, raw.toml_text)
 
 
 @dataclass

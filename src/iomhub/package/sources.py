@@ -1,8 +1,9 @@
 """Reading a package's files, whatever they arrive as, into raw tables of text.
 
-A package is a folder of CSV files, a ``.zip`` of such a folder, or an ``.xlsx`` workbook
-with one sheet per table. Every cell is read as text (trimmed; empty means missing) with
-the line it came from, so that validation can name ``file:line`` for each problem.
+A package is a folder of CSV files (or of Parquet files, ``TABLE.parquet``), a ``.zip`` of a
+folder of CSV files, or an ``.xlsx`` workbook with one sheet per table. Every cell is read as
+text (trimmed; empty means missing) with the line it came from, so that validation can name
+``file:line`` for each problem; a Parquet column of dates, booleans or numbers keeps its type.
 
 A zip (and an ``.xlsx``, which is a zip of XML) is read by streaming each member in chunks and
 counting what it really expands to, never trusting the sizes it declares, within
@@ -247,14 +248,16 @@ def read_source(path: Path, resolve: Resolve | None = None, limits: Limits = LIM
     return raw
 
 
-def table_named(name: str, *, sheet: bool = False) -> str | None:
-    """The table a file (``cohort.csv``) or a workbook's sheet (``Cohort``) is named after."""
+def table_named(name: str, *, sheet: bool = False, parquet: bool = False) -> str | None:
+    """The table a file (``cohort.csv``, or ``cohort.parquet`` in a folder: ``parquet``) or a
+    workbook's sheet (``Cohort``) is named after."""
     if sheet:
         table = name.strip().lower().replace(" ", "_")
         return table if table in TABLES else None
     path = PurePosixPath(name)
     stem = path.stem.strip().lower()
-    return stem if path.suffix.lower() == ".csv" and stem in TABLES else None
+    suffixes = (".csv", ".parquet") if parquet else (".csv",)
+    return stem if path.suffix.lower() in suffixes and stem in TABLES else None
 
 
 def _read_folder(folder: Path, raw: RawPackage, resolve: Resolve) -> None:
@@ -266,14 +269,25 @@ def _read_folder(folder: Path, raw: RawPackage, resolve: Resolve) -> None:
             raw.toml_file = entry.name
     resolve(raw)
     files: list[tuple[ReadAs, Path]] = []
+    parquet: list[tuple[ReadAs, Path]] = []
     for entry in entries:
-        is_csv = entry.suffix.lower() == ".csv"
-        rule = _read_as(raw, entry.name, table_named(entry.name))
+        suffix = entry.suffix.lower()
+        rule = _read_as(raw, entry.name, table_named(entry.name, parquet=True))
         if rule is not None:
-            files.append((rule, entry))
-        elif is_csv and fold(entry.name) not in raw.mapped:
+            (parquet if suffix == ".parquet" else files).append((rule, entry))
+        elif suffix in (".csv", ".parquet") and fold(entry.name) not in raw.mapped:
             raw.warnings.append(f"{entry.name}: not a table of the package; ignored")
     _add_csvs(raw, [(rule, entry.name, _read_bytes(entry, raw)) for rule, entry in files])
+    for rule, entry in parquet:
+        if rule.table in raw.tables:
+            raw.problems.append(Problem(entry.name, 0, "", f"a second {rule.table} table (already read from "
+                                        f"{raw.tables[rule.table].file})"))
+            continue
+        table = parse_parquet(entry, rule.table, entry.name, raw.problems)
+        if table is None:
+            raw.unread.add(rule.table)
+        else:
+            raw.tables[rule.table] = table
 
 
 def _add_csvs(raw: RawPackage, files: list[tuple[ReadAs, str, bytes | None]]) -> None:
@@ -474,6 +488,61 @@ def _titles(header: list[str], written: list[str]) -> dict[str, str]:
     return {name: title.strip().lstrip("\ufeff").strip() for name, title in zip(header, written, strict=False)}
 
 
+# Parquet columns already of these types are validated as they are (a date is a date); any
+# other type is read as its text, as a CSV cell would be.
+TYPED_PARQUET = (pl.Date, pl.Boolean, pl.Float64, pl.Float32, pl.Int64, pl.Int32, pl.Int16, pl.Int8,
+                 pl.UInt64, pl.UInt32, pl.UInt16, pl.UInt8)
+
+
+def parse_parquet(path: Path, name: str, label: str, problems: list[Problem]) -> RawTable | None:
+    """Read a table from a Parquet file, or add a problem and return None.
+
+    A Parquet table has no lines; its rows are numbered as the lines of the same table written
+    as CSV would be (the header is line 1, the first row line 2), so a problem names the same
+    place in a package and in its conversion. Text cells are trimmed as in a CSV; date, boolean
+    and number columns keep their type (only their range is checked); a datetime at midnight
+    is a date.
+    """
+    try:
+        frame = pl.read_parquet(path)
+    except (pl.exceptions.PolarsError, OSError) as error:
+        problems.append(Problem(label, 0, "", f"is not a readable Parquet file ({error})"))
+        return None
+    columns = parquet_columns(frame.schema, label, problems)
+    if columns is None:
+        return None
+    header = [column for _, column, _ in columns]
+    cells: list[pl.Expr] = []
+    for original, column, how in columns:
+        cell = pl.col(original)
+        if how == "datetime":
+            midnight = (cell.dt.time() == pl.time(0)).all()
+            cell = pl.when(midnight).then(cell.dt.date().cast(pl.String)).otherwise(cell.cast(pl.String))
+        elif how == "text":
+            cell = cell.cast(pl.String)
+        cells.append(cell.alias(column))
+    typed = frame.select(cells).with_row_index(LINE, offset=2).with_columns(pl.col(LINE).cast(pl.Int64))
+    return RawTable(name, label, _tidy(typed, header), header,
+                    {column: original.strip() for original, column, _ in columns})
+
+
+def parquet_columns(schema: pl.Schema, label: str, problems: list[Problem]) -> list[tuple[str, str, str]] | None:
+    """Each column of a Parquet file as (name in the file, normalised name, how it is read:
+    ``keep`` its type, as ``text``, or a ``datetime`` read as a date when all at midnight), or
+    None after a problem (a name twice, a column of lists or records)."""
+    header = [normalise_header(column) for column in schema]
+    if not _check_header(header, label, problems):
+        return None
+    out = []
+    for (original, dtype), column in zip(schema.items(), header, strict=True):
+        if isinstance(dtype, pl.List | pl.Array | pl.Struct | pl.Object):
+            problems.append(Problem(label, 1, column, f"holds {dtype} values, not single values"))
+            return None
+        how = "datetime" if isinstance(dtype, pl.Datetime) else "keep" if dtype in TYPED_PARQUET else "text"
+        out.append((original, column, how))
+    return out
+
+
 def _check_header(header: list[str], label: str, problems: list[Problem]) -> bool:
     seen: set[str] = set()
     ok = True
@@ -529,10 +598,11 @@ def _trimmed(name: str) -> pl.Expr:
 
 
 def _tidy(frame: pl.DataFrame, header: list[str]) -> pl.DataFrame:
-    """Trim cells, make empty cells missing, drop blank rows and unnamed columns."""
+    """Trim cells, make empty cells missing, drop blank rows and unnamed columns (a typed
+    column of a Parquet file is kept as it is)."""
     named = [h for h in dict.fromkeys(header) if h and not h.startswith("__unnamed_")]
     frame = frame.select(
-        *[_trimmed(h) for h in named],
+        *[_trimmed(h) if frame.schema[h] == pl.String else pl.col(h) for h in named],
         pl.col(LINE),
     )
     if named:

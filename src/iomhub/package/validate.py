@@ -95,13 +95,25 @@ def _quoted(name: str) -> pl.Expr:
 
 
 def _typed_and_error(column: Column, extra_codes: Iterable[str], dates: DateFormats = OWN_FORMS_ONLY,
-                     code_hint: str = "", spellings: dict[str, str] | None = None) -> tuple[pl.Expr, pl.Expr | None]:
+                     code_hint: str = "", spellings: dict[str, str] | None = None,
+                     dtype: pl.DataType | type[pl.DataType] = pl.String) -> tuple[pl.Expr, pl.Expr | None]:
     """The expression giving the typed value, and one giving an error message or null.
 
-    ``spellings`` gives a code column's mapped spellings (normalised) their codes."""
+    ``spellings`` gives a code column's mapped spellings (normalised) their codes. A cell is
+    text, except in a Parquet column of dates, booleans or numbers (``dtype``), whose values
+    are taken as they are and only their range is checked."""
     raw = pl.col(column.name)
     typed: pl.Expr
     error: pl.Expr | None = None
+    if dtype != pl.String:
+        found = _typed_column(column, dtype)
+        if found is not None:
+            typed, error = found
+            if column.not_null:
+                missing = pl.when(raw.is_null()).then(pl.lit("is empty but a value is required"))
+                error = missing if error is None else pl.coalesce(missing, error)
+            return typed.cast(DTYPES[column.kind]).alias(column.name), error
+        raw = raw.cast(pl.String)
     if column.kind is Kind.DATE:
         typed, shaped = builtin_date(raw)
         declared = declared_date(raw, dates)
@@ -169,23 +181,54 @@ def _typed_and_error(column: Column, extra_codes: Iterable[str], dates: DateForm
     return typed.cast(DTYPES[column.kind]).alias(column.name), error
 
 
+def _typed_column(column: Column, dtype: pl.DataType | type[pl.DataType]) -> tuple[pl.Expr, pl.Expr | None] | None:
+    """The typed value and error of a Parquet column already of the column's type, or None
+    when it is not (its values are then checked as text)."""
+    raw = pl.col(column.name)
+    if column.kind is Kind.DATE and dtype == pl.Date:
+        year = raw.dt.year()
+        plausible = (year >= MIN_YEAR) & (year <= MAX_YEAR)
+        return pl.when(plausible).then(raw), pl.when(raw.is_not_null() & ~plausible).then(
+            pl.format("{} is not a plausible date (years {} to {})", _quoted(column.name), pl.lit(MIN_YEAR),
+                      pl.lit(MAX_YEAR)))
+    if column.kind is Kind.BOOL and dtype == pl.Boolean:
+        return raw, None
+    if column.kind in (Kind.SCORE, Kind.NUMBER) and dtype.is_numeric():
+        typed = pl.when(raw.cast(pl.Float64).is_finite()).then(raw.cast(pl.Float64))
+        not_number = pl.when(raw.is_not_null() & typed.is_null()).then(pl.format("{} is not a number",
+                                                                                  _quoted(column.name)))
+        if column.kind is Kind.SCORE:
+            return typed, not_number.when((typed < 0) | (typed > 10)).then(
+                pl.format("score {} is outside 0 to 10", _quoted(column.name)))
+        return typed, not_number
+    return None
+
+
+def has_columns(present: set[str], file: str, table: Table, collector: Collector, warnings: list[str],
+                titles: dict[str, str] | None = None) -> bool:
+    """Warn of columns not in the table's specification (named as ``titles`` write them); whether
+    no required column is missing (each missing one is a problem)."""
+    for name in sorted(present - set(table.names)):
+        header = (titles or {}).get(name, name)
+        warnings.append(f"{file}: column {header!r} is not part of {table.filename}; ignored")
+    missing = [c for c in table.columns if c.required and c.name not in present]
+    for column in missing:
+        collector.add(Problem(file, 1, column.name, "required column is missing"))
+    return not missing
+
+
 def type_table(raw: RawTable, table: Table, collector: Collector, extra_codes: dict[str, list[str]],
                warnings: list[str], dates: DateFormats = OWN_FORMS_ONLY) -> pl.DataFrame | None:
     """Check a raw table's columns and cells; return it typed, or None when columns are missing."""
     present = set(raw.frame.columns) - {LINE}
-    for name in sorted(present - set(table.names)):
-        header = raw.titles.get(name, name) if raw.file in collector.mapped else name  # as the mapping names it
-        warnings.append(f"{raw.file}: column {header!r} is not part of {table.filename}; ignored")
-    missing = [c for c in table.columns if c.required and c.name not in present]
-    for column in missing:
-        collector.add(Problem(raw.file, 1, column.name, "required column is missing"))
-    if missing:
+    titles = raw.titles if raw.file in collector.mapped else {}  # a column as the mapping names it
+    if not has_columns(present, raw.file, table, collector, warnings, titles):
         return None
     frame = raw.frame.with_columns(
         pl.lit(None, pl.String).alias(c.name) for c in table.columns if c.name not in present)
     plans = [(column, *_typed_and_error(column, extra_codes.get(column.name, []), dates,
                                         collector.code_hint(raw.file, table.name, column.name),
-                                        raw.spellings.get(column.name)))
+                                        raw.spellings.get(column.name), frame.schema[column.name]))
              for column in table.columns]
     by_value = [column.name for column, _, _ in plans if column.kind in BY_DISTINCT_VALUE]
     distinct = (frame.lazy().select(pl.col(name).unique().implode() for name in by_value).collect()
@@ -210,13 +253,18 @@ def type_table(raw: RawTable, table: Table, collector: Collector, extra_codes: d
 BY_DISTINCT_VALUE = frozenset({Kind.DATE, Kind.CODE, Kind.BOOL, Kind.SCORE, Kind.NUMBER, Kind.PERIOD})
 
 
+def distinct_lookup(values: pl.DataFrame, name: str, typed: pl.Expr, error: pl.Expr | None) -> pl.DataFrame:
+    """Each distinct value of a column (``values``) with its typed value (``__typed``) and its
+    error message or null (``ERR``)."""
+    return values.select(pl.col(name), typed.alias("__typed"),
+                         (error if error is not None else pl.lit(None, pl.String)).alias(ERR))
+
+
 def _type_by_distinct_value(frame: pl.DataFrame, values: pl.DataFrame, name: str, typed: pl.Expr,
                             error: pl.Expr | None) -> tuple[pl.Expr, pl.DataFrame | None]:
     """The expression typing a column from its distinct ``values`` (each typed and checked
     once), and the (line, message) of every cell in error."""
-    lookup = values.select(
-        pl.col(name), typed.alias("__typed"),
-        (error if error is not None else pl.lit(None, pl.String)).alias(ERR))
+    lookup = distinct_lookup(values, name, typed, error)
     known = lookup.filter(pl.col(name).is_not_null())
     expr = pl.col(name).replace_strict(
         known.get_column(name), known.get_column("__typed"), default=None,

@@ -6,6 +6,7 @@ from it (``reports/sections/``), which computes no figure of its own beyond ``re
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -94,6 +95,19 @@ def _polars_materialise(frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
     return frame.collect().lazy()
 
 
+# The order the estimates put these per-person tables in (``metrics.effect_estimates.Table``:
+# the keys as text, a missing one as "None"): sorted here by Polars, they need no sort there.
+ESTIMATE_ORDER = {"fixed_period": ("nominal_id",), "effect_members": ("nominal_id",),
+                  "effect_pairs": ("member_id", "nominal_id"), "effect_balance": ("group", "variable", "member_id")}
+
+
+def _in_estimate_order(name: str, frame: pl.DataFrame) -> pl.DataFrame:
+    keys = ESTIMATE_ORDER.get(name, ())
+    if not keys or not all(frame.schema.get(key) == pl.String for key in keys):
+        return frame
+    return frame.sort([pl.col(key).fill_null("None") for key in keys], maintain_order=True)
+
+
 def figures(tables: dict[str, pl.DataFrame], last_day: Any) -> dict[str, float | None]:
     """Named figures of the report that performance-framework indicators may take as actuals
     (``reports/tables.py``: ``FIGURES``)."""
@@ -127,9 +141,8 @@ def build_report(package: Package, params: ReportParams,
     for name, frame in computed.people.items():
         collected = frame.collect().to_native()
         assert isinstance(collected, pl.DataFrame)
-        people[name] = collected
-    add_estimates(tables, people, params.resampling)
-    _add_intervals(tables, people, params.resampling)
+        people[name] = _in_estimate_order(name, collected)
+    _resample(tables, people, params.resampling)
     days = snapshot_dates(params.period)
     if "kpis" not in computed.missing:
         kpi_rows = kpis(lazy["indicators"], lazy.get("targets"), lazy.get("actuals"), params.period,
@@ -177,6 +190,22 @@ KPI_SCHEMA = {
 COST_CAVEAT_TEXT = ("an estimate of the cost of the offences recorded, not an impact evaluation: it does not "
                     "say what would have happened without IOM")
 COST_CAVEAT = f"Cost of crime: {COST_CAVEAT_TEXT}."
+
+
+def _resample(tables: dict[str, pl.DataFrame], people: dict[str, pl.DataFrame], resampling: Resampling) -> None:
+    """The effect tables and the intervals of the other tables, in two threads (numpy releases
+    the lock while it draws and sums; each interval has its own seeded stream, so the figures
+    do not depend on which finishes first). The effect tables come after the others, as
+    always."""
+    before = dict(tables)
+    estimated = dict(tables)  # add_estimates sees the tables as they were before the intervals
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        effects = pool.submit(add_estimates, estimated, people, resampling)
+        _add_intervals(tables, people, resampling)
+        effects.result()
+    replaced = [name for name in before if estimated[name] is not before[name]]
+    assert not replaced, f"add_estimates must only add tables, not change {replaced}"
+    tables.update((name, frame) for name, frame in estimated.items() if name not in before)
 
 
 def _add_intervals(tables: dict[str, pl.DataFrame], people: dict[str, pl.DataFrame],

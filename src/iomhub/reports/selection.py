@@ -19,6 +19,7 @@ from iomhub.domain.dates import Span
 from iomhub.domain.harm import SOURCE
 from iomhub.domain.selection import SelectionSettings
 from iomhub.metrics import selection as metric
+from iomhub.package.formulas import quote
 from iomhub.package.load import Package
 from iomhub.package.problems import PackageError, Problem
 
@@ -198,19 +199,13 @@ def to_json(result: SelectionList) -> str:
 
 def to_csv(result: SelectionList) -> str:
     """One row per person; the offences by category in one cell. Text that a spreadsheet would
-    take for a formula (``=``, ``+``, ``-``, ``@``) is prefixed with an apostrophe."""
+    take for a formula is quoted as every CSV iomhub writes is (``iomhub.package.formulas``)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for c in result.candidates:
-        writer.writerow([c.rank, _safe(c.nominal_id), _safe(c.family_name), _safe(c.given_names), _safe(c.area),
-                         c.score, c.recency_points, c.frequency_points, c.gravity_points, c.offences,
-                         c.last_offence_date.isoformat(), c.days_since_last_offence, c.harm,
-                         c.categories_text()])
+        writer.writerow([c.rank, quote(c.nominal_id), quote(c.family_name or ""), quote(c.given_names or ""),
+                         quote(c.area or ""), c.score, c.recency_points, c.frequency_points, c.gravity_points,
+                         c.offences, c.last_offence_date.isoformat(), c.days_since_last_offence, c.harm,
+                         quote(c.categories_text())])
     return out.getvalue()
-
-
-def _safe(text: str | None) -> str:
-    if not text:
-        return ""
-    return "'" + text if text[0] in "=+-@\t\r" else text

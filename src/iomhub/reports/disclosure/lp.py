@@ -182,6 +182,15 @@ class Solver:
         self.highs.changeColsCost(len(cost), np.arange(len(cost), dtype=np.int32), cost)
         self.highs.run()
         status = self.highs.getModelStatus()
+        if status == highspy.HighsModelStatus.kUnknown:
+            # The simplex started from the last basis can stall on these small, highly degenerate
+            # programmes (seen on a 3 x 2 caseload of ones); solved again from scratch with presolve.
+            _, presolve = self.highs.getOptionValue("presolve")
+            self.highs.clearSolver()
+            self.highs.setOptionValue("presolve", "on")
+            self.highs.run()
+            status = self.highs.getModelStatus()
+            self.highs.setOptionValue("presolve", presolve)
         if status in (highspy.HighsModelStatus.kUnbounded, highspy.HighsModelStatus.kUnboundedOrInfeasible):
             return "unbounded", -INFINITY, np.array([])
         if status != highspy.HighsModelStatus.kOptimal:

@@ -9,7 +9,7 @@ added but never changed or deleted (and on PostgreSQL and SQLite a trigger refus
 from __future__ import annotations
 
 import secrets
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from django.conf import settings
 from django.db import models
@@ -26,7 +26,10 @@ class AppendOnly(RuntimeError):
     """An audit row was to be changed or deleted."""
 
 
-class AuditedQuerySet(models.QuerySet[Any]):
+_M = TypeVar("_M", bound=models.Model)
+
+
+class AuditedQuerySet(models.QuerySet[_M]):
     """Bulk writes are allowed only inside an audit context."""
 
     def update(self, **kwargs: Any) -> int:
@@ -54,10 +57,13 @@ class AuditedQuerySet(models.QuerySet[Any]):
         return super().get_or_create(*args, **kwargs)
 
 
+AuditedManager = models.Manager.from_queryset(AuditedQuerySet)
+
+
 class AuditedModel(models.Model):
     """A record about people: every save and delete needs an open audit context."""
 
-    objects: ClassVar[Any] = AuditedQuerySet.as_manager()
+    objects: ClassVar[AuditedManager[Any]] = AuditedManager()
 
     class Meta:
         abstract = True

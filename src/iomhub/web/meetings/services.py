@@ -46,7 +46,7 @@ def record_attendance(actor: Actor, meeting: Meeting, marks: Mapping[str, tuple[
         for agency in AGENCIES:
             invited, attended = marks.get(agency, (False, False))
             row = existing.get(agency)
-            before = [row.invited, row.attended] if row else [False, False]
+            before: list[bool | None] = [row.invited, row.attended] if row else [False, False]
             if [invited, attended] == [bool(v) for v in before]:
                 continue
             changed[agency] = [before, [invited, attended]]

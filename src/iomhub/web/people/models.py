@@ -14,7 +14,7 @@ from django.db import models
 from iomhub.web.audit.models import AuditedModel
 from iomhub.web.people.constants import Flag as FlagCode
 from iomhub.web.people.constants import Gender, NoteVisibility
-from iomhub.web.people.querysets import CaseNoteQuerySet, NominalQuerySet
+from iomhub.web.people.querysets import CaseNoteManager, NominalManager
 from iomhub.web.text import NOTE, REASON, long_text
 
 PNC_VALIDATOR = RegexValidator(r"^\d{2}(\d{2})?/\d{1,7}[A-Z]$",
@@ -39,7 +39,7 @@ class Nominal(AuditedModel):
     # exports) until an administrator lifts it (iomhub.web.records).
     restricted = models.BooleanField(default=False)
 
-    objects: ClassVar[Any] = NominalQuerySet.as_manager()
+    objects: ClassVar[NominalManager[Nominal]] = NominalManager()
 
     class Meta:
         db_table = "nominals"
@@ -80,7 +80,7 @@ class CaseNote(AuditedModel):
     visibility = models.CharField(max_length=20, choices=NoteVisibility.choices, default=NoteVisibility.SHARED)
     text = long_text(NOTE)
 
-    objects: ClassVar[Any] = CaseNoteQuerySet.as_manager()
+    objects: ClassVar[CaseNoteManager[CaseNote]] = CaseNoteManager()
 
     class Meta:
         db_table = "case_notes"

@@ -7,13 +7,14 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Q
 
 from iomhub.web.accounts import permissions
-from iomhub.web.audit.models import AuditedQuerySet
+from iomhub.web.audit.models import AuditedManager, AuditedQuerySet
 
 if TYPE_CHECKING:
     from iomhub.web.accounts.models import User
+    from iomhub.web.people.models import CaseNote, Nominal  # noqa: F401 (the base classes name them as strings)
 
 
-class NominalQuerySet(AuditedQuerySet):
+class NominalQuerySet(AuditedQuerySet["Nominal"]):
     def visible_to(self, user: User | Any) -> NominalQuerySet:
         """Practitioners and managers of partner agencies see the cohort's shared record, except
         restricted records (DPA 2018 s.47: kept, but out of all normal use until lifted).
@@ -36,7 +37,7 @@ class NominalQuerySet(AuditedQuerySet):
         return "the shared record"
 
 
-class CaseNoteQuerySet(AuditedQuerySet):
+class CaseNoteQuerySet(AuditedQuerySet["CaseNote"]):
     def visible_to(self, user: User | Any) -> CaseNoteQuerySet:
         """Shared notes to all who see the person; own-agency notes to their agency; health
         notes to health agencies and users granted health information."""
@@ -49,3 +50,7 @@ class CaseNoteQuerySet(AuditedQuerySet):
         if permissions.sees_health(user):
             allowed |= Q(visibility=NoteVisibility.HEALTH)
         return self.filter(allowed)
+
+
+NominalManager = AuditedManager.from_queryset(NominalQuerySet)
+CaseNoteManager = AuditedManager.from_queryset(CaseNoteQuerySet)
