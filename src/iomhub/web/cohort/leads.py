@@ -72,7 +72,8 @@ def assign_lead(actor: Actor, nominal: Nominal, kind: str, worker: User, on: dat
         current = LeadProfessional.objects.filter(nominal=nominal, kind=kind, ended_on__isnull=True).first()
         if current is not None:
             if current.worker_id == worker.pk:
-                return current  # type: ignore[no-any-return]
+                kept: LeadProfessional = current
+                return kept
             if on < current.started_on:
                 raise ValidationError("The new lead cannot start before the current one "
                                       f"({current.started_on:%d/%m/%Y}).", code="too_early")

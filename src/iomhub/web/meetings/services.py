@@ -180,13 +180,13 @@ def record_people(actor: Actor, meeting: Meeting, invited: Iterable[Any], attend
                 changed[str(worker_id)] = "removed"
         for worker_id in sorted(invited_ids):
             attended_now = worker_id in came
-            row = existing.get(worker_id)
-            if row is None:
+            held = existing.get(worker_id)
+            if held is None:
                 PersonInvitation(meeting=meeting, worker_id=worker_id, attended=attended_now).save()
                 changed[str(worker_id)] = "invited" + (", attended" if attended_now else "")
-            elif bool(row.attended) != attended_now:
-                row.attended = attended_now
-                row.save(update_fields=["attended"])
+            elif bool(held.attended) != attended_now:
+                held.attended = attended_now
+                held.save(update_fields=["attended"])
                 changed[str(worker_id)] = "attended" if attended_now else "did not attend"
         if changed:
             audit.record(Operation.ALTERATION, meeting, object_type="meetings.people", detail={"changed": changed})

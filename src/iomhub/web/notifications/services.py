@@ -66,7 +66,7 @@ def leads_of(nominal_ids: Iterable[str]) -> dict[str, list[User]]:
     found: dict[str, list[User]] = {}
     for lead in (LeadProfessional.objects.filter(nominal_id__in=list(nominal_ids), ended_on__isnull=True)
                  .select_related("worker", "worker__agency")):
-        found.setdefault(lead.nominal_id, []).append(lead.worker)
+        found.setdefault(str(lead.nominal_id), []).append(lead.worker)
     return found
 
 
@@ -109,9 +109,9 @@ def offences_imported(audit: AuditSession, offences: Iterable[tuple[str, str, da
     today = today or timezone.localdate()
     people = {nominal_id for _, nominal_id, _, _ in rows}
     episodes: dict[str, list[tuple[date, date | None]]] = {}
-    for nominal_id, start, end in CohortEpisode.objects.filter(nominal_id__in=people).values_list(
+    for holder, start, end in CohortEpisode.objects.filter(nominal_id__in=people).values_list(
             "nominal_id", "start_date", "end_date"):
-        episodes.setdefault(nominal_id, []).append((start, end))
+        episodes.setdefault(str(holder), []).append((start, end))
 
     def on_iom(nominal_id: str, day: date | None) -> bool:
         return day is not None and any(start <= day and (end is None or end >= day)
@@ -120,16 +120,18 @@ def offences_imported(audit: AuditSession, offences: Iterable[tuple[str, str, da
     relevant = [row for row in rows if on_iom(row[1], row[2]) or on_iom(row[1], today)]
     if not relevant:
         return 0
-    names = {n.nominal_id: str(n) for n in Nominal.objects.filter(nominal_id__in={r[1] for r in relevant})}
+    names: dict[str, str] = {str(n.nominal_id): str(n)
+                             for n in Nominal.objects.filter(nominal_id__in={r[1] for r in relevant})}
     leads = leads_of(names)
     fallback = managers()
     notices = []
-    for offence_id, nominal_id, offence_date, detected_date in relevant:
+    for offence_id, person_id, offence_date, detected_date in relevant:
+        who = str(person_id)
         day = detected_date or offence_date
-        text = f"Offence recorded for {names.get(nominal_id, nominal_id)}, on IOM" + (f" ({_uk(day)})" if day else "")
-        for worker in leads.get(nominal_id) or fallback:
-            notices.append(Notice(worker, Kind.OFFENCE, f"offence:{offence_id}", nominal_id, text,
-                                  _person(nominal_id)))
+        text = f"Offence recorded for {names.get(who, who)}, on IOM" + (f" ({_uk(day)})" if day else "")
+        for worker in leads.get(who) or fallback:
+            notices.append(Notice(worker, Kind.OFFENCE, f"offence:{offence_id}", who, text,
+                                  _person(who)))
     return raise_notices(audit, notices)
 
 

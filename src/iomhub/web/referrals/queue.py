@@ -56,7 +56,7 @@ def pending(people: Any) -> Any:
 
 def offending(nominal_ids: list[str], today: date) -> dict[str, Offending]:
     since = today - timedelta(days=OFFENDING_DAYS)
-    counts = {row["nominal_id"]: row for row in Offence.objects.filter(nominal_id__in=nominal_ids)
+    counts: dict[str, Any] = {str(row["nominal_id"]): row for row in Offence.objects.filter(nominal_id__in=nominal_ids)
               .values("nominal_id").annotate(total=Count("pk"),
                                              last_year=Count("pk", filter=Q(offence_date__range=(since, today))),
                                              latest=Max("offence_date"))}
@@ -64,7 +64,7 @@ def offending(nominal_ids: list[str], today: date) -> dict[str, Offending]:
     for nominal_id, category in (Offence.objects.filter(nominal_id__in=nominal_ids, offence_date__lte=today)
                                  .order_by("nominal_id", "-offence_date", "-offence_id")
                                  .values_list("nominal_id", "category")):
-        latest.setdefault(nominal_id, category or "")
+        latest.setdefault(str(nominal_id), category or "")
     return {n: Offending(counts[n]["last_year"], counts[n]["total"], counts[n]["latest"], latest.get(n, ""))
             if n in counts else Offending(0, 0, None, "") for n in nominal_ids}
 
