@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export UV_PYTHON ?= python3.11
 
-.PHONY: install system-demo system-test demo test test-fast lint format bench bench-effect bench-web bench-mapping bench-disclosure clean frontend fresh-check docs
+.PHONY: install system-demo system-test demo test test-fast lint format bench bench-effect bench-web bench-pages bench-mapping bench-disclosure clean frontend fresh-check docs
 
 system-demo: ## The system packages the demo needs (installed with apt-get as root, else the command is printed)
 	@scripts/system-deps demo
@@ -43,7 +43,7 @@ docs: install ## The documentation as a site, into site/ (MkDocs Material)
 format: install
 	$(VENV)/bin/ruff check --fix src tests benchmarks
 
-bench: install ## iomhub against plain pandas on 100k and 1M synthetic nominals, then the web benchmark
+bench: install ## iomhub against plain pandas on 100k and 1M synthetic nominals, the Spark engine on 100k, then the web benchmark
 	$(PY) benchmarks/run.py
 	$(PY) benchmarks/web_load.py
 
@@ -53,8 +53,14 @@ bench-effect: install ## 50 synthetic units per world (8 worlds, known effects):
 bench-disclosure: install ## The disclosure audit on the demo and small units: cells withheld and added, seconds
 	$(PY) benchmarks/disclosure.py
 
-bench-web: install ## 50 concurrent users on loopback against iomhub serve, on SQLite and PostgreSQL
+bench-web: install ## 50 concurrent users on loopback against iomhub serve, on SQLite and PostgreSQL; then each page's time
 	$(PY) benchmarks/web_load.py
+	$(MAKE) bench-pages
+
+bench-pages: install ## Each page's time at its first view and after, on the demo's database (made by iomhub demo --no-serve if absent)
+	test -f demo-output/web/iomhub.sqlite3 || $(VENV)/bin/iomhub demo --no-serve
+	mkdir -p bench-data
+	$(PY) benchmarks/web_pages.py --json bench-data/page-times.json
 
 bench-mapping: install ## Extracts read through a mapping against the same data written canonically (100k and 1M nominals)
 	$(PY) benchmarks/mapping.py

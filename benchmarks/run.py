@@ -43,12 +43,14 @@ TOP_LEVEL = ("period", "baseline", "cohort_date")
 
 @dataclass(frozen=True)
 class Measurement:
-    """One child process: wall-clock seconds, peak resident memory (MB), exit code, stderr."""
+    """One child process: wall-clock seconds, peak resident memory (MB), exit code, stderr, and
+    CPU seconds (user + system, every thread: on a busy machine, the figure to compare)."""
 
     seconds: float
     peak_mb: float
     returncode: int
     stderr: str
+    cpu: float = 0.0
 
 
 @dataclass
@@ -85,7 +87,7 @@ def measure(command: Sequence[str], cwd: Path = ROOT) -> Measurement:
         process.returncode = os.waitstatus_to_exitcode(status)
         err.seek(0)
         stderr = err.read().decode("utf-8", errors="replace")
-    return Measurement(seconds, usage.ru_maxrss / 1024, process.returncode, stderr)
+    return Measurement(seconds, usage.ru_maxrss / 1024, process.returncode, stderr, usage.ru_utime + usage.ru_stime)
 
 
 def executable(name: str) -> str:
@@ -154,8 +156,8 @@ def bench_size(size: int, data_dir: Path, repeat: int, console: Console) -> Resu
             order.reverse()
         for tool, command in order:
             run = measure(command)
-            console.print(f"  {size:>10,} {tool:<7} run {attempt + 1}: {run.seconds:7.2f} s, "
-                          f"{run.peak_mb:8.0f} MB" + ("" if run.returncode == 0 else
+            console.print(f"  {size:>10,} {tool:<7} run {attempt + 1}: {run.seconds:7.2f} s "
+                          f"({run.cpu:.2f} CPU s), {run.peak_mb:8.0f} MB" + ("" if run.returncode == 0 else
                                                       f", exit {run.returncode}"))
             if run.returncode != 0:
                 console.print(run.stderr[-4000:], markup=False, highlight=False)
@@ -174,13 +176,38 @@ def summary_table(results: Sequence[Result]) -> Table:
     table = Table(title=f"iomhub report vs plain pandas ({PERIOD_FROM} to {PERIOD_TO}, "
                         "best of runs)")
     for header in ("nominals", "iomhub wall s", "pandas wall s", "ratio (pandas/iomhub)",
-                   "iomhub peak MB", "pandas peak MB", "figures equal"):
+                   "iomhub CPU s", "pandas CPU s", "iomhub peak MB", "pandas peak MB", "figures equal"):
         table.add_column(header, justify="left" if header == "figures equal" else "right")
     for r in results:
         table.add_row(f"{r.size:,}", _seconds(r.iomhub), _seconds(r.pandas),
-                      "-" if r.ratio is None else f"{r.ratio:.1f}x", _megabytes(r.iomhub),
-                      _megabytes(r.pandas), "yes" if not r.differences else "NO")
+                      "-" if r.ratio is None else f"{r.ratio:.1f}x", _cpu(r.iomhub), _cpu(r.pandas),
+                      _megabytes(r.iomhub), _megabytes(r.pandas), "yes" if not r.differences else "NO")
     return table
+
+
+def _cpu(run: Measurement | None) -> str:
+    return "failed" if run is None else f"{run.cpu:.2f}"
+
+
+def bench_spark(size: int, data_dir: Path, console: Console) -> tuple[Measurement, bool]:
+    """``iomhub report --engine spark`` (local mode) once on the package of ``size``, and whether
+    its JSON is the default engine's (written by ``bench_size`` before), but the time it was made."""
+    package = ensure_package(data_dir, size, console)
+    out_dir = data_dir / "results" / f"nominals-{size}"
+    command = commands(package, out_dir)["iomhub"]
+    command[-1] = str(out_dir / "spark.json")
+    run = measure([*command, "--engine", "spark"])
+    console.print(f"  {size:>10,} spark   run 1: {run.seconds:7.2f} s ({run.cpu:.2f} CPU s in Python)"
+                  + ("" if run.returncode == 0 else f", exit {run.returncode}"))
+    if run.returncode != 0:
+        console.print(run.stderr[-4000:], markup=False, highlight=False)
+        return run, False
+
+    def lines(name: str) -> list[str]:
+        text = (out_dir / name).read_text(encoding="utf-8")
+        return [line for line in text.splitlines() if not line.lstrip().startswith('"generated_at"')]
+
+    return run, lines("spark.json") == lines("iomhub.json")
 
 
 def _seconds(run: Measurement | None) -> str:
@@ -224,14 +251,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--data-dir", type=Path, default=Path("bench-data"),
                         help="where synthetic packages and outputs are kept (default bench-data)")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each (default 3)")
+    parser.add_argument("--spark-size", type=int, default=100_000,
+                        help="nominals for the Spark engine's run, local mode, once (0: none; default 100000, "
+                             "one of --sizes)")
     args = parser.parse_args(argv)
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
+    if args.spark_size and args.spark_size not in args.sizes:
+        parser.error("--spark-size must be one of --sizes (its JSON is compared with the default engine's)")
 
     console = Console()
     results = [bench_size(size, args.data_dir.resolve(), args.repeat, console)
                for size in args.sizes]
     console.print(summary_table(results))
+    spark_failed = False
+    if args.spark_size:
+        spark, same = bench_spark(args.spark_size, args.data_dir.resolve(), console)
+        spark_failed = spark.returncode != 0 or not same
+        console.print(f"Spark engine (local mode) at {args.spark_size:,} nominals: {spark.seconds:.2f} s wall; "
+                      f"JSON {'identical to' if same else 'DIFFERENT from'} the default engine's", highlight=False)
     for line in goal_lines(results):
         console.print(line, highlight=False)
     summary = [{"nominals": r.size, "iomhub_seconds": r.iomhub and r.iomhub.seconds,
@@ -247,7 +285,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         console.print(f"[bold red]{r.size:,} nominals: the reports differ[/]")
         for line in r.differences:
             console.print(f"  {line}", markup=False, highlight=False)
-    return 1 if failed else 0
+    return 1 if failed or spark_failed else 0
 
 
 if __name__ == "__main__":

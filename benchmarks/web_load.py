@@ -109,7 +109,7 @@ def plan(cohort_ids: Sequence[str], rng: random.Random, start: int = 0) -> Itera
                                             "page": rng.randint(1, 3)})
             yield Step("cohort list (filtered)", f"/cohort/?{query}")
         else:
-            yield Step("dashboard", f"/performance/?{REPORT_QUERY}")
+            yield Step("dashboard", f"/performance/report/?{REPORT_QUERY}")
 
 
 @dataclass
@@ -415,7 +415,7 @@ class Budget:
             return True
 
 
-def load(port: int, users: int, password: str, cohort_ids: Sequence[str], seconds: float, requests: int,
+def load(port: int, users: int, password: str, cohort_ids: Sequence[str], seconds: float, requests: int,  # noqa: C901
          result: RunResult, console: Console, think: float = 0.0) -> None:
     """Sign the users in, then let them loose together until the budget is spent.
 

@@ -109,6 +109,39 @@ def mapping_option(function: Any) -> Any:
                         metavar="FILE.toml", help=MAPPING_HELP)(function)
 
 
+def engine_options(function: Any) -> Any:
+    """``--engine`` and ``--spark-master`` (docs/scale.md)."""
+    function = click.option("--spark-master", default="local[*]", show_default=True, metavar="URL",
+                            help="With --engine spark: the cluster (spark://host:7077, yarn, ...) or "
+                                 "local[N].")(function)
+    return click.option("--engine", type=click.Choice(["polars", "spark"]), default="polars", show_default=True,
+                        help="Where the package is read and the report computed: Polars on this machine, "
+                             "or Spark (a folder of CSV or Parquet files; the same figures).")(function)
+
+
+def read_on(engine: str, package: Path, mapping_file: Path | None, master: str) -> tuple[Any, Any]:
+    """The package read and validated on ``engine``: (a Polars package, the Spark package or
+    None). On Spark the Polars package holds the small tables only (indicators, actions, ...)."""
+    from iomhub.package import read_package
+
+    if engine == "polars":
+        return read_package(package, load_mapping(mapping_file)), None
+    from iomhub.package.spark_reading import read_package_spark
+    from iomhub.package.spark_session import SparkUnavailable, spark_session
+
+    if mapping_file is not None:
+        raise click.UsageError("--engine spark reads packages in the specification's own files and columns: "
+                               "write a mapped package as one first (iomhub convert PACKAGE --mapping FILE "
+                               "-o FOLDER)")
+    try:
+        spark = spark_session(master)
+    except SparkUnavailable as error:
+        err.print(f"[bold red]Error:[/] {escape(str(error))}")
+        sys.exit(1)
+    on_spark = read_package_spark(package, spark)
+    return on_spark.local(), on_spark
+
+
 def load_mapping(path: Path | None) -> Any:
     """The mapping in ``path`` (None without one); a file that cannot be read is refused."""
     if path is None:
@@ -138,15 +171,17 @@ def load_mapping(path: Path | None) -> Any:
 @main.command()
 @click.argument("package", type=click.Path(path_type=Path))
 @mapping_option
-def check(package: Path, mapping_file: Path | None = None) -> None:
+@engine_options
+def check(package: Path, mapping_file: Path | None = None, engine: str = "polars",
+          spark_master: str = "local[*]") -> None:
     """Validate a data package (folder, .zip or .xlsx) and report every problem."""
-    from iomhub.package import read_package
-
     with refusal(), err.status("Checking the package..."):
-        result = read_package(package, load_mapping(mapping_file))
+        result, on_spark = read_on(engine, package, mapping_file, spark_master)
     for warning in result.warnings:
         err.print(f"[yellow]warning:[/] {escape(warning)}", markup=True)
-    rows = ", ".join(f"{name} {frame.height:,}" for name, frame in result.tables.items())
+    heights = ({name: frame.height for name, frame in result.tables.items()} if on_spark is None
+               else {name: frame.count() for name, frame in on_spark.frames.items()})
+    rows = ", ".join(f"{name} {height:,}" for name, height in heights.items())
     click.echo(f"{package}: valid ({rows} rows)")
 
 
@@ -251,14 +286,15 @@ def render(report: Any, fmt: str) -> str:
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="File to write (default: standard output).")
 @mapping_option
+@engine_options
 def report(package: Path, period_from: date, period_to: date, baseline_from: date | None,
            baseline_to: date | None, cohort_date: date | None, target_reduction: float | None,
            exclude_custody_beyond: date | None, age_bands: str | None, proven_from: date | None,
            proven_to: date | None, fmt: str, document: str | None, as_at: date | None,
            output: Path | None, for_publication: bool = False, suppress_under: int = 5,
-           disclosure: str = "suppress", mapping_file: Path | None = None) -> None:
+           disclosure: str = "suppress", mapping_file: Path | None = None, engine: str = "polars",
+           spark_master: str = "local[*]") -> None:
     """Compute the IOM performance report from a data package."""
-    from iomhub.package import read_package
     from iomhub.reports.model import build_report
 
     if fmt == "json" and document not in (None, "performance"):
@@ -269,12 +305,17 @@ def report(package: Path, period_from: date, period_to: date, baseline_from: dat
                                "the terminal)")
     with refusal():
         with err.status("Reading and checking the package..."):
-            data = read_package(package, load_mapping(mapping_file))
+            data, on_spark = read_on(engine, package, mapping_file, spark_master)
         params = _params(period_from, period_to, baseline_from, baseline_to, cohort_date,
                          target_reduction, exclude_custody_beyond, age_bands,
                          data.settings.age_bands, data.settings.target_reduction, (proven_from, proven_to))
         with err.status("Computing the report..."):
-            result = build_report(data, params)
+            if on_spark is None:
+                result = build_report(data, params)
+            else:
+                from iomhub.reports.spark_engine import build_report_spark
+
+                result = build_report_spark(on_spark, params)
             if for_publication:
                 result = _published(result, suppress_under, disclosure)
             text: str | bytes
@@ -351,8 +392,9 @@ def synth(output: Path, nominals: int, seed: int, true_effect: float, join_rate:
     click.echo(f"Wrote {output} ({total:,} rows in {len(counts)} tables)")
 
 
-DEMO_DATA_START = date(2011, 4, 1)
+DEMO_DATA_START = date(2011, 4, 1)  # the fixed demo of the tests and benchmarks (seed 2015)
 DEMO_PERIOD = (date(2015, 4, 1), date(2016, 3, 31))
+DEMO_SEED = 2015
 
 
 @main.command()
@@ -361,30 +403,38 @@ DEMO_PERIOD = (date(2015, 4, 1), date(2016, 3, 31))
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=Path("demo-output"),
               show_default=True)
 @click.option("--nominals", type=click.IntRange(min=1), default=5000, show_default=True)
+@click.option("--today", type=DATE,
+              help="The day the synthetic data end, as if the demo ran then (default: today).")
+@click.option("--load/--no-load", default=True, show_default=True,
+              help="Load the package into the web application's database (SQLite in the output folder).")
 @click.option("--serve/--no-serve", default=True, show_default=True,
-              help="Load the package into the web application's database and serve it.")
+              help="Serve the web application once loaded.")
 @click.option("--addr", default="127.0.0.1:8000", show_default=True, help="Where to serve.")
-def demo(package: Path | None, output: Path, nominals: int, serve: bool, addr: str) -> None:
-    """Make a synthetic package (unless given one), write its report as HTML and JSON, then load
-    it into the web application (SQLite in the output folder) with demo users, and serve it."""
+def demo(package: Path | None, output: Path, nominals: int, today: date | None, load: bool, serve: bool,
+         addr: str) -> None:
+    """Make a synthetic package whose data end today (unless given one), write its report of the
+    last financial year and the board papers, then load it into the web application (SQLite in
+    the output folder) with demo users, and serve it."""
     from iomhub.package import read_package
     from iomhub.reports.model import build_report
-    from iomhub.reports.params import ReportParams
-    from iomhub.synth import SynthOptions, generate
+    from iomhub.reports.params import ReportParams, default_period, latest_activity
+    from iomhub.synth import generate
+    from iomhub.synth.live import live_options
 
+    day = today or datetime.now().astimezone().date()  # the local day
     if package is None:
         package = output / "package"
-        with err.status(f"Synthesising a package of {nominals:,} nominals..."):
-            # from April 2011, so that two-year follow-ups (OGRS3) and the windows before and
-            # after joining fit inside the data for the 2015/16 report
-            generate(SynthOptions(nominals=nominals, seed=2015, start=DEMO_DATA_START), package)
-        click.echo(f"Synthetic package: {package}")
+        with err.status(f"Synthesising a package of {nominals:,} nominals up to {day:%d %B %Y}..."):
+            generate(live_options(day, nominals, DEMO_SEED), package)
+        click.echo(f"Synthetic package: {package} (data up to {day:%d %B %Y})")
     with refusal():
         with err.status("Reading and checking the package..."):
             data = read_package(package)
-        params = ReportParams(period=Span(*DEMO_PERIOD), target_reduction=17.0)
+        period = default_period(day, latest_activity(data.tables), data.settings.financial_year_start_month)
+        params = ReportParams(period=period, target_reduction=17.0)
         with err.status("Computing the report..."):
             result = build_report(data, params)
+    click.echo(f"Report period: {period.start:%d %B %Y} to {period.end:%d %B %Y}")
     for fmt in ("html", "json"):
         path = output / f"iom-performance-report.{fmt}"
         write_atomically(path, render(result, fmt))
@@ -397,10 +447,18 @@ def demo(package: Path | None, output: Path, nominals: int, serve: bool, addr: s
                 # the classic HTML report keeps iom-performance-report.html; the document beside it
                 name = FILE_NAMES[kind] + ("-document" if (kind, fmt) == ("performance", "html") else "")
                 path = output / f"{name}.{fmt}"
-                write_atomically(path, render_document(kind, result, data, fmt, DEMO_PERIOD[1]))
+                write_atomically(path, render_document(kind, result, data, fmt, period.end))
                 click.echo(f"Document ({kind}, {fmt.upper()}): {path}")
-    if not serve:
-        return
+    if load or serve:
+        _load_demo(package, output, day, addr)
+    if serve:
+        ctx = click.get_current_context()
+        ctx.invoke(serve_command, addr=addr, threads=8, workers=1)
+
+
+def _load_demo(package: Path, output: Path, today: date, addr: str) -> None:
+    """Load the demo's package and users into the web application's database (the output
+    folder's SQLite unless ``IOMHUB_DATA_DIR`` or ``DATABASE_URL`` says otherwise)."""
     os.environ.setdefault("IOMHUB_DATA_DIR", str((output / "web").resolve()))
     from django.core.management import call_command
 
@@ -408,11 +466,13 @@ def demo(package: Path | None, output: Path, nominals: int, serve: bool, addr: s
 
     setup()
     call_command("migrate", interactive=False, verbosity=0)
+    from django.db import connection
+
     from iomhub.web.demo import DEMO_PASSWORD, load_demo
 
     with refusal(), err.status("Loading the package into the web application..."):
-        created, logins = load_demo(package)
-    click.echo(f"Database: {os.environ['IOMHUB_DATA_DIR']}/iomhub.sqlite3 ({created:,} records created)")
+        created, logins = load_demo(package, today=today)
+    click.echo(f"Database: {connection.settings_dict['NAME']} ({created:,} records created)")
     click.echo(f"Sign in at http://{addr}/ with password {DEMO_PASSWORD!r} as:")
     for login in logins:
         click.echo(f"  {login.username:<18} {login.role:<14} {login.agency}")
@@ -421,8 +481,6 @@ def demo(package: Path | None, output: Path, nominals: int, serve: bool, addr: s
 
     for admin in User.objects.filter(role="administrator", totp_secret="", is_active=True):
         _echo_enrolment_link(admin, Actor.system("demo"), base=f"http://{addr}")
-    ctx = click.get_current_context()
-    ctx.invoke(serve_command, addr=addr, threads=8, workers=1)
 
 
 @main.group("mapping")
@@ -506,6 +564,9 @@ def serve_command(addr: str, threads: int, workers: int = 1) -> None:
 
     click.echo(f"iomhub is serving on http://{addr}/ (Ctrl+C to stop)")
     if workers == 1:
+        from iomhub.web.performance.warm import warm_in_background
+
+        warm_in_background()  # the figures of the first pages, ahead of the first reader
         from waitress import serve as waitress_serve
 
         # The forwarded headers reach the application, which alone decides whether to believe
@@ -721,8 +782,12 @@ def _render_selection(result: Any, fmt: str) -> str:
 @click.option("--as", "username", metavar="USERNAME", help="The user the import is recorded under "
               "(default: the system, named with your login).")
 @click.option("--reason", metavar="TEXT", help="Why the data are imported (recorded in the audit log).")
+@click.option("--whole", "whole", multiple=True, metavar="TABLE",
+              help="A table the package holds whole (a full snapshot): its records absent from the package are "
+                   "removed, audited. Repeat for each such table; people, meetings, indicators and actions never are.")
 @mapping_option
-def import_command(package: Path, username: str | None, reason: str | None, mapping_file: Path | None = None) -> None:
+def import_command(package: Path, username: str | None, reason: str | None, mapping_file: Path | None = None,
+                   whole: tuple[str, ...] = ()) -> None:
     """Load a data package into the database: checked as `iomhub report` checks it, all or
     nothing, and audited; importing the same package again changes nothing."""
     from iomhub.package import read_package
@@ -737,20 +802,42 @@ def import_command(package: Path, username: str | None, reason: str | None, mapp
 
     setup()
     call_command("migrate", interactive=False, verbosity=0)
-    from iomhub.web.exchange import import_package
+    from iomhub.web.exchange import import_package, snapshot_tables
 
+    refused = sorted(set(whole) - set(snapshot_tables()))
+    if refused:
+        raise click.UsageError(f"--whole {', '.join(refused)}: a table that may be replaced whole is one of "
+                               f"{', '.join(snapshot_tables())}")
     actor = _web_actor(username, "import")
     with refusal(), _exchange_progress() as progress:
         task = progress.add_task("Importing...", total=None)
-        result = import_package(data, actor, justification=reason, progress=lambda message, done, total:
+        result = import_package(data, actor, justification=reason, snapshot=whole,
+                                progress=lambda message, done, total:
                                 progress.update(task, description=message, completed=done, total=total or None))
-    click.echo(f"{'table':<12} {'created':>9} {'updated':>9} {'unchanged':>9} {'not in package':>15}")
+    click.echo(f"{'table':<12} {'created':>9} {'updated':>9} {'unchanged':>9} {'not in package':>15}"
+               + (f" {'removed':>9}" if whole else ""))
     for name, counts in result.tables.items():
         click.echo(f"{name:<12} {counts.created:>9,} {counts.updated:>9,} {counts.unchanged:>9,} "
-                   f"{counts.not_in_package:>15,}")
+                   f"{counts.not_in_package:>15,}" + (f" {counts.removed:>9,}" if whole else ""))
     summary = (f"Imported {package}: {result.created:,} created, {result.updated:,} updated"
                if result.changed else f"Imported {package}: nothing changed")
     click.echo(f"{summary} ({result.audit_rows:,} audit rows, {result.seconds:.1f} s).")
+
+
+@main.command("worker")
+@click.option("--once", is_flag=True, help="Run the imports waiting now, then stop (default: keep running).")
+@click.option("--poll", default=2.0, show_default=True, metavar="SECONDS", help="How often to look for new imports.")
+def worker_command(once: bool, poll: float) -> None:
+    """Run the imports asked for in the browser (/data/), one at a time, as a service of its own
+    (with IOMHUB_IMPORT_WORKER=external; by default the application runs them in a thread).
+    An import whose process died is marked stopped: it imported nothing."""
+    from iomhub.web import setup
+
+    setup()
+    from iomhub.web.ingest import jobs
+
+    ran = jobs.work(once=once, poll_seconds=poll)
+    err.print(f"Ran {ran} import{'s' if ran != 1 else ''}.", markup=False)
 
 
 @main.command("export")

@@ -40,7 +40,7 @@ def test_plan_goes_round_the_four_pages_in_order() -> None:
     steps = list(itertools.islice(plan(COHORT, random.Random(0)), 8))
     assert [step.page for step in steps] == [*PAGES, *PAGES]
     assert steps[1].path == "/cohort/"
-    assert steps[3].path == "/performance/?from=2015-04-01&to=2016-03-31&target_reduction=17"
+    assert steps[3].path == "/performance/report/?from=2015-04-01&to=2016-03-31&target_reduction=17"
 
 
 def test_plan_opens_people_of_the_cohort_and_filters_the_list() -> None:

@@ -366,7 +366,7 @@ def _place(days: list[date], n: int) -> list[date]:
     return [days[int((j + 0.5) * len(days) / n)] for j in range(n)] if n else []
 
 
-def build() -> Built:
+def build() -> Built:  # noqa: C901
     """Every row of the package, from the published figures and the construction choices above."""
     people = _caseload_people("priority", 1) + _caseload_people("enhanced", 1001)
     for scheme in ("priority", "enhanced"):

@@ -42,6 +42,7 @@ from iomhub.web.audit.context import Actor, audited
 from iomhub.web.audit.models import AuditEvent
 from iomhub.web.cohort.models import CohortEpisode
 from iomhub.web.custody.models import CustodyPeriod, Supervision
+from iomhub.web.ingest.models import ImportJob, Upload
 from iomhub.web.meetings.models import Attendance, CaseAction, Meeting
 from iomhub.web.notifications.models import Notification
 from iomhub.web.offences.models import Offence
@@ -89,6 +90,16 @@ def administrator(agency: str, role: str) -> bool:
 def plan_editor(agency: str, role: str) -> bool:
     """Managers and administrators of a partner agency change the performance framework and action plan."""
     return agency in ("own", "partner", "health") and role in (Role.MANAGER, Role.ADMINISTRATOR)
+
+
+def importer(agency: str, role: str) -> bool:
+    """Administrators and analysts of a partner agency bring extracts in (/data/)."""
+    return agency in ("own", "partner", "health") and role in (Role.ANALYST, Role.ADMINISTRATOR)
+
+
+def importer_of_the_upload(agency: str, role: str) -> bool:
+    """The world's upload is the own agency's: only its importers open it and its import jobs."""
+    return agency == "own" and importer(agency, role)
 
 
 def signed_in(agency: str, role: str) -> bool:
@@ -191,6 +202,7 @@ POLICY: dict[str, Rule] = {
     "meetings:action_done": Rule(action_owner_or_manager, POST),
     # Aggregate figures: any role of a partner agency; no one outside the partnership.
     "performance:dashboard": Rule(partner_any_role, GET),
+    "performance:report": Rule(partner_any_role, GET),
     "performance:download": Rule(partner_any_role, BOTH),
     "performance:documents": Rule(partner_any_role, BOTH),
     # Cohort selection: any role of a partner agency; names only to those who see the people
@@ -219,6 +231,12 @@ POLICY: dict[str, Rule] = {
     "records:subject_access": Rule(administrator, BOTH),
     "records:restriction": Rule(administrator, BOTH),
     "records:rectify": Rule(administrator, BOTH),
+    # Bringing extracts in: importers of partner agencies; an upload and its jobs, its agency's only.
+    "ingest:index": Rule(importer, BOTH),
+    "ingest:history": Rule(importer, GET),
+    "ingest:upload": Rule(importer_of_the_upload, BOTH),
+    "ingest:start": Rule(importer_of_the_upload, POST),
+    "ingest:job": Rule(importer_of_the_upload, GET),
 }
 
 # Administrators see people there: the audit log names them by id, the data protection pages show
@@ -286,6 +304,8 @@ class World:
     indicator: Indicator
     milestone: PlanAction
     notification: Notification
+    upload: Upload
+    job: ImportJob
 
 
 def build_world() -> World:
@@ -343,8 +363,14 @@ def build_world() -> World:
                            key="offence:CR-MATRIX-1", nominal=person,
                            text=f"Offence recorded for {GIVEN} {NAME}", link="/people/N0001/",
                            created_at=timezone.now())
+        importer = users[("own", Role.ANALYST)]
+        upload = add(Upload, agency=agencies["own"], uploaded_by=importer, uploaded_at=timezone.now(),
+                     folder="0" * 32, kind=Upload.Kind.FILES, files=[{"name": "extract.csv", "bytes": 1,
+                                                                      "sha256": "0" * 64}])
+    job = ImportJob.objects.create(upload=upload, agency=agencies["own"], requested_by=importer,
+                                   requested_at=timezone.now())
     return World(users, person, referral, meeting, action, custody, supervision, treatment, flag, indicator,
-                 milestone, notification)
+                 milestone, notification, upload, job)
 
 
 @pytest.fixture(scope="module")
@@ -372,6 +398,8 @@ KWARGS: dict[str | tuple[str, str], Callable[[World], Any]] = {
     ("performance:action_status", "action_id"): lambda w: w.milestone.action_id,
     ("custody:edit_custody", "pk"): lambda w: w.custody.pk,
     ("custody:edit_supervision", "pk"): lambda w: w.supervision.pk,
+    "upload_id": lambda w: w.upload.pk,
+    "job_id": lambda w: w.job.pk,
 }
 
 

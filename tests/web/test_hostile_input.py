@@ -282,7 +282,7 @@ def client_of(world: World, who: tuple[str, str] | None) -> Client:
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=[route.name for route in ROUTES])
-def test_no_input_gives_a_server_error(route: Route, world: World, db: Any) -> None:
+def test_no_input_gives_a_server_error(route: Route, world: World, db: Any) -> None:  # noqa: C901
     who = who_for(route)
     client = client_of(world, who)
     attempts = Attempts()

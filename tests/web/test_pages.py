@@ -31,7 +31,8 @@ from iomhub.web.risk.models import RiskAssessment
 PAGES = {
     "person page": "/people/N0001/",
     "cohort list": "/cohort/?sort=-tier",
-    "dashboard": "/performance/?from=2015-04-01&to=2016-03-31",
+    "dashboard": "/performance/report/?from=2015-04-01&to=2016-03-31",
+    "headline dashboard": "/performance/",
 }
 OPENING = ("BEGIN", "SAVEPOINT")
 CLOSING = ("COMMIT", "RELEASE SAVEPOINT", "ROLLBACK")

@@ -131,6 +131,12 @@ def financial_year_of(day: date, start_month: int = 4) -> int:
     return day.year if day.month >= start_month else day.year - 1
 
 
+def last_full_financial_year(today: date, start_month: int = 4) -> Span:
+    """The last financial year that has ended before ``today`` (on 10 May 2016 and on 1 April
+    2016: 2015/16; on 31 March 2016, a day of 2015/16 still to run: 2014/15)."""
+    return financial_year(financial_year_of(today, start_month) - 1, start_month)
+
+
 def financial_quarter(fy_start_year: int, quarter: int, start_month: int = 4) -> Span:
     """Quarter 1..4 of a financial year (2015, Q1 → April to June 2015)."""
     if not 1 <= quarter <= 4:

@@ -49,6 +49,7 @@ from iomhub.metrics.common import Frame, as_int, count_true
 from iomhub.metrics.uncertainty import Floats, Resampling, codes, group_intervals, interval
 
 FOLLOW_UP_YEARS = 2
+PROBABILITY_DECIMALS = 9  # far finer than OGRS3's own precision (its coefficients have 4 to 5 digits)
 WAITING_MONTHS = proven_measure.WAITING_MONTHS
 
 SUMMARY_COLUMNS = [
@@ -147,7 +148,10 @@ def expected_people(cohort: Frame, nominals: Frame, offences: Frame, *, end: dat
               + offence_type_expr("category"))
 
     def probability(intercept: float) -> nw.Expr:
-        return nw.when(nw.col("scored")).then(1.0 / (1.0 + (-(linear + intercept)).exp()))
+        # Rounded to PROBABILITY_DECIMALS: the logarithm and exponential of Java (Spark) and of
+        # Rust (Polars) may differ in the last bit, and the report must be the same on both.
+        return nw.when(nw.col("scored")).then((1.0 / (1.0 + (-(linear + intercept)).exp()))
+                                               .round(PROBABILITY_DECIMALS))
 
     return (frame.with_columns(scored.alias("scored"))
             .with_columns(probability(ogrs3.INTERCEPT_1Y).alias("probability_1y"),

@@ -331,7 +331,7 @@ def _read_bytes(path: Path, raw: RawPackage) -> bytes | None:
         return None
 
 
-def _read_zip(path: Path, raw: RawPackage, resolve: Resolve, limits: Limits) -> None:
+def _read_zip(path: Path, raw: RawPackage, resolve: Resolve, limits: Limits) -> None:  # noqa: C901
     try:
         archive, counting = _open_zip(path)
     except Exception as error:  # a damaged zip raises BadZipFile, NotImplementedError, ValueError...

@@ -25,6 +25,7 @@ same file, line and column, and the count of problems is the same, on either eng
 from __future__ import annotations
 
 import csv
+import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,7 +37,7 @@ from iomhub.package import validate
 from iomhub.package.load import Package
 from iomhub.package.problems import PackageError, Problem
 from iomhub.package.schema import TABLES, Kind, Table
-from iomhub.package.settings import PackageSettings, parse_settings
+from iomhub.package.settings import MAPPING_SECTIONS, PackageSettings, parse_settings
 from iomhub.package.sources import (
     BOM,
     LINE,
@@ -82,7 +83,7 @@ class _Raw:
     header: list[str]
 
 
-def read_package_spark(path: Path | str, spark: Any) -> SparkPackage:
+def read_package_spark(path: Path | str, spark: Any) -> SparkPackage:  # noqa: C901
     """Read and validate a folder of CSV or Parquet files on Spark.
 
     Raises ``PackageError`` with every problem found, as ``read_package`` does.
@@ -99,10 +100,14 @@ def read_package_spark(path: Path | str, spark: Any) -> SparkPackage:
     warnings: list[str] = []
     toml_text: str | None = None
     toml_file = "package.toml"
-    for entry in sorted(folder.iterdir()):
-        suffix = entry.suffix.lower()
+    entries = sorted(folder.iterdir())
+    for entry in entries:
         if entry.is_file() and entry.name.lower() == "package.toml":
             toml_text, toml_file = _toml(entry, problems), entry.name
+            _refuse_a_mapping(toml_text, toml_file)
+    for entry in entries:
+        suffix = entry.suffix.lower()
+        if entry.is_file() and entry.name.lower() == "package.toml":
             continue
         if not entry.is_file() or suffix not in (".csv", ".parquet"):
             continue
@@ -130,6 +135,20 @@ def read_package_spark(path: Path | str, spark: Any) -> SparkPackage:
         raise PackageError(collector.problems, collector.total)
     frames = {name: frame.select(*TABLES[name].names) for name, frame in typed.items()}
     return SparkPackage(str(path), frames, settings, warnings, toml_text)
+
+
+def _refuse_a_mapping(text: str | None, label: str) -> None:
+    """The Spark engine reads the specification's own files: a package.toml with a mapping is
+    refused before anything is read (its TOML problems are said by ``parse_settings`` later)."""
+    try:
+        data = tomllib.loads(text or "")
+    except tomllib.TOMLDecodeError:
+        return
+    found = [f"[{section}]" for section in MAPPING_SECTIONS if section in data]
+    if found:
+        raise PackageError([Problem(label, 0, "", f"has a mapping ({', '.join(found)}): the Spark engine reads "
+                                                  "the specification's own files; write the package as one "
+                                                  "first (iomhub convert PACKAGE -o FOLDER)")])
 
 
 def to_polars(frame: Any, table: Table | None = None) -> pl.DataFrame:
@@ -345,7 +364,7 @@ def _collect(frame: Any, schema: dict[str, type[pl.DataType]]) -> pl.DataFrame:
 # --- Validation -----------------------------------------------------------------------------
 
 
-def _validate(spark: Any, raws: dict[str, _Raw], extra_codes: dict[str, list[str]], collector: Collector,
+def _validate(spark: Any, raws: dict[str, _Raw], extra_codes: dict[str, list[str]], collector: Collector,  # noqa: C901
               warnings: list[str], unread: set[str]) -> dict[str, Any]:
     """``validate.validate_tables`` on Spark frames: the typed frames (with LINE)."""
     typed: dict[str, Any] = {}
@@ -394,7 +413,7 @@ def _validate(spark: Any, raws: dict[str, _Raw], extra_codes: dict[str, list[str
     return typed
 
 
-def _type_table(spark: Any, raw: _Raw, table: Table, collector: Collector, extra_codes: dict[str, list[str]],
+def _type_table(spark: Any, raw: _Raw, table: Table, collector: Collector, extra_codes: dict[str, list[str]],  # noqa: C901
                 warnings: list[str]) -> Any | None:
     """``validate.type_table`` on Spark: each column typed and checked; the typed frame, or
     None when required columns are missing."""

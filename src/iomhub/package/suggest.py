@@ -483,6 +483,16 @@ def suggest(path: Path | str) -> Suggestion:
     return suggestion
 
 
+def match_columns(read: ReadFile, table: str) -> dict[str, str]:
+    """A file's headers matched to the columns of ``table`` as ``suggest`` matches them, for a page
+    on which the user gives the file to that table; empty if the file cannot be that table."""
+    if read.table is None:
+        return {}
+    profiles = {key: _profile(read.table, key) for key in read.table.frame.columns if key != LINE}
+    match = _match_file(read, table, profiles)
+    return {} if match is None else {c.column: c.header for c in match.columns}
+
+
 def _file_words_fit(name: str, table: str) -> float:
     words = set(_words(PurePosixPath(name).stem).split())
     return 1.0 if words & {table, *TABLE_WORDS.get(table, ())} else 0.0

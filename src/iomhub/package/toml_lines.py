@@ -140,7 +140,7 @@ class _Scanner:
         self.pos += 1
         return "".join(out)
 
-    def value(self, path: Path, line: int) -> None:
+    def value(self, path: Path, line: int) -> None:  # noqa: C901
         self.blank(newlines=False)
         char = self.peek()
         if self.peek(3) in ('"""', "'''"):

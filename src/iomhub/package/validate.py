@@ -94,7 +94,7 @@ def _quoted(name: str) -> pl.Expr:
     return pl.format("'{}'", pl.col(name))
 
 
-def _typed_and_error(column: Column, extra_codes: Iterable[str], dates: DateFormats = OWN_FORMS_ONLY,
+def _typed_and_error(column: Column, extra_codes: Iterable[str], dates: DateFormats = OWN_FORMS_ONLY,  # noqa: C901
                      code_hint: str = "", spellings: dict[str, str] | None = None,
                      dtype: pl.DataType | type[pl.DataType] = pl.String) -> tuple[pl.Expr, pl.Expr | None]:
     """The expression giving the typed value, and one giving an error message or null.
@@ -385,7 +385,7 @@ def check_targets(frame: pl.DataFrame, file: str, collector: Collector) -> None:
     collector.add_rows(file, "kind", rows)
 
 
-def validate_tables(raw_tables: dict[str, RawTable], extra_codes: dict[str, list[str]],
+def validate_tables(raw_tables: dict[str, RawTable], extra_codes: dict[str, list[str]],  # noqa: C901
                     collector: Collector, warnings: list[str],
                     unread: Collection[str] = (), dates: DateFormats = OWN_FORMS_ONLY) -> dict[str, pl.DataFrame]:
     """Type and check every table, then the references between them. Typed frames keep LINE.

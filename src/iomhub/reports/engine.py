@@ -49,7 +49,7 @@ class Computed:
     people: dict[str, Frame] = field(default_factory=dict)  # per-person tables behind intervals
 
 
-def compute_tables(tables: Mapping[str, Frame], params: ReportParams,
+def compute_tables(tables: Mapping[str, Frame], params: ReportParams,  # noqa: C901
                    materialise: Callable[[Frame], Frame] = lambda f: f,
                    unit_costs: Mapping[str, float | None] | None = None) -> Computed:
     """Every table of the report that the given canonical tables allow, as lazy frames.

@@ -6,6 +6,7 @@ from it (``reports/sections/``), which computes no figure of its own beyond ``re
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -21,7 +22,7 @@ from iomhub.metrics.effect import METHODS
 from iomhub.metrics.kpis import kpis
 from iomhub.metrics.uncertainty import Resampling
 from iomhub.package.load import Package
-from iomhub.reports.engine import compute_tables
+from iomhub.reports.engine import Computed, compute_tables
 from iomhub.reports.estimates import add_estimates, data_quality_notes
 from iomhub.reports.formatting import CONFIDENTIAL as CONFIDENTIAL
 from iomhub.reports.formatting import CUSTODY_NOTE, SMALL_NUMBERS_NOTE, group_label, long_date
@@ -130,18 +131,32 @@ def build_report(package: Package, params: ReportParams,
     lazy = {name: nw.from_native(frame.lazy()) for name, frame in package.tables.items()}
     costs = unit_costs(package.settings.unit_costs)
     computed = compute_tables(lazy, params, materialise=_polars_materialise, unit_costs=costs)
+    return report_from(computed, package, params, generated_at)
+
+
+def _polars_collect(frame: nw.LazyFrame[Any]) -> pl.DataFrame:
+    collected = frame.collect().to_native()
+    assert isinstance(collected, pl.DataFrame)
+    return collected
+
+
+def report_from(computed: Computed, package: Package, params: ReportParams, generated_at: datetime | None = None,
+                collect: Callable[[nw.LazyFrame[Any]], pl.DataFrame] = _polars_collect) -> Report:
+    """The report of tables ``compute_tables`` has computed on any backend: each collected
+    into Polars by ``collect``, ordered, with intervals, estimates, indicators and notes.
+    ``package`` gives the settings and the small tables the indicators read (indicators,
+    targets, actuals, rag_overrides)."""
+    lazy = {name: nw.from_native(frame.lazy()) for name, frame in package.tables.items()}
+    costs = unit_costs(package.settings.unit_costs)
     tables: dict[str, pl.DataFrame] = {}
     for name, frame in computed.tables.items():
-        collected = frame.collect().to_native()
-        assert isinstance(collected, pl.DataFrame)
+        collected = collect(frame)
         ranks = {**RANKS, "age_band": params.age_bands.labels}
         keys = list(TABLES[name].sort)
         tables[name] = _order(collected, keys, ranks) if keys else collected
     people: dict[str, pl.DataFrame] = {}
     for name, frame in computed.people.items():
-        collected = frame.collect().to_native()
-        assert isinstance(collected, pl.DataFrame)
-        people[name] = _in_estimate_order(name, collected)
+        people[name] = _in_estimate_order(name, collect(frame))
     _resample(tables, people, params.resampling)
     days = snapshot_dates(params.period)
     if "kpis" not in computed.missing:

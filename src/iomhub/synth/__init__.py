@@ -37,6 +37,12 @@ class SynthOptions:
     fewer offences). ``join_rate`` is the monthly chance that someone with three or more
     offences in the last six months is taken onto IOM (a quarter of it with two). ``uk_date_fraction`` and
     ``messy_code_fraction`` are the shares of rows written with UK dates and roughened codes.
+
+    The live demo (:func:`iomhub.synth.live.live_options`) ends the data today and sets two more:
+    ``upcoming_days``, the days after ``end`` over which meetings are already planned (with no
+    attendance yet), and ``missed_review_share``, the share of people on IOM at ``end`` whose
+    latest reviews (risk and needs) were missed, so that a reassessment is overdue. Both are off
+    by default, and then the package is what it always was for a seed.
     """
 
     nominals: int = 2000
@@ -47,6 +53,8 @@ class SynthOptions:
     join_rate: float = 0.12
     uk_date_fraction: float = 0.15
     messy_code_fraction: float = 0.05
+    upcoming_days: int = 0
+    missed_review_share: float = 0.0
 
     def __post_init__(self) -> None:
         if self.nominals < 1:
@@ -55,6 +63,8 @@ class SynthOptions:
             raise ValueError("synthetic data needs at least a year between start and end")
         if not -1.0 <= self.true_effect <= 5.0:
             raise ValueError("true_effect is a relative change of the offending rate, from -1 to 5")
+        if self.upcoming_days < 0 or not 0.0 <= self.missed_review_share <= 1.0:
+            raise ValueError("upcoming_days is 0 or more, missed_review_share a share from 0 to 1")
 
 
 PACKAGE_TOML = """\
@@ -92,8 +102,11 @@ def frames(options: SynthOptions, progress: Callable[[str], None] | None = None)
     for name, build in builders.items():
         say(f"Writing {name}...")
         out[name] = build()
-    out["meetings"], out["attendance"] = records.meetings(population, rng)
+    out["meetings"], out["attendance"] = records.meetings(population, rng, options.upcoming_days)
     out.update(framework.framework(options.start, options.end, rng))
+    if options.missed_review_share:
+        out.update(records.missed_reviews(out, population, options.missed_review_share,
+                                          np.random.default_rng([options.seed, 2])))
     return out
 
 

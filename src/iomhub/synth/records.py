@@ -15,6 +15,7 @@ from iomhub.domain.codes import (
     GENDERS,
     PATHWAYS,
 )
+from iomhub.domain.pnc import check_letter
 from iomhub.synth.population import NEVER, SCHEME_BY_SEVERITY, Ints, Population
 
 AREAS = ("NW", "NE", "C", "SW", "SE")
@@ -65,9 +66,11 @@ def _nominal_ids(pop: Population) -> pl.Series:
 def nominals(pop: Population, rng: np.random.Generator) -> pl.DataFrame:
     """People: ids, PNC ids, names, dates of birth, gender, area."""
     year = 1990 + rng.integers(0, 26, pop.size)
-    check = np.asarray(list("ABCDEFGHJKLMNPQRTUVWXYZ"), dtype=object)[rng.integers(0, 23, pop.size)]
-    pnc = (pl.Series(year).cast(pl.String) + "/" + pl.Series(rng.integers(0, 9_999_999, pop.size))
-           .cast(pl.String).str.zfill(7) + pl.Series(check.tolist(), dtype=pl.String))
+    rng.integers(0, 23, pop.size)  # once a random check letter: drawn still, so the rest stays the same
+    serial = rng.integers(0, 9_999_999, pop.size)
+    check = [check_letter(y, s) for y, s in zip(year.tolist(), serial.tolist(), strict=True)]
+    pnc = (pl.Series(year).cast(pl.String) + "/" + pl.Series(serial).cast(pl.String).str.zfill(7)
+           + pl.Series(check, dtype=pl.String))
     female = pop.gender == 1
     given = np.where(female, np.asarray(FEMALE_NAMES, dtype=object)[rng.integers(0, len(FEMALE_NAMES), pop.size)],
                      np.asarray(MALE_NAMES, dtype=object)[rng.integers(0, len(MALE_NAMES), pop.size)])
@@ -309,18 +312,22 @@ def referrals(pop: Population, rng: np.random.Generator) -> pl.DataFrame:
     })
 
 
-def meetings(pop: Population, rng: np.random.Generator) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Fortnightly case management per area, monthly single referral, quarterly board."""
+def meetings(pop: Population, rng: np.random.Generator,
+             upcoming_days: int = 0) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Fortnightly case management per area, monthly single referral, quarterly board; those of
+    the ``upcoming_days`` after the data's last day are planned, with no attendance yet."""
     rows: list[tuple[int, str, str | None]] = []
     first_monday = pop.first_day + (4 - pop.first_day) % 7  # 1970-01-05 was a Monday
+    last = pop.last_day + upcoming_days
     for index, area in enumerate(AREAS):
-        for day in range(first_monday + index, pop.last_day + 1, 14):
+        for day in range(first_monday + index, last + 1, 14):
             rows.append((day, "case_management", area))
-    for day in range(first_monday + 7, pop.last_day + 1, 28):
+    for day in range(first_monday + 7, last + 1, 28):
         rows.append((day, "single_referral", None))
-    for day in range(first_monday + 21, pop.last_day + 1, 91):
+    for day in range(first_monday + 21, last + 1, 91):
         rows.append((day, "board", None))
     rows.sort()
+    held = sum(1 for row in rows if row[0] <= pop.last_day)
     count = len(rows)
     meeting = pl.DataFrame({
         "meeting_id": ids("M", count, 5),
@@ -330,10 +337,32 @@ def meetings(pop: Population, rng: np.random.Generator) -> tuple[pl.DataFrame, p
     })
     agencies = tuple(ATTENDANCE)
     chance = np.array(list(ATTENDANCE.values()))
-    attended = rng.random((count, len(agencies))) < chance
+    attended = rng.random((held, len(agencies))) < chance
     return meeting, pl.DataFrame({
-        "meeting_id": meeting["meeting_id"].gather(np.repeat(np.arange(count), len(agencies))),
-        "agency": pick(agencies, np.tile(np.arange(len(agencies)), count)),
-        "invited": pl.Series([True] * (count * len(agencies))),
+        "meeting_id": meeting["meeting_id"].gather(np.repeat(np.arange(held), len(agencies))),
+        "agency": pick(agencies, np.tile(np.arange(len(agencies)), held)),
+        "invited": pl.Series([True] * (held * len(agencies))),
         "attended": pl.Series(attended.reshape(-1)),
     })
+
+
+MISSED_REVIEW_DAYS = (92, 240)  # a missed review leaves the latest one this many days old
+
+
+def missed_reviews(tables: dict[str, pl.DataFrame], pop: Population, share: float,
+                   rng: np.random.Generator) -> dict[str, pl.DataFrame]:
+    """``risk`` and ``needs`` without the latest reviews of ``share`` of the people on IOM at the
+    data's last day: for each of them, the reviews of the last 92 to 239 days are missing, so
+    their reassessment is overdue by days to eight months (as on a real unit, a few are)."""
+    c = pop.cohort
+    on_iom = np.unique(c.person[c.end >= NEVER])
+    chosen = on_iom[rng.random(on_iom.size) < share]
+    missing_since = pop.last_day - rng.integers(*MISSED_REVIEW_DAYS, chosen.size)
+    cut = pl.DataFrame({"nominal_id": person_ids(pop, chosen), "missing_since": dates(missing_since)})
+    out = {}
+    for table in ("risk", "needs"):
+        frame = tables[table].join(cut, on="nominal_id", how="left")
+        out[table] = (frame.filter(pl.col("missing_since").is_null()
+                                   | (pl.col("assessed_on") < pl.col("missing_since")))
+                      .drop("missing_since"))
+    return out

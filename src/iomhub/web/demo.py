@@ -6,6 +6,7 @@ Used by ``iomhub demo``; never by a real deployment (the demo password is printe
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 
 from iomhub.package import read_package
@@ -14,6 +15,10 @@ from iomhub.web.accounts.models import Agency, User
 from iomhub.web.audit.constants import Operation
 from iomhub.web.audit.context import Actor, audited
 from iomhub.web.exchange import import_package
+from iomhub.web.meetings.briefing import on_iom
+from iomhub.web.meetings.models import CaseAction, Meeting
+from iomhub.web.meetings.services import record_discussion
+from iomhub.web.people.models import Nominal
 
 DEMO_PASSWORD = "iomhub-demo-only-password"
 AGENCIES = (
@@ -39,8 +44,10 @@ class DemoLogin:
     role: str
 
 
-def load_demo(package: Path) -> tuple[int, list[DemoLogin]]:
-    """Import ``package`` (nothing changes if it is already loaded) and create the demo users.
+def load_demo(package: Path, today: date | None = None) -> tuple[int, list[DemoLogin]]:
+    """Import ``package`` (nothing changes if it is already loaded) and create the demo users;
+    with ``today`` (the day the demo's data end), the actions agreed at recent case management
+    meetings too (``demo_actions``).
 
     Returns the number of records created and the logins (all with ``DEMO_PASSWORD``).
     """
@@ -59,4 +66,34 @@ def load_demo(package: Path) -> tuple[int, list[DemoLogin]]:
                                                 role=role, first_name=username.split(".")[0].title())
                 audit.record(Operation.COLLECTION, user, detail={"agency": code, "role": role})
             logins.append(DemoLogin(username, agency.name, Role(role).label))
-    return result.created, logins
+    created = result.created + (demo_actions(actor, today) if today is not None else 0)
+    return created, logins
+
+
+ACTION_EVERY = 12  # one person on IOM in so many has an open action
+ACTIONS = (("Arrange a housing assessment appointment", "council"),
+           ("Check attendance at the drug treatment review", "drugs_service"),
+           ("Home visit to confirm the address", "police"),
+           ("Review the licence conditions with the offender manager", "probation"),
+           ("Refer to the employment and training adviser", "probation"))
+
+
+def demo_actions(actor: Actor, today: date) -> int:
+    """Open actions agreed at the last case management meeting of each person's area before
+    ``today``, for one person on IOM in ``ACTION_EVERY``: due from three weeks ago to three
+    weeks ahead, so that some are overdue (the briefing, the agenda) and some due soon. Nothing
+    is added when the database holds actions already. Returns the number added."""
+    if CaseAction.objects.exists():
+        return 0
+    people = list(on_iom(Nominal.objects.all(), today).order_by("nominal_id")[::ACTION_EVERY])
+    added = 0
+    for number, person in enumerate(people):
+        meeting = (Meeting.objects.filter(meeting_type="case_management", area=person.area, held_on__lt=today)
+                   .order_by("-held_on").first())
+        if meeting is None:
+            continue
+        action, agency = ACTIONS[number % len(ACTIONS)]
+        due = today + timedelta(days=number * 17 % 43 - 21)  # spread over the six weeks
+        record_discussion(actor, meeting, person, action=action, owner_agency=agency, due_on=due)
+        added += 1
+    return added

@@ -28,6 +28,7 @@ TAG_COLOURS = {
     "red": "red", "amber": "orange", "green": "green",
     "priority": "red", "enhanced": "orange", "standard": "",
     "overdue": "red", "open": "", "done": "green", "complete": "green", "cancelled": "grey",
+    "failed": "red", "interrupted": "orange", "running": "", "queued": "grey",
     "shared-with-the-partnership": "", "own-agency-only": "purple", "health-information": "pink",
 }
 

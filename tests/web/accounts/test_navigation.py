@@ -20,8 +20,8 @@ FIGURES = ["Selection", "Performance", "Board papers"]
 @pytest.mark.parametrize(("agency", "role", "start", "tabs"), [
     ("own", Role.PRACTITIONER, "/cohort/", CASE + FIGURES),
     ("partner", Role.MANAGER, "/cohort/", [*CASE, "Caseloads", *FIGURES]),
-    ("own", Role.ANALYST, "/performance/", FIGURES),
-    ("partner", Role.ADMINISTRATOR, "/performance/", [*FIGURES, "Audit", "Records"]),
+    ("own", Role.ANALYST, "/performance/", [*FIGURES, "Data"]),
+    ("partner", Role.ADMINISTRATOR, "/performance/", [*FIGURES, "Data", "Audit", "Records"]),
     ("unrelated", Role.PRACTITIONER, "/accounts/outside/", []),
     ("unrelated", Role.ADMINISTRATOR, "/audit/", ["Audit", "Records"]),
 ], ids=["practitioner", "manager", "analyst", "administrator", "outside-the-partnership", "outside-administrator"])

@@ -62,7 +62,7 @@ def test_from_referral_to_the_dashboard(page: Any, second_page: Any, live_server
     add(CohortEpisode, nominal=earlier, scheme="priority", start_date=today - timedelta(days=90),
         end_date=today - timedelta(days=1), exit_reason="moved_away")
     # The period ends today, so today is one of its snapshot dates (each quarter's first day, and the last day).
-    dashboard = f"{base}/performance/?from={today - timedelta(days=60):%Y-%m-%d}&to={today:%Y-%m-%d}"
+    dashboard = f"{base}/performance/report/?from={today - timedelta(days=60):%Y-%m-%d}&to={today:%Y-%m-%d}"
 
     # The probation manager looks at the dashboard first: nobody on priority today.
     manager = second_page

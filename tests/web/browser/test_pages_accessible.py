@@ -62,7 +62,7 @@ def world(today: date) -> None:
 
 
 def dashboard(today: date) -> str:
-    return f"/performance/?from={today - timedelta(days=60):%Y-%m-%d}&to={today:%Y-%m-%d}"
+    return f"/performance/report/?from={today - timedelta(days=60):%Y-%m-%d}&to={today:%Y-%m-%d}"
 
 
 PAGES: dict[str, Callable[[date], str]] = {

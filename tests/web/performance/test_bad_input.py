@@ -26,7 +26,7 @@ FY = {"from": "2015-04-01", "to": "2016-03-31"}
     ("1e308", "Enter a reduction target of 100% or less"),
     ("999999999", "Enter a reduction target of 100% or less"),
 ], ids=["negative", "1e26", "1e308", "nine-nines"])
-@pytest.mark.parametrize("page", ["/performance/", "/performance/documents/", "/performance/report.json"],
+@pytest.mark.parametrize("page", ["/performance/report/", "/performance/documents/", "/performance/report.json"],
                          ids=["dashboard", "board-papers", "download"])
 def test_an_out_of_range_target_is_a_message(value: str, message: str, page: str, make_user: Callable[..., User],
                                              client_for: Callable[..., Any]) -> None:

@@ -65,20 +65,20 @@ def rendered(response: Any) -> list[str]:
 def test_the_dashboards_report_html_is_rendered_once_per_data_version_for_every_user(
         users: dict[str, Any], nominal: Nominal, client_for: Any, system: Actor) -> None:
     own, partner = client_for(users["own"]), client_for(users["partner"])
-    first = own.get("/performance/", FY_2015)
+    first = own.get("/performance/report/", FY_2015)
     assert REPORT_PART in rendered(first)
-    again = partner.get("/performance/", FY_2015)  # another user, another agency: the same figures
+    again = partner.get("/performance/report/", FY_2015)  # another user, another agency: the same figures
     assert REPORT_PART not in rendered(again)
     assert "Caseload by scheme and area" in again.content.decode()
     report = first.content.decode().split('<div class="report">')[1]
     assert "performance/cache.py" not in first.content.decode(), "the template's comment stays out of the page"
     assert again.content.decode().split('<div class="report">')[1] == report
-    other_period = own.get("/performance/", {"from": "2014-04-01", "to": "2015-03-31"})
+    other_period = own.get("/performance/report/", {"from": "2014-04-01", "to": "2015-03-31"})
     assert REPORT_PART in rendered(other_period), "another period is another report"
     with audited(system) as audit:
         Nominal.objects.filter(pk=nominal.pk).update(area="SE")
         audit.record(Operation.ALTERATION, nominal)
-    assert REPORT_PART in rendered(own.get("/performance/", FY_2015)), "changed data are rendered afresh"
+    assert REPORT_PART in rendered(own.get("/performance/report/", FY_2015)), "changed data are rendered afresh"
 
 
 def test_many_threads_asking_at_once_compute_it_once() -> None:

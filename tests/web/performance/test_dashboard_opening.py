@@ -32,7 +32,7 @@ def test_the_dashboard_opens_with_the_matched_estimate(
     lead, before_after = opening.paragraphs[0], opening.paragraphs[-1]
     assert "Reliable: " in lead and before_after.startswith(f"{BEFORE_AFTER}.")
     for who in ("own", "partner"):
-        response = client_for(users[who]).get("/performance/", FY_2015)
+        response = client_for(users[who]).get("/performance/report/", FY_2015)
         assert response.status_code == 200
         page = response.content.decode()
         text = " ".join(html_text(page[page.index('<div class="report">'):]).split())
@@ -43,5 +43,5 @@ def test_the_dashboard_opens_with_the_matched_estimate(
         assert at < text.index(before_after) < text.index("Download this report") < text.index(
             "Notes on these figures") < text.index("Contents")
         assert forbidden(text) == []
-    refused = client_for(users["unrelated"]).get("/performance/", FY_2015)
+    refused = client_for(users["unrelated"]).get("/performance/report/", FY_2015)
     assert refused.status_code == 404 and BEFORE_AFTER.encode() not in refused.content

@@ -30,7 +30,7 @@ def test_the_partnership_sees_the_new_figures(
     report = build_report(synthetic_database, ReportParams(Span(date(2015, 4, 1), date(2016, 3, 31))))
     proven = report.row("proven_reoffending", scheme="all")
     assert proven is not None and proven["offenders"] > 0
-    response = client_for(users[who]).get("/performance/", FY_2015)
+    response = client_for(users[who]).get("/performance/report/", FY_2015)
     content = response.content.decode()
     table = content.split('id="table-proven_reoffending"')[1].split("</table>")[0]
     rate = (f"{pct(proven['binary_rate_pct'])} ({pct(proven['binary_rate_pct_ci_low'])} to "
@@ -42,6 +42,6 @@ def test_the_partnership_sees_the_new_figures(
 
 def test_an_unrelated_agency_sees_no_figures(users: dict[str, Any], client_for: Callable[..., Any],
                                              synthetic_database: Package) -> None:
-    response = client_for(users["unrelated"]).get("/performance/", FY_2015)
+    response = client_for(users["unrelated"]).get("/performance/report/", FY_2015)
     assert response.status_code == 404
     assert b"proven_reoffending" not in response.content and b"Cost of crime" not in response.content

@@ -36,11 +36,11 @@ def test_the_dashboard_shows_the_reports_tables_cell_for_cell(
                                                                 target_reduction=17))
     page = tables(render_html(report))
     for who in ("own", "partner"):
-        response = client_for(users[who]).get("/performance/", FY_2015)
+        response = client_for(users[who]).get("/performance/report/", FY_2015)
         assert response.status_code == 200
         dashboard = tables(response.content.decode())
         assert list(dashboard) == list(page) and len(page) > 15
         for ident, rows in page.items():
             assert dashboard[ident] == rows, ident
-    refused = client_for(users["unrelated"]).get("/performance/", FY_2015)
+    refused = client_for(users["unrelated"]).get("/performance/report/", FY_2015)
     assert refused.status_code == 404 and b"table-caseload" not in refused.content

@@ -23,9 +23,9 @@ def test_dashboard_shows_expected_and_observed(db: Any, tmp_path: Path, users: d
     load_package(read_package(write_package(tmp_path / "package",
                                             {"nominals": NOMINALS, "cohort": COHORT, "offences": OFFENCES})))
     for who in ("own", "partner"):
-        content = client_for(users[who]).get("/performance/", FY_2015).content.decode()
+        content = client_for(users[who]).get("/performance/report/", FY_2015).content.decode()
         section = content[content.index("Expected and observed reoffending (OGRS3)"):]
         # all: expected (P_N1 + P_N2 + P_N7) / 3, observed 2 of 3
         assert f"{(P_N1 + P_N2 + P_N7) / 3 * 100:.1f}%" in section and "66.7%" in section
-    response = client_for(users["unrelated"]).get("/performance/", FY_2015)
+    response = client_for(users["unrelated"]).get("/performance/report/", FY_2015)
     assert response.status_code == 404 and b"OGRS3" not in response.content

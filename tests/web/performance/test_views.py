@@ -10,12 +10,11 @@ from unittest import mock
 
 import pytest
 
-from iomhub.domain.dates import Span
+from iomhub.domain.dates import Span, last_full_financial_year
 from iomhub.package.load import Package
 from iomhub.web.accounts.constants import Role
 from iomhub.web.audit.models import AuditEvent
 from iomhub.web.people.models import Nominal
-from iomhub.web.performance.forms import last_full_financial_year
 
 FY_2015 = {"from": "2015-04-01", "to": "2016-03-31"}
 
@@ -41,7 +40,7 @@ def test_the_partnership_sees_the_dashboard_and_its_viewing_is_audited(
         agency: str, role: str, make_user: Callable[..., Any], nominal: Nominal,
         client_for: Callable[..., Any]) -> None:
     user = make_user(agency, role)
-    response = client_for(user).get("/performance/", FY_2015)
+    response = client_for(user).get("/performance/report/", FY_2015)
     assert response.status_code == 200
     content = response.content.decode()
     assert "Caseload by scheme and area on each snapshot date" in content
@@ -52,7 +51,7 @@ def test_the_partnership_sees_the_dashboard_and_its_viewing_is_audited(
     assert event.detail == FY_2015 and event.object_id == "dashboard"
 
 
-@pytest.mark.parametrize("path", ["/performance/", "/performance/report.json", "/performance/report.html"],
+@pytest.mark.parametrize("path", ["/performance/report/", "/performance/report.json", "/performance/report.html"],
                          ids=["dashboard", "json", "html"])
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_an_unrelated_agency_gets_a_404_and_the_refusal_is_recorded(
@@ -68,7 +67,7 @@ def test_an_unrelated_agency_gets_a_404_and_the_refusal_is_recorded(
 
 def test_a_disabled_agency_user_and_anonymous_users_see_nothing(
         users: dict[str, Any], client_for: Callable[..., Any]) -> None:
-    response = client_for(None).get("/performance/")
+    response = client_for(None).get("/performance/report/")
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
     assert client_for(None).post("/performance/report.json", FY_2015).status_code == 302
     assert events("disclosure") == []
@@ -80,16 +79,26 @@ def test_an_unknown_download_format_is_a_404(users: dict[str, Any], client_for: 
 
 def test_without_a_period_the_dashboard_shows_the_last_full_financial_year(
         users: dict[str, Any], client_for: Callable[..., Any], nominal: Nominal) -> None:
-    with mock.patch("iomhub.web.performance.views.timezone.localdate", return_value=date(2016, 6, 1)):
-        response = client_for(users["own"]).get("/performance/")
+    # the only record is an episode that started on 1 April 2015: the last year ended that has data is 2014/15
+    with mock.patch("iomhub.web.performance.forms.timezone.localdate", return_value=date(2016, 6, 1)):
+        response = client_for(users["own"]).get("/performance/report/")
     assert response.status_code == 200
-    assert "1 April 2015 to 31 March 2016" in response.content.decode()
+    assert "1 April 2014 to 31 March 2015" in response.content.decode()
+    assert events("consultation")[0].detail == {"from": "2014-04-01", "to": "2015-03-31"}
+
+
+def test_without_a_period_the_dashboard_shows_the_latest_year_that_has_data(
+        users: dict[str, Any], client_for: Callable[..., Any], synthetic_database: Package) -> None:
+    # the synthetic data end on 31 March 2016: read in December 2026, the default is still 2015/16
+    with mock.patch("iomhub.web.performance.forms.timezone.localdate", return_value=date(2026, 12, 7)):
+        response = client_for(users["own"]).get("/performance/report/")
+    assert response.status_code == 200
     assert events("consultation")[0].detail == FY_2015
 
 
 def test_a_period_that_ends_before_it_starts_is_refused_in_plain_english(
         users: dict[str, Any], client_for: Callable[..., Any]) -> None:
-    response = client_for(users["own"]).get("/performance/", {"from": "2016-03-31", "to": "01/04/2015"})
+    response = client_for(users["own"]).get("/performance/report/", {"from": "2016-03-31", "to": "01/04/2015"})
     assert response.status_code == 200
     assert "The last day must be on or after the first day" in response.content.decode()
     assert events("consultation") == []
@@ -104,7 +113,7 @@ def test_the_dashboard_shows_the_reports_figures(
                                                            target_reduction=17))
     total = report.row("caseload", scheme="all", area="all", date=date(2016, 3, 31))
     assert total is not None and total["count"] > 0
-    response = client_for(users["partner"]).get("/performance/", {**FY_2015, "target_reduction": "17"})
+    response = client_for(users["partner"]).get("/performance/report/", {**FY_2015, "target_reduction": "17"})
     content = response.content.decode()
     assert 'id="table-caseload"' in content and 'id="table-target_attainment"' in content
     assert "<svg" in content and 'style="font-family' not in content  # charts, without inline style (CSP)

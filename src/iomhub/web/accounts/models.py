@@ -49,6 +49,10 @@ class User(AbstractUser):
         return permissions.administers(self)
 
     @property
+    def imports_data(self) -> bool:
+        return permissions.imports_data(self)
+
+    @property
     def can_see_health(self) -> bool:
         return permissions.sees_health(self)
 

@@ -21,6 +21,7 @@ from iomhub.web.accounts.constants import Role
 
 CASE_ROLES = (Role.PRACTITIONER, Role.MANAGER)
 PLAN_EDITORS = (Role.MANAGER, Role.ADMINISTRATOR)
+IMPORTERS = (Role.ADMINISTRATOR, Role.ANALYST)
 
 
 def _role(user: Any) -> str | None:
@@ -111,6 +112,18 @@ def administers(user: Any) -> bool:
     """An administrator (of any agency): accounts, the audit log, review, subject access,
     restriction and rectification."""
     return signed_in(user) and _role(user) == Role.ADMINISTRATOR
+
+
+def imports_data(user: Any) -> bool:
+    """Administrators and analysts of a partner agency upload extracts, map them and import them
+    (``/data/``)."""
+    return in_partnership(user) and _role(user) in IMPORTERS
+
+
+def owns_upload(user: Any, agency_id: int | None) -> bool:
+    """An upload (its files, mapping page, import jobs) is its agency's alone: only the
+    importers of the agency that uploaded it open it; the files are never served to anyone."""
+    return imports_data(user) and agency_id is not None and getattr(user, "agency_id", None) == agency_id
 
 
 def needs_second_factor(user: Any) -> bool:

@@ -52,6 +52,7 @@ class AuditSession:
     written: int = field(default=0)
     writes: int = field(default=0)
     changes: int = field(default=0)
+    changed_types: set[str] = field(default_factory=set)  # the object types of the changes recorded
 
     def record(self, operation: str, obj: Any = None, *, object_type: str | None = None,
                object_id: str | None = None, nominal_id: str | None = None,
@@ -75,6 +76,7 @@ class AuditSession:
         self.written += 1
         if operation in CHANGES:
             self.changes += 1
+            self.changed_types.add(object_type or "")
 
 
 _current: ContextVar[AuditSession | None] = ContextVar("iomhub_audit", default=None)
@@ -95,7 +97,7 @@ def audited(actor: Actor, justification: str = "", recipient: str = "") -> Itera
             if session.writes or session.changes:
                 from iomhub.web.audit.models import DataVersion
 
-                DataVersion.advance()
+                DataVersion.advance(records=not session.changed_types <= DataVersion.FRAMEWORK_TYPES)
         finally:
             _current.reset(token)
 

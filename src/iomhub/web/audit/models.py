@@ -142,15 +142,24 @@ class DataVersion(models.Model):
         db_table = "data_version"
 
     ROW = 1
+    RECORDS = 2  # a second stamp, of every record but the performance framework's
+    # The performance framework and action plan: a change of these alone (a manual RAG, a target)
+    # leaves the figures computed from people's records (``RECORDS``) as they were.
+    FRAMEWORK_TYPES = frozenset({"performance.indicator", "performance.target", "performance.actual",
+                                 "performance.ragoverride", "performance.planaction",
+                                 "performance.actionstatuschange"})
 
     @classmethod
-    def current(cls) -> int:
-        """The stamp now (0 until the first change)."""
-        stamp = cls.objects.filter(pk=cls.ROW).values_list("stamp", flat=True).first()
+    def current(cls, row: int = ROW) -> int:
+        """The stamp now (0 until the first change); of ``RECORDS``, that of people's records."""
+        stamp = cls.objects.filter(pk=row).values_list("stamp", flat=True).first()
         return int(stamp or 0)
 
     @classmethod
-    def advance(cls) -> None:
-        """A new stamp, written in the open transaction (one upsert: no read, no race)."""
-        DataVersion.objects.bulk_create([DataVersion(id=cls.ROW, stamp=secrets.randbits(62) + 1)],
-                                        update_conflicts=True, unique_fields=["id"], update_fields=["stamp"])
+    def advance(cls, records: bool = True) -> None:
+        """A new stamp, written in the open transaction (one upsert: no read, no race); and a new
+        ``RECORDS`` stamp unless only the performance framework changed (``records=False``)."""
+        rows = [DataVersion(id=cls.ROW, stamp=secrets.randbits(62) + 1)]
+        if records:
+            rows.append(DataVersion(id=cls.RECORDS, stamp=secrets.randbits(62) + 1))
+        DataVersion.objects.bulk_create(rows, update_conflicts=True, unique_fields=["id"], update_fields=["stamp"])

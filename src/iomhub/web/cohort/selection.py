@@ -29,15 +29,18 @@ from django.conf import settings
 from iomhub.reports.selection import Candidate, SelectionList, build_selection
 from iomhub.web.audit.constants import Operation
 from iomhub.web.audit.context import Actor, audited
-from iomhub.web.performance.data import package_from_database
+from iomhub.web.performance.cache import cached_figures, data_version
+from iomhub.web.performance.data import package_at
 
 OBJECT_TYPE = "cohort selection"
 
 
 def selection_from_database(*, top: int, as_at: date | None, today: date) -> SelectionList:
     """The ranking of everyone in the database's offence data (default settings: the database
-    holds no package.toml)."""
-    return build_selection(package_from_database(), top=top, as_at=as_at, today=today)
+    holds no package.toml), kept until the data change (``performance/cache.py``)."""
+    version = data_version()
+    return cached_figures(version, f"selection {top} {as_at} {today}",
+                          lambda: build_selection(package_at(version), top=top, as_at=as_at, today=today))
 
 
 def audit_selection(actor: Actor, result: SelectionList, *, where: str, named: bool = True) -> None:

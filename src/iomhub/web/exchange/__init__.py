@@ -5,6 +5,7 @@ Django set up (``iomhub.web.setup()``) before it is imported.
 """
 
 from iomhub.web.exchange.exporting import ExportRefused, export_package
-from iomhub.web.exchange.importing import ImportResult, TableCounts, import_package
+from iomhub.web.exchange.importing import ImportResult, TableCounts, import_package, preview_import, snapshot_tables
 
-__all__ = ["ExportRefused", "ImportResult", "TableCounts", "export_package", "import_package"]
+__all__ = ["ExportRefused", "ImportResult", "TableCounts", "export_package", "import_package", "preview_import",
+           "snapshot_tables"]

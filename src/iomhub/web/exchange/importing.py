@@ -2,21 +2,25 @@
 
 Each row of the package is matched to a record by its natural key (``exchange.mapping``):
 a new row is created, a changed row is updated, an identical row is left alone, and a record
-absent from the package is left alone too (counted as "not in package", never deleted). So
-importing the same package twice changes nothing and writes no audit row.
+absent from the package is left alone too (counted as "not in package"), unless the table is
+named in ``snapshot``: the package is then the whole table (a full monthly extract), and a
+record absent from it is removed, with an ``erasure`` audit row holding what it was. Only a
+table no other record refers to may be a snapshot (``SNAPSHOT_TABLES``: people, meetings,
+indicators and plan actions are never removed by an import). Importing the same package twice
+changes nothing and writes no audit row. ``preview_import`` counts the same without writing.
 
 Everything happens in one transaction opened by ``audited()``: the records and their audit
 rows are committed together or not at all, whatever happens to the process. Audit rows: one
 ``collection`` row per table with rows created (the counts), one ``collection`` row per new
 person (``nominals``), and one ``alteration`` row per changed record with
-``{column: [old, new]}``.
+``{column: [old, new]}``; one ``erasure`` row per record a snapshot removed.
 """
 
 from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -43,6 +47,7 @@ class TableCounts:
     updated: int = 0
     unchanged: int = 0
     not_in_package: int = 0  # records in the database that the package does not hold (left alone)
+    removed: int = 0  # of those, removed because the table was imported as a full snapshot
 
 
 @dataclass
@@ -51,6 +56,8 @@ class ImportResult:
     tables: dict[str, TableCounts] = field(default_factory=dict)
     audit_rows: int = 0
     seconds: float = 0.0
+    # The natural key (``exchange.mapping``) of every row created, per table: what is new.
+    added: dict[str, list[tuple[Any, ...]]] = field(default_factory=dict)
 
     @property
     def created(self) -> int:
@@ -65,13 +72,23 @@ class ImportResult:
         return bool(self.created or self.updated)
 
 
+def snapshot_tables() -> tuple[str, ...]:
+    """The tables an import may replace whole: those whose records no other record refers to."""
+    return tuple(name for name, mapping in MAPPINGS.items() if not mapping.model._meta.related_objects)
+
+
 def import_package(package: Package, actor: Actor, progress: Progress | None = None, *,
-                   justification: str | None = None) -> ImportResult:
+                   justification: str | None = None, snapshot: Collection[str] = ()) -> ImportResult:
     """Load a package (from ``read_package``) into the database in one audited transaction.
 
+    ``snapshot``: tables the package holds whole; their records absent from it are removed.
     Raises ``PackageError`` before touching the database when a value does not fit it (a text
-    longer than its column, a needs score that is not a whole number).
+    longer than its column, a needs score that is not a whole number), and ``ValueError`` for a
+    snapshot of a table that other records refer to.
     """
+    refused = sorted(set(snapshot) - set(snapshot_tables()))
+    if refused:
+        raise ValueError(f"{', '.join(refused)}: other records refer to them, so an import never removes any")
     started = time.perf_counter()
     say: Progress = progress or (lambda _message, _done, _total: None)
     say("Preparing the rows...", 0, 0)
@@ -86,25 +103,44 @@ def import_package(package: Package, actor: Actor, progress: Progress | None = N
         done += rows
         say(message, done, total)
 
-    created: dict[str, list[tuple[Any, ...]]] = {}
     with audited(actor, justification=reason) as audit:
         for name, rows in incoming.items():
             result.tables[name] = _import_table(MAPPINGS[name], rows, audit, package.source, tick,
-                                                created.setdefault(name, []))
-        _notify(audit, created)
+                                                name in snapshot, result.added)
+        _notify(audit, result.added.get("offences", []))
         result.audit_rows = audit.written
     result.seconds = time.perf_counter() - started
     return result
 
 
-def _notify(audit: AuditSession, created: dict[str, list[tuple[Any, ...]]]) -> None:
-    """Tell the lead professionals of people on IOM of their offences the import brought in, in
+def _notify(audit: AuditSession, offence_keys: list[tuple[Any, ...]]) -> None:
+    """Tell the lead professionals of people on IOM of the offences the import brought in, in
     the import's transaction (``notifications.services.offences_imported``)."""
     from iomhub.web.notifications.services import offences_imported
+    from iomhub.web.offences.models import Offence
 
-    columns = MAPPINGS["offences"].columns
-    at = [columns.index(c) for c in ("offence_id", "nominal_id", "offence_date", "detected_date")]
-    offences_imported(audit, [(row[at[0]], row[at[1]], row[at[2]], row[at[3]]) for row in created.get("offences", [])])
+    ids = [key[0] for key in offence_keys]
+    found = [row for start in range(0, len(ids), BATCH) for row in Offence.objects.filter(
+        offence_id__in=ids[start:start + BATCH]).values_list("offence_id", "nominal_id", "offence_date",
+                                                             "detected_date")]
+    offences_imported(audit, [(offence_id, str(nominal_id), on, detected) for offence_id, nominal_id, on, detected
+                              in found])
+
+
+def preview_import(package: Package) -> dict[str, TableCounts]:
+    """What importing ``package`` would do to each table it holds, counted as ``import_package``
+    counts it (``not_in_package``: the records a full snapshot would remove); writes nothing.
+
+    Raises ``PackageError`` as ``import_package`` does."""
+    incoming = database_rows(package)
+    counts: dict[str, TableCounts] = {}
+    for name, rows in incoming.items():
+        mapping = MAPPINGS[name]
+        counts[name] = TableCounts()
+        existing = mapping.model.objects.order_by().values_list("pk", *mapping.columns).iterator(chunk_size=BATCH)
+        create, update, _absent = _match(mapping, rows, existing, counts[name])
+        counts[name].created, counts[name].updated = len(create), len(update)
+    return counts
 
 
 def database_rows(package: Package) -> dict[str, list[tuple[Any, ...]]]:
@@ -158,26 +194,32 @@ def _order(row: tuple[Any, ...]) -> tuple[tuple[bool, str], ...]:
     return tuple((value is None, "" if value is None else str(value)) for value in row)
 
 
+Pair = tuple[Any, tuple[Any, ...]]  # (pk, row) of a stored record
+
+
 def _match(mapping: TableModel, incoming: list[tuple[Any, ...]], existing: Iterable[tuple[Any, ...]],
-           counts: TableCounts) -> tuple[list[tuple[Any, ...]], list[tuple[Any, tuple[Any, ...], tuple[Any, ...]]]]:
-    """Rows to create, and (pk, old, new) to update; counts what is unchanged or not in the package.
+           counts: TableCounts) -> tuple[list[tuple[Any, ...]], list[tuple[Any, tuple[Any, ...], tuple[Any, ...]]],
+                                         list[Pair]]:
+    """Rows to create, (pk, old, new) to update, and the (pk, row) of records the package does
+    not hold; counts what is unchanged or not in the package.
 
     Rows sharing a natural key (two risk assessments of one person on one day) are matched
     identical row to identical row first, then the rest in order.
     """
     columns = mapping.columns
     key_at = [columns.index(k) for k in mapping.key]
-    stored: dict[tuple[Any, ...], list[tuple[Any, tuple[Any, ...]]]] = defaultdict(list)
+    stored: dict[tuple[Any, ...], list[Pair]] = defaultdict(list)
     for pk, *values in existing:
         row = tuple(values)
         stored[tuple(row[i] for i in key_at)].append((pk, row))
     if not stored:
-        return incoming, []
+        return incoming, [], []
     arriving: dict[tuple[Any, ...], list[tuple[Any, ...]]] = defaultdict(list)
     for row in incoming:
         arriving[tuple(row[i] for i in key_at)].append(row)
     create: list[tuple[Any, ...]] = []
     update: list[tuple[Any, tuple[Any, ...], tuple[Any, ...]]] = []
+    absent: list[Pair] = []
     for key, news in arriving.items():
         olds = stored.pop(key, None)
         if not olds:
@@ -203,9 +245,10 @@ def _match(mapping: TableModel, incoming: list[tuple[Any, ...]], existing: Itera
         olds.sort(key=lambda pair: _order(pair[1]))
         update.extend((pk, old, new) for (pk, old), new in zip(olds, left, strict=False))
         create.extend(left[len(olds):])
-        counts.not_in_package += max(0, len(olds) - len(left))
-    counts.not_in_package += sum(len(rest) for rest in stored.values())
-    return create, update
+        absent.extend(olds[len(left):])
+    absent.extend(pair for rest in stored.values() for pair in rest)
+    counts.not_in_package = len(absent)
+    return create, update, absent
 
 
 def _json(value: Any) -> Any:
@@ -213,7 +256,8 @@ def _json(value: Any) -> Any:
 
 
 def _import_table(mapping: TableModel, incoming: list[tuple[Any, ...]], audit: AuditSession, source: str,
-                  tick: Callable[[str, int], None], created: list[tuple[Any, ...]] | None = None) -> TableCounts:
+                  tick: Callable[[str, int], None], snapshot: bool = False,
+                  added: dict[str, list[tuple[Any, ...]]] | None = None) -> TableCounts:
     from iomhub.web.audit.models import AuditEvent
 
     model = mapping.model
@@ -221,9 +265,10 @@ def _import_table(mapping: TableModel, incoming: list[tuple[Any, ...]], audit: A
     label = model._meta.label_lower
     counts = TableCounts()
     existing = model.objects.order_by().values_list("pk", *columns).iterator(chunk_size=BATCH)
-    create, update = _match(mapping, incoming, existing, counts)
-    if created is not None:
-        created.extend(create)
+    create, update, absent = _match(mapping, incoming, existing, counts)
+    if added is not None:
+        key_at = [columns.index(k) for k in mapping.key]
+        added[mapping.table] = [tuple(row[i] for i in key_at) for row in create]
     tick(f"Importing {mapping.table}...", counts.unchanged)
     events: list[AuditEvent] = []
     has_nominal = "nominal_id" in columns
@@ -253,10 +298,21 @@ def _import_table(mapping: TableModel, incoming: list[tuple[Any, ...]], audit: A
             events = _flush(audit, events)
             tick(f"Updating {mapping.table}...", len(chunk))
         counts.updated = len(update)
-    if counts.created:
+    if snapshot and absent:
+        for start in range(0, len(absent), BATCH):
+            chunk = absent[start:start + BATCH]
+            model.objects.filter(pk__in=[pk for pk, _row in chunk]).delete()
+            for pk, row in chunk:
+                nominal_id = row[columns.index("nominal_id")] if has_nominal else ""
+                events.append(_event(audit, Operation.ERASURE, label, str(pk), nominal_id or "", {
+                    "removed": {c: _json(v) for c, v in zip(columns, row, strict=True)},
+                    "why": f"not in {Path(source).name}, imported as the whole {mapping.table} table"}))
+            events = _flush(audit, events)
+        counts.removed = len(absent)
+    if counts.created or counts.removed:
         events.append(_event(audit, Operation.COLLECTION, label, "", "", {
             "table": mapping.table, "source": source, "created": counts.created, "updated": counts.updated,
-            "unchanged": counts.unchanged, "not_in_package": counts.not_in_package}))
+            "unchanged": counts.unchanged, "not_in_package": counts.not_in_package, "removed": counts.removed}))
     _flush(audit, events, everything=True)
     return counts
 

@@ -79,11 +79,19 @@ class _Kept(Generic[T]):
 _reports: _Kept[Report] = _Kept()
 _fragments: _Kept[str] = _Kept()
 _lists: _Kept[Any] = _Kept(size=256)  # a list's pages, filters and sorts
+_figures: _Kept[Any] = _Kept(size=64)  # the dashboard's quarterly figures, the framework's, the selection
+_packages: _Kept[Any] = _Kept(size=2)  # the database read as a package: the latest, and the one before
 
 
 def data_version() -> Version:
     """The stamp of the data now (``audit.models.DataVersion``): one primary-key lookup."""
     return DataVersion.current()
+
+
+def records_version() -> Version:
+    """The stamp of people's records (every table but the performance framework's): what the
+    report's figures are computed from, unchanged by a manual RAG or a new target."""
+    return DataVersion.current(DataVersion.RECORDS)
 
 
 def cached_report(params: ReportParams, compute: Callable[[], Report], version: Version | None = None) -> Report:
@@ -107,7 +115,29 @@ def cached_list(version: Version, key: str, make: Callable[[], T]) -> T:
     return value
 
 
+def kept_report(params: ReportParams, version: Version) -> Report | None:
+    """The report for ``params`` at ``version`` if it is kept, else None (nothing is computed)."""
+    with _reports.lock:
+        return _reports.values.get((version, repr(params)))
+
+
+def cached_figures(version: Version, key: str, make: Callable[[], T]) -> T:
+    """Figures made by ``make`` from the data at ``version`` (``key`` names what else they depend
+    on: the day, the quarters), made only when not kept."""
+    value: T = _figures.get_or_make((version, key), make)
+    return value
+
+
+def cached_package(version: Version, make: Callable[[], T]) -> T:
+    """The database as a package at ``version`` (``performance.data.package_at``), read only
+    when not kept: reading every table costs more than most figures computed from them."""
+    value: T = _packages.get_or_make((version, "package"), make)
+    return value
+
+
 def clear() -> None:
+    _packages.clear()
+    _figures.clear()
     _reports.clear()
     _fragments.clear()
     _lists.clear()

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, QueryDict
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
@@ -60,7 +60,7 @@ from iomhub.web.performance.forms import (
     NarrativeForm,
     ReportForm,
     SectionsForm,
-    last_full_financial_year,
+    period_form,
 )
 from iomhub.web.performance.views import may_see_reports
 from iomhub.web.requests import actor
@@ -132,13 +132,6 @@ def shown_sections(document: Document) -> list[tuple[str, list[ShownBlock]]]:
 # --- the view ----------------------------------------------------------------------------------
 
 
-def _period_form(data: QueryDict) -> ReportForm:
-    if not any(key in data for key in ("from", "to", "target_reduction")):
-        span = last_full_financial_year(timezone.localdate())
-        return ReportForm({"from": span.start.isoformat(), "to": span.end.isoformat()})
-    return ReportForm(data)
-
-
 def _report(form: ReportForm) -> Report:
     params = form.params()
     return cached_report(params, lambda: build_report(package_from_database(), params))
@@ -171,7 +164,7 @@ def documents(request: HttpRequest) -> HttpResponse:
     posted = request.method == "POST"
     previewing = posted and request.POST.get("action") == "preview"  # a preview of the choices made below
     data = request.POST if posted else request.GET
-    period = _period_form(data)
+    period = period_form(data)
     choice = DocumentChoiceForm(data if "document" in data else {"document": "performance"})
     download = DocumentDownloadForm(request.POST if posted and not previewing else None,
                                     initial={"format": data.get("format") or "pdf"})

@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
-from iomhub.domain.dates import Span, financial_year
-from iomhub.reports.params import ReportParams
+from iomhub.domain.dates import Span
+from iomhub.reports.params import ReportParams, default_period
+from iomhub.web.performance.data import latest_activity_in_database
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 LONGEST_PERIOD_DAYS = 10 * 366  # a decade: the report's tables are quarterly, not a history
 
 
-def last_full_financial_year(today: date, start_month: int = 4) -> Span:
-    """The last financial year that has ended by ``today`` (on 10 May 2016: 2015/16)."""
-    current = today.year if today.month >= start_month else today.year - 1
-    return financial_year(current - 1, start_month)
 
 
 class ReportForm(forms.Form):
@@ -165,3 +162,12 @@ class SectionsForm(forms.Form):
         """The sections chosen (call after ``is_valid()``), in the document's order."""
         picked = set(self.cleaned_data.get("sections") or [])
         return [title for title in self.titles if title in picked]
+
+
+def period_form(data: Any) -> ReportForm:
+    """The period form, bound to ``data``; with no period given, the last financial year ended by
+    today that has data (``reports.params.default_period``)."""
+    if not any(key in data for key in ("from", "to", "target_reduction")):
+        span = default_period(timezone.localdate(), latest_activity_in_database())
+        data = {"from": span.start.isoformat(), "to": span.end.isoformat()}
+    return ReportForm(data)

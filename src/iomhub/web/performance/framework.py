@@ -4,8 +4,9 @@ The rows are those of the quarterly performance table (``reports.documents.kpis`
 financial year, :func:`iomhub.metrics.kpis.kpis` over the framework's tables (indicators,
 targets, actuals and the manual overrides) for the year and its quarters, with the figures the
 report computes (``reports.model.figures``) as the year's actual of an indicator with a
-``metric`` and no typed actual. Those figures need the whole report, so it is computed (and
-cached per data version, ``performance.cache``) only when some indicator names a metric.
+``metric`` and no typed actual. Those figures are computed by the report's metrics for the
+tables they come from only (``reports.headline.framework_figures``), only when some indicator
+names a metric, and kept until people's records change.
 """
 
 from __future__ import annotations
@@ -15,14 +16,13 @@ from typing import Any
 
 import narwhals as nw
 
-from iomhub.domain.dates import financial_year, parse_period, snapshot_dates
+from iomhub.domain.dates import Span, financial_year, parse_period
 from iomhub.metrics.kpis import kpis
 from iomhub.package.settings import PackageSettings
-from iomhub.reports.model import build_report, figures
-from iomhub.reports.params import ReportParams
+from iomhub.reports.headline import framework_figures
 from iomhub.web.exchange.frames import table_frame
-from iomhub.web.performance.cache import cached_report
-from iomhub.web.performance.data import package_from_database
+from iomhub.web.performance.cache import cached_figures, data_version, records_version
+from iomhub.web.performance.data import package_at
 from iomhub.web.performance.models import Indicator
 
 FRAMEWORK_TABLES = ("indicators", "targets", "actuals", "rag_overrides")
@@ -47,12 +47,17 @@ def period_codes(year: int) -> list[str]:
     return [f"{year}-Q{quarter}" for quarter in range(1, 5)] + [str(year)]
 
 
+def span_figures(span: Span) -> dict[str, float | None]:
+    """The named figures of the report whose period is ``span``, computed by the report's own
+    metrics (``reports.headline.framework_figures``: only the tables they come from) and kept
+    until people's records change (``records_version``: a manual RAG or a target leaves them)."""
+    return cached_figures(records_version(), f"framework {span.start} {span.end}",
+                          lambda: framework_figures(package_at(data_version()).tables, span))
+
+
 def year_figures(year: int) -> dict[str, float | None]:
     """The named figures of the report for financial year ``year`` (its own period)."""
-    span = financial_year(year, start_month())
-    params = ReportParams(span)
-    report = cached_report(params, lambda: build_report(package_from_database(), params))
-    return figures(report.tables, snapshot_dates(span)[-1])
+    return span_figures(financial_year(year, start_month()))
 
 
 def framework_rows(year: int) -> dict[tuple[str, str], dict[str, Any]]:
@@ -76,7 +81,4 @@ def framework_row(indicator_id: str, period: str) -> dict[str, Any] | None:
 
 def figure_for(metric: str, period: str) -> float | None:
     """The named figure of the report for ``period`` (a quarter or a financial year) itself."""
-    span = parse_period(period, start_month())
-    params = ReportParams(span)
-    report = cached_report(params, lambda: build_report(package_from_database(), params))
-    return figures(report.tables, snapshot_dates(span)[-1]).get(metric)
+    return span_figures(parse_period(period, start_month())).get(metric)

@@ -5,6 +5,7 @@ from iomhub.web.performance import documents, plans, views
 app_name = "performance"
 urlpatterns: list[URLPattern] = [
     path("", views.dashboard, name="dashboard"),
+    path("report/", views.report, name="report"),
     path("report.<str:kind>", views.download, name="download"),
     path("documents/", documents.documents, name="documents"),
     path("framework/", plans.framework, name="framework"),

@@ -29,9 +29,10 @@ from iomhub.web.accounts import permissions
 from iomhub.web.audit.constants import Operation
 from iomhub.web.audit.context import audited
 from iomhub.web.pages import page
+from iomhub.web.performance import headline
 from iomhub.web.performance.cache import Version, cached_fragment, cached_report, data_version
-from iomhub.web.performance.data import package_from_database
-from iomhub.web.performance.forms import DisclosureForm, ReportForm, last_full_financial_year
+from iomhub.web.performance.data import package_at
+from iomhub.web.performance.forms import DisclosureForm, ReportForm, period_form
 from iomhub.web.requests import actor
 from iomhub.web.snapshots import snapshot
 from iomhub.web.visibility import refuse
@@ -45,21 +46,14 @@ def may_see_reports(user: Any) -> bool:
     return permissions.sees_figures(user)
 
 
-def _period_form(data: Any) -> ReportForm:
-    """The period form, bound to ``data``; with no period given, the last full financial year."""
-    if not any(key in data for key in ("from", "to", "target_reduction")):
-        span = last_full_financial_year(timezone.localdate())
-        data = {"from": span.start.isoformat(), "to": span.end.isoformat()}
-    return ReportForm(data)
-
-
 def _detail(form: ReportForm, **extra: Any) -> dict[str, Any]:
     return {**form.query(), **extra}
 
 
 def _report(form: ReportForm, version: Version | None = None) -> Report:
     params = form.params()
-    return cached_report(params, lambda: build_report(package_from_database(), params), version)
+    at = data_version() if version is None else version
+    return cached_report(params, lambda: build_report(package_at(at), params), at)
 
 
 def _report_html(form: ReportForm) -> str:
@@ -84,6 +78,25 @@ def _report_html(form: ReportForm) -> str:
 @transaction.non_atomic_requests
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
+    """The headline tiles of the current quarter and the trends of the last eight, each leading
+    to its detail (``performance/headline.py``). Read in a snapshot and audited in its own
+    transaction afterwards, as the report page is (see ``report``)."""
+    if not may_see_reports(request.user):
+        return refuse(request, OBJECT_TYPE)
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
+    today = timezone.localdate()
+    with snapshot():
+        shown = headline.dashboard(request.user, data_version(), today)
+    with audited(actor(request)) as audit:
+        audit.record(Operation.CONSULTATION, object_type=OBJECT_TYPE, object_id="headline",
+                     detail={"quarter": shown.quarter.code, "today": today.isoformat()})
+    return page(request, "performance/headline.html", {"dashboard": shown})
+
+
+@transaction.non_atomic_requests
+@login_required
+def report(request: HttpRequest) -> HttpResponse:
     """The report for the chosen period, with links to download it. The access check comes before
     the method's, so no answer tells an outsider that a route exists.
 
@@ -97,7 +110,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         return refuse(request, OBJECT_TYPE)
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET", "HEAD"])
-    form = _period_form(request.GET)
+    form = period_form(request.GET)
     context: dict[str, Any] = {"form": form}
     if form.is_valid():
         with snapshot():
@@ -105,7 +118,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         with audited(actor(request)) as audit:
             audit.record(Operation.CONSULTATION, object_type=OBJECT_TYPE, object_id="dashboard",
                          detail=_detail(form))
-    return page(request, "performance/dashboard.html", context)
+    return page(request, "performance/report.html", context)
 
 
 @login_required
@@ -116,7 +129,7 @@ def download(request: HttpRequest, kind: str) -> HttpResponse:
     if request.method not in ("GET", "HEAD", "POST"):
         return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
     data = request.POST if request.method == "POST" else request.GET
-    form = _period_form(data)
+    form = period_form(data)
     disclosure = DisclosureForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid() and disclosure.is_valid():
         report = _report(form)

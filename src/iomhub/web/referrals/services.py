@@ -64,18 +64,8 @@ class OwnReferral(ValidationError):
     """The referrer cannot decide their own referral."""
 
 
-def decide(actor: Actor, referral: Referral, outcome: str, decided_on: date, *, scheme: str = "",
-           reason: str = "", mappa_level: str = "") -> Referral:
-    """Record the meeting's decision on a pending referral (see the module's docstring for how
-    each outcome is stored). Accepting opens the cohort episode in the same transaction, so a
-    referral is never accepted without its episode, nor an episode opened without its decision."""
-    if referral.decision not in ("", "pending"):
-        raise ValidationError("This referral has already been decided.", code="decided")
-    if actor.user is not None and not permissions.decides_referral(actor.user, referral.referred_by_id):
-        raise OwnReferral("You made this referral: another member of the meeting records its decision.",
-                          code="own_referral")
-    if decided_on < referral.referred_on:
-        raise ValidationError("The decision cannot be dated before the referral.", code="too_early")
+def _changes(outcome: str, scheme: str, reason: str, mappa_level: str) -> dict[str, str]:
+    """The fields the decision sets (see the module's docstring); refuses what is missing."""
     if outcome == Outcome.ACCEPT:
         if not scheme:
             raise ValidationError("Choose the level to accept the person at.", code="no_scheme")
@@ -92,6 +82,22 @@ def decide(actor: Actor, referral: Referral, outcome: str, decided_on: date, *, 
                    "reason": f"{text}: {reason.strip()}" if reason.strip() else text}
     else:
         raise ValidationError("Choose the decision.", code="no_outcome")
+    return changes
+
+
+def decide(actor: Actor, referral: Referral, outcome: str, decided_on: date, *, scheme: str = "",
+           reason: str = "", mappa_level: str = "") -> Referral:
+    """Record the meeting's decision on a pending referral (see the module's docstring for how
+    each outcome is stored). Accepting opens the cohort episode in the same transaction, so a
+    referral is never accepted without its episode, nor an episode opened without its decision."""
+    if referral.decision not in ("", "pending"):
+        raise ValidationError("This referral has already been decided.", code="decided")
+    if actor.user is not None and not permissions.decides_referral(actor.user, referral.referred_by_id):
+        raise OwnReferral("You made this referral: another member of the meeting records its decision.",
+                          code="own_referral")
+    if decided_on < referral.referred_on:
+        raise ValidationError("The decision cannot be dated before the referral.", code="too_early")
+    changes = _changes(outcome, scheme, reason, mappa_level)
     with audited(actor, justification=reason) as audit:
         locked = Referral.objects.select_for_update().get(pk=referral.pk)
         if locked.decision not in ("", "pending"):
