@@ -44,6 +44,7 @@ from iomhub.web.cohort.models import CohortEpisode
 from iomhub.web.custody.models import CustodyPeriod, Supervision
 from iomhub.web.ingest.models import ImportJob, Upload
 from iomhub.web.meetings.models import Attendance, CaseAction, Meeting
+from iomhub.web.notifications.models import Notification
 from iomhub.web.offences.models import Offence
 from iomhub.web.people.constants import NoteVisibility
 from iomhub.web.people.models import CaseNote, Flag, Nominal
@@ -105,6 +106,30 @@ def signed_in(agency: str, role: str) -> bool:
     return agency != "anonymous"
 
 
+def manager(agency: str, role: str) -> bool:
+    """Managers of a partner agency see every worker's caseload."""
+    return case_worker(agency, role) and role == Role.MANAGER
+
+
+def recipient(agency: str, role: str) -> bool:
+    """The world's notification is the own agency's manager's: no one else opens it."""
+    return (agency, role) == ("own", Role.MANAGER)
+
+
+def landing(agency: str, role: str) -> str:
+    """Where ``/`` sends each user: case workers to the cohort, others of the partnership to the
+    dashboard, administrators outside it to the audit log, anyone else to the page saying so."""
+    if agency == "anonymous":
+        return "/accounts/login/"
+    if case_worker(agency, role):
+        return "/cohort/"
+    if partner_any_role(agency, role):
+        return "/performance/"
+    if role == Role.ADMINISTRATOR:
+        return "/audit/"
+    return "/accounts/outside/"
+
+
 # --- the policy ------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -116,7 +141,7 @@ class Rule:
 
     allowed: Callable[[str, str], bool]
     methods: frozenset[str] = frozenset(METHODS)
-    redirect_to: str | None = None  # a route that only redirects (to this path), for everyone
+    redirect_to: Callable[[str, str], str] | None = None  # a route that only redirects (to this path)
 
 
 GET = frozenset({"GET"})
@@ -124,9 +149,24 @@ POST = frozenset({"POST"})
 BOTH = frozenset(METHODS)
 
 POLICY: dict[str, Rule] = {
-    # Everyone: the start page sends to the cohort list (which asks anonymous visitors to sign in).
-    "home": Rule(signed_in, BOTH, redirect_to="/cohort/"),
+    # Everyone: the start page sends each role to its own start page (anonymous visitors sign in).
+    "home": Rule(signed_in, BOTH, redirect_to=landing),
     "accounts:account": Rule(signed_in, BOTH),
+    "accounts:outside": Rule(signed_in, BOTH),
+    # Named people, the queue, tasks and notifications: case workers (caseloads: their managers).
+    "cohort:mine": Rule(case_worker, BOTH),
+    "cohort:caseloads": Rule(manager, BOTH),
+    "cohort:leads": Rule(case_worker, BOTH),
+    "cohort:transfer": Rule(case_worker, BOTH),
+    "referrals:queue": Rule(case_worker, GET),
+    "meetings:schedule": Rule(case_worker, BOTH),
+    "meetings:my_actions": Rule(case_worker, BOTH),
+    "meetings:agency_actions": Rule(case_worker, BOTH),
+    "meetings:people": Rule(case_worker, POST),
+    "meetings:minutes": Rule(case_worker, POST),
+    "notifications:list": Rule(case_worker, BOTH),
+    "notifications:read_all": Rule(case_worker, POST),
+    "notifications:open": Rule(recipient, POST),
     # The cohort list: every signed-in user gets the page; only case workers see anyone on it.
     "cohort:list": Rule(signed_in, GET),
     # A person's record and everything hanging from it: case workers of partner agencies only.
@@ -265,6 +305,7 @@ class World:
     flag: Flag
     indicator: Indicator
     milestone: PlanAction
+    notification: Notification
     upload: Upload
     job: ImportJob
 
@@ -320,6 +361,10 @@ def build_world() -> World:
             reason="Validated figure", decided_on=date(2016, 4, 20), decided_by="own-manager")
         milestone = add(PlanAction, action_id="A01", outcome="Reduce reoffending", action="Report quarterly",
                         milestone="First report", due="2015-Q2", lead="Police", status="amber")
+        notification = add(Notification, recipient=users[("own", Role.MANAGER)], kind="offence",
+                           key="offence:CR-MATRIX-1", nominal=person,
+                           text=f"Offence recorded for {GIVEN} {NAME}", link="/people/N0001/",
+                           created_at=timezone.now())
         importer = users[("own", Role.ANALYST)]
         upload = add(Upload, agency=agencies["own"], uploaded_by=importer, uploaded_at=timezone.now(),
                      folder="0" * 32, kind=Upload.Kind.FILES, files=[{"name": "extract.csv", "bytes": 1,
@@ -327,7 +372,7 @@ def build_world() -> World:
     job = ImportJob.objects.create(upload=upload, agency=agencies["own"], requested_by=importer,
                                    requested_at=timezone.now())
     return World(users, person, referral, meeting, action, custody, supervision, treatment, flag, indicator,
-                 milestone, upload, job)
+                 milestone, notification, upload, job)
 
 
 @pytest.fixture(scope="module")
@@ -350,6 +395,7 @@ KWARGS: dict[str | tuple[str, str], Callable[[World], Any]] = {
     "kind": lambda w: "json",
     "flag_id": lambda w: w.flag.pk,
     "indicator_id": lambda w: w.indicator.indicator_id,
+    "notification_id": lambda w: w.notification.pk,
     ("performance:edit_action", "action_id"): lambda w: w.milestone.action_id,
     ("performance:action_status", "action_id"): lambda w: w.milestone.action_id,
     ("custody:edit_custody", "pk"): lambda w: w.custody.pk,
@@ -441,7 +487,7 @@ def test_access(who: tuple[str, str], method: str, route: Route, world: World, d
     where = f"{method} {url} as {case_id(who, method, route)}"
 
     if rule.redirect_to is not None:  # a plain redirect, for everyone
-        assert (response.status_code, response.get("Location")) == (302, rule.redirect_to), where
+        assert (response.status_code, response.get("Location")) == (302, rule.redirect_to(agency, role)), where
         assert not found_markers(body), where
         return
 

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "iomhub.web.offences",
     "iomhub.web.performance",
     "iomhub.web.records",
+    "iomhub.web.notifications",
     "iomhub.web.ingest",
 ]
 
@@ -64,6 +65,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "iomhub.web.accounts.middleware.SessionLimitsMiddleware",
+    "iomhub.web.notifications.middleware.DueNoticesMiddleware",  # releases and actions fallen due
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "iomhub.web.accounts.middleware.SecurityHeadersMiddleware",
@@ -80,6 +82,7 @@ TEMPLATES = [{
         "django.template.context_processors.request",
         "django.contrib.auth.context_processors.auth",
         "django.contrib.messages.context_processors.messages",
+        "iomhub.web.notifications.context.unread",
     ]},
 }]
 
@@ -123,7 +126,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "cohort:list"
+LOGIN_REDIRECT_URL = "home"  # each role's own start page (accounts.permissions.landing_page)
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Sessions: a new id at login (Django's default), 30 minutes idle, 12 hours at most.

@@ -1,12 +1,12 @@
 """Routes: each business area under its own prefix."""
 
 from django.urls import URLResolver, include, path
-from django.views.generic import RedirectView
 
 from iomhub.web.accounts.admin import admin_site
+from iomhub.web.accounts.views import home
 
 urlpatterns: list[URLResolver | object] = [
-    path("", RedirectView.as_view(pattern_name="cohort:list"), name="home"),
+    path("", home, name="home"),
     path("admin/", admin_site.urls),
     path("accounts/", include("iomhub.web.accounts.urls")),
     path("people/", include("iomhub.web.people.urls")),
@@ -20,5 +20,6 @@ urlpatterns: list[URLResolver | object] = [
     path("performance/", include("iomhub.web.performance.urls")),
     path("audit/", include("iomhub.web.audit.urls")),
     path("records/", include("iomhub.web.records.urls")),
+    path("notifications/", include("iomhub.web.notifications.urls")),
     path("data/", include("iomhub.web.ingest.urls")),
 ]

@@ -44,7 +44,7 @@ def test_a_sign_in_is_audited_logged_and_gets_a_new_session_id(
     before = session.session_key
     caplog.set_level(logging.INFO, logger="iomhub.security")
     response = sign_in(client, user.username)
-    assert response.status_code == 302 and response["Location"] == "/cohort/"
+    assert response.status_code == 302 and response["Location"] == "/"  # each role's start page
     assert signed_in(client)
     assert client.session.session_key != before  # a new session id at login
     assert not Session.objects.filter(session_key=before).exists()
@@ -146,7 +146,7 @@ def test_a_forged_x_forwarded_for_neither_dodges_nor_resets_the_lockout(
 def test_an_unsafe_next_is_ignored(users: dict[str, User]) -> None:
     response = Client().post("/accounts/login/?next=https://evil.example/", {
         "username": "own-practitioner", "password": "correct horse battery staple"})
-    assert response.status_code == 302 and response["Location"] == "/cohort/"
+    assert response.status_code == 302 and response["Location"] == "/"
 
 
 def test_signing_out_is_audited_and_ends_the_session(users: dict[str, User], client_for: Any) -> None:

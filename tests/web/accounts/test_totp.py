@@ -76,7 +76,7 @@ def test_who_must_enrol_before_anything_else(role: str, for_all: bool, make_user
         assert client.get("/cohort/")["Location"].startswith("/accounts/login/")
         assert client.get("/audit/")["Location"].startswith("/accounts/login/")
     else:
-        assert response["Location"] == "/cohort/"
+        assert response["Location"] == "/"
     assert signed_in(client) is not must
 
 
@@ -98,7 +98,7 @@ def test_an_administrator_enrols_through_the_link_and_is_then_signed_in(who: str
     assert client.get("/accounts/second-factor/").context["secret"] == secret  # stable across reloads
     assert refused_code(client.post("/accounts/second-factor/", {"code": "000000"}))
     response = client.post("/accounts/second-factor/", {"code": code(secret, NOW)})
-    assert response.status_code == 302 and response["Location"] == "/cohort/"
+    assert response.status_code == 302 and response["Location"] == "/"
     assert signed_in(client)
     admin.refresh_from_db()
     assert admin.totp_secret == secret and admin.totp_last_step == int(NOW // 30)
@@ -164,7 +164,7 @@ def test_a_user_with_a_second_factor_gives_a_code_after_the_password(
     assert client.get("/cohort/").status_code == 302
     assert refused_code(client.post("/accounts/login/code/", {"code": code(secret, NOW - 300)}))
     response = client.post("/accounts/login/code/", {"code": code(secret, NOW)})
-    assert response["Location"] == "/cohort/" and signed_in(client)
+    assert response["Location"] == "/" and signed_in(client)
     assert client.session.session_key != before
     assert client.get("/cohort/").status_code == 200
 
@@ -224,7 +224,7 @@ def test_a_practitioner_may_enrol_by_choice(users: dict[str, User], client_for: 
     client = client_for(users["partner"])
     page = client.get("/accounts/second-factor/").content.decode()
     secret = re.search(r"secret=([A-Z2-7]+)", page).group(1)  # type: ignore[union-attr]
-    assert client.post("/accounts/second-factor/", {"code": code(secret, NOW)})["Location"] == "/cohort/"
+    assert client.post("/accounts/second-factor/", {"code": code(secret, NOW)})["Location"] == "/"
     users["partner"].refresh_from_db()
     assert users["partner"].totp_secret == secret
-    assert client.get("/accounts/second-factor/")["Location"] == "/cohort/"  # no silent replacement
+    assert client.get("/accounts/second-factor/")["Location"] == "/"  # no silent replacement

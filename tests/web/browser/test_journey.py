@@ -128,7 +128,7 @@ def test_from_referral_to_the_dashboard(page: Any, second_page: Any, live_server
     manager.goto(f"{base}/meetings/new/")
     manager.get_by_label("Type of meeting").select_option("case_management")
     manager.get_by_label("Date of the meeting").fill(uk(today))
-    manager.get_by_label("Area", exact=True).fill("NW")
+    manager.get_by_label("Area", exact=True).select_option("NW")  # one of the unit's areas
     submit(manager, "Save meeting")
     meeting = Meeting.objects.get(held_on=today)
     assert manager.url == f"{base}/meetings/{meeting.meeting_id}/"

@@ -61,6 +61,14 @@ class User(AbstractUser):
         """Practitioners and managers of a partner agency see the shared record."""
         return permissions.works_on_cases(self)
 
+    @property
+    def sees_figures(self) -> bool:
+        return permissions.sees_figures(self)
+
+    @property
+    def manages(self) -> bool:
+        return permissions.manages(self)
+
 
 class LoginAttempt(models.Model):
     """One attempt to sign in (password or second factor), kept to lock out guessing.

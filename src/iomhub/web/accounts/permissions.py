@@ -80,6 +80,35 @@ def _probation(kind: str) -> str:
     return "probation" if kind in ("nps", "crc") else kind
 
 
+def manages(user: Any) -> bool:
+    """A manager of a partner agency: sees every worker's caseload, is told of referrals to decide,
+    completes any action."""
+    return works_on_cases(user) and _role(user) == Role.MANAGER
+
+
+def decides_referral(user: Any, referred_by_id: int | None) -> bool:
+    """A case worker who did not make the referral: the referrer never decides their own."""
+    return works_on_cases(user) and (referred_by_id is None or getattr(user, "pk", None) != referred_by_id)
+
+
+def leads_cases(user: Any) -> bool:
+    """Who may be named a person's lead professional: a case worker of a partner agency."""
+    return works_on_cases(user)
+
+
+def landing_page(user: Any) -> str:
+    """The view a user starts on (``/``): case workers the cohort, analysts and others of the
+    partnership the dashboard, administrators outside it the audit log, anyone else of an agency
+    outside the partnership a page that says so."""
+    if works_on_cases(user):
+        return "cohort:list"
+    if sees_figures(user):
+        return "performance:dashboard"
+    if administers(user):
+        return "audit:search"
+    return "accounts:outside"
+
+
 def is_analyst(user: Any) -> bool:
     return _role(user) == Role.ANALYST
 

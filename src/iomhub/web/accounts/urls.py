@@ -9,5 +9,6 @@ urlpatterns: list[URLPattern] = [
     path("second-factor/", views.enrol_view, name="enrol"),
     path("enrol/<str:token>/", views.enrol_link_view, name="enrol_link"),
     path("logout/", views.logout_view, name="logout"),
+    path("outside/", views.outside, name="outside"),
     path("", views.account_view, name="account"),
 ]

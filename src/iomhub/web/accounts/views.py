@@ -24,7 +24,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from iomhub.web.accounts import security, totp
+from iomhub.web.accounts import permissions, security, totp
 from iomhub.web.accounts.forms import CODE_FAILURE, GENERIC_FAILURE, NEEDS_LINK, CodeForm, LoginForm, PasswordForm
 from iomhub.web.accounts.models import EnrolmentLink, User
 from iomhub.web.accounts.services import LinkUnusable, enrol_totp
@@ -230,3 +230,16 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 @never_cache
 def account_view(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/account.html", {"totp_required": totp.required_for(request.user)})  # type: ignore[arg-type]
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """``/``: each user's own start page (``permissions.landing_page``); anonymous visitors sign in."""
+    if not request.user.is_authenticated:
+        return redirect(settings.LOGIN_URL)
+    return redirect(permissions.landing_page(request.user))
+
+
+@login_required
+def outside(request: HttpRequest) -> HttpResponse:
+    """The start page of someone whose agency is outside the IOM partnership: what they can do."""
+    return render(request, "accounts/outside.html", {"in_partnership": permissions.in_partnership(request.user)})

@@ -65,3 +65,43 @@ class SelectionForm(forms.Form):
                                              "max_value": f"List at most {MOST_SHOWN} people"})
     as_at = UKDateField(what="date to rank on", label="Ranked as at", required=False, not_future=True,
                         help_text="DD/MM/YYYY; empty for today (or the latest offence of older data)")
+
+
+class LeadForm(forms.Form):
+    """Name a worker to one of the person's lead roles."""
+
+    kind = forms.ChoiceField(label="Role", widget=forms.RadioSelect, choices=[],
+                             error_messages={"required": "Choose the role", "invalid_choice": "Choose the role"})
+    worker = forms.ChoiceField(label="Worker", choices=[],
+                               help_text="An offender manager is of the Probation Service, a police officer of "
+                                         "the police; a key worker of any partner agency",
+                               error_messages={"required": "Choose the worker",
+                                               "invalid_choice": "Choose a worker from the list"})
+    on = UKDateField(what="date the worker takes the case", label="From", not_future=True)
+
+    def __init__(self, *args: Any, workers: list[Any], **kwargs: Any) -> None:
+        from iomhub.web.cohort.models import LeadRole
+
+        super().__init__(*args, **kwargs)
+        kind = self.fields["kind"]
+        assert isinstance(kind, forms.ChoiceField)
+        kind.choices = LeadRole.choices
+        worker = self.fields["worker"]
+        assert isinstance(worker, forms.ChoiceField)
+        worker.choices = [("", "Choose a worker"),
+                          *((str(w.pk), f"{w.get_full_name() or w.username} ({w.agency})") for w in workers)]
+        self.workers = {str(w.pk): w for w in workers}
+
+
+class TransferForm(forms.Form):
+    area = forms.ChoiceField(label="New area", choices=[],
+                             error_messages={"required": "Choose the new area",
+                                             "invalid_choice": "Choose one of the unit's areas"})
+    reason = forms.CharField(label="Reason for the transfer", max_length=500, widget=forms.Textarea(attrs={"rows": 3}),
+                             error_messages={"required": "Enter the reason for the transfer"})
+
+    def __init__(self, *args: Any, areas: list[str], current: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        area = self.fields["area"]
+        assert isinstance(area, forms.ChoiceField)
+        area.choices = [("", "Choose an area"), *((a, a) for a in areas if a != current)]

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString
@@ -20,14 +21,26 @@ from django.views.decorators.http import require_GET, require_http_methods
 from iomhub.domain.harm import DERIVATION, SOURCE
 from iomhub.package.problems import PackageError
 from iomhub.reports.selection import summary, weights_text
+from iomhub.web.accounts import permissions
 from iomhub.web.audit.constants import Operation
 from iomhub.web.audit.context import audited
-from iomhub.web.cohort import listing
-from iomhub.web.cohort.forms import DEFAULT_TOP, SORTS, ChangeLevelForm, CohortFilterForm, ExitForm, SelectionForm
+from iomhub.web.cohort import leads, listing
+from iomhub.web.cohort.forms import (
+    DEFAULT_TOP,
+    SORTS,
+    ChangeLevelForm,
+    CohortFilterForm,
+    ExitForm,
+    LeadForm,
+    SelectionForm,
+    TransferForm,
+)
+from iomhub.web.cohort.models import CohortEpisode, LeadProfessional, LeadRole
 from iomhub.web.cohort.selection import OBJECT_TYPE, audit_selection, rows_for, selection_from_database
 from iomhub.web.cohort.services import change_level as change_level_service
 from iomhub.web.cohort.services import current_episode, exit_episode
 from iomhub.web.forms import saved
+from iomhub.web.meetings.services import record_consultations
 from iomhub.web.pages import page
 from iomhub.web.people.links import person_url
 from iomhub.web.people.models import Nominal
@@ -35,7 +48,14 @@ from iomhub.web.performance.cache import cached_list, data_version
 from iomhub.web.performance.views import may_see_reports
 from iomhub.web.requests import actor
 from iomhub.web.snapshots import snapshot
-from iomhub.web.visibility import consulted, refuse, visible_nominal, visible_people
+from iomhub.web.visibility import (
+    case_worker_required,
+    consulted,
+    refuse,
+    user_of,
+    visible_nominal,
+    visible_people,
+)
 
 PAGE_SIZE = 50
 COLUMNS = [("name", "Name"), ("level", "Level"), ("area", "Area"), ("tier", "Risk tier"), ("start", "On IOM since")]
@@ -165,3 +185,67 @@ def end_episode(request: HttpRequest, nominal_id: str) -> HttpResponse:
     def apply(nominal: Any, data: dict[str, Any]) -> None:
         exit_episode(actor(request), nominal, data["end"], data["exit_reason"])
     return _person_form(request, nominal_id, ExitForm, "exit", apply, "IOM management ended.")
+
+
+@case_worker_required
+def my_cohort(request: HttpRequest) -> HttpResponse:
+    """The people the signed-in worker leads today, with their level and roles held."""
+    user = user_of(request)
+    people = list(leads.my_cohort(user))
+    roles: dict[str, list[str]] = {}
+    for lead in LeadProfessional.objects.filter(worker=user, ended_on__isnull=True,
+                                                nominal_id__in=[p.nominal_id for p in people]):
+        roles.setdefault(lead.nominal_id, []).append(lead.get_kind_display())
+    day = timezone.localdate()
+    levels = {e.nominal_id: e for e in CohortEpisode.objects.filter(nominal_id__in=[p.nominal_id for p in people],
+                                                                    start_date__lte=day)
+              .exclude(end_date__lt=day)}
+    record_consultations(actor(request), people, "my cohort")
+    rows = [(p, roles.get(p.nominal_id, []), levels.get(p.nominal_id)) for p in people]
+    return render(request, "cohort/mine.html", {"rows": rows})
+
+
+@case_worker_required
+def caseloads(request: HttpRequest) -> HttpResponse:
+    """Managers: how many people each worker leads, per role."""
+    if not permissions.manages(request.user):
+        return refuse(request, "cohort.caseloads")
+    return render(request, "cohort/caseloads.html", {"rows": leads.caseloads(), "kinds": LeadRole.choices})
+
+
+@case_worker_required
+@require_http_methods(["GET", "POST"])
+def lead_professionals(request: HttpRequest, nominal_id: str) -> HttpResponse:
+    """A person's lead professionals now and before, and naming a new one."""
+    nominal = visible_nominal(request, nominal_id)
+    workers = leads.candidates()
+    form = LeadForm(request.POST or None, workers=workers, initial={"on": timezone.localdate()})
+
+    def change(data: dict[str, Any]) -> Any:
+        return leads.assign_lead(actor(request), nominal, data["kind"], form.workers[data["worker"]], data["on"])
+
+    if done := saved(request, form, change,
+                     lambda lead, _: (f"{lead.worker.get_full_name() or lead.worker.username} is now the "
+                                      f"{lead.get_kind_display().lower()} of {nominal}.",
+                                      reverse("cohort:leads", args=[nominal.nominal_id]))):
+        return done
+    consulted(request, nominal, "lead professionals")
+    return render(request, "cohort/leads.html", {"person": nominal, "form": form,
+                                                 "current": leads.current_leads(nominal),
+                                                 "history": leads.lead_history(nominal)},
+                  status=400 if form.is_bound else 200)
+
+
+@case_worker_required
+@require_http_methods(["GET", "POST"])
+def transfer(request: HttpRequest, nominal_id: str) -> HttpResponse:
+    """Move a person to another of the unit's areas."""
+    nominal = visible_nominal(request, nominal_id)
+    form = TransferForm(request.POST or None, areas=leads.known_areas(), current=nominal.area)
+    if done := saved(request, form, lambda data: leads.transfer_area(actor(request), nominal, data["area"],
+                                                                     data["reason"]),
+                     lambda moved, _: (f"{moved} transferred to {moved.area}.", person_url(moved))):
+        return done
+    consulted(request, nominal, "area transfer")
+    return render(request, "cohort/transfer.html", {"person": nominal, "form": form},
+                  status=400 if form.is_bound else 200)

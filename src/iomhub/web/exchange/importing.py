@@ -107,9 +107,24 @@ def import_package(package: Package, actor: Actor, progress: Progress | None = N
         for name, rows in incoming.items():
             result.tables[name] = _import_table(MAPPINGS[name], rows, audit, package.source, tick,
                                                 name in snapshot, result.added)
+        _notify(audit, result.added.get("offences", []))
         result.audit_rows = audit.written
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _notify(audit: AuditSession, offence_keys: list[tuple[Any, ...]]) -> None:
+    """Tell the lead professionals of people on IOM of the offences the import brought in, in
+    the import's transaction (``notifications.services.offences_imported``)."""
+    from iomhub.web.notifications.services import offences_imported
+    from iomhub.web.offences.models import Offence
+
+    ids = [key[0] for key in offence_keys]
+    found = [row for start in range(0, len(ids), BATCH) for row in Offence.objects.filter(
+        offence_id__in=ids[start:start + BATCH]).values_list("offence_id", "nominal_id", "offence_date",
+                                                             "detected_date")]
+    offences_imported(audit, [(offence_id, str(nominal_id), on, detected) for offence_id, nominal_id, on, detected
+                              in found])
 
 
 def preview_import(package: Package) -> dict[str, TableCounts]:

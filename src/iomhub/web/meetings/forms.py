@@ -25,13 +25,61 @@ class MeetingForm(forms.Form):
                                      choices=[("", "Choose a type"), *choices.MEETING_TYPES],
                                      error_messages={"required": "Choose the type of meeting"})
     held_on = UKDateField(label="Date of the meeting", what="date of the meeting")
-    area = forms.CharField(label="Area", required=False, max_length=40,
-                           help_text="The local area code, for example NW. Leave blank for a meeting "
-                                     "covering every area.",
-                           error_messages={"max_length": "The area code can be at most 40 characters"})
+    area = forms.ChoiceField(label="Area", required=False, choices=[],
+                             help_text="One of the unit's areas, or every area",
+                             error_messages={"invalid_choice": "Choose one of the unit's areas"})
 
-    def clean_area(self) -> str:
-        return str(self.cleaned_data.get("area") or "").strip()
+    def __init__(self, *args: Any, areas: list[str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["area"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "Every area"), *((a, a) for a in areas or [])]
+
+
+class ScheduleForm(MeetingForm):
+    """A fortnightly series: the first meeting's date and how many."""
+
+    count = forms.IntegerField(label="How many meetings", min_value=1, max_value=26, initial=6,
+                               help_text="One every 14 days from the first, at most 26 (a year)",
+                               widget=forms.NumberInput(attrs={"class": "govuk-input--width-3"}),
+                               error_messages={"required": "Enter how many meetings to plan",
+                                               "invalid": "Enter a whole number of meetings",
+                                               "min_value": "Plan at least 1 meeting",
+                                               "max_value": "Plan at most 26 meetings at a time"})
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["held_on"].label = "Date of the first meeting"
+
+
+class MinutesForm(forms.Form):
+    minutes = forms.CharField(label="Minutes", required=False, max_length=NOTE,
+                              widget=forms.Textarea(attrs={"rows": 8}),
+                              help_text="Decisions, actions and who reported what. Saving replaces the minutes.")
+
+
+class WorkerChoices(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.get_full_name() or obj.username} ({obj.agency})"
+
+
+class PeopleForm(forms.Form):
+    """The named workers invited to a meeting and those who attended."""
+
+    invited = WorkerChoices(label="Invited", required=False, queryset=None, widget=forms.CheckboxSelectMultiple)
+    attended = WorkerChoices(label="Attended", required=False, queryset=None, widget=forms.CheckboxSelectMultiple,
+                             help_text="Someone who attended counts as invited")
+
+    def __init__(self, *args: Any, workers: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from iomhub.web.accounts.models import User
+
+        queryset = User.objects.filter(pk__in=[w.pk for w in workers]).select_related("agency").order_by(
+            "last_name", "first_name", "username")
+        for name in ("invited", "attended"):
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelMultipleChoiceField)
+            field.queryset = queryset
 
 
 class AttendanceForm(forms.Form):

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 from iomhub.web import choices
 from iomhub.web.audit.models import AuditedModel
 from iomhub.web.people.models import nominal_key
-from iomhub.web.text import SHORT, long_text
+from iomhub.web.text import NOTE, SHORT, long_text
 
 
 class Meeting(AuditedModel):
@@ -15,6 +16,7 @@ class Meeting(AuditedModel):
     held_on = models.DateField()
     meeting_type = models.CharField(max_length=20, choices=choices.MEETING_TYPES, blank=True)
     area = models.CharField(max_length=40, blank=True)
+    minutes = long_text(NOTE, blank=True, help_text="What the meeting decided and agreed (not in the data package).")
 
     class Meta:
         db_table = "meetings"
@@ -34,6 +36,20 @@ class Attendance(AuditedModel):
     class Meta:
         db_table = "attendance"
         constraints = [models.UniqueConstraint(fields=["meeting", "agency"], name="attendance_one_row_per_agency")]
+
+
+class PersonInvitation(AuditedModel):
+    """A named worker invited to a meeting, and whether they came (attendance by person; the
+    agencies' attendance is :class:`Attendance`)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="people_invited")
+    worker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="invitations")
+    attended = models.BooleanField(null=True)
+
+    class Meta:
+        db_table = "meeting_people"
+        ordering = ["meeting", "worker__last_name", "worker__username"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "worker"], name="invitation_one_per_person")]
 
 
 class CaseAction(AuditedModel):

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Mapping
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from iomhub.domain.codes import AGENCIES
 from iomhub.web.accounts import permissions
 from iomhub.web.audit.constants import Operation
 from iomhub.web.audit.context import Actor, audited
-from iomhub.web.meetings.models import Attendance, CaseAction, Meeting
+from iomhub.web.meetings.models import Attendance, CaseAction, Meeting, PersonInvitation
 from iomhub.web.people.models import CaseNote, Nominal
 from iomhub.web.people.services import add_note
 
@@ -86,6 +86,12 @@ def record_discussion(actor: Actor, meeting: Meeting, nominal: Nominal, *, note:
     return written, case_action
 
 
+def open_actions(people: Any, owner_agency: str) -> Any:
+    """Open actions owned by ``owner_agency`` on ``people`` (the people the reader may see)."""
+    return CaseAction.objects.filter(nominal_id__in=people.values("nominal_id"), owner_agency=owner_agency,
+                                     status=CaseAction.Status.OPEN)
+
+
 class NotTheOwner(PermissionError):
     """Only the agency that owns an action, or a manager, marks it done."""
 
@@ -118,3 +124,69 @@ def record_consultations(actor: Actor, people: Iterable[Nominal], what: str) -> 
         for nominal_id in sorted(shown):
             audit.record(Operation.CONSULTATION, shown[nominal_id], detail={"viewed": what})
     return len(shown)
+
+
+FORTNIGHT = 14
+MAX_SCHEDULED = 26  # a year of fortnightly meetings at most in one go
+
+
+def schedule_fortnightly(actor: Actor, first_on: date, count: int, meeting_type: str, area: str = "") -> list[Meeting]:
+    """``count`` meetings every fortnight from ``first_on`` (a day that already has a meeting of
+    the same type and area is skipped), in one transaction."""
+    if not 1 <= count <= MAX_SCHEDULED:
+        raise ValueError(f"between 1 and {MAX_SCHEDULED} meetings at a time")
+    days = [first_on + timedelta(days=FORTNIGHT * i) for i in range(count)]
+    with audited(actor) as audit:
+        taken = set(Meeting.objects.filter(held_on__in=days, meeting_type=meeting_type, area=area)
+                    .values_list("held_on", flat=True))
+        made = []
+        for day in days:
+            if day in taken:
+                continue
+            meeting = Meeting(meeting_id=new_meeting_id(), held_on=day, meeting_type=meeting_type, area=area)
+            meeting.full_clean()
+            meeting.save()
+            made.append(meeting)
+        audit.record(Operation.COLLECTION, object_type="meetings.meeting", object_id="fortnightly",
+                     detail={"first_on": first_on.isoformat(), "count": count, "meeting_type": meeting_type,
+                             "area": area, "created": [m.meeting_id for m in made]})
+    return made
+
+
+def save_minutes(actor: Actor, meeting: Meeting, minutes: str) -> Meeting:
+    """Write (or rewrite) the meeting's minutes; the audit row keeps the length before and after."""
+    with audited(actor) as audit:
+        meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        before = meeting.minutes
+        meeting.minutes = minutes.strip()
+        meeting.full_clean()
+        meeting.save(update_fields=["minutes"])
+        audit.record(Operation.ALTERATION, meeting, object_type="meetings.minutes",
+                     detail={"characters": [len(before), len(meeting.minutes)]})
+    return meeting
+
+
+def record_people(actor: Actor, meeting: Meeting, invited: Iterable[Any], attended: Iterable[Any]) -> None:
+    """Set the named workers invited to ``meeting`` and who of them attended (someone who
+    attended counts as invited); workers no longer named are removed. One audit row."""
+    invited_ids = {u.pk for u in invited} | {u.pk for u in attended}
+    came = {u.pk for u in attended}
+    with audited(actor) as audit:
+        existing = {row.worker_id: row for row in PersonInvitation.objects.filter(meeting=meeting)}
+        changed: dict[str, Any] = {}
+        for worker_id, row in existing.items():
+            if worker_id not in invited_ids:
+                row.delete()
+                changed[str(worker_id)] = "removed"
+        for worker_id in sorted(invited_ids):
+            attended_now = worker_id in came
+            held = existing.get(worker_id)
+            if held is None:
+                PersonInvitation(meeting=meeting, worker_id=worker_id, attended=attended_now).save()
+                changed[str(worker_id)] = "invited" + (", attended" if attended_now else "")
+            elif bool(held.attended) != attended_now:
+                held.attended = attended_now
+                held.save(update_fields=["attended"])
+                changed[str(worker_id)] = "attended" if attended_now else "did not attend"
+        if changed:
+            audit.record(Operation.ALTERATION, meeting, object_type="meetings.people", detail={"changed": changed})

@@ -3,6 +3,7 @@ briefing and the agenda of the next meeting."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -13,21 +14,36 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from iomhub.web.cohort.leads import candidates, known_areas, my_cohort
 from iomhub.web.forms import saved, today
 from iomhub.web.meetings import briefing as queries
-from iomhub.web.meetings.forms import AttendanceForm, DiscussionForm, MeetingForm
-from iomhub.web.meetings.models import CaseAction, Meeting
+from iomhub.web.meetings.forms import (
+    AttendanceForm,
+    DiscussionForm,
+    MeetingForm,
+    MinutesForm,
+    PeopleForm,
+    ScheduleForm,
+)
+from iomhub.web.meetings.models import CaseAction, Meeting, PersonInvitation
 from iomhub.web.meetings.services import (
     complete_action,
     create_meeting,
     may_complete,
+    open_actions,
     record_attendance,
     record_consultations,
     record_discussion,
+    record_people,
+    save_minutes,
+    schedule_fortnightly,
 )
 from iomhub.web.people.models import Nominal
+from iomhub.web.referrals.queue import queue
 from iomhub.web.requests import actor
-from iomhub.web.visibility import Refused, case_worker_required, visible_people
+from iomhub.web.visibility import Refused, case_worker_required, user_of, visible_people
+
+SOON_DAYS = 14
 
 
 def _meeting(request: HttpRequest, meeting_id: str) -> Meeting:
@@ -56,12 +72,33 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 
 @case_worker_required
 def meeting_new(request: HttpRequest) -> HttpResponse:
-    form = MeetingForm(request.POST if request.method == "POST" else None)
+    form = MeetingForm(request.POST if request.method == "POST" else None, areas=known_areas())
     if (done := saved(request, form,
                       lambda data: create_meeting(actor(request), data["held_on"], data["meeting_type"], data["area"]),
                       lambda meeting, _: (f"Meeting of {meeting.held_on:%d/%m/%Y} created.", _page(meeting)))):
         return done
     return render(request, "meetings/new.html", {"form": form})
+
+
+@case_worker_required
+def schedule(request: HttpRequest) -> HttpResponse:
+    """Plan a fortnightly series of meetings."""
+    form = ScheduleForm(request.POST if request.method == "POST" else None, areas=known_areas())
+
+    def done(made: list[Meeting], _: dict[str, Any]) -> tuple[str, str]:
+        plural = "" if len(made) == 1 else "s"
+        return f"{len(made)} meeting{plural} planned, every fortnight.", reverse("meetings:list")
+
+    if made := saved(request, form, lambda data: schedule_fortnightly(actor(request), data["held_on"], data["count"],
+                                                                      data["meeting_type"], data["area"]), done):
+        return made
+    return render(request, "meetings/schedule.html", {"form": form})
+
+
+def _people_form(meeting: Meeting, data: Any = None) -> PeopleForm:
+    rows = list(PersonInvitation.objects.filter(meeting=meeting))
+    return PeopleForm(data, workers=candidates(), initial={
+        "invited": [r.worker_id for r in rows], "attended": [r.worker_id for r in rows if r.attended]})
 
 
 def _detail(request: HttpRequest, meeting: Meeting, *, attendance: AttendanceForm | None = None,
@@ -73,6 +110,9 @@ def _detail(request: HttpRequest, meeting: Meeting, *, attendance: AttendanceFor
     return render(request, "meetings/detail.html", {
         "meeting": meeting, "actions": actions, "today": today(),
         "attendance_form": attendance or AttendanceForm(meeting=meeting),
+        "people_form": _people_form(meeting),
+        "invitations": PersonInvitation.objects.filter(meeting=meeting).select_related("worker", "worker__agency"),
+        "minutes_form": MinutesForm(initial={"minutes": meeting.minutes}),
         "discussion_form": discussion or DiscussionForm(meeting=meeting, people=people,
                                                         can_see_health=_can_see_health(request)),
     }, status=status)
@@ -92,6 +132,30 @@ def attendance(request: HttpRequest, meeting_id: str) -> HttpResponse:
                      lambda *_: ("Attendance saved.", _page(meeting))):
         return done
     return _detail(request, meeting, attendance=form, status=400)  # pragma: no cover - checkboxes cannot be invalid
+
+
+@case_worker_required
+@require_POST
+def people(request: HttpRequest, meeting_id: str) -> HttpResponse:
+    """Named workers invited to the meeting, and who attended."""
+    meeting = _meeting(request, meeting_id)
+    form = _people_form(meeting, request.POST)
+    if done := saved(request, form, lambda data: record_people(actor(request), meeting, data["invited"],
+                                                               data["attended"]),
+                     lambda *_: ("Invitations and attendance saved.", _page(meeting) + "#people")):
+        return done
+    return _detail(request, meeting, status=400)  # pragma: no cover - a choice not offered is all that fails
+
+
+@case_worker_required
+@require_POST
+def minutes(request: HttpRequest, meeting_id: str) -> HttpResponse:
+    meeting = _meeting(request, meeting_id)
+    form = MinutesForm(request.POST)
+    if done := saved(request, form, lambda data: save_minutes(actor(request), meeting, data["minutes"]),
+                     lambda *_: ("Minutes saved.", _page(meeting) + "#minutes")):
+        return done
+    return _detail(request, meeting, status=400)
 
 
 @case_worker_required
@@ -165,7 +229,40 @@ def agenda(request: HttpRequest) -> HttpResponse:
         if chosen is None:
             raise Refused("meetings.meeting", request.GET["meeting"][:100])
     found = queries.agenda(visible_people(request), day, chosen)
+    referrals = []
     if found is not None:
-        record_consultations(actor(request), [item.nominal for item in found.items], "meeting agenda")
+        referrals = [item for item in queue(visible_people(request), day)
+                     if item.referral.referred_on <= found.meeting.held_on
+                     and (not found.meeting.area or item.referral.area in ("", found.meeting.area))]
+        record_consultations(actor(request), [item.nominal for item in found.items]
+                             + [item.referral.nominal for item in referrals], "meeting agenda")
     coming = Meeting.objects.filter(held_on__gte=day).order_by("held_on", "meeting_id")[:20]
-    return render(request, "meetings/agenda.html", {"agenda": found, "coming": coming})
+    return render(request, "meetings/agenda.html", {"agenda": found, "coming": coming, "referrals": referrals})
+
+
+def _actions(request: HttpRequest, title: str, rows: Any, mine: bool) -> HttpResponse:
+    day = today()
+    horizon = day + timedelta(days=SOON_DAYS)
+    listed = list(rows.select_related("nominal", "meeting").order_by("due_on", "id")[:500])
+    record_consultations(actor(request), [a.nominal for a in listed], title)
+    groups = [("Overdue", "overdue", [a for a in listed if a.due_on < day]),
+              (f"Due in the next {SOON_DAYS} days", "soon", [a for a in listed if day <= a.due_on <= horizon]),
+              ("Due later", "later", [a for a in listed if a.due_on > horizon])]
+    return render(request, "meetings/actions.html", {"title": title, "groups": groups, "mine": mine,
+                                                     "today": day, "shown": len(listed)})
+
+
+@case_worker_required
+def my_actions(request: HttpRequest) -> HttpResponse:
+    """Open actions of the user's agency on the people the user leads."""
+    user = user_of(request)
+    rows = open_actions(visible_people(request), user.agency.kind if user.agency else "")
+    return _actions(request, "My actions", rows.filter(nominal_id__in=my_cohort(user).values("nominal_id")), mine=True)
+
+
+@case_worker_required
+def agency_actions(request: HttpRequest) -> HttpResponse:
+    """Open actions owned by the user's agency."""
+    user = user_of(request)
+    return _actions(request, "My agency's actions",
+                    open_actions(visible_people(request), user.agency.kind if user.agency else ""), mine=False)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.db import models
 from django.db.models import Q
 
 from iomhub.web.accounts import permissions
-from iomhub.web.audit.models import AuditedManager, AuditedQuerySet
+from iomhub.web.audit.models import AuditedQuerySet
 
 if TYPE_CHECKING:
     from iomhub.web.accounts.models import User
@@ -52,5 +53,7 @@ class CaseNoteQuerySet(AuditedQuerySet["CaseNote"]):
         return self.filter(allowed)
 
 
-NominalManager = AuditedManager.from_queryset(NominalQuerySet)
-CaseNoteManager = AuditedManager.from_queryset(CaseNoteQuerySet)
+# Built on Manager itself (the querysets are audited ones): a manager made from another
+# from_queryset() manager is a class django-stubs cannot always resolve.
+NominalManager = models.Manager.from_queryset(NominalQuerySet)
+CaseNoteManager = models.Manager.from_queryset(CaseNoteQuerySet)

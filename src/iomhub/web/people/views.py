@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods
 
 from iomhub.web.accounts import permissions
 from iomhub.web.accounts.names import display_names
+from iomhub.web.cohort.leads import current_leads
 from iomhub.web.forms import form_page, saved
 from iomhub.web.pages import page
 from iomhub.web.people import timeline as people_timeline
@@ -69,7 +70,7 @@ def _person_context(request: HttpRequest, nominal: Nominal, note_form: NoteForm)
             "timeline": list(timeline_page.object_list), "timeline_page": timeline_page, "timeline_query": query,
             "timeline_total": len(entries), "filters": filters, "filtered": filters.is_bound,
             "note_form": note_form, "corrections": corrections,
-            "names": display_names(change.made_by for change in corrections)}
+            "names": display_names(change.made_by for change in corrections), "leads": current_leads(nominal)}
 
 
 def _person_page(request: HttpRequest, context: dict[str, Any], status: int = 200) -> HttpResponse:

@@ -9,6 +9,7 @@ from django import forms
 from iomhub.web import choices
 from iomhub.web.forms import UKDateField
 from iomhub.web.referrals.constants import Outcome
+from iomhub.web.text import REASON
 
 
 class ReferralForm(forms.Form):
@@ -19,8 +20,22 @@ class ReferralForm(forms.Form):
     referring_agency = forms.ChoiceField(label="Referring agency", choices=choices.offered(choices.AGENCIES),
                                          error_messages={"required": "Choose the referring agency",
                                                          "invalid_choice": "Choose the referring agency"})
-    area = forms.CharField(label="Area (optional)", max_length=40, required=False,
-                           help_text="Empty for the person's own area")
+    area = forms.ChoiceField(label="Area of the referral (optional)", required=False, choices=[],
+                             help_text="One of the unit's areas; leave as it is for the person's own area",
+                             error_messages={"invalid_choice": "Choose one of the unit's areas"})
+    referral_reason = forms.CharField(label="Why the person is referred", widget=forms.Textarea(attrs={"rows": 4}),
+                                      max_length=REASON, required=False,
+                                      help_text="What the meeting should know first: the risk, the pattern of "
+                                                "offending, what has been tried")
+    evidence = forms.CharField(label="Evidence (optional)", widget=forms.Textarea(attrs={"rows": 4}),
+                               max_length=REASON, required=False,
+                               help_text="Recent offending, intelligence, risk: what the meeting should weigh")
+
+    def __init__(self, *args: Any, areas: list[str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["area"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "The person's own area"), *((a, a) for a in areas or [])]
 
 
 class DecisionForm(forms.Form):

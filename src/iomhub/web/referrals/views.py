@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from iomhub.web import choices
 from iomhub.web.accounts import permissions
+from iomhub.web.cohort.leads import known_areas
 from iomhub.web.forms import form_page, saved
+from iomhub.web.meetings.services import record_consultations
 from iomhub.web.people.duplicates import DuplicateCheck, duplicate_check
 from iomhub.web.people.forms import NominalForm
 from iomhub.web.people.links import person_url
@@ -18,10 +21,19 @@ from iomhub.web.people.models import Nominal
 from iomhub.web.people.search import resolve
 from iomhub.web.referrals.forms import DecisionForm, ReferralForm
 from iomhub.web.referrals.models import Referral
+from iomhub.web.referrals.queue import queue as queue_items
 from iomhub.web.referrals.services import decide as decide_service
 from iomhub.web.referrals.services import refer
 from iomhub.web.requests import actor
-from iomhub.web.visibility import Refused, consulted, refuse, user_of, visible_nominal, visible_people
+from iomhub.web.visibility import (
+    Refused,
+    case_worker_required,
+    consulted,
+    refuse,
+    user_of,
+    visible_nominal,
+    visible_people,
+)
 
 AGENCY_CODES = {code for code, _ in choices.AGENCIES}
 
@@ -36,7 +48,7 @@ def create(request: HttpRequest) -> HttpResponse:
     kind = "probation" if kind in choices.RETIRED else kind  # one Probation Service since 2021
     initial = {"referred_on": timezone.localdate(), "referring_agency": kind,
                "nominal_id": request.GET.get("nominal_id", "")}
-    form = ReferralForm(request.POST or None, initial=initial)
+    form = ReferralForm(request.POST or None, initial=initial, areas=known_areas())
     known = bool(request.POST.get("nominal_id", "").strip())
     person_form = NominalForm(None if known else request.POST or None, prefix="person")
     duplicates = duplicate_check(request, person_form) if not known else DuplicateCheck()
@@ -52,7 +64,8 @@ def create(request: HttpRequest) -> HttpResponse:
         if nominal is not None and (done := saved(
                 request, form, lambda data: refer(actor(request), nominal, data["referred_on"],
                                                   data["referring_agency"], data["area"],
-                                                  reason=duplicates.reason),
+                                                  reason=duplicates.reason, referral_reason=data["referral_reason"],
+                                                  evidence=data["evidence"]),
                 lambda referral, _: (f"{nominal} referred (referral {referral.referral_id}).", person_url(nominal)))):
             return done
     return form_page(request, "referrals/create.html", {"form": form, "person_form": person_form, "chosen": chosen,
@@ -73,13 +86,37 @@ def decide(request: HttpRequest, referral_id: str) -> HttpResponse:
     if referral is None:
         raise Refused("referrals.referral", referral_id[:100])
     nominal = visible_nominal(request, referral.nominal_id)
+    back = _back(request)
     form = DecisionForm(request.POST or None, initial={"decided_on": timezone.localdate()})
     if (done := saved(request, form,
                       lambda data: decide_service(actor(request), referral, data["outcome"], data["decided_on"],
                                                   scheme=data["scheme"], reason=data["reason"],
                                                   mappa_level=data["mappa_level"]),
-                      lambda *_: ("Decision recorded.", person_url(nominal)))):
+                      lambda *_: (f"Decision on {nominal} recorded.", back or person_url(nominal)))):
         return done
     consulted(request, nominal, "referral decision")
-    return render(request, "referrals/decide.html", {"form": form, "referral": referral, "person": nominal},
-                  status=400 if form.is_bound else 200)
+    return render(request, "referrals/decide.html", {
+        "form": form, "referral": referral, "person": nominal, "back": back,
+        "own_referral": not permissions.decides_referral(request.user, referral.referred_by_id),
+        "item": next(iter(queue_items(Nominal.objects.filter(pk=nominal.pk), timezone.localdate())), None)},
+        status=400 if form.is_bound else 200)
+
+
+def _back(request: HttpRequest) -> str:
+    """Where to go after the decision: the queue or the agenda it was opened from (a path of
+    this site), else the person's page."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                                  require_https=request.is_secure()):
+        return target
+    return ""
+
+
+@case_worker_required
+def queue(request: HttpRequest) -> HttpResponse:
+    """The pending referrals, oldest first, with what the meeting weighs, to decide from here."""
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
+    items = queue_items(visible_people(request), timezone.localdate())
+    record_consultations(actor(request), [item.referral.nominal for item in items], "referral queue")
+    return render(request, "referrals/queue.html", {"items": items})
