@@ -31,6 +31,7 @@ import polars as pl
 from iomhub.package import Package, PackageError, Problem
 from iomhub.web.audit.constants import Operation
 from iomhub.web.audit.context import Actor, AuditSession, audited
+from iomhub.web.exchange.copying import copy_audit, copy_available, copy_records, new_ids
 from iomhub.web.exchange.mapping import MAPPINGS, TableModel
 
 # progress(message, rows done, rows in all)
@@ -258,8 +259,19 @@ def _import_table(mapping: TableModel, incoming: list[tuple[Any, ...]], audit: A
     events: list[AuditEvent] = []
     has_nominal = "nominal_id" in columns
     build = _builder(mapping)
-    for start in range(0, len(create), BATCH):
-        chunk = create[start:start + BATCH]
+    if create and copy_available():
+        ids = new_ids(model, len(create)) if mapping.table == "nominals" else None
+        copy_records(model, columns, create, lambda rows: tick(f"Importing {mapping.table}...", rows), ids)
+        if ids is not None:
+            at = columns.index("nominal_id")
+            events.extend(_event(audit, Operation.COLLECTION, label, str(pk), row[at], {"source": source})
+                          for pk, row in zip(ids, create, strict=True))
+            events = _flush(audit, events)
+        create_by_orm: list[tuple[Any, ...]] = []
+    else:
+        create_by_orm = create
+    for start in range(0, len(create_by_orm), BATCH):
+        chunk = create_by_orm[start:start + BATCH]
         objs = [build(row) for row in chunk]
         model.objects.bulk_create(objs, batch_size=BATCH)
         if mapping.table == "nominals":  # a person's own history shows when the import brought them in
@@ -336,7 +348,10 @@ def _flush(audit: AuditSession, events: list[Any], everything: bool = False) -> 
     from iomhub.web.audit.models import AuditEvent
 
     if events and (everything or len(events) >= BATCH):
-        AuditEvent.objects.bulk_create(events, batch_size=BATCH)
+        if copy_available():
+            copy_audit(events)
+        else:
+            AuditEvent.objects.bulk_create(events, batch_size=BATCH)
         audit.written += len(events)
         return []
     return events
