@@ -36,24 +36,26 @@ class RolledBack(Exception):
 
 
 def stored() -> dict[str, Any]:
-    """Every record (its fields but the id) and every audit row (but id and time; a person's
-    audit row named by the person's nominal_id rather than by the database's id)."""
+    """Every record (its fields but the id) and every audit row (but id and time; the record an
+    audit row names by its natural key rather than by the database's id)."""
     tables = {name: sorted(mapping.model.objects.values_list(*mapping.columns), key=repr)
               for name, mapping in MAPPINGS.items()}
     tables["nominals.restricted"] = sorted(Nominal.objects.values_list("nominal_id", "restricted"))
-    people = dict(Nominal.objects.values_list("id", "nominal_id"))
+    named = {mapping.model._meta.label_lower: {str(pk): key for pk, *key in
+                                               mapping.model.objects.values_list("pk", *mapping.key)}
+             for mapping in MAPPINGS.values()}
     fields = ["username", "agency", "role", "operation", "object_type", "object_id", "nominal_id",
               "detail", "justification", "recipient", "address", "user_id"]
     audit = []
     for row in AuditEvent.objects.order_by("id").values(*fields):
-        if row["object_type"] == "people.nominal" and row["object_id"]:
-            row["object_id"] = people[int(row["object_id"])]
+        if row["object_id"]:
+            row["object_id"] = named[row["object_type"]][row["object_id"]]
         audit.append(row)
     return {"tables": tables, "audit": audit}
 
 
 def import_twice(package_folder: Path, actor: Actor, by_copy: bool, monkeypatch: pytest.MonkeyPatch) -> Any:
-    """A first import, then a second of a changed package (a cell changed, a person added)."""
+    """A first import, then a second of a changed package (cells changed, a person added)."""
     monkeypatch.setattr(importing_module, "copy_available", lambda: by_copy)
     first = import_package(read_package(package_folder), actor)
     package = read_package(package_folder)
@@ -62,6 +64,11 @@ def import_twice(package_folder: Path, actor: Actor, by_copy: bool, monkeypatch:
         nominals.with_columns(pl.when(pl.col("nominal_id") == nominals["nominal_id"][0])
                               .then(pl.lit("Changed")).otherwise(pl.col("family_name")).alias("family_name")),
         nominals.head(1).with_columns(pl.lit("N9999999").alias("nominal_id"))])
+    offences = package.tables["offences"]
+    package.tables["offences"] = offences.with_columns(  # a changed category and person: updated by COPY
+        pl.when(pl.int_range(pl.len()) < 5).then(pl.lit("robbery")).otherwise(pl.col("category")).alias("category"),
+        pl.when(pl.int_range(pl.len()) < 3).then(pl.lit(nominals["nominal_id"][1])).otherwise(pl.col("nominal_id"))
+        .alias("nominal_id"))
     package.lines = {}
     second = import_package(package, actor, snapshot=["rag_overrides"])
     return [(r.tables, r.added, r.audit_rows) for r in (first, second)]

@@ -50,6 +50,39 @@ def _copy(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]], tic
         tick(written)
 
 
+def _column(model: type[models.Model], name: str) -> str:
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field)
+    return str(field.column)
+
+
+def copy_updates(model: type[models.Model], columns: Sequence[str], key: Sequence[str],
+                 changes: Sequence[tuple[Any, tuple[Any, ...]]]) -> None:
+    """Give records (``(pk, row)``) the package's values of every column but the natural key, as
+    ``bulk_update`` does: the rows are copied into a temporary table, then one UPDATE joins it."""
+    require_audit("copy update")
+    meta = model._meta
+    at = [i for i, column in enumerate(columns) if column not in key]
+    if not at or not changes:
+        return
+    names = [_column(model, columns[i]) for i in at]
+    pk = sql.Identifier(str(meta.pk.column))
+    table, temp = sql.Identifier(meta.db_table), sql.Identifier(f"import_{meta.db_table}")
+    listed = sql.SQL(", ").join(sql.Identifier(name) for name in names)
+    raw = connection.connection
+    assert raw is not None
+    with connection.wrap_database_errors, raw.cursor() as cursor:
+        cursor.execute(sql.SQL("CREATE TEMPORARY TABLE {} ON COMMIT DROP AS SELECT {}, {} FROM {} WITH NO DATA")
+                       .format(temp, pk, listed, table))
+    _copy(f"import_{meta.db_table}", [str(meta.pk.column), *names],
+          ((key_value, *(row[i] for i in at)) for key_value, row in changes))
+    with connection.wrap_database_errors, raw.cursor() as cursor:
+        cursor.execute(sql.SQL("UPDATE {} AS t SET {} FROM {} AS u WHERE t.{} = u.{}").format(
+            table, sql.SQL(", ").join(sql.SQL("{0} = u.{0}").format(sql.Identifier(name)) for name in names),
+            temp, pk, pk))
+        cursor.execute(sql.SQL("DROP TABLE {}").format(temp))
+
+
 def new_ids(model: type[models.Model], count: int) -> list[int]:
     """``count`` ids drawn from the sequence of the model's primary key, in increasing order."""
     meta = model._meta

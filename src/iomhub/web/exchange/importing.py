@@ -31,7 +31,7 @@ import polars as pl
 from iomhub.package import Package, PackageError, Problem
 from iomhub.web.audit.constants import Operation
 from iomhub.web.audit.context import Actor, AuditSession, audited
-from iomhub.web.exchange.copying import copy_audit, copy_available, copy_records, new_ids
+from iomhub.web.exchange.copying import copy_audit, copy_available, copy_records, copy_updates, new_ids
 from iomhub.web.exchange.mapping import MAPPINGS, TableModel
 
 # progress(message, rows done, rows in all)
@@ -284,10 +284,13 @@ def _import_table(mapping: TableModel, incoming: list[tuple[Any, ...]], audit: A
         names = [mapping.field_name(c) for c in columns if c not in mapping.key]
         for start in range(0, len(update), BATCH):
             chunk = update[start:start + BATCH]
-            objs = [build(new) for _pk, _old, new in chunk]
-            for obj, (pk, _old, _new) in zip(objs, chunk, strict=True):
-                obj.pk = pk
-            model.objects.bulk_update(objs, names, batch_size=BATCH // 4)
+            if copy_available():
+                copy_updates(model, columns, mapping.key, [(pk, new) for pk, _old, new in chunk])
+            else:
+                objs = [build(new) for _pk, _old, new in chunk]
+                for obj, (pk, _old, _new) in zip(objs, chunk, strict=True):
+                    obj.pk = pk
+                model.objects.bulk_update(objs, names, batch_size=BATCH // 4)
             for pk, old, new in chunk:
                 detail = {c: [_json(o), _json(n)] for c, o, n in zip(columns, old, new, strict=True) if o != n}
                 nominal_id = new[columns.index("nominal_id")] if has_nominal else ""
