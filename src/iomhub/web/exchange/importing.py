@@ -31,6 +31,7 @@ import polars as pl
 from iomhub.package import Package, PackageError, Problem
 from iomhub.web.audit.constants import Operation
 from iomhub.web.audit.context import Actor, AuditSession, audited
+from iomhub.web.exchange.copying import copy_audit, copy_available, copy_records, copy_updates, new_ids
 from iomhub.web.exchange.mapping import MAPPINGS, TableModel
 
 # progress(message, rows done, rows in all)
@@ -273,8 +274,19 @@ def _import_table(mapping: TableModel, incoming: list[tuple[Any, ...]], audit: A
     events: list[AuditEvent] = []
     has_nominal = "nominal_id" in columns
     build = _builder(mapping)
-    for start in range(0, len(create), BATCH):
-        chunk = create[start:start + BATCH]
+    if create and copy_available():
+        ids = new_ids(model, len(create)) if mapping.table == "nominals" else None
+        copy_records(model, columns, create, lambda rows: tick(f"Importing {mapping.table}...", rows), ids)
+        if ids is not None:
+            at = columns.index("nominal_id")
+            events.extend(_event(audit, Operation.COLLECTION, label, str(pk), row[at], {"source": source})
+                          for pk, row in zip(ids, create, strict=True))
+            events = _flush(audit, events)
+        create_by_orm: list[tuple[Any, ...]] = []
+    else:
+        create_by_orm = create
+    for start in range(0, len(create_by_orm), BATCH):
+        chunk = create_by_orm[start:start + BATCH]
         objs = [build(row) for row in chunk]
         model.objects.bulk_create(objs, batch_size=BATCH)
         if mapping.table == "nominals":  # a person's own history shows when the import brought them in
@@ -287,10 +299,13 @@ def _import_table(mapping: TableModel, incoming: list[tuple[Any, ...]], audit: A
         names = [mapping.field_name(c) for c in columns if c not in mapping.key]
         for start in range(0, len(update), BATCH):
             chunk = update[start:start + BATCH]
-            objs = [build(new) for _pk, _old, new in chunk]
-            for obj, (pk, _old, _new) in zip(objs, chunk, strict=True):
-                obj.pk = pk
-            model.objects.bulk_update(objs, names, batch_size=BATCH // 4)
+            if copy_available():
+                copy_updates(model, columns, mapping.key, [(pk, new) for pk, _old, new in chunk])
+            else:
+                objs = [build(new) for _pk, _old, new in chunk]
+                for obj, (pk, _old, _new) in zip(objs, chunk, strict=True):
+                    obj.pk = pk
+                model.objects.bulk_update(objs, names, batch_size=BATCH // 4)
             for pk, old, new in chunk:
                 detail = {c: [_json(o), _json(n)] for c, o, n in zip(columns, old, new, strict=True) if o != n}
                 nominal_id = new[columns.index("nominal_id")] if has_nominal else ""
@@ -351,7 +366,10 @@ def _flush(audit: AuditSession, events: list[Any], everything: bool = False) -> 
     from iomhub.web.audit.models import AuditEvent
 
     if events and (everything or len(events) >= BATCH):
-        AuditEvent.objects.bulk_create(events, batch_size=BATCH)
+        if copy_available():
+            copy_audit(events)
+        else:
+            AuditEvent.objects.bulk_create(events, batch_size=BATCH)
         audit.written += len(events)
         return []
     return events
