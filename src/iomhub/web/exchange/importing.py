@@ -256,7 +256,7 @@ def _json(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date) else value
 
 
-def _import_table(mapping: TableModel, incoming: list[tuple[Any, ...]], audit: AuditSession, source: str,
+def _import_table(mapping: TableModel, incoming: list[tuple[Any, ...]], audit: AuditSession, source: str,  # noqa: C901
                   tick: Callable[[str, int], None], snapshot: bool = False,
                   added: dict[str, list[tuple[Any, ...]]] | None = None) -> TableCounts:
     from iomhub.web.audit.models import AuditEvent
