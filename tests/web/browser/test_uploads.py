@@ -51,7 +51,7 @@ def test_upload_map_preview_import_and_a_changed_extract(page: Any, live_server:
     march = write(tmp_path / "march", {"Niche nominal export.csv": (NICHE, "cp1252"),
                                        "IOM caseload.csv": (CASELOAD, "utf-8")})
     sign_in(page, base, "iom-analyst", PASSWORD)
-    page.wait_for_url(f"{base}/cohort/**")
+    page.wait_for_url(f"{base}/performance/**")  # analysts land on the dashboard
     page.get_by_role("link", name="Data", exact=True).click()
     page.get_by_label("The extracts").set_input_files(march)
     submit(page, "Upload")

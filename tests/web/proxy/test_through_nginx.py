@@ -181,7 +181,7 @@ def test_https_pages_carry_hsts_and_signing_in_does_not_loop(deployment: Deploym
     assert status == 200
     assert headers["strict-transport-security"] == "max-age=31536000; includeSubDomains; preload"
     status, headers = browser.sign_in("alice", PASSWORD)
-    assert (status, headers["location"]) == (302, "/cohort/")
+    assert (status, headers["location"]) == (302, "/")  # the landing page for the role (accounts.permissions)
     status, headers, page = browser.request("GET", "/cohort/")
     assert status == 200 and "Sign out" in page
 
@@ -196,7 +196,7 @@ def test_each_client_is_locked_out_alone_and_audited_at_its_own_address(deployme
     status, _ = attacker.sign_in("alice", PASSWORD)
     assert status == 200, "the attacker's address was not locked"
     status, headers = Browser(deployment, "127.0.0.8").sign_in("alice", PASSWORD)
-    assert (status, headers.get("location")) == (302, "/cohort/"), "one client's failures locked out everyone"
+    assert (status, headers.get("location")) == (302, "/"), "one client's failures locked out everyone"
     with sqlite3.connect(deployment.database) as database:
         failed = {row[0] for row in database.execute(
             "SELECT address FROM audit_log WHERE operation IN ('sign_in_failed', 'lockout')")}
