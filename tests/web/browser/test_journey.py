@@ -132,14 +132,14 @@ def test_from_referral_to_the_dashboard(page: Any, second_page: Any, live_server
     submit(manager, "Save meeting")
     meeting = Meeting.objects.get(held_on=today)
     assert manager.url == f"{base}/meetings/{meeting.meeting_id}/"
-    for box in ("Police invited", "Police attended", "NPS invited", "NPS attended", "Council invited"):
+    for box in ("Police invited", "Police attended", "Probation invited", "Probation attended", "Council invited"):
         manager.get_by_label(box, exact=True).check()
     submit(manager, "Save attendance")
     marks = {row.agency: (row.invited, row.attended) for row in Attendance.objects.filter(meeting=meeting)
              if row.invited or row.attended}
-    assert marks == {"police": (True, True), "nps": (True, True), "council": (True, False)}
+    assert marks == {"police": (True, True), "probation": (True, True), "council": (True, False)}
     assert manager.get_by_label("Council attended", exact=True).is_checked() is False
-    assert manager.get_by_label("NPS attended", exact=True).is_checked() is True
+    assert manager.get_by_label("Probation attended", exact=True).is_checked() is True
     manager.get_by_label("The person discussed").fill(nominal_id)
     manager.get_by_label("Case note").fill("Agreed a hostel referral.")
     manager.get_by_label("Action agreed").fill("Find a hostel place")

@@ -14,9 +14,10 @@ from iomhub.web.accounts.models import User
 from iomhub.web.audit.models import AuditEvent
 from iomhub.web.meetings import views
 from iomhub.web.meetings.models import Attendance, CaseAction, Meeting
+from iomhub.web.meetings.services import record_attendance
 from iomhub.web.people.models import CaseNote, Nominal
 from tests.web.assessments.roles import ALLOWED, EVERYONE, REFUSED, refusals
-from tests.web.meetings.world import TODAY, action, custody, meeting, offence, tier
+from tests.web.meetings.world import SYSTEM, TODAY, action, custody, meeting, offence, tier
 
 Login = Callable[..., tuple[User, Client]]
 
@@ -115,30 +116,43 @@ def test_invalid_meetings_are_refused_in_plain_english(data: dict[str, str], mes
 def test_recording_attendance(who: str, login: Login, next_meeting: Meeting) -> None:
     user, client = login(who)
     response = client.post("/meetings/M1/attendance/", {"invited_police": "on", "attended_police": "on",
-                                                         "invited_nps": "on", "attended_health": "on"})
+                                                         "invited_probation": "on", "attended_health": "on"})
     rows = {a.agency: (a.invited, a.attended) for a in Attendance.objects.filter(meeting=next_meeting)}
     if who in REFUSED:
         assert response.status_code == 404 and rows == {}
         return
     assert response.status_code == 302 and response["Location"] == "/meetings/M1/"
-    assert rows == {"police": (True, True), "nps": (True, False), "health": (False, True)}
+    assert rows == {"police": (True, True), "probation": (True, False), "health": (False, True)}
     event = AuditEvent.objects.get(user=user, operation="alteration")
-    assert (event.object_type, sorted(event.detail["changed"])) == ("meetings.attendance", ["health", "nps", "police"])
+    assert (event.object_type, sorted(event.detail["changed"])) == ("meetings.attendance",
+                                                                    ["health", "police", "probation"])
     page = client.get("/meetings/M1/").content.decode()
     assert 'name="invited_police" class="govuk-checkboxes__input" id="id_invited_police" checked' in page
 
 
 def test_attendance_can_be_corrected_and_an_unchanged_form_writes_nothing(login: Login, next_meeting: Meeting) -> None:
     user, client = login("own")
-    client.post("/meetings/M1/attendance/", {"invited_police": "on", "invited_nps": "on"})
+    client.post("/meetings/M1/attendance/", {"invited_police": "on", "invited_probation": "on"})
     client.post("/meetings/M1/attendance/", {"invited_police": "on", "attended_police": "on"})
     rows = {a.agency: (a.invited, a.attended) for a in Attendance.objects.filter(meeting=next_meeting)}
-    assert rows == {"police": (True, True)}  # nps neither invited nor attending: no row
+    assert rows == {"police": (True, True)}  # probation neither invited nor attending: no row
     changes = AuditEvent.objects.filter(user=user, operation="alteration").order_by("id")
     assert changes.last().detail["changed"] == {"police": [[True, False], [True, True]],
-                                                "nps": [[True, False], [False, False]]}
+                                                "probation": [[True, False], [False, False]]}
     client.post("/meetings/M1/attendance/", {"invited_police": "on", "attended_police": "on"})
     assert AuditEvent.objects.filter(user=user, operation="alteration").count() == 2
+
+
+def test_one_probation_service_is_offered_and_a_recorded_crc_is_kept(login: Login, next_meeting: Meeting) -> None:
+    """Since June 2021 the NPS and the CRCs are one Probation Service: a meeting offers probation
+    and neither the NPS nor a CRC, unless the meeting already records one."""
+    _, client = login("own")
+    page = client.get("/meetings/M1/").content.decode()
+    assert "Probation invited" in page and 'name="invited_probation"' in page
+    assert 'name="invited_crc"' not in page and 'name="invited_nps"' not in page
+    record_attendance(SYSTEM, next_meeting, {"crc": (True, True)})
+    page = client.get("/meetings/M1/").content.decode()
+    assert 'name="invited_crc"' in page and "CRC invited" in page and 'name="invited_nps"' not in page
 
 
 def test_attendance_is_only_posted(login: Login, next_meeting: Meeting) -> None:

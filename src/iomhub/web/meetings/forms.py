@@ -87,20 +87,24 @@ class AttendanceForm(forms.Form):
 
     def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
         rows = {row.agency: row for row in Attendance.objects.filter(meeting=meeting)}
+        # One Probation Service since June 2021: the NPS and the CRCs are offered only where a
+        # meeting already records them.
+        self.agencies = [a for a in AGENCIES if a not in choices.RETIRED or a in rows]
+        self.titles = AGENCY_TITLES
         initial: dict[str, Any] = dict(kwargs.pop("initial", None) or {})
-        for agency in AGENCIES:
+        for agency in self.agencies:
             row = rows.get(agency)
             initial.setdefault(f"invited_{agency}", bool(row and row.invited))
             initial.setdefault(f"attended_{agency}", bool(row and row.attended))
         kwargs["initial"] = initial
         super().__init__(*args, **kwargs)
-        for agency in AGENCIES:
-            title = AGENCY_TITLES[agency]
+        for agency in self.agencies:
+            title = self.titles[agency]
             self.fields[f"invited_{agency}"] = forms.BooleanField(label=f"{title} invited", required=False)
             self.fields[f"attended_{agency}"] = forms.BooleanField(label=f"{title} attended", required=False)
 
     def rows(self) -> list[tuple[str, forms.BoundField, forms.BoundField]]:
-        return [(AGENCY_TITLES[a], self[f"invited_{a}"], self[f"attended_{a}"]) for a in AGENCIES]
+        return [(self.titles[a], self[f"invited_{a}"], self[f"attended_{a}"]) for a in self.agencies]
 
     def marks(self) -> dict[str, tuple[bool, bool]]:
         return {a: (bool(self.cleaned_data.get(f"invited_{a}")), bool(self.cleaned_data.get(f"attended_{a}")))
