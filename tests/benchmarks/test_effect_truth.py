@@ -1,10 +1,12 @@
 """The small version of ``make bench-effect``: in a world the method suits it recovers the truth
 and says it can be relied on; in a world it does not suit it says so.
 
-Two units of 12,000 people of each of three worlds of ``benchmarks/effect_worlds.py`` (about
-1,100 to 1,800 matched members each): people chosen on visible recent offending with a true
+Two units of 12,000 people of each of four worlds of ``benchmarks/effect_worlds.py`` (about
+1,100 to 2,000 matched members each): people chosen on visible recent offending with a true
 fall of 30%, people chosen at the invisible end of a spell of high offending with no effect at
-all, and people chosen partly on an escalation the data do not show (a true fall of 30%).
+all, people chosen partly on an escalation the data do not show (a true fall of 30%), and
+people chosen partly on a risk score drawing on records from before the data begin (an effect
+growing with risk).
 The 50-unit run of every world, with coverage and the share flagged, is in
 docs/effect-estimates.md.
 """
@@ -18,14 +20,16 @@ from effect_worlds import WORLDS
 
 pytestmark = pytest.mark.xdist_group("effect-truth")
 
-VISIBLE, END_OF_SPELL_NULL, ESCALATION = WORLDS[0], WORLDS[5], WORLDS[6]
+VISIBLE, END_OF_SPELL_NULL, ESCALATION, RISK_SCORE = WORLDS[0], WORLDS[5], WORLDS[6], WORLDS[8]
 
 
 @pytest.fixture(scope="module")
 def outcomes() -> dict[str, effect_truth.Outcome]:
     assert VISIBLE.selection == "visible" and END_OF_SPELL_NULL.selection == "end_of_spell"
     assert END_OF_SPELL_NULL.effect == 0.0 and ESCALATION.selection == "escalation"
-    found = effect_truth.run((VISIBLE, END_OF_SPELL_NULL, ESCALATION), datasets=2, people=12_000, replicates=200)
+    assert RISK_SCORE.selection == "risk_score"
+    found = effect_truth.run((VISIBLE, END_OF_SPELL_NULL, ESCALATION, RISK_SCORE), datasets=2, people=12_000,
+                             replicates=200)
     return {outcome.world.name: outcome for outcome in found}
 
 
@@ -61,3 +65,15 @@ def test_selection_on_an_unseen_escalation_is_flagged_by_the_weeks_before_joinin
     # comparison people, against their year before, in the weeks just before joining.
     assert not any(outcome.reliable)
     assert outcome.failed["weeks_before_joining"] == 2
+
+
+def test_selection_on_a_longer_record_than_the_data_show_is_flagged_by_the_earlier_offending(
+        outcomes: dict[str, effect_truth.Outcome]) -> None:
+    outcome = outcomes[RISK_SCORE.name]
+    # Members chosen partly for a long criminal record regress less than comparison people with
+    # the same two years: the estimate understates the fall (by about 8 points in the 50-unit run)...
+    assert all(estimate - truth > 2.0 for estimate, truth in zip(outcome.estimates, outcome.truths, strict=True))
+    # ...and says it should not be relied on: members offended more than their comparison
+    # people two to four years before joining (a standardised difference of about 0.18).
+    assert not any(outcome.reliable)
+    assert outcome.failed["balance_lagged"] == 2

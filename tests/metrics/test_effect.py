@@ -288,3 +288,24 @@ def test_the_weeks_before_joining_are_counted_for_members_and_their_comparison(t
     assert [row["nominal_id"] for row in collect(found.comparison_people)] == ["X"]
     weeks = by(balance_rows(collect(found.balance)), "variable")[effect.JOINING_MONTH]
     assert (weeks["members_mean"], weeks["comparison_mean_after"]) == (2.0, 1.0)
+
+
+@pytest.mark.parametrize(("data_start", "expected"), [
+    pytest.param(date(2012, 4, 1), (2.0, 1.0), id="a-year-and-more-of-the-window-in-the-data"),
+    pytest.param(date(2012, 5, 1), (None, None), id="under-a-year-of-it-not-compared"),
+], )
+def test_offending_two_to_four_years_before_joining_is_compared_where_the_data_reach(
+        tables: Any, data_start: date, expected: tuple[float | None, float | None]) -> None:
+    # M joins on 2015-04-15: the lagged quarters reach back 728 days (to 2013-04-17), the
+    # earlier window another 728 (to 2011-04-20), cut at the data's first day. From 2012-04-01
+    # the data hold 381 days of it: M offends there twice (2012-06-01, 2013-01-01; 2011-12-01
+    # is before the data), X once (2012-08-01); 2013-04-20 is in the lagged quarters. From
+    # 2012-05-01 they hold 351 days: under a year, so the variable is not compared at all.
+    offences = (MATCH_OFFENCES + "e0,M,2011-12-01\ne1,M,2012-06-01\ne2,M,2013-01-01\ne3,M,2013-04-20\n"
+                "e4,X,2012-08-01\n")
+    found = parts(tables, "nominal_id,scheme,start_date\nM,priority,2015-04-15\n", offences,
+                  bounds=(data_start, date(2016, 4, 30)))
+    assert [row["nominal_id"] for row in collect(found.comparison_people)] == ["X"]
+    earlier = by(balance_rows(collect(found.balance)), "variable").get(effect.EARLIER)
+    found_means = (None, None) if earlier is None else (earlier["members_mean"], earlier["comparison_mean_after"])
+    assert found_means == expected

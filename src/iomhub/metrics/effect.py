@@ -66,6 +66,11 @@ LAG_COLUMNS = tuple(f"q{lag}" for lag in range(1, LAG_QUARTERS + 1))
 # offences from the first of the joining month to the day before joining: the latest offending
 # before joining, which the matching (on whole months before the joining month) does not see
 JOINING_MONTH = "offences_joining_month"
+# offences in the two years before the lagged quarters (two to four years before joining), as far
+# as the data reach back: the longer record, which the matching does not see either
+EARLIER = "offences_earlier"
+EARLIER_DAYS = 2 * LAG_QUARTERS * QUARTER_DAYS  # the earliest day counted: this many days before joining
+EARLIER_AT_LEAST = 365  # days of that window the data must hold, else the count is null
 PRIOR_BANDS = (0, 3, 6, 10, 16, 25)  # prior offences matched exactly by band: 0-2, 3-5, 6-9, 10-15, 16-24, 25+
 CELL_RESERVOIR = 40  # about this many candidates considered per exact cell (see matches)
 
@@ -132,10 +137,14 @@ def window_counts(fit: Frame) -> Frame:
             .with_columns(*as_int("people")).select("status", "people"))
 
 
-def window_outcomes(pairs: Frame, keys: list[str], offences: Frame, spans: Frame | None) -> Frame:
+def window_outcomes(pairs: Frame, keys: list[str], offences: Frame, spans: Frame | None,
+                    data_first: int | None = None) -> Frame:
     """Offences, days and days at liberty in each pair's before and after windows, the
     offences in each of the ``LAG_QUARTERS`` 91-day quarters before the anchor (q1 the latest),
-    and ``JOINING_MONTH``: those from the first of the anchor's month to the day before it.
+    ``JOINING_MONTH``: those from the first of the anchor's month to the day before it, and
+    ``EARLIER``: those from ``EARLIER_DAYS`` before the anchor (or ``data_first``, the day
+    number the data begin, if later) to the day before the first lagged quarter; null when
+    the data hold under ``EARLIER_AT_LEAST`` days of that window.
 
     ``pairs`` has ``keys`` (which include nominal_id), anchor_day, before_first, after_last
     and month_first_day; ``spans`` is :func:`iomhub.metrics.custody.custody_spans` (None: no custody
@@ -143,7 +152,10 @@ def window_outcomes(pairs: Frame, keys: list[str], offences: Frame, spans: Frame
     """
     anchor, first, last = nw.col("anchor_day"), nw.col("before_first"), nw.col("after_last")
     windows = pairs.select(*keys, "anchor_day", "before_first", "after_last", "month_first_day")
-    earliest = nw.min_horizontal(first, anchor - LAG_QUARTERS * QUARTER_DAYS)
+    earliest = nw.min_horizontal(first, anchor - EARLIER_DAYS)
+    lagged_from = anchor - LAG_QUARTERS * QUARTER_DAYS
+    earlier_from = (anchor - EARLIER_DAYS if data_first is None
+                    else nw.max_horizontal(anchor - EARLIER_DAYS, nw.lit(data_first)))
     dated = offences.select("nominal_id", day_number(nw.col("offence_date")).alias("day"))
     quarter = (anchor - 1 - nw.col("day")) // QUARTER_DAYS + 1
     counted = (windows.join(dated, on="nominal_id", how="inner")
@@ -154,9 +166,10 @@ def window_outcomes(pairs: Frame, keys: list[str], offences: Frame, spans: Frame
                     *[count_true((nw.col("day") < anchor) & (quarter == lag)).alias(f"q{lag}")
                       for lag in range(1, LAG_QUARTERS + 1)],
                     count_true((nw.col("day") < anchor) & (nw.col("day") >= nw.col("month_first_day")))
-                    .alias(JOINING_MONTH)))
+                    .alias(JOINING_MONTH),
+                    count_true((nw.col("day") < lagged_from) & (nw.col("day") >= earlier_from)).alias(EARLIER)))
     out = windows.join(counted, on=keys, how="left")
-    counts = ["offences_before", "offences_after", *LAG_COLUMNS, JOINING_MONTH]
+    counts = ["offences_before", "offences_after", *LAG_COLUMNS, JOINING_MONTH, EARLIER]
     if spans is not None:
         for side, lo, hi in (("before", "before_first", "before_last"), ("after", "anchor_day", "after_last")):
             sided = windows.with_columns((anchor - 1).alias("before_last"))
@@ -167,9 +180,12 @@ def window_outcomes(pairs: Frame, keys: list[str], offences: Frame, spans: Frame
         out = out.with_columns(nw.lit(0).alias("custody_days_before"), nw.lit(0).alias("custody_days_after"))
     out = out.with_columns(nw.col(name).fill_null(0).cast(nw.Int64) for name in counts)
     out = out.with_columns((anchor - first).alias("days_before"), (last - anchor + 1).alias("days_after"))
+    if data_first is not None:
+        out = out.with_columns(nw.when(lagged_from - earlier_from >= EARLIER_AT_LEAST).then(nw.col(EARLIER))
+                               .alias(EARLIER))
     at_risk = [(nw.col(f"days_{side}") - nw.col(f"custody_days_{side}")).clip(lower_bound=0)
                .cast(nw.Int64).alias(f"risk_days_{side}") for side in ("before", "after")]
-    return out.with_columns(at_risk).select(*keys, *WINDOW_COLUMNS, *LAG_COLUMNS, JOINING_MONTH)
+    return out.with_columns(at_risk).select(*keys, *WINDOW_COLUMNS, *LAG_COLUMNS, JOINING_MONTH, EARLIER)
 
 
 def monthly_offences(offences: Frame) -> Frame:
@@ -453,7 +469,7 @@ def matches(profiles: Frame, candidates: Frame, matching: Matching) -> Frame:
 
 
 def comparison_outcomes(paired: Frame, joined: Frame, joins: Frame, offences: Frame,
-                        spans: Frame | None) -> Frame:
+                        spans: Frame | None, data_first: int | None = None) -> Frame:
     """The matched people's windows, anchored on their member's joining day, with
     iom_days_after and iom_offences_after: the days of their after window on or after their
     own joining of IOM, and their offences on those days (people who join later stay in the
@@ -473,7 +489,7 @@ def comparison_outcomes(paired: Frame, joined: Frame, joins: Frame, offences: Fr
                              on="nominal_id", how="inner")
                        .filter((nw.col("day") >= nw.col("iom_from")) & (nw.col("day") <= nw.col("after_last")))
                        .group_by(*keys).agg(nw.len().alias("iom_offences_after")))
-    outcomes = window_outcomes(pairs, keys, offences, spans)
+    outcomes = window_outcomes(pairs, keys, offences, spans, data_first)
     return (paired.join(outcomes, on=keys, how="inner")
             .join(pairs.select(*keys, "iom_days_after"), on=keys, how="inner")
             .join(on_iom_offences, on=keys, how="left")
@@ -481,7 +497,8 @@ def comparison_outcomes(paired: Frame, joined: Frame, joins: Frame, offences: Fr
 
 
 MATCHED_VARIABLES = ("prior", "recent", "months_since_last", "age", "female")
-BALANCE_VARIABLES = (*MATCHED_VARIABLES, "offences_before", "risk_days_before", *LAG_COLUMNS, JOINING_MONTH)
+BALANCE_VARIABLES = (*MATCHED_VARIABLES, "offences_before", "risk_days_before", *LAG_COLUMNS, JOINING_MONTH,
+                     EARLIER)
 
 
 def balance_sums(profiles: Frame, history: Frame, joins: Frame, people: Frame, member_outcomes: Frame,
@@ -499,7 +516,7 @@ def balance_sums(profiles: Frame, history: Frame, joins: Frame, people: Frame, m
     """
     female = (nw.col("gender") == "female").cast(nw.Int64).alias("female")
     age = (nw.col("age") * 12.0).round(0).alias("age")
-    windowed = ["offences_before", "risk_days_before", *LAG_COLUMNS, JOINING_MONTH]
+    windowed = ["offences_before", "risk_days_before", *LAG_COLUMNS, JOINING_MONTH, EARLIER]
     matched_members = compared.select(nw.col("member_id").alias("nominal_id")).unique()
     member_rows = (profiles.join(member_outcomes.select("nominal_id", *windowed), on="nominal_id", how="inner")
                    .join(matched_members, on="nominal_id", how="inner")
@@ -613,7 +630,7 @@ def effect_tables(cohort: Frame, offences: Frame, spans: Frame | None, nominals:
     joins = materialise(first_joins(numbered(cohort, "start_date", "scheme")))
     fit = materialise(window_fit(joins, matching.months, first_day, last_day))
     joined = fit.filter(nw.col("status") == "eligible").drop("status")
-    outcomes = materialise(joined.join(window_outcomes(joined, ["nominal_id"], offences, spans),
+    outcomes = materialise(joined.join(window_outcomes(joined, ["nominal_id"], offences, spans, epoch_day(first_day)),
                                        on="nominal_id", how="inner"))
     months = materialise(joined.select("month", "month_first_day").unique())
     joining_months = [(int(row[0]), int(row[1])) for row in months.collect().iter_rows()]
@@ -626,7 +643,7 @@ def effect_tables(cohort: Frame, offences: Frame, spans: Frame | None, nominals:
     profiles = materialise(member_profiles(joined, history, people, spans))
     candidates = materialise(candidate_profiles(joins, history, profiles, people, spans, matching))
     paired = materialise(matches(profiles, candidates, matching))
-    compared = materialise(comparison_outcomes(paired, joined, joins, offences, spans))
+    compared = materialise(comparison_outcomes(paired, joined, joins, offences, spans, epoch_day(first_day)))
     named = _namer(ids)
     return EffectTables(
         members=named(outcomes.select("nominal_id", "scheme", "anchor", *WINDOW_COLUMNS, *LAG_COLUMNS, JOINING_MONTH),

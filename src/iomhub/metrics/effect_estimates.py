@@ -23,8 +23,11 @@ fail in the benchmark worlds where the design is wrong and pass where it is righ
 - ``balance_no_worse``: matching made no matched variable's balance materially worse than in
   the raw pool.
 - ``balance_lagged``: offending quarter by quarter over the two years before joining (not
-  matched on, except through its totals), and the before window's offences and days at
-  liberty, are balanced too: a difference there means the groups were on different paths.
+  matched on, except through its totals), the before window's offences and days at
+  liberty, and offending two to four years before joining as far as the data reach back
+  (the longer record, which the matching does not see), are balanced too: a difference
+  there means the groups were on different paths, or that members were chosen partly on a
+  record the matching did not use (a risk score such as OGRS3 counts the whole record).
   The threshold is 0.1, or three standard errors of a standardised difference between the
   members and their comparison people when that is larger (a small unit's differences are
   mostly chance).
@@ -75,6 +78,7 @@ from numpy.typing import NDArray
 
 from iomhub.metrics.effect import (
     BALANCE_VARIABLES,
+    EARLIER,
     JOINING_MONTH,
     LAG_COLUMNS,
     MATCHED_VARIABLES,
@@ -101,13 +105,14 @@ CHANCE_SE = 3.0  # a lagged difference within 3 standard errors may be chance (1
 PLACEBO_MATERIAL = 10.0  # a pseudo-effect under 10% is immaterial even when it is beyond chance
 CHECKS = ("people", "matched_share", "balance_matched", "balance_no_worse", "balance_lagged",
           "placebo_pre_trend", "weeks_before_joining")
-LAGGED_VARIABLES = (*LAG_COLUMNS, "offences_before", "risk_days_before")
+LAGGED_VARIABLES = (*LAG_COLUMNS, "offences_before", "risk_days_before", EARLIER)
 LABELS = {
     "prior": "offences in the two years before joining", "recent": "offences in the six months before joining",
     "months_since_last": "time since the last offence", "age": "age", "female": "the share of women",
     "offences_before": "offences in the year before joining",
     "risk_days_before": "days out of custody in the year before joining",
     JOINING_MONTH: "offences in the weeks just before joining",
+    EARLIER: "offences two to four years before joining",
     **{f"q{lag}": f"offences {3 * (lag - 1)}-{3 * lag} months before joining" for lag in range(1, 9)},
 }
 RATE_COLUMNS = ["offences_before", "risk_days_before", "offences_after", "risk_days_after"]

@@ -3,7 +3,7 @@ against a matched comparison group), offending at liberty, and how alike the com
 
 from __future__ import annotations
 
-from iomhub.metrics.effect import JOINING_MONTH
+from iomhub.metrics.effect import EARLIER, JOINING_MONTH
 from iomhub.reports.formatting import CANNOT_COMPUTE, format_int, humanise
 from iomhub.reports.sections.common import Context, interval, label_column, text
 from iomhub.reports.tables import SECTION_TITLES
@@ -20,6 +20,7 @@ BALANCE_LABELS = {
     "offences_before": "Offences in the window before",
     "risk_days_before": "Days at liberty in the window before",
     JOINING_MONTH: "Offences in the weeks just before joining (the joining month, not matched on)",
+    EARLIER: "Offences two to four years before joining (as far as the data reach; not matched on)",
     **{f"q{lag}": f"Offences {3 * (lag - 1)}\u2013{3 * lag} months before joining" for lag in range(1, 9)},
 }
 
