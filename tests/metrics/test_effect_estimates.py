@@ -132,6 +132,24 @@ def test_each_failed_check_makes_the_estimate_unreliable(change: dict[str, Any],
     assert row["verdict"].startswith("Do not rely on this figure: ") and words in row["verdict"]
 
 
+@pytest.mark.parametrize(("members", "passed"), [(700, False), (70, True), (4, True)],
+                         ids=["every-member-has-it", "a-tenth-have-it", "four-have-it"])
+def test_earlier_offending_is_judged_on_the_members_the_data_reach(members: int, passed: bool) -> None:
+    # A standardised difference of 0.3 in offending two to four years before joining, in a unit
+    # of 700 members each matched to one person. When all 700 have it (the data reach back far
+    # enough), three standard errors are 3 x sqrt(1/700 + 1/700) = 0.16: 0.3 is beyond chance.
+    # When only 70 do, they are 3 x sqrt(2/70) = 0.51, and for 4, 2.1: chance.
+    earlier = {"variable": estimates.EARLIER, "smd_before": None, "smd_after": 0.3, "members": members}
+    row = matched_row(*unit(size=700, noise=1), [*GOOD, earlier])
+    assert failed(row) == (set() if passed else {"balance_lagged"})
+    lagged = next(check for check in row["checks"] if check["check"] == "balance_lagged")
+    assert lagged["value"] == 0.3
+    assert lagged["threshold"] == pytest.approx(3 * (2 / members) ** 0.5, abs=1e-4)
+    if not passed:
+        assert "two to four years before joining differed from the comparison group's" in row["verdict"]
+        assert "longer criminal record" in row["verdict"]
+
+
 @pytest.mark.parametrize(("size", "has_interval"), [(9, False), (10, True)], ids=["9-people", "10-people"])
 def test_no_interval_under_ten_people(size: int, has_interval: bool) -> None:
     people, pairs = unit(size, noise=1)
@@ -196,6 +214,7 @@ def test_balance_rows_standardised_differences() -> None:
              {"group": "matched", "variable": "prior", "member_id": "B", "count": 2, "total": 8.0, "squares": 32.0},
              {"group": "pool", "variable": "prior", "member_id": None, "count": 2, "total": 4.0, "squares": 16.0}]
     (row,) = estimates.balance_rows(sums_)
+    assert row["members"] == 2  # members with a value of the variable (for the lagged check's chance)
     assert row["smd_after"] == pytest.approx(1.0)
     assert row["smd_before"] == pytest.approx(2 / (2.5 ** 0.5))
 

@@ -233,12 +233,15 @@ def balance_rows(sums: Rows) -> list[dict[str, Any]]:
     used = values[:, 0] > 0
     share = np.where((groups == "matched") & used, 1.0 / np.where(used, values[:, 0], 1.0), 1.0)
     stats: dict[tuple[str, str], tuple[float, float]] = {}
+    counts: dict[str, float] = {}  # members with a value of each variable (not in the published table)
     index, distinct = _group_variable(table, groups, variables, used)
     weighted = values[used] * share[used][:, None]
     found = [np.bincount(index.reshape(-1), weights=weighted[:, column], minlength=len(distinct))
              for column in range(3)]
     for position, (group, variable) in enumerate(distinct):
         weight, total, squares = (float(found[column][position]) for column in range(3))
+        if group == "members":
+            counts[variable] = weight
         scale = 12.0 if variable == "age" else 1.0
         mean = total / weight
         stats[(group, variable)] = (mean / scale, max(0.0, squares / weight - mean**2) / scale**2)
@@ -247,7 +250,8 @@ def balance_rows(sums: Rows) -> list[dict[str, Any]]:
         member = stats.get(("members", variable))
         if member is None:
             continue
-        row: dict[str, Any] = {"variable": variable, "members_mean": member[0]}
+        row: dict[str, Any] = {"variable": variable, "members_mean": member[0],
+                               "members": counts.get(variable, 0.0)}
         for group, label in (("pool", "before"), ("matched", "after")):
             other = stats.get((group, variable))
             row[f"comparison_mean_{label}" if label == "after" else "pool_mean"] = None if other is None else other[0]
@@ -405,6 +409,14 @@ def _check(name: str, value: float | None, threshold: float | None, passed: bool
             "threshold": None if threshold is None else round(float(threshold), 4), "passed": passed}
 
 
+def _lagged_threshold(members: float, matched: int, comparison_people: int) -> float:
+    """0.1, or ``CHANCE_SE`` standard errors of a standardised difference between ``members``
+    members and their comparison people (a share of them as large as the members' share of
+    the ``matched``), when that is larger."""
+    compared = max(comparison_people * members / max(matched, 1), 1.0)
+    return max(GOOD_BALANCE, CHANCE_SE * math.sqrt(1.0 / max(members, 1.0) + 1.0 / compared))
+
+
 def checks(people: int, matched: int, comparison_people: int, balance: list[dict[str, Any]],
            pseudo: dict[str, float | None], beyond: dict[str, bool | None]) -> list[dict[str, Any]]:
     """The checks of the matched estimate (see the module's docstring), in ``CHECKS`` order.
@@ -418,9 +430,12 @@ def checks(people: int, matched: int, comparison_people: int, balance: list[dict
     worsening = [abs(row["smd_after"]) - abs(row["smd_before"]) for name in MATCHED_VARIABLES
                  if (row := by_variable.get(name)) and row.get("smd_after") is not None
                  and row.get("smd_before") is not None]
-    lagged = [abs(row["smd_after"]) for name in LAGGED_VARIABLES
-              if (row := by_variable.get(name)) and row.get("smd_after") is not None]
-    chance = CHANCE_SE * math.sqrt(1.0 / max(matched, 1) + 1.0 / max(comparison_people, 1))
+    # each lagged variable against 0.1 or three of its standard errors, from the members who
+    # have a value of it (offending two to four years before joining only where the data reach)
+    lagged = sorted((abs(row["smd_after"]) / threshold, abs(row["smd_after"]), threshold)
+                    for name in LAGGED_VARIABLES
+                    if (row := by_variable.get(name)) and row.get("smd_after") is not None
+                    for threshold in [_lagged_threshold(row.get("members") or matched, matched, comparison_people)])
     worst_matched = max(matched_smd)[0] if matched_smd else None
 
     def pseudo_check(name: str, key: str) -> dict[str, Any]:
@@ -435,8 +450,8 @@ def checks(people: int, matched: int, comparison_people: int, balance: list[dict
                None if worst_matched is None else worst_matched < GOOD_BALANCE),
         _check("balance_no_worse", max(worsening) if worsening else None, NO_WORSE_MARGIN,
                None if not worsening else max(worsening) <= NO_WORSE_MARGIN),
-        _check("balance_lagged", max(lagged) if lagged else None, max(GOOD_BALANCE, chance),
-               None if not lagged else max(lagged) < max(GOOD_BALANCE, chance)),
+        _check("balance_lagged", lagged[-1][1] if lagged else None, lagged[-1][2] if lagged else None,
+               None if not lagged else lagged[-1][0] < 1.0),
         pseudo_check("placebo_pre_trend", "placebo"),
         pseudo_check("weeks_before_joining", "weeks"),
     ]
@@ -464,9 +479,17 @@ def failure_text(check: dict[str, Any], people: int, balance: list[dict[str, Any
         return (f"pairing left the groups less alike in {_worst(balance, MATCHED_VARIABLES)} than before "
                 "pairing")
     if name == "balance_lagged":
+        failed = next((row["variable"] for row in balance if row["variable"] in LAGGED_VARIABLES
+                       and row.get("smd_after") is not None and round(abs(row["smd_after"]), 4) == value), None)
+        if failed == EARLIER:
+            return ("IOM members' offending two to four years before joining differed from the comparison "
+                    "group's: they were probably chosen partly on a longer criminal record than the pairing "
+                    "looked at (as a risk score such as OGRS3 counts), so the groups may have been heading in "
+                    "different directions anyway")
+        worst = LABELS.get(failed, failed) if failed else _worst(balance, LAGGED_VARIABLES)
         return (f"IOM members' offending in the two years before joining followed a different path from "
-                f"the comparison group's ({_worst(balance, LAGGED_VARIABLES)}), so the groups may have been "
-                "heading in different directions anyway")
+                f"the comparison group's ({worst}), so the groups may have been heading in different "
+                "directions anyway")
     if name == "weeks_before_joining":
         return ("in the weeks just before joining, which the pairing did not look at, IOM members already "
                 f"offended {'more' if value > 0 else 'less'} than the comparison group "

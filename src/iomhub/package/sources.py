@@ -450,15 +450,10 @@ def parse_csv_text(text: str | bytes, name: str, label: str, problems: list[Prob
     if first_line is None:
         return None
     separator = delimiter or detect_delimiter(first_line)
-    try:  # a stray carriage return or NUL in the header line is a CSV error, not a crash
-        written = next(csv.reader([first_line], delimiter=separator), [])
-        header = [normalise_header(h) for h in written]
-    except csv.Error as error:
-        problems.append(Problem(label, 1, "", f"is not valid CSV ({error})"))
+    parsed = parse_header(first_line, label, problems, separator)
+    if parsed is None:
         return None
-    if not _check_header(header, label, problems):
-        return None
-    header = [h or f"__unnamed_{i}" for i, h in enumerate(header)]
+    header, written = parsed
     # The fast path reads with Polars: row i is on line i + 2 (blank lines come back as empty
     # rows), unless a quoted cell spans lines, which the row count gives away.
     frame: pl.DataFrame | None = None
@@ -481,6 +476,21 @@ def parse_csv_text(text: str | bytes, name: str, label: str, problems: list[Prob
         if frame is None:
             return None
     return RawTable(name, label, _tidy(frame, header), header, _titles(header, written))
+
+
+def parse_header(first_line: str, label: str, problems: list[Problem],
+                 separator: str = ",") -> tuple[list[str], list[str]] | None:
+    """A CSV header line's column names (normalised; a blank title becomes ``__unnamed_N``)
+    and its titles as written; None, with the problem recorded, when it is not a header."""
+    try:  # a stray carriage return or NUL in the header line is a CSV error, not a crash
+        written = next(csv.reader([first_line], delimiter=separator), [])
+        header = [normalise_header(title) for title in written]
+    except csv.Error as error:
+        problems.append(Problem(label, 1, "", f"is not valid CSV ({error})"))
+        return None
+    if not _check_header(header, label, problems):
+        return None
+    return [title or f"__unnamed_{index}" for index, title in enumerate(header)], written
 
 
 def _titles(header: list[str], written: list[str]) -> dict[str, str]:

@@ -24,7 +24,6 @@ same file, line and column, and the count of problems is the same, on either eng
 
 from __future__ import annotations
 
-import csv
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -42,10 +41,9 @@ from iomhub.package.sources import (
     BOM,
     LINE,
     NOT_BLANK,
-    _check_header,
-    normalise_header,
     parquet_columns,
     parse_csv_text,
+    parse_header,
     table_named,
 )
 from iomhub.package.validate import BY_DISTINCT_VALUE, ERR, Collector
@@ -235,14 +233,10 @@ def _read_csv(spark: Any, path: Path, name: str, problems: list[Problem]) -> _Ra
         return None
     if NOT_BLANK.search(head) is None or '"' in first_line:
         return _on_one_machine(spark, path, name, problems)  # a header to read with every rule
-    try:
-        header = [normalise_header(cell) for cell in next(csv.reader([first_line]), [])]
-    except csv.Error as error:
-        problems.append(Problem(label, 1, "", f"is not valid CSV ({error})"))
+    parsed = parse_header(first_line, label, problems)
+    if parsed is None:
         return None
-    if not _check_header(header, label, problems):
-        return None
-    header = [cell or f"__unnamed_{index}" for index, cell in enumerate(header)]
+    header = parsed[0]
     quotes = F.length("value") - F.length(F.regexp_replace("value", '"', ""))
     numbered, found = _numbered(spark, spark.read.text(str(path)), 1, {
         "min_not_utf8": F.min(F.when(F.instr("value", "\ufffd") > 0, F.col("__row"))),

@@ -1,6 +1,11 @@
 """Browser tests: Debian's chromium driven by Playwright against a live server.
 
 Screenshots of each page visited are kept in ``test-artefacts/screenshots/`` (git-ignored).
+
+They run in the SQLite run of ``make test`` only (``only_on("sqlite")``): a browser exercises
+pages, templates, scripts and accessibility, which do not depend on the database, and the
+views' database behaviour (queries, search, locking, transactions) is tested on both databases
+by the view tests beside them. Running them twice cost about a fifth of the PostgreSQL run.
 """
 
 from __future__ import annotations

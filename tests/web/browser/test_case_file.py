@@ -15,9 +15,9 @@ from iomhub.web.accounts.constants import Role
 from iomhub.web.referrals.models import Referral
 from tests.web.browser.conftest import axe_violations, screenshot, sign_in
 from tests.web.browser.test_pages_accessible import describe, world
-from tests.web.conftest import PASSWORD
+from tests.web.conftest import PASSWORD, only_on
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), only_on("sqlite")]
 
 
 def _signed_in(page: Any, base: str, make_user: Callable[..., Any]) -> date:

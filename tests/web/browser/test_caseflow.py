@@ -29,9 +29,9 @@ from iomhub.web.risk.models import RiskAssessment
 from tests.web.browser.conftest import axe_violations, screenshot, sign_in
 from tests.web.browser.pages import SYSTEM, add
 from tests.web.browser.test_pages_accessible import describe
-from tests.web.conftest import PASSWORD
+from tests.web.conftest import PASSWORD, only_on
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), only_on("sqlite")]
 
 
 def world(today: date, make_user: Callable[..., Any]) -> dict[str, Any]:

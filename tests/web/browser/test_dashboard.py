@@ -34,10 +34,10 @@ from iomhub.web.people.models import Nominal
 from iomhub.web.performance import cache
 from iomhub.web.performance.data import package_from_database
 from tests.web.browser.conftest import ARTEFACTS, axe_violations, screenshot, sign_in
-from tests.web.conftest import PASSWORD
+from tests.web.conftest import PASSWORD, only_on
 from tests.web.performance.load import load_package
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), only_on("sqlite")]
 TODAY = date(2016, 3, 31)
 QUARTER = Span(date(2016, 1, 1), date(2016, 3, 31))
 

@@ -27,9 +27,9 @@ from iomhub.web.people.models import Nominal
 from iomhub.web.referrals.models import Referral
 from tests.web.browser.conftest import screenshot, sign_in
 from tests.web.browser.pages import add, caseload_figure
-from tests.web.conftest import PASSWORD
+from tests.web.conftest import PASSWORD, only_on
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), only_on("sqlite")]
 
 SCORES = {"accommodation": 6, "ete": 5, "health": 4, "drugs_alcohol": 8, "finance": 3, "children_families": 2,
           "attitudes": 7}

@@ -19,9 +19,9 @@ from iomhub.web.accounts.constants import Role
 from iomhub.web.performance.models import ActionStatusChange, Actual, Indicator, PlanAction, RagOverride, Target
 from tests.web.browser.conftest import axe_violations, screenshot, sign_in
 from tests.web.browser.pages import add
-from tests.web.conftest import PASSWORD
+from tests.web.conftest import PASSWORD, only_on
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), only_on("sqlite")]
 REASON = "Corrected figure after the force's data fix meets the target"
 
 

@@ -26,9 +26,9 @@ from iomhub.web.risk.models import RiskAssessment
 from iomhub.web.treatment.models import TreatmentEpisode
 from tests.web.browser.conftest import axe_violations, screenshot, sign_in
 from tests.web.browser.pages import add
-from tests.web.conftest import PASSWORD
+from tests.web.conftest import PASSWORD, only_on
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), only_on("sqlite")]
 
 
 def world(today: date) -> None:

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 
 from tests.web.browser.conftest import axe_violations, screenshot, sign_in
-from tests.web.conftest import PASSWORD
+from tests.web.conftest import PASSWORD, only_on
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), only_on("sqlite")]
 
 
 def test_sign_in_and_see_the_cohort(page: Any, live_server: Any, make_user: Callable[..., Any],

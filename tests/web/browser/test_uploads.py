@@ -17,11 +17,11 @@ from iomhub.web.accounts.constants import Role
 from iomhub.web.cohort.models import CohortEpisode
 from iomhub.web.people.models import Nominal
 from tests.web.browser.conftest import axe_violations, screenshot, sign_in
-from tests.web.conftest import PASSWORD
+from tests.web.conftest import PASSWORD, only_on
 from tests.web.ingest.conftest import CASELOAD, NICHE
 from tests.web.ingest.test_uploads import CASELOAD_MAY, NICHE_MAY
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), only_on("sqlite")]
 
 
 def write(folder: Path, files: dict[str, tuple[str, str]]) -> list[str]:
