@@ -6,9 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 
-from iomhub.cli import main
+from tests.cli_runner import run_cli as run
 from tests.package.sample import write_csv_folder
 
 PERIOD = ["--from", "2015-04-01", "--to", "2016-03-31"]
@@ -19,12 +18,6 @@ TOP_LEVEL = {"report", "generated_at", "period", "baseline", "cohort_date", "set
 def package(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write_csv_folder(tmp_path_factory.mktemp("cli") / "package")
 
-
-def run(*args: str) -> Result:
-    result = CliRunner().invoke(main, list(args))
-    assert "Traceback" not in result.output
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    return result
 
 
 @pytest.mark.parametrize("args", [["--help"], ["-h"], ["report", "--help"], ["check", "--help"]],

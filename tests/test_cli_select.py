@@ -13,9 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 
-from iomhub.cli import main
+from tests.cli_runner import run_cli as run
 
 NOMINALS = """\
 nominal_id,family_name,given_names,date_of_birth,gender,area
@@ -45,12 +44,6 @@ AS_AT = ["--as-at", "31/03/2016"]
 def package(make_package: Callable[..., Path]) -> Path:
     return make_package(nominals=NOMINALS, cohort=COHORT, offences=OFFENCES, custody=CUSTODY)
 
-
-def run(*args: str) -> Result:
-    result = CliRunner().invoke(main, list(args))
-    assert "Traceback" not in result.output
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    return result
 
 
 def test_csv_has_the_hand_checked_ranking(package: Path) -> None:

@@ -100,8 +100,9 @@ def _without_generated_at(text: str) -> list[str]:
 
 def test_the_report_on_spark_is_the_same_json(spark: Any, tmp_path: Path) -> None:
     # iomhub demo's package (5,000 nominals), read, validated and every table computed on Spark
-    # through the command line: the same JSON byte for byte (but the time it was made), and
-    # check says the same. The period is an odd one, with a cohort date and the custody
+    # through the command line: the same JSON byte for byte (but the time it was made). (The
+    # report reads and validates the package on Spark as check does; check itself is compared
+    # on a package with problems below.) The period is an odd one, with a cohort date and the custody
     # exclusion, so that every option of the report's tables runs on Spark too (the demo's own
     # financial year is the same code with other dates).
     generate(SynthOptions(nominals=5000, seed=2015, start=DEMO_DATA_START), tmp_path / "demo")
@@ -115,9 +116,6 @@ def test_the_report_on_spark_is_the_same_json(spark: Any, tmp_path: Path) -> Non
         runs[engine] = _without_generated_at(result.stdout)
     assert len(runs["polars"]) > 2000 and '"effect_estimate": [' in "\n".join(runs["polars"])
     assert runs["spark"] == runs["polars"]
-    checks = [CliRunner().invoke(main, ["check", folder, "--engine", engine]) for engine in ("polars", "spark")]
-    assert checks[0].exit_code == checks[1].exit_code == 0
-    assert checks[1].stdout == checks[0].stdout
 
 
 def test_check_on_spark_names_the_same_problems(spark: Any, tmp_path: Path) -> None:

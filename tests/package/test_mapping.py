@@ -10,14 +10,14 @@ from typing import Any
 
 import openpyxl
 import pytest
-from click.testing import CliRunner, Result
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from iomhub.cli import main
 from iomhub.package import PackageError, read_package
 from iomhub.package.mapping import FileSource, Mapping
 from iomhub.package.toml_lines import key_lines
+from tests.cli_runner import run_cli as run
+from tests.cli_runner import write_files as write
 
 NICHE = "Person URN,DOB,Sex\nU1,01/01/1990,M\nU2,02/02/1992,F\n"
 CASELOAD = "URN,Level,Start,Finish\nU1,High,2015-01-01,\nU2,Low,2015-02-01,2015-12-31\n"
@@ -51,13 +51,6 @@ CANONICAL = {
 }
 
 
-def write(folder: Path, files: dict[str, str | bytes]) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, content in files.items():
-        (folder / name).write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
-    return folder
-
-
 def mapped(folder: Path, toml: str = MAPPING, files: dict[str, str | bytes] | None = None) -> Path:
     """The two extracts and their mapping (``toml``), then ``files`` added or replaced."""
     return write(folder, {"Niche.csv": NICHE, "Caseload.csv": CASELOAD, "package.toml": toml, **(files or {})})
@@ -68,12 +61,6 @@ def problems_of(folder: Path, mapping: Mapping | None = None) -> list[str]:
         read_package(folder, mapping)
     return [str(problem) for problem in refused.value.problems]
 
-
-def run(*args: str) -> Result:
-    result = CliRunner().invoke(main, list(args))
-    assert "Traceback" not in result.output
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    return result
 
 
 def test_a_mapped_package_reads_as_the_canonical_one(tmp_path: Path) -> None:

@@ -11,12 +11,11 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from click.testing import CliRunner, Result
 
-from iomhub.cli import main
 from iomhub.package import read_package
 from iomhub.package.mapping import Mapping
 from iomhub.package.suggest import Spelling, code_spellings, suggest
+from tests.cli_runner import run_cli as run
 
 PEOPLE = """\
 Person URN,Ref 2,Surname,DOB,Col5,Area
@@ -52,12 +51,6 @@ def extracts(folder: Path, order: tuple[str, ...] = ("people", "cases", "crimes"
         (folder / name).write_bytes(data)
     return folder
 
-
-def run(*args: str) -> Result:
-    result = CliRunner().invoke(main, list(args))
-    assert "Traceback" not in result.output
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    return result
 
 
 def test_files_headers_codes_dates_and_encodings_are_found(tmp_path: Path) -> None:

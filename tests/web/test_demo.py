@@ -15,6 +15,8 @@ from iomhub.cli import DEMO_SEED, main
 from iomhub.synth import SynthOptions, generate
 from iomhub.synth.live import live_options
 from iomhub.web.accounts.models import User
+from iomhub.web.cohort.leads import current_leads, my_cohort
+from iomhub.web.cohort.models import LeadProfessional
 from iomhub.web.demo import DEMO_PASSWORD, USERS, load_demo
 from iomhub.web.meetings.briefing import agenda, briefing, on_iom
 from iomhub.web.meetings.models import CaseAction
@@ -65,6 +67,29 @@ def test_the_live_demo_has_a_working_day_today(live_demo: None) -> None:
     meeting = agenda(people, TODAY)
     assert meeting is not None and TODAY <= meeting.meeting.held_on <= TODAY + timedelta(days=14)
     assert meeting.items
+
+
+def test_the_demo_workers_start_with_a_caseload_of_people_on_iom(live_demo: None) -> None:
+    # One person on IOM in ten each, from their own offset (0, 3, 6), up to twenty.
+    on = on_iom(Nominal.objects.all(), TODAY).count()
+    assert on >= 20
+    for username, kind, offset in (("police.officer", "police_officer", 0),
+                                   ("probation.manager", "offender_manager", 3), ("drugs.worker", "key_worker", 6)):
+        worker = User.objects.get(username=username)
+        led = list(my_cohort(worker))
+        assert len(led) == min(len(range(offset, on, 10)), 20) > 0, (username, len(led))
+        assert set(on_iom(Nominal.objects.filter(pk__in=[p.pk for p in led]), TODAY)) == set(led)
+        assert {lead.kind for person in led for lead in current_leads(person) if lead.worker_id == worker.pk} == {kind}
+    assert User.objects.get(username="housing.officer").pk not in {
+        lead.worker_id for lead in LeadProfessional.objects.all()}
+    again = load_demo_again()
+    assert again == 0
+
+
+def load_demo_again() -> int:
+    from iomhub.web.audit.context import Actor
+    from iomhub.web.demo import demo_leads
+    return demo_leads(Actor.system("demo"), TODAY)
 
 
 def test_the_demo_pnc_ids_pass_the_applications_own_check(live_demo: None) -> None:

@@ -1,14 +1,17 @@
-"""``iomhub serve``, ``django``, ``createuser`` and ``enrolment-link``: the web application and its
-accounts."""
+"""``iomhub serve``, ``django``, ``createuser``, ``enrolment-link`` and ``notify``: the web
+application, its accounts and its daily notices."""
 
 from __future__ import annotations
 
 import os
+from datetime import date
 from typing import Any
 
 import click
 
 from iomhub.cli.app import (
+    DATE,
+    local_today,
     main,
     start_django,
 )
@@ -125,3 +128,19 @@ def enrolment_link(username: str) -> None:
 
     path = enrolment_path(issue_enrolment_link(Actor.system("enrolment-link"), user))
     click.echo(f"Enrolment link for {username!r} (works once; give it to them yourself): {path}")
+
+
+@main.command()
+@click.option("--today", type=DATE, help="The day to raise notices for (default: today).")
+def notify(today: date | None) -> None:
+    """Raise the notices that have fallen due (releases within 14 days, actions due within 7 days
+    or overdue) for every case worker who leads someone: run it daily (cron or a systemd timer);
+    each worker's first page of the day does the same for them."""
+    start_django(migrate=False)
+    from iomhub.web.audit.context import Actor
+    from iomhub.web.notifications.services import refresh_all_due
+
+    raised = refresh_all_due(Actor.system("notify"), today or local_today())
+    for username, count in raised.items():
+        click.echo(f"{username}: {count} new notice{'s' if count != 1 else ''}")
+    click.echo(f"{sum(raised.values())} notices raised for {len(raised)} workers.")

@@ -101,7 +101,7 @@ FEW_PEOPLE = 60  # Justice Data Lab will not report on fewer than 60 people
 GOOD_BALANCE = 0.1  # an absolute standardised mean difference under 0.1 is negligible (Austin, 2009)
 MATCHED_SHARE = 0.8  # below this share of members matched, the comparison describes a different group
 NO_WORSE_MARGIN = 0.05  # balance "no worse" unless it worsens by more than this (or ends above 0.1)
-CHANCE_SE = 3.0  # a lagged difference within 3 standard errors may be chance (10 variables tested)
+CHANCE_SE = 3.0  # a lagged difference within 3 standard errors may be chance (11 variables tested)
 PLACEBO_MATERIAL = 10.0  # a pseudo-effect under 10% is immaterial even when it is beyond chance
 CHECKS = ("people", "matched_share", "balance_matched", "balance_no_worse", "balance_lagged",
           "placebo_pre_trend", "weeks_before_joining")

@@ -14,6 +14,8 @@ from iomhub.web.accounts.constants import AgencyCode, Role
 from iomhub.web.accounts.models import Agency, User
 from iomhub.web.audit.constants import Operation
 from iomhub.web.audit.context import Actor, audited
+from iomhub.web.cohort.leads import assign_lead
+from iomhub.web.cohort.models import LeadProfessional, LeadRole
 from iomhub.web.exchange import import_package
 from iomhub.web.meetings.briefing import on_iom
 from iomhub.web.meetings.models import CaseAction, Meeting
@@ -47,7 +49,7 @@ class DemoLogin:
 def load_demo(package: Path, today: date | None = None) -> tuple[int, list[DemoLogin]]:
     """Import ``package`` (nothing changes if it is already loaded) and create the demo users;
     with ``today`` (the day the demo's data end), the actions agreed at recent case management
-    meetings too (``demo_actions``).
+    meetings (``demo_actions``) and the demo workers' own caseloads (``demo_leads``) too.
 
     Returns the number of records created and the logins (all with ``DEMO_PASSWORD``).
     """
@@ -66,7 +68,7 @@ def load_demo(package: Path, today: date | None = None) -> tuple[int, list[DemoL
                                                 role=role, first_name=username.split(".")[0].title())
                 audit.record(Operation.COLLECTION, user, detail={"agency": code, "role": role})
             logins.append(DemoLogin(username, agency.name, Role(role).label))
-    created = result.created + (demo_actions(actor, today) if today is not None else 0)
+    created = result.created + (demo_actions(actor, today) + demo_leads(actor, today) if today is not None else 0)
     return created, logins
 
 
@@ -96,4 +98,32 @@ def demo_actions(actor: Actor, today: date) -> int:
         due = today + timedelta(days=number * 17 % 43 - 21)  # spread over the six weeks
         record_discussion(actor, meeting, person, action=action, owner_agency=agency, due_on=due)
         added += 1
+    return added
+
+
+# Each demo case worker's caseload: the role they hold and one person on IOM in ``LEAD_EVERY``
+# from their own offset, up to ``LEAD_CASELOAD`` people (an IOM worker holds a few dozen).
+LEAD_EVERY, LEAD_CASELOAD = 10, 20
+DEMO_LEADS = (("police.officer", LeadRole.POLICE_OFFICER, 0),
+              ("probation.manager", LeadRole.OFFENDER_MANAGER, 3),
+              ("drugs.worker", LeadRole.KEY_WORKER, 6))
+
+
+def demo_leads(actor: Actor, today: date) -> int:
+    """Name the demo's case workers as lead professionals of some people on IOM, so that "My
+    cohort" and the caseloads have content from the first sign-in; each assignment started
+    between two weeks and a year before ``today``. Nothing is added when the database holds
+    leads already. Returns the number of assignments added."""
+    if LeadProfessional.objects.exists():
+        return 0
+    people = list(on_iom(Nominal.objects.all(), today).order_by("nominal_id"))
+    added = 0
+    for username, kind, offset in DEMO_LEADS:
+        worker = User.objects.filter(username=username).first()
+        if worker is None:
+            continue
+        for number, person in enumerate(people[offset::LEAD_EVERY][:LEAD_CASELOAD]):
+            started = today - timedelta(days=14 + number * 53 % 350)
+            assign_lead(actor, person, kind, worker, started, reason="demonstration caseload")
+            added += 1
     return added

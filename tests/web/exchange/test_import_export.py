@@ -9,9 +9,7 @@ from typing import Any
 
 import polars as pl
 import pytest
-from click.testing import CliRunner, Result
 
-from iomhub.cli import main
 from iomhub.package import PackageError, read_package
 from iomhub.synth import SynthOptions, generate
 from iomhub.web.audit.context import Actor
@@ -20,6 +18,7 @@ from iomhub.web.exchange import ExportRefused, export_package, import_package
 from iomhub.web.exchange import importing as importing_module
 from iomhub.web.people.models import Nominal
 from iomhub.web.risk.models import RiskAssessment
+from tests.cli_runner import run_cli as cli
 
 NOMINALS = "nominal_id,pnc_id,family_name,date_of_birth,gender,area\n" \
            "N1,2009/0123456X,Smith,1990-01-01,male,NW\nN2,,,14/02/1991,Female,SE\n"
@@ -41,12 +40,6 @@ def canonical(frame: pl.DataFrame) -> pl.DataFrame:
 def alterations() -> int:
     return AuditEvent.objects.filter(operation="alteration").count()
 
-
-def cli(*args: str) -> Result:
-    result = CliRunner().invoke(main, list(args))
-    assert "Traceback" not in result.output
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    return result
 
 
 def test_import_export_import_round_trips_exactly(db: Any, synthetic: Path, tmp_path: Path,

@@ -6,12 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from click.testing import CliRunner, Result
-
-from iomhub.cli import main
 from iomhub.web.audit.models import AuditEvent
 from iomhub.web.cohort.models import CohortEpisode
 from iomhub.web.people.models import Nominal
+from tests.cli_runner import run_cli as cli
+from tests.cli_runner import write_files
 
 NICHE = "Person URN;DOB;Sex\nU1;01-Jan-1990;M\nU2;02-Feb-1992;F\n"
 CASELOAD = "URN,Level,Start\nU1,Fixed,2015-01-01\nU2,Free,2015-02-01\n"
@@ -44,18 +43,9 @@ formats = ["%d-%b-%Y"]
 
 
 def extracts(folder: Path, mapping: str) -> Path:
-    folder.mkdir()
-    (folder / "Niche nominal export.csv").write_text(NICHE, encoding="utf-8")
-    (folder / "IOM caseload.csv").write_text(CASELOAD, encoding="utf-8")
-    (folder / "package.toml").write_text(mapping, encoding="utf-8")
-    return folder
+    return write_files(folder, {"Niche nominal export.csv": NICHE, "IOM caseload.csv": CASELOAD,
+                                "package.toml": mapping})
 
-
-def cli(*args: str) -> Result:
-    result = CliRunner().invoke(main, list(args))
-    assert "Traceback" not in result.output
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    return result
 
 
 def test_mapped_extracts_import_as_their_canonical_records(db: Any, tmp_path: Path) -> None:

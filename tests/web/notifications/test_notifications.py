@@ -22,6 +22,7 @@ from iomhub.web.meetings.models import CaseAction
 from iomhub.web.notifications.models import Notification
 from iomhub.web.notifications.services import due_notices, refresh_due
 from iomhub.web.people.models import Nominal
+from tests.cli_runner import run_cli
 from tests.web.people.records import save
 
 NOMINALS = "nominal_id,pnc_id,family_name,given_names,date_of_birth,gender,area\n" \
@@ -107,3 +108,27 @@ def test_the_list_is_for_case_workers(agency: str, allowed: bool, users: dict[st
                                       client_for: Callable[..., Client]) -> None:
     response = client_for(users[agency]).get("/notifications/")
     assert response.status_code == (200 if allowed else 404)
+
+
+def test_the_daily_command_raises_due_notices_for_every_worker_who_leads_someone(
+        nominal: Nominal, system: Actor, make_user: Callable[..., Any]) -> None:
+    today = date(2026, 12, 7)
+    officer = make_user("own", Role.PRACTITIONER, username="pc-jones")
+    manager = make_user("partner", Role.MANAGER, username="om-lead")
+    idle = make_user("own", Role.PRACTITIONER, username="pc-idle")  # leads no one
+    save(CustodyPeriod(nominal=nominal, start_date=today - timedelta(days=60), custody_type="sentenced",
+                       expected_release_date=today + timedelta(days=10)),
+         CaseAction(nominal=nominal, description="Police: visit", owner_agency="police", due_on=today))
+    assign_lead(system, nominal, "police_officer", officer, date(2026, 1, 1))
+    assign_lead(system, nominal, "offender_manager", manager, date(2026, 1, 1))
+    result = run_cli("notify", "--today", "2026-12-07")
+    assert result.exit_code == 0, result.output
+    # the officer: the release and their agency's action; the offender manager (of another
+    # agency): the release only; the idle worker: nothing
+    assert sorted(Notification.objects.values_list("recipient__username", "kind")) == [
+        ("om-lead", "release"), ("pc-jones", "action"), ("pc-jones", "release")]
+    assert "pc-jones: 2 new notices" in result.output and "3 notices raised for 2 workers." in result.output
+    assert not Notification.objects.filter(recipient=idle).exists()
+    again = run_cli("notify", "--today", "2026-12-07")  # each event once
+    assert "0 notices raised for 0 workers." in again.output and Notification.objects.count() == 3
+    assert run_cli("notify", "--today", "07/12/2026x").exit_code == 2

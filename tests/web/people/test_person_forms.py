@@ -107,3 +107,17 @@ def test_a_changed_pnc_id_must_have_the_right_check_letter(users: dict[str, Any]
     response = client_for(users["own"]).post("/people/N0001/edit/", data)
     assert response.status_code == 400 and "check letter is wrong" in response.content.decode()
     assert Nominal.objects.get().pnc_id == "2009/0123456X"
+
+
+@pytest.mark.parametrize(("typed", "kept"), [("nw ", "NW"), ("Nw", "NW"), ("SE", "SE"), ("", "")],
+                         ids=["known-area-any-case", "known-area-mixed-case", "a-new-area", "no-area"])
+def test_the_area_is_offered_from_the_units_areas_and_kept_in_their_spelling(
+        typed: str, kept: str, users: dict[str, Any], nominal: Nominal, client_for: Callable[..., Client]) -> None:
+    assert nominal.area == "NW"  # the unit's one area so far
+    client = client_for(users["own"])
+    page = client.get("/people/new/").content.decode()
+    assert 'list="id_area_suggestions"' in page
+    assert '<datalist id="id_area_suggestions"><option value="NW"></option></datalist>' in page
+    response = client.post("/people/new/", {**VALID, "area": typed})
+    assert response.status_code == 302
+    assert Nominal.objects.get(pnc_id="2009/0123456C").area == kept

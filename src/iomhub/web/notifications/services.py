@@ -171,6 +171,20 @@ def refresh_due(actor: Actor, user: User, today: date) -> int:
         return raise_notices(audit, notices)
 
 
+def refresh_all_due(actor: Actor, today: date) -> dict[str, int]:
+    """Raise the notices that have fallen due for every active case worker who leads someone
+    (what each one's first page of the day does for them, for a daily scheduled run, so that a
+    worker who has not signed in finds them waiting and an email digest could be sent).
+    Returns the number raised per username (only those with new notices)."""
+    raised = {}
+    workers = (User.objects.filter(is_active=True, leads__ended_on__isnull=True).distinct()
+               .select_related("agency").order_by("username"))
+    for user in workers:
+        if permissions.works_on_cases(user) and (count := refresh_due(actor, user, today)):
+            raised[user.username] = count
+    return raised
+
+
 def notifications_of(user: Any) -> Any:
     """The user's notifications about people they may still see (or about no one), latest first."""
     return (Notification.objects.filter(recipient_id=user.pk)

@@ -9,6 +9,8 @@ import re
 from typing import Any
 
 from django import forms
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 
 from iomhub.web.forms import UKDateField
 from iomhub.web.people.constants import Flag as FlagCode
@@ -57,6 +59,23 @@ def in_order(form: forms.Form, data: dict[str, Any] | None, first: str, last: st
     return data
 
 
+class SuggestingInput(forms.TextInput):
+    """A text input offering known values as the user types (an HTML ``datalist``): free text
+    stays possible, the usual spellings are one keystroke away."""
+
+    def __init__(self, suggestions: list[str], attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs)
+        self.suggestions = suggestions
+
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
+        if not self.suggestions:
+            return super().render(name, value, attrs, renderer)
+        listed = f"{(attrs or {}).get('id') or f'id_{name}'}_suggestions"
+        field = super().render(name, value, {**(attrs or {}), "list": listed, "autocomplete": "off"}, renderer)
+        options = format_html_join("", '<option value="{}"></option>', ((item,) for item in self.suggestions))
+        return format_html('{}<datalist id="{}">{}</datalist>', field, listed, options)
+
+
 class NominalForm(forms.ModelForm):  # type: ignore[type-arg]
     """A person's identifiers, names, date of birth, gender and area."""
 
@@ -73,16 +92,25 @@ class NominalForm(forms.ModelForm):  # type: ignore[type-arg]
                                 label="Date of birth (optional)", help_text="For example, 14/02/1991")
     gender = forms.ChoiceField(label="Gender", choices=[("", "Not known"), *Gender.choices], required=False)
     area = forms.CharField(label="Area", max_length=40, required=False,
-                           help_text="The local area code, for example NW")
+                           help_text="The local area code, for example NW: one of the unit's areas, as suggested")
 
     class Meta:
         model = Nominal
         fields = ["nominal_id", "pnc_id", "given_names", "family_name", "aliases", "date_of_birth", "gender", "area"]
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, areas: list[str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk is not None:  # the id links every record of the person: it is not edited
             del self.fields["nominal_id"]
+        self.areas = list(areas or [])
+        self.fields["area"].widget = SuggestingInput(self.areas)
+
+    def clean_area(self) -> str:
+        """The area as typed, or the unit's own spelling of it ("nw " is NW), so that one area is
+        never split in two by how it was typed. A new area is accepted: a unit may add one."""
+        value: str = " ".join(self.cleaned_data.get("area", "").split())
+        known = {area.casefold(): area for area in self.areas}
+        return known.get(value.casefold(), value)
 
     def clean_nominal_id(self) -> str:
         value: str = self.cleaned_data.get("nominal_id", "").strip()

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods
 
 from iomhub.web.accounts import permissions
 from iomhub.web.accounts.names import display_names
-from iomhub.web.cohort.leads import current_leads
+from iomhub.web.cohort.leads import current_leads, known_areas
 from iomhub.web.forms import form_page, saved
 from iomhub.web.pages import page
 from iomhub.web.people import timeline as people_timeline
@@ -126,7 +126,7 @@ def note(request: HttpRequest, nominal_id: str) -> HttpResponse:
 def create(request: HttpRequest) -> HttpResponse:
     if not permissions.works_on_cases(request.user):  # who may see people may add them; no one else
         return refuse(request, "people.nominal")
-    form = NominalForm(request.POST or None)
+    form = NominalForm(request.POST or None, areas=known_areas())
     duplicates = duplicate_check(request, form)
     if not duplicates.blocks and (done := saved(
             request, form, lambda _: save_nominal(actor(request), form.instance,
@@ -142,7 +142,7 @@ def create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def edit(request: HttpRequest, nominal_id: str) -> HttpResponse:
     nominal = visible_nominal(request, nominal_id)
-    form = NominalForm(request.POST or None, instance=nominal)
+    form = NominalForm(request.POST or None, instance=nominal, areas=known_areas())
     if (done := saved(request, form,
                       lambda _: save_nominal(actor(request), form.instance, reason="person's details changed"),
                       lambda *_: ("Details saved.", person_url(nominal)))):
