@@ -46,7 +46,7 @@ from iomhub.domain import ogrs3
 from iomhub.domain.codes import ALL
 from iomhub.metrics import proven_measure
 from iomhub.metrics.common import Frame, as_int, count_true
-from iomhub.metrics.uncertainty import Floats, Resampling, codes, group_intervals, interval
+from iomhub.metrics.uncertainty import Floats, Resampling, codes, intervals_of, replicate_sums
 
 FOLLOW_UP_YEARS = 2
 PROBABILITY_DECIMALS = 9  # far finer than OGRS3's own precision (its coefficients have 4 to 5 digits)
@@ -207,16 +207,21 @@ def expected_reoffending(people: Frame, *, small_numbers: int = 10,
                               np.ones(len(scored))])
     groups, schemes = codes(scored["scheme"].to_list())
     # summed exactly (fsum), so the expected rate does not depend on the order a backend adds in
-    probabilities = scored["probability_2y"].to_list()
+    probabilities = values[:, 1]
     expected_sums: dict[str, float | None] = {
-        str(scheme): math.fsum(p for p, g in zip(probabilities, groups, strict=True) if g == index)
-        for index, scheme in enumerate(schemes)}
-    expected_sums[ALL] = math.fsum(probabilities)
+        str(scheme): math.fsum(probabilities[groups == index].tolist()) for index, scheme in enumerate(schemes)}
+    expected_sums[ALL] = math.fsum(probabilities.tolist())
     bounds: dict[str, dict[str, float | None]] = {name: {} for name in (
         "observed_pct_ci_low", "observed_pct_ci_high", "difference_pct_ci_low", "difference_pct_ci_high")}
+    # Both figures are functions of the same resampled sums: they are drawn once per grouping.
+    everyone_groups = np.zeros(len(scored), dtype=np.int64)
+    by_scheme = replicate_sums(values, groups, len(schemes), resampling) if schemes else None
+    together = replicate_sums(values, everyone_groups, 1, resampling) if len(scored) else None
     for name, statistic in (("observed", _observed), ("difference", _difference)):
-        found = group_intervals(values, groups, len(schemes), statistic, resampling) if schemes else []
-        found.append(interval(values, statistic, resampling) if len(scored) else (None, None))
+        found = ([] if by_scheme is None else
+                 intervals_of(values, groups, len(schemes), by_scheme, statistic, resampling.level))
+        found.append((None, None) if together is None else
+                     intervals_of(values, everyone_groups, 1, together, statistic, resampling.level)[0])
         for scheme, (low, high) in zip([*map(str, schemes), ALL], found, strict=True):
             bounds[f"{name}_pct_ci_low"][scheme] = low
             bounds[f"{name}_pct_ci_high"][scheme] = high

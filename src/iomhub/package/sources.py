@@ -599,25 +599,24 @@ def _parse_with_csv_module(text: str, header: list[str], label: str,
         pl.Series(LINE, lines, dtype=pl.Int64))
 
 
-def _trimmed(name: str) -> pl.Expr:
-    """A cell without surrounding spaces, and without the apostrophe that kept a formula-like
-    text from running in a spreadsheet (``iomhub.package.formulas``); a cell of nothing but
-    spaces is missing."""
-    cell = unquoted(pl.col(name).cast(pl.String).str.strip_chars())
-    return pl.when(cell.str.len_bytes() > 0).then(cell).alias(name)
-
-
 def _tidy(frame: pl.DataFrame, header: list[str]) -> pl.DataFrame:
     """Trim cells, make empty cells missing, drop blank rows and unnamed columns (a typed
-    column of a Parquet file is kept as it is)."""
+    column of a Parquet file is kept as it is).
+
+    A cell loses its surrounding spaces, then the apostrophe that kept a formula-like text from
+    running in a spreadsheet (``iomhub.package.formulas``); a cell of nothing but spaces is
+    missing. Each step is its own pass over the columns, so that no step is computed twice.
+    """
     named = [h for h in dict.fromkeys(header) if h and not h.startswith("__unnamed_")]
-    frame = frame.select(
-        *[_trimmed(h) if frame.schema[h] == pl.String else pl.col(h) for h in named],
-        pl.col(LINE),
-    )
+    text = [h for h in named if frame.schema[h] == pl.String]
+    lazy = frame.lazy().select(*named, pl.col(LINE))
+    if text:
+        lazy = (lazy.with_columns(pl.col(text).str.strip_chars())
+                .with_columns(unquoted(pl.col(h)).alias(h) for h in text)
+                .with_columns(pl.when(pl.col(h).str.len_bytes() > 0).then(pl.col(h)).alias(h) for h in text))
     if named:
-        frame = frame.filter(~pl.all_horizontal(pl.col(named).is_null()))
-    return frame
+        lazy = lazy.filter(~pl.all_horizontal(pl.col(named).is_null()))
+    return lazy.collect()
 
 
 def _cell_text(value: object) -> str:

@@ -50,7 +50,7 @@ def _values(table: str, people: pl.DataFrame) -> pl.DataFrame:
     """The per-person values in a fixed order (by nominal_id, then group: someone with several
     flags has a row per flag), so the same data give the same interval."""
     if "nominal_id" in people.columns:
-        people = people.sort([c for c in ("nominal_id", TABLES[table].group) if c])
+        people = people.lazy().sort([c for c in ("nominal_id", TABLES[table].group) if c]).collect()
     if table == "proven_reoffending":
         return (people.filter(pl.col("followed_up"))
                 .with_columns(pl.lit(1.0).alias("one"), (pl.col("reoffences") > 0).cast(pl.Float64)
