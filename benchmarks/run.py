@@ -6,7 +6,8 @@ run, ``iomhub report ... --format json`` and ``benchmarks/pandas_report.py`` on 
 timed (wall clock) and measured (peak resident memory of the child process, from the
 rusage ``os.wait4`` returns for it), best of ``--repeat`` runs. The two reports must give
 the same figures for every table the pandas version computes: the runner exits 1 if they
-do not (or if a command fails). The goals (pandas/iomhub >= 10x; the 1,000,000-nominal
+do not (or if a command fails). Then it times ``iomhub import`` of the 100,000-nominal package
+into an empty SQLite and PostgreSQL database (``--import-size``). The goals (pandas/iomhub >= 10x; the 1,000,000-nominal
 report in under 10 s) are printed as met or not met and never fail the run.
 """
 
@@ -73,7 +74,7 @@ class Result:
         return self.pandas.seconds / self.iomhub.seconds
 
 
-def measure(command: Sequence[str], cwd: Path = ROOT) -> Measurement:
+def measure(command: Sequence[str], cwd: Path = ROOT, env: dict[str, str] | None = None) -> Measurement:
     """Run a command to its end; its wall time and peak RSS from ``os.wait4``'s rusage.
 
     ``ru_maxrss`` of the rusage ``wait4`` returns is the child's own high-water mark (Linux,
@@ -81,7 +82,7 @@ def measure(command: Sequence[str], cwd: Path = ROOT) -> Measurement:
     """
     with tempfile.TemporaryFile() as err:
         started = time.perf_counter()
-        process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=err)
+        process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=err, env=env)
         _, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - started
         process.returncode = os.waitstatus_to_exitcode(status)
@@ -210,6 +211,53 @@ def bench_spark(size: int, data_dir: Path, console: Console) -> tuple[Measuremen
     return run, lines("spark.json") == lines("iomhub.json")
 
 
+def postgres_server() -> str | None:
+    """A PostgreSQL URL of this machine's test server (``scripts/postgres-test-url``), or None."""
+    found = subprocess.run([str(ROOT / "scripts" / "postgres-test-url")], capture_output=True, text=True)
+    return found.stdout.strip() or None if found.returncode == 0 else None
+
+
+def fresh_database(kind: str, scratch: Path, server: str | None) -> str | None:
+    """The DATABASE_URL of an empty database of ``kind`` (sqlite or postgresql), migrated."""
+    if kind == "sqlite":
+        url = f"sqlite:///{scratch / 'import-bench.sqlite3'}"
+    else:
+        if server is None:
+            return None
+        import psycopg
+
+        with psycopg.connect(server, autocommit=True) as connection:
+            connection.execute("DROP DATABASE IF EXISTS iomhub_bench_import WITH (FORCE)")
+            connection.execute("CREATE DATABASE iomhub_bench_import")
+        url = server.rsplit("/", 1)[0] + "/iomhub_bench_import"
+    subprocess.run([executable("iomhub"), "django", "migrate", "--verbosity", "0"], cwd=ROOT, check=True,
+                   env={**os.environ, "DATABASE_URL": url}, stdout=subprocess.DEVNULL)
+    return url
+
+
+def bench_imports(size: int, data_dir: Path, console: Console) -> list[tuple[str, Measurement]]:
+    """``iomhub import`` of the package of ``size`` into an empty, migrated SQLite database and
+    PostgreSQL database (COPY), once each: wall time, CPU of the iomhub process (the server's
+    work is in the wall time only) and peak memory."""
+    package = ensure_package(data_dir, size, console)
+    server = postgres_server()
+    out = []
+    with tempfile.TemporaryDirectory() as scratch:
+        for kind, label in (("sqlite", "SQLite"), ("postgresql", "PostgreSQL")):
+            url = fresh_database(kind, Path(scratch), server)
+            if url is None:
+                console.print(f"  no PostgreSQL server: the {label} import is not measured")
+                continue
+            run = measure([executable("iomhub"), "import", str(package), "--reason", "benchmark"],
+                          env={**os.environ, "DATABASE_URL": url})
+            console.print(f"  {size:>10,} import into {label}: {run.seconds:7.2f} s ({run.cpu:.2f} CPU s), "
+                          f"{run.peak_mb:8.0f} MB" + ("" if run.returncode == 0 else f", exit {run.returncode}"))
+            if run.returncode != 0:
+                console.print(run.stderr[-4000:], markup=False, highlight=False)
+            out.append((label, run))
+    return out
+
+
 def _seconds(run: Measurement | None) -> str:
     return "failed" if run is None else f"{run.seconds:.2f}"
 
@@ -254,6 +302,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--spark-size", type=int, default=100_000,
                         help="nominals for the Spark engine's run, local mode, once (0: none; default 100000, "
                              "one of --sizes)")
+    parser.add_argument("--import-size", type=int, default=100_000,
+                        help="nominals for the import timings, into SQLite and PostgreSQL (0: none; default 100000)")
     args = parser.parse_args(argv)
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
@@ -270,6 +320,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         spark_failed = spark.returncode != 0 or not same
         console.print(f"Spark engine (local mode) at {args.spark_size:,} nominals: {spark.seconds:.2f} s wall; "
                       f"JSON {'identical to' if same else 'DIFFERENT from'} the default engine's", highlight=False)
+    imports = bench_imports(args.import_size, args.data_dir.resolve(), console) if args.import_size else []
+    if imports:
+        table = Table(title=f"iomhub import of {args.import_size:,} nominals into an empty database")
+        for header in ("database", "wall s", "iomhub CPU s", "peak MB", "exit"):
+            table.add_column(header, justify="right")
+        for label, run in imports:
+            table.add_row(label, f"{run.seconds:.1f}", f"{run.cpu:.1f}", f"{run.peak_mb:,.0f}", str(run.returncode))
+        console.print(table)
+    import_failed = any(run.returncode != 0 for _, run in imports)
     for line in goal_lines(results):
         console.print(line, highlight=False)
     summary = [{"nominals": r.size, "iomhub_seconds": r.iomhub and r.iomhub.seconds,
@@ -285,7 +344,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         console.print(f"[bold red]{r.size:,} nominals: the reports differ[/]")
         for line in r.differences:
             console.print(f"  {line}", markup=False, highlight=False)
-    return 1 if failed or spark_failed else 0
+    return 1 if failed or spark_failed or import_failed else 0
 
 
 if __name__ == "__main__":
