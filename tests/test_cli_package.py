@@ -40,5 +40,5 @@ def test_every_command_is_registered_and_django_is_not_started_to_list_them() ->
               "print('django.apps' in sys.modules and __import__('django.apps').apps.apps.ready)\n")
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout.split("\n")
     assert out[0].split() == ["check", "convert", "createuser", "demo", "django", "enrolment-link", "export",
-                              "import", "mapping", "report", "select", "serve", "synth", "worker"]
+                              "import", "mapping", "notify", "report", "select", "serve", "synth", "worker"]
     assert out[1] == "False"
