@@ -24,8 +24,9 @@ install: system-demo $(VENV)/.installed ## Create .venv with the pinned dependen
 demo: install ## Synthesise a package and write the performance report into ./demo-output/
 	$(VENV)/bin/iomhub demo $(DEMO_ARGS)
 
-test: system-test install ## Every test (Spark conformance included) on SQLite and, beside it, the web tests on PostgreSQL; no skip
-	PY=$(PY) scripts/test-both
+test: system-test install ## Every test (Spark conformance included) on SQLite, then the database tests on PostgreSQL; no skip
+	$(PY) -m pytest -n 2 --dist loadgroup
+	url=$$(scripts/postgres-test-url) && DATABASE_URL=$$url $(PY) -m pytest -n 2 tests/web
 
 test-fast: install ## A quick local run: SQLite only, no PySpark, missing tools skipped
 	IOMHUB_ALLOW_MISSING_TOOLS=1 $(PY) -m pytest -n 2 -m "not spark"
