@@ -226,7 +226,7 @@ def fresh_database(kind: str, scratch: Path, server: str | None) -> str | None:
             return None
         import psycopg
 
-        with psycopg.connect(server, autocommit=True) as connection:
+        with psycopg.connect(server.rsplit("/", 1)[0] + "/postgres", autocommit=True) as connection:
             connection.execute("DROP DATABASE IF EXISTS iomhub_bench_import WITH (FORCE)")
             connection.execute("CREATE DATABASE iomhub_bench_import")
         url = server.rsplit("/", 1)[0] + "/iomhub_bench_import"
