@@ -309,3 +309,29 @@ def test_offending_two_to_four_years_before_joining_is_compared_where_the_data_r
     earlier = by(balance_rows(collect(found.balance)), "variable").get(effect.EARLIER)
     found_means = (None, None) if earlier is None else (earlier["members_mean"], earlier["comparison_mean_after"])
     assert found_means == expected
+
+
+def test_mathematically_equal_distances_are_ties_that_go_to_the_lower_nominal_id() -> None:
+    # M (born in month 23801) joins in month 24183. A is 30 months older, alike otherwise:
+    # 2.5 years / 5 = 0.5. B is M's age with 16 months since the last offence against M's 13
+    # (the same band, 13+): 3 / 6 = 0.5. A tie, which goes to B (person 1, below A's 2); but
+    # ages (months / 12) carry rounding: Polars divides a column by 12 as a multiplication
+    # by 1/12 in blocks of 8 rows (A's age 34.33333333333333, distance 0.49999999999999933)
+    # and divides the rest, as Spark does (34.333333333333336). Ranked raw, A won on Polars
+    # and B on Spark. Six people of another cell fill the candidates' first block of 8.
+    import narwhals as nw
+    import polars as pl
+
+    def frame(**columns: list[Any]) -> Any:
+        rows = nw.from_native(pl.DataFrame({"month": [24183] * len(columns["nominal_id"]), **columns}).lazy())
+        return effect.with_bands(effect._with_age(rows).with_columns(
+            nw.lit(0).alias("gender_code"), nw.lit(False).alias("in_custody"), nw.lit("NW").alias("area"),
+            nw.lit(4).alias("prior"), nw.lit(2).alias("recent")))
+
+    profiles = frame(nominal_id=[0], birth_month=[23801], months_since_last=[13], anchor_day=[16600])
+    candidates = frame(nominal_id=[1, 2, *range(3, 9)], birth_month=[23801, 23771, *[23801] * 6],
+                       months_since_last=[16, 13, *[1] * 6]).with_columns(
+        effect.exact_key(), nw.lit(None, nw.Int64).alias("joined_day"))
+    found = effect.matches(profiles, candidates, effect.Matching(neighbours=1)).collect().to_native()
+    assert found["nominal_id"].to_list() == [1]
+    assert found["distance"].to_list() == [pytest.approx(0.5, abs=1e-12)]
