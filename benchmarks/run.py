@@ -190,6 +190,12 @@ def _cpu(run: Measurement | None) -> str:
     return "failed" if run is None else f"{run.cpu:.2f}"
 
 
+def json_lines(path: Path) -> list[str]:
+    """A report's JSON lines but the time it was made (``generated_at``), to compare two runs."""
+    text = path.read_text(encoding="utf-8")
+    return [line for line in text.splitlines() if not line.lstrip().startswith('"generated_at"')]
+
+
 def bench_spark(size: int, data_dir: Path, console: Console) -> tuple[Measurement, bool]:
     """``iomhub report --engine spark`` (local mode) once on the package of ``size``, and whether
     its JSON is the default engine's (written by ``bench_size`` before), but the time it was made."""
@@ -204,11 +210,25 @@ def bench_spark(size: int, data_dir: Path, console: Console) -> tuple[Measuremen
         console.print(run.stderr[-4000:], markup=False, highlight=False)
         return run, False
 
-    def lines(name: str) -> list[str]:
-        text = (out_dir / name).read_text(encoding="utf-8")
-        return [line for line in text.splitlines() if not line.lstrip().startswith('"generated_at"')]
+    return run, json_lines(out_dir / "spark.json") == json_lines(out_dir / "iomhub.json")
 
-    return run, lines("spark.json") == lines("iomhub.json")
+
+def bench_sections(size: int, data_dir: Path, console: Console) -> bool:
+    """The report of ``size`` nominals once more, its time charged section by section
+    (``report_sections.py``), and whether its JSON is the whole report's (written by
+    ``bench_size`` before), but the time it was made."""
+    from report_sections import run as run_sections
+    from report_sections import table as sections_table
+
+    package = ensure_package(data_dir, size, console)
+    out_dir = data_dir / "results" / f"nominals-{size}"
+    result = run_sections(package, out_dir / "sections.json")
+    console.print(sections_table(result, f"iomhub report of {size:,} nominals, section by section (one run)"))
+
+    same = json_lines(out_dir / "sections.json") == json_lines(out_dir / "iomhub.json")
+    if not same:
+        console.print("[bold red]the report timed section by section differs from the whole report[/]")
+    return same
 
 
 def postgres_server() -> str | None:
@@ -302,6 +322,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--spark-size", type=int, default=100_000,
                         help="nominals for the Spark engine's run, local mode, once (0: none; default 100000, "
                              "one of --sizes)")
+    parser.add_argument("--sections-size", type=int, default=1_000_000,
+                        help="nominals for the report's time section by section (0: none; default 1000000, "
+                             "one of --sizes)")
     parser.add_argument("--import-size", type=int, default=100_000,
                         help="nominals for the import timings, into SQLite and PostgreSQL (0: none; default 100000)")
     args = parser.parse_args(argv)
@@ -309,11 +332,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--repeat must be at least 1")
     if args.spark_size and args.spark_size not in args.sizes:
         parser.error("--spark-size must be one of --sizes (its JSON is compared with the default engine's)")
+    if args.sections_size and args.sections_size not in args.sizes:
+        parser.error("--sections-size must be one of --sizes (its JSON is compared with the whole report's)")
 
     console = Console()
     results = [bench_size(size, args.data_dir.resolve(), args.repeat, console)
                for size in args.sizes]
     console.print(summary_table(results))
+    sections_failed = bool(args.sections_size) and not bench_sections(args.sections_size, args.data_dir.resolve(),
+                                                                      console)
     spark_failed = False
     if args.spark_size:
         spark, same = bench_spark(args.spark_size, args.data_dir.resolve(), console)
@@ -344,7 +371,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         console.print(f"[bold red]{r.size:,} nominals: the reports differ[/]")
         for line in r.differences:
             console.print(f"  {line}", markup=False, highlight=False)
-    return 1 if failed or spark_failed or import_failed else 0
+    return 1 if failed or spark_failed or import_failed or sections_failed else 0
 
 
 if __name__ == "__main__":

@@ -1,0 +1,214 @@
+"""Where the whole report's time goes, section by section: a line per section of the report.
+
+One fresh process reads and validates the package, then computes the report as ``iomhub report``
+does (``build_report``), with every collect timed where it happens and charged to the section
+whose figures it computes:
+
+- the intermediate tables several others read (``materialise``) to the metrics module that
+  builds them (one module per report section: ``metrics/effect.py`` is the matched comparison);
+- each table of the report, and each per-person table behind an interval, to its section
+  (``reports/tables.py``);
+- the intervals, the effect estimates and the indicators to themselves. The report draws the
+  intervals and the estimates in two threads at once; here one after the other, so that each
+  has its own time (same figures: each has its own seeded stream).
+
+Each line gives wall seconds and CPU seconds (user + system, every thread). On a machine shared
+with other work the CPU seconds say more. The JSON written is the report's, to compare.
+
+    .venv/bin/python benchmarks/report_sections.py bench-data/nominals-1000000
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import resource
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+PERIOD = ("--from", "2015-04-01", "--to", "2016-03-31", "--target-reduction", "17")
+METRICS = ROOT / "src" / "iomhub" / "metrics"
+# Per-person tables that are not report tables, and the section they serve.
+PEOPLE_SECTIONS = {"offences_in_custody": "custody", "fixed_period": "effect"}
+
+
+def cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+class Clock:
+    """Wall and CPU seconds charged to named parts, in the order they were first charged."""
+
+    def __init__(self) -> None:
+        self.wall: dict[str, float] = defaultdict(float)
+        self.cpu: dict[str, float] = defaultdict(float)
+
+    @contextmanager
+    def charge(self, part: str) -> Iterator[None]:
+        began, began_cpu = time.perf_counter(), cpu()
+        try:
+            yield
+        finally:
+            self.wall[part] += time.perf_counter() - began
+            self.cpu[part] += cpu() - began_cpu
+
+
+def caller_section(modules: set[str]) -> str:
+    """The metrics module whose intermediate table is being materialised: the caller's own
+    module when it is in ``metrics/``, else the first metrics module named on the calling line
+    (``materialise(reoffending.performance_cohort(...))`` in ``reports/engine.py``)."""
+    frame = sys._getframe(2)
+    filename = Path(frame.f_code.co_filename)
+    if filename.parent == METRICS:
+        return filename.stem
+    import linecache
+
+    line = linecache.getline(str(filename), frame.f_lineno)
+    for name in re.findall(r"(\w+)\.\w+\(", line):
+        if name in modules:
+            return name
+    return "shared"
+
+
+def measure(package: Path) -> tuple[Clock, str]:
+    """The report of ``package`` computed with every part timed; its JSON."""
+    clock = Clock()
+    with clock.charge("importing modules"):
+        import polars as pl
+
+        import iomhub.package.load as load
+        import iomhub.reports.model as model
+        from iomhub.cli.report import _params
+        from iomhub.reports.json_renderer import render_json
+        from iomhub.reports.tables import TABLES
+    modules = {path.stem for path in METRICS.glob("*.py")}
+    validate = load.validate_tables
+
+    def validating(*args: Any, **kwargs: Any) -> Any:
+        with clock.charge("validating"):
+            return validate(*args, **kwargs)
+
+    load.validate_tables = validating
+    began, began_cpu = time.perf_counter(), cpu()
+    try:
+        data = load.read_package(package)
+    finally:
+        load.validate_tables = validate
+    clock.wall["reading"] = time.perf_counter() - began - clock.wall["validating"]
+    clock.cpu["reading"] = cpu() - began_cpu - clock.cpu["validating"]
+    period = dict(zip(PERIOD[::2], PERIOD[1::2], strict=True))
+    params = _params(date.fromisoformat(period["--from"]), date.fromisoformat(period["--to"]), None, None, None,
+                     float(period["--target-reduction"]), None, None, data.settings.age_bands,
+                     data.settings.target_reduction)
+
+    materialise: Callable[[Any], Any] = model._polars_materialise
+
+    def timed_materialise(frame: Any) -> Any:
+        with clock.charge(caller_section(modules)):
+            return materialise(frame)
+
+    collect = model._polars_collect
+    names = iter(())  # the table being collected, set by the wrapped report_from loop below
+
+    def timed_collect(frame: Any) -> pl.DataFrame:
+        name = next(names, "shared")
+        spec = TABLES.get(name)
+        with clock.charge(spec.section if spec else PEOPLE_SECTIONS.get(name, name.split("_")[0])):
+            return collect(frame)
+
+    resample = model._resample
+
+    def one_after_the_other(tables: dict[str, Any], people: dict[str, Any], resampling: Any) -> None:
+        estimated = dict(tables)
+        with clock.charge("intervals"):
+            model._add_intervals(tables, people, resampling)
+        with clock.charge("effect estimates"):
+            model.add_estimates(estimated, people, resampling)
+        tables.update((name, frame) for name, frame in estimated.items() if name not in tables)
+
+    model._polars_materialise = timed_materialise
+    model._resample = one_after_the_other
+    report_from = model.report_from
+
+    def timed_report_from(computed: Any, *args: Any, **kwargs: Any) -> Any:
+        nonlocal names
+        names = iter([*computed.tables, *computed.people])
+        return report_from(computed, *args, **{**kwargs, "collect": timed_collect})
+
+    model.report_from = timed_report_from
+    charged_wall, charged_cpu = sum(clock.wall.values()), sum(clock.cpu.values())
+    began, began_cpu = time.perf_counter(), cpu()
+    try:
+        report = model.build_report(data, params)
+    finally:
+        model._polars_materialise, model._resample, model.report_from = materialise, resample, report_from
+    rest = "the rest (queries built, tables ordered, indicators, notes)"
+    clock.wall[rest] = time.perf_counter() - began - (sum(clock.wall.values()) - charged_wall)
+    clock.cpu[rest] = cpu() - began_cpu - (sum(clock.cpu.values()) - charged_cpu)
+    with clock.charge("writing the JSON"):
+        text = render_json(report)
+    return clock, text
+
+
+def child(package: Path, output: Path) -> None:
+    clock, text = measure(package)
+    output.write_text(text, encoding="utf-8")
+    print(json.dumps({"wall": clock.wall, "cpu": clock.cpu,
+                      "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+
+
+def run(package: Path, output: Path) -> dict[str, Any]:
+    """The measurement in a fresh process (nothing imported or cached before it)."""
+    python = ROOT / ".venv" / "bin" / "python"
+    done = subprocess.run([str(python if python.exists() else sys.executable), __file__, "--child", str(package),
+                           "-o", str(output)], cwd=ROOT, check=True, capture_output=True, text=True)
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def table(result: dict[str, Any], title: str) -> Any:
+    """The sections, largest first, with their wall and CPU seconds, then the whole."""
+    from rich.table import Table
+
+    out = Table(title=title)
+    for header in ("part of the report", "wall s", "CPU s"):
+        out.add_column(header, justify="left" if header.startswith("part") else "right")
+    from iomhub.reports.tables import SECTION_TITLES
+
+    wall, cpu_seconds = result["wall"], result["cpu"]
+    for part in sorted(wall, key=lambda name: -cpu_seconds[name]):
+        label = f"{part}: {SECTION_TITLES[part]}" if part in SECTION_TITLES else part
+        out.add_row(label, f"{wall[part]:.2f}", f"{cpu_seconds[part]:.2f}")
+    out.add_row("whole process", f"{sum(wall.values()):.2f}", f"{sum(cpu_seconds.values()):.2f}", style="bold")
+    out.add_row("peak memory", f"{result['peak_mb']:,.0f} MB", "")
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("package", type=Path)
+    parser.add_argument("-o", "--output", type=Path, help="where to write the report's JSON")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    output = args.output or Path("/dev/null")
+    if args.child:
+        child(args.package, output)
+        return 0
+    from rich.console import Console
+
+    Console().print(table(run(args.package, output), f"iomhub report of {args.package.name}, part by part"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
