@@ -124,7 +124,7 @@ def compute_tables(tables: Mapping[str, Frame], params: ReportParams,  # noqa: C
     if "needs" not in out.missing:
         out.tables["needs_first_assessment"] = needs.needs_first_assessment(
             tables["needs"], params.period)
-        out.tables["needs_progress"] = needs.needs_progress(tables["needs"], params.period)
+        out.tables["needs_progress"] = needs.needs_progress(tables["needs"], params.period, materialise)
     if "treatment" not in out.missing:
         out.tables["treatment_completions"] = treatment.treatment_completions(
             tables["treatment"], params.period)
