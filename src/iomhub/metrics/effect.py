@@ -604,7 +604,9 @@ class EffectTables:
 
     ``pairs`` has one row per (member, comparison person): member_id, nominal_id and that
     person's window figures (``PAIR_COLUMNS``), for the interval that allows for people
-    used in several members' sets."""
+    used in several members' sets. ``balance`` (:func:`balance_sums`) keeps member_id as a
+    person number (:func:`person_numbers`: in the order of nominal_id), which is all the
+    balance needs of it: its million rows at 1,000,000 nominals are not given their text ids."""
 
     members: Frame
     sets: Frame
@@ -661,8 +663,7 @@ def effect_tables(cohort: Frame, offences: Frame, spans: Frame | None, nominals:
         pairs=named(compared.select("member_id", "nominal_id", *PAIR_COLUMNS, *LAG_COLUMNS, JOINING_MONTH),
                     "member_id", "nominal_id"),
         comparison_people=named(compared.select("nominal_id").unique(), "nominal_id"),
-        balance=named(balance_sums(profiles, history, joins, people, outcomes, compared, candidates,
-                                     materialise), "member_id"),
+        balance=balance_sums(profiles, history, joins, people, outcomes, compared, candidates, materialise),
         windows=window_counts(fit))
 
 
