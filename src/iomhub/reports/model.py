@@ -23,7 +23,7 @@ from iomhub.metrics.kpis import kpis
 from iomhub.metrics.uncertainty import Resampling
 from iomhub.package.load import Package
 from iomhub.reports.engine import Computed, compute_tables
-from iomhub.reports.estimates import add_estimates, data_quality_notes
+from iomhub.reports.estimates import balance_and_estimates, data_quality_notes, time_at_risk_table
 from iomhub.reports.formatting import CONFIDENTIAL as CONFIDENTIAL
 from iomhub.reports.formatting import CUSTODY_NOTE, SMALL_NUMBERS_NOTE, group_label, long_date
 from iomhub.reports.intervals import with_intervals
@@ -216,28 +216,22 @@ COST_CAVEAT = f"Cost of crime: {COST_CAVEAT_TEXT}."
 
 
 def _resample(tables: dict[str, pl.DataFrame], people: dict[str, pl.DataFrame], resampling: Resampling) -> None:
-    """The effect tables and the intervals of the other tables, in two threads (numpy releases
-    the lock while it draws and sums; each interval has its own seeded stream, so the figures
-    do not depend on which finishes first). The effect tables come after the others, as
-    always."""
-    before = dict(tables)
-    estimated = dict(tables)  # add_estimates sees the tables as they were before the intervals
+    """The effect tables and the intervals of the other tables, as separate pieces of work on
+    two threads (numpy releases the lock while it draws and sums; each interval has its own
+    seeded stream, so the figures do not depend on which finishes first), the longest first
+    so that neither thread waits long for the other. The effect tables come after the others,
+    as always, and are computed from the tables as they were before the intervals."""
+    effects = "fixed_period" in people
     with ThreadPoolExecutor(max_workers=2) as pool:
-        effects = pool.submit(add_estimates, estimated, people, resampling)
-        _add_intervals(tables, people, resampling)
-        effects.result()
-    replaced = [name for name in before if estimated[name] is not before[name]]
-    assert not replaced, f"add_estimates must only add tables, not change {replaced}"
-    tables.update((name, frame) for name, frame in estimated.items() if name not in before)
-
-
-def _add_intervals(tables: dict[str, pl.DataFrame], people: dict[str, pl.DataFrame],
-                   resampling: Resampling) -> None:
-    """The 95% intervals of the reoffending changes, the proven reoffending rates and the change
-    in the cost of crime, from the collected per-person frames."""
-    for name, frame in people.items():
-        if name in tables and TABLES[name].intervals is not None:
-            tables[name] = with_intervals(name, tables[name], frame, resampling)
+        balance = pool.submit(balance_and_estimates, people, resampling) if effects else None
+        at_risk = pool.submit(time_at_risk_table, people, resampling) if effects else None
+        intervals = {name: pool.submit(with_intervals, name, tables[name], frame, resampling)
+                     for name, frame in people.items() if name in tables and TABLES[name].intervals is not None}
+        for name, found in intervals.items():
+            tables[name] = found.result()
+        if at_risk is not None and balance is not None:
+            tables["time_at_risk"] = at_risk.result()
+            tables["matching_balance"], tables["effect_estimate"] = balance.result()
 
 
 def _honest_settings(params: ReportParams, costs: dict[str, float | None],
