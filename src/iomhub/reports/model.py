@@ -134,8 +134,13 @@ def build_report(package: Package, params: ReportParams,
     """Compute every table the package allows for the given parameters, in-process on Polars."""
     lazy = {name: nw.from_native(frame.lazy()) for name, frame in package.tables.items()}
     costs = unit_costs(package.settings.unit_costs)
-    computed = compute_tables(lazy, params, materialise=_polars_materialise, unit_costs=costs)
-    return report_from(computed, package, params, generated_at)
+    # The effect section's chain of materialised tables runs on a thread of its own while the
+    # other sections are computed and collected beside it: each of its queries alone seldom
+    # keeps both cores busy.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        computed = compute_tables(lazy, params, materialise=_polars_materialise, unit_costs=costs,
+                                  beside=lambda work: pool.submit(work).result)
+        return report_from(computed, package, params, generated_at)
 
 
 def _polars_collect(frames: Sequence[nw.LazyFrame[Any]]) -> list[pl.DataFrame]:
@@ -146,6 +151,26 @@ def _polars_collect(frames: Sequence[nw.LazyFrame[Any]]) -> list[pl.DataFrame]:
     return pl.collect_all(natives)
 
 
+def _collect_computed(computed: Computed, collect: Callable[[Sequence[nw.LazyFrame[Any]]], list[pl.DataFrame]],
+                      ) -> dict[tuple[str, str], pl.DataFrame]:
+    """Every table and per-person table of ``computed``, keyed ("table" or "people", name): those
+    there already first, then those of the work still running beside (``Computed.finish``)."""
+    done: dict[tuple[str, str], pl.DataFrame] = {}
+
+    def gather() -> None:
+        frames = {("table", name): frame for name, frame in computed.tables.items()}
+        frames.update((("people", name), frame) for name, frame in computed.people.items())
+        keys = [key for key in frames if key not in done]
+        if keys:
+            done.update(zip(keys, collect([frames[key] for key in keys]), strict=True))
+
+    gather()
+    if computed.pending:
+        computed.finish()
+        gather()
+    return done
+
+
 def report_from(computed: Computed, package: Package, params: ReportParams, generated_at: datetime | None = None,
                 collect: Callable[[Sequence[nw.LazyFrame[Any]]], list[pl.DataFrame]] = _polars_collect) -> Report:
     """The report of tables ``compute_tables`` has computed on any backend: collected into
@@ -154,8 +179,7 @@ def report_from(computed: Computed, package: Package, params: ReportParams, gene
     tables the indicators read (indicators, targets, actuals, rag_overrides)."""
     lazy = {name: nw.from_native(frame.lazy()) for name, frame in package.tables.items()}
     costs = unit_costs(package.settings.unit_costs)
-    keys = [("table", name) for name in computed.tables] + [("people", name) for name in computed.people]
-    collected = dict(zip(keys, collect([*computed.tables.values(), *computed.people.values()]), strict=True))
+    collected = _collect_computed(computed, collect)
     tables: dict[str, pl.DataFrame] = {}
     for name in computed.tables:
         ranks = {**RANKS, "age_band": params.age_bands.labels}
