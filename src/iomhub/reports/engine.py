@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 
 import narwhals as nw
 
@@ -110,14 +111,8 @@ def compute_tables(tables: Mapping[str, Frame], params: ReportParams,  # noqa: C
         out.people["fixed_period"] = effect.fixed_period_outcomes(
             performance, spans, params.baseline_span, params.period)
         first_day = params.data_start or data_begins(tables["offences"], params.baseline_span.start)
-        offences = tables["offences"]
-
-        def effect_work() -> effect.EffectTables:
-            return effect.effect_tables(cohort, offences, spans, nominals, params.matching, first_day,
-                                        params.period.end, materialise)
-
-        parts = (beside or _at_once)(effect_work)
-        out.pending.append(_effect_placer(out, parts, len(out.tables), len(out.people)))
+        _start_effect(out, partial(effect.effect_tables, cohort, tables["offences"], spans, nominals,
+                                   params.matching, first_day, params.period.end, materialise), beside)
         _proven_and_costs(out, tables, params, performance, materialise,
                           published_unit_costs() if unit_costs is None else unit_costs, spans)
     counts = materialise(caseload.caseload(cohort, nominals, days))
@@ -149,14 +144,17 @@ def compute_tables(tables: Mapping[str, Frame], params: ReportParams,  # noqa: C
                                                       end=params.period.end, custody_spans=spans))
         out.tables["expected_reoffending"] = expected.expected_reoffending(
             scored, small_numbers=params.small_numbers)
-    if beside is None:
-        out.finish()
     return out
 
 
-def _at_once(work: Later) -> Later:
-    done = work()
-    return lambda: done
+def _start_effect(out: Computed, work: Later, beside: Callable[[Later], Later] | None) -> None:
+    """The effect section's work, done now (its tables added where they belong), or handed to
+    ``beside`` and left for ``Computed.finish`` to put in the same places."""
+    placer = _effect_placer(out, beside(work) if beside is not None else work, len(out.tables), len(out.people))
+    if beside is None:
+        placer()
+    else:
+        out.pending.append(placer)
 
 
 def _effect_placer(out: Computed, parts: Later, tables_at: int, people_at: int) -> Callable[[], None]:
