@@ -23,6 +23,7 @@ O(r log r) in the records.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 import narwhals as nw
@@ -51,12 +52,14 @@ def custody_spans(custody: Frame, last_day: date) -> Frame:
             .select("nominal_id", *as_int("c_first", "c_last"), "last_date"))
 
 
-def days_in_custody(windows: Frame, keys: list[str], spans: Frame, first: str, last: str) -> Frame:
+def days_in_custody(windows: Frame, keys: list[str], spans: Frame, first: str, last: str,
+                    carry: Sequence[str] = ()) -> Frame:
     """keys and ``custody_days``: days of each window (columns ``first``..``last``, day numbers)
-    spent in custody; windows with none are absent (fill with 0)."""
+    spent in custody; windows with none are absent (fill with 0). The windows' nominal_id is
+    among ``keys``, or else in ``carry``."""
     days = (nw.min_horizontal(nw.col("c_last"), nw.col(last))
             - nw.max_horizontal(nw.col("c_first"), nw.col(first)) + 1)
-    return (windows.select(*keys, first, last).join(spans, on="nominal_id", how="inner")
+    return (windows.select(*keys, *carry, first, last).join(spans, on="nominal_id", how="inner")
             .filter((nw.col("c_first") <= nw.col(last)) & (nw.col("c_last") >= nw.col(first)))
             .group_by(*keys).agg(days.sum().alias("custody_days"))
             .with_columns(*as_int("custody_days")))

@@ -146,12 +146,13 @@ def window_outcomes(pairs: Frame, keys: list[str], offences: Frame, spans: Frame
     number the data begin, if later) to the day before the first lagged quarter; null when
     the data hold under ``EARLIER_AT_LEAST`` days of that window.
 
-    ``pairs`` has ``keys`` (which include nominal_id), anchor_day, before_first, after_last
+    ``pairs`` has ``keys`` (one row per key), nominal_id, anchor_day, before_first, after_last
     and month_first_day; ``spans`` is :func:`iomhub.metrics.custody.custody_spans` (None: no custody
     data). Days at risk are the window's days minus its days in custody (never below 0).
     """
     anchor, first, last = nw.col("anchor_day"), nw.col("before_first"), nw.col("after_last")
-    windows = pairs.select(*keys, "anchor_day", "before_first", "after_last", "month_first_day")
+    person = [] if "nominal_id" in keys else ["nominal_id"]
+    windows = pairs.select(*keys, *person, "anchor_day", "before_first", "after_last", "month_first_day")
     earliest = nw.min_horizontal(first, anchor - EARLIER_DAYS)
     lagged_from = anchor - LAG_QUARTERS * QUARTER_DAYS
     earlier_from = (anchor - EARLIER_DAYS if data_first is None
@@ -173,7 +174,7 @@ def window_outcomes(pairs: Frame, keys: list[str], offences: Frame, spans: Frame
     if spans is not None:
         for side, lo, hi in (("before", "before_first", "before_last"), ("after", "anchor_day", "after_last")):
             sided = windows.with_columns((anchor - 1).alias("before_last"))
-            held = custody.days_in_custody(sided, keys, spans, lo, hi)
+            held = custody.days_in_custody(sided, keys, spans, lo, hi, person)
             out = out.join(held.rename({"custody_days": f"custody_days_{side}"}), on=keys, how="left")
         counts += ["custody_days_before", "custody_days_after"]
     else:
@@ -494,17 +495,21 @@ def comparison_outcomes(paired: Frame, joined: Frame, joins: Frame, offences: Fr
               .then(nw.col("after_last") - first_iom + 1).otherwise(0).cast(nw.Int64))
     pairs = (pairs.join(joined_on, on="nominal_id", how="left")
              .with_columns(on_iom.alias("iom_days_after"), first_iom.alias("iom_from")))
-    keys = ["member_id", "nominal_id"]
-    on_iom_offences = (pairs.filter(nw.col("iom_days_after") > 0).select(*keys, "iom_from", "after_last")
+    # Each pair is one integer, member_id and nominal_id (person numbers) side by side: the
+    # pairs are grouped and joined on one column, not two.
+    pair = (nw.col("member_id") * PAIR_KEYS + nw.col("nominal_id")).alias("pair")
+    pairs = pairs.with_columns(pair)
+    on_iom_offences = (pairs.filter(nw.col("iom_days_after") > 0).select("pair", "nominal_id", "iom_from", "after_last")
                        .join(offences.select("nominal_id", day_number(nw.col("offence_date")).alias("day")),
                              on="nominal_id", how="inner")
                        .filter((nw.col("day") >= nw.col("iom_from")) & (nw.col("day") <= nw.col("after_last")))
-                       .group_by(*keys).agg(nw.len().alias("iom_offences_after")))
-    outcomes = window_outcomes(pairs, keys, offences, spans, data_first)
-    return (paired.join(outcomes, on=keys, how="inner")
-            .join(pairs.select(*keys, "iom_days_after"), on=keys, how="inner")
-            .join(on_iom_offences, on=keys, how="left")
-            .with_columns(nw.col("iom_offences_after").fill_null(0).cast(nw.Int64)))
+                       .group_by("pair").agg(nw.len().alias("iom_offences_after")))
+    outcomes = window_outcomes(pairs, ["pair"], offences, spans, data_first)
+    return (paired.with_columns(pair).join(outcomes, on="pair", how="inner")
+            .join(pairs.select("pair", "iom_days_after"), on="pair", how="inner")
+            .join(on_iom_offences, on="pair", how="left")
+            .with_columns(nw.col("iom_offences_after").fill_null(0).cast(nw.Int64))
+            .drop("pair"))
 
 
 MATCHED_VARIABLES = ("prior", "recent", "months_since_last", "age", "female")
@@ -614,7 +619,9 @@ class EffectTables:
 
     ``pairs`` has one row per (member, comparison person): member_id, nominal_id and that
     person's window figures (``PAIR_COLUMNS``), for the interval that allows for people
-    used in several members' sets."""
+    used in several members' sets. ``balance`` (:func:`balance_sums`) keeps member_id as a
+    person number (:func:`person_numbers`: in the order of nominal_id), which is all the
+    balance needs of it: its million rows at 1,000,000 nominals are not given their text ids."""
 
     members: Frame
     sets: Frame
@@ -671,8 +678,7 @@ def effect_tables(cohort: Frame, offences: Frame, spans: Frame | None, nominals:
         pairs=named(compared.select("member_id", "nominal_id", *PAIR_COLUMNS, *LAG_COLUMNS, JOINING_MONTH),
                     "member_id", "nominal_id"),
         comparison_people=named(compared.select("nominal_id").unique(), "nominal_id"),
-        balance=named(balance_sums(profiles, history, joins, people, outcomes, compared, candidates,
-                                     materialise), "member_id"),
+        balance=balance_sums(profiles, history, joins, people, outcomes, compared, candidates, materialise),
         windows=window_counts(fit))
 
 

@@ -227,7 +227,9 @@ def balance_rows(sums: Rows) -> list[dict[str, Any]]:
     matched comparison (each matched set weighing as one person: its people weigh 1/k each),
     and the standardised mean differences before and after matching (difference of means /
     square root of the mean of the two variances). Age is summed in months, shown in years."""
-    table = Table(sums, ("group", "variable", "member_id"))
+    # Rows in the order given within a group and variable (the report sorts them by member_id):
+    # the matched sets' weighted sums are added in that order.
+    table = Table(sums, ("group", "variable"))
     values = table.floats(["count", "total", "squares"])
     groups, variables = table.text("group"), table.text("variable")
     used = values[:, 0] > 0

@@ -11,6 +11,8 @@ avg_when_scored = sum / identified; identified_pct = identified / assessments x 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import narwhals as nw
 
 from iomhub.domain.codes import PATHWAYS
@@ -54,7 +56,7 @@ def needs_first_assessment(needs: Frame, period: Span) -> Frame:
                 "identified_pct"))
 
 
-def needs_progress(needs: Frame, period: Span) -> Frame:
+def needs_progress(needs: Frame, period: Span, materialise: Callable[[Frame], Frame] = lambda frame: frame) -> Frame:
     """Average score per pathway at the first assessment and about 3, 6, 9 and 12 months later.
 
     Definition (iomhub's, for the "needs by pathway at 0/3/6/9/12 months" chart of issue 4):
@@ -72,30 +74,37 @@ def needs_progress(needs: Frame, period: Span) -> Frame:
     change = avg_then - avg_first (negative: needs fell). Averages are null when nobody counts.
     """
     dated = needs.filter(nw.col("assessed_on") <= nw.lit(period.end))
-    first = (dated.group_by("nominal_id").agg(nw.col("assessed_on").min().alias("first_on"))
+    # Assessments (one per nominal and date) are far fewer than rows (one per pathway): the
+    # first and the follow-ups are found among them, and the rows joined to them once.
+    visits = materialise(dated.select("nominal_id", "assessed_on").unique())
+    first = (visits.group_by("nominal_id").agg(nw.col("assessed_on").min().alias("first_on"))
              .with_columns(day_number(nw.col("first_on")).alias("first_day")))
-    first_scores = (dated.join(first, left_on=["nominal_id", "assessed_on"], right_on=["nominal_id", "first_on"],
-                               how="inner")
-                    .filter(~nw.col("score").is_null())
-                    .select("nominal_id", "pathway", nw.col("score").alias("score_first")))
-    visits = (dated.select("nominal_id", "assessed_on").unique()
-              .join(first, on="nominal_id", how="inner")
-              .with_columns((day_number(nw.col("assessed_on")) - nw.col("first_day")).alias("days_after")))
+    visits = materialise(visits.join(first, on="nominal_id", how="inner")
+                         .with_columns((day_number(nw.col("assessed_on")) - nw.col("first_day")).alias("days_after")))
     # The four follow-up points at once: each visit against each point's target day.
     target: nw.Expr = nw.lit(0)
     for months, day in FOLLOW_UP_DAYS.items():
         target = nw.when(nw.col("months") == months).then(nw.lit(day)).otherwise(target)
     points = literal_rows(needs, "months", list(FOLLOW_UP_MONTHS)).with_columns(nw.col("months").cast(nw.Int64))
     distance = (nw.col("days_after") - target).abs()
-    candidates = (visits.join(points, how="cross").with_columns(distance.alias("distance"))
-                  .filter(nw.col("distance") <= WINDOW_DAYS))
+    candidates = materialise(visits.filter(nw.col("days_after") > 0).join(points, how="cross")
+                             .with_columns(distance.alias("distance"))
+                             .filter(nw.col("distance") <= WINDOW_DAYS))
     nearest = (candidates.group_by("nominal_id", "months").agg(nw.col("distance").min().alias("nearest"))
                .join(candidates, on=["nominal_id", "months"], how="inner")
                .filter(nw.col("distance") == nw.col("nearest"))
                .group_by("nominal_id", "months").agg(nw.col("assessed_on").min()))
-    # The windows do not overlap, so an assessment is nearest to one point at most.
-    then = (dated.join(nearest, on=["nominal_id", "assessed_on"], how="inner")
-            .filter(~nw.col("score").is_null())
+    # The first assessment is point 0; the windows do not overlap and begin after day 0, so an
+    # assessment is the first or nearest to one point at most.
+    chosen = nw.concat([visits.filter(nw.col("days_after") == 0)
+                        .select("nominal_id", "assessed_on", nw.lit(0).cast(nw.Int64).alias("months")),
+                        nearest.select("nominal_id", "assessed_on", "months")], how="vertical")
+    scores = materialise(dated.filter(~nw.col("score").is_null())
+                         .join(chosen, on=["nominal_id", "assessed_on"], how="inner")
+                         .select("nominal_id", "pathway", "months", "score"))
+    first_scores = (scores.filter(nw.col("months") == 0)
+                    .select("nominal_id", "pathway", nw.col("score").alias("score_first")))
+    then = (scores.filter(nw.col("months") > 0)
             .select("nominal_id", "pathway", "months", nw.col("score").alias("score_then")))
     parts: list[Frame] = [first_scores.with_columns(nw.lit(0).cast(nw.Int64).alias("months"),
                                                     nw.col("score_first").alias("score_then")),

@@ -10,6 +10,7 @@ vectorised Polars expressions, so a million-row table is checked in about a seco
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -68,6 +69,15 @@ class Collector:
 
     def name_of(self, table: str) -> str:
         return self.called.get(table, TABLES[table].filename)
+
+    def part(self) -> Collector:
+        """An empty collector saying problems in the same terms, for work done beside this one's
+        (its problems are added with :meth:`merge`, in an order that does not depend on timing)."""
+        return Collector(titles=self.titles, called=self.called, mapped=self.mapped)
+
+    def merge(self, part: Collector) -> None:
+        self.problems.extend(part.problems)
+        self.total += part.total
 
     def add(self, problem: Problem) -> None:
         self.problems.append(Problem(problem.file, problem.line, self.title(problem.file, problem.column),
@@ -385,6 +395,38 @@ def check_targets(frame: pl.DataFrame, file: str, collector: Collector) -> None:
     collector.add_rows(file, "kind", rows)
 
 
+TYPING_THREADS = 2
+
+
+def _typed_tables(raw_tables: dict[str, RawTable], extra_codes: dict[str, list[str]], collector: Collector,
+                  warnings: list[str], unread: Collection[str], dates: DateFormats) -> dict[str, pl.DataFrame]:
+    """Every table typed and its cells checked (``type_table``), two tables at a time (Polars
+    releases the lock, and one table's queries seldom keep both cores busy); the problems and
+    warnings are added in the order of ``TABLES``, as if the tables were typed one by one."""
+    present = [name for name in TABLES if name in raw_tables]
+    parts: dict[str, tuple[Collector, list[str]]] = {name: (collector.part(), []) for name in present}
+
+    def typed_one(name: str) -> pl.DataFrame | None:
+        part, said = parts[name]
+        return type_table(raw_tables[name], TABLES[name], part, extra_codes, said, dates)
+
+    with ThreadPoolExecutor(max_workers=TYPING_THREADS) as pool:
+        frames = dict(zip(present, pool.map(typed_one, present), strict=True))
+    typed: dict[str, pl.DataFrame] = {}
+    for name, table in TABLES.items():
+        if name not in raw_tables:
+            if table.required and name not in unread:
+                collector.add(Problem(table.filename, 0, "", "required table is missing"))
+            continue
+        part, said = parts[name]
+        collector.merge(part)
+        warnings.extend(said)
+        frame = frames[name]
+        if frame is not None:
+            typed[name] = frame
+    return typed
+
+
 def validate_tables(raw_tables: dict[str, RawTable], extra_codes: dict[str, list[str]],  # noqa: C901
                     collector: Collector, warnings: list[str],
                     unread: Collection[str] = (), dates: DateFormats = OWN_FORMS_ONLY) -> dict[str, pl.DataFrame]:
@@ -394,15 +436,7 @@ def validate_tables(raw_tables: dict[str, RawTable], extra_codes: dict[str, list
     says why): they are not also reported missing. ``dates`` are the date forms a mapping
     declares beyond the package's own.
     """
-    typed: dict[str, pl.DataFrame] = {}
-    for name, table in TABLES.items():
-        if name not in raw_tables:
-            if table.required and name not in unread:
-                collector.add(Problem(table.filename, 0, "", "required table is missing"))
-            continue
-        frame = type_table(raw_tables[name], table, collector, extra_codes, warnings, dates)
-        if frame is not None:
-            typed[name] = frame
+    typed = _typed_tables(raw_tables, extra_codes, collector, warnings, unread, dates)
     files = {name: raw.file for name, raw in raw_tables.items()}
     for name, frame in typed.items():
         table = TABLES[name]

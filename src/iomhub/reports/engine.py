@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 
 import narwhals as nw
 
@@ -47,16 +48,31 @@ class Computed:
     tables: dict[str, Frame] = field(default_factory=dict)
     missing: dict[str, tuple[str, ...]] = field(default_factory=dict)  # section -> absent tables
     people: dict[str, Frame] = field(default_factory=dict)  # per-person tables behind intervals
+    pending: list[Callable[[], None]] = field(default_factory=list)  # see ``finish``
+
+    def finish(self) -> None:
+        """Waits for the work ``compute_tables`` left running beside (its ``beside``) and puts
+        its tables in their places, where they would have been had it run at once."""
+        while self.pending:
+            self.pending.pop(0)()
+
+
+Later = Callable[[], effect.EffectTables]
 
 
 def compute_tables(tables: Mapping[str, Frame], params: ReportParams,  # noqa: C901
                    materialise: Callable[[Frame], Frame] = lambda f: f,
-                   unit_costs: Mapping[str, float | None] | None = None) -> Computed:
+                   unit_costs: Mapping[str, float | None] | None = None,
+                   beside: Callable[[Later], Later] | None = None) -> Computed:
     """Every table of the report that the given canonical tables allow, as lazy frames.
 
     ``materialise`` is called on intermediate results used by several tables (the
     performance cohort, for one) so that a backend can compute them once. ``unit_costs``
     values offences per category (default: the published unit costs of ``domain.costs``).
+    ``beside``, when given, is handed the effect section's work (the longest chain of
+    materialised tables) and returns a function giving its result when done: a backend may
+    start it beside the other sections; the caller then calls ``Computed.finish`` once it
+    has collected what it can. Without it the tables are all there on return.
     """
     out = Computed()
     for section, spec in SECTIONS.items():
@@ -95,13 +111,8 @@ def compute_tables(tables: Mapping[str, Frame], params: ReportParams,  # noqa: C
         out.people["fixed_period"] = effect.fixed_period_outcomes(
             performance, spans, params.baseline_span, params.period)
         first_day = params.data_start or data_begins(tables["offences"], params.baseline_span.start)
-        parts = effect.effect_tables(cohort, tables["offences"], spans, nominals,
-                                     params.matching, first_day, params.period.end, materialise)
-        out.tables["join_windows"] = parts.windows
-        out.people.update({"effect_members": parts.members, "effect_sets": parts.sets,
-                           "effect_pairs": parts.pairs,
-                           "effect_comparison_people": parts.comparison_people,
-                           "effect_balance": parts.balance})
+        _start_effect(out, partial(effect.effect_tables, cohort, tables["offences"], spans, nominals,
+                                   params.matching, first_day, params.period.end, materialise), beside)
         _proven_and_costs(out, tables, params, performance, materialise,
                           published_unit_costs() if unit_costs is None else unit_costs, spans)
     counts = materialise(caseload.caseload(cohort, nominals, days))
@@ -124,7 +135,7 @@ def compute_tables(tables: Mapping[str, Frame], params: ReportParams,  # noqa: C
     if "needs" not in out.missing:
         out.tables["needs_first_assessment"] = needs.needs_first_assessment(
             tables["needs"], params.period)
-        out.tables["needs_progress"] = needs.needs_progress(tables["needs"], params.period)
+        out.tables["needs_progress"] = needs.needs_progress(tables["needs"], params.period, materialise)
     if "treatment" not in out.missing:
         out.tables["treatment_completions"] = treatment.treatment_completions(
             tables["treatment"], params.period)
@@ -134,6 +145,36 @@ def compute_tables(tables: Mapping[str, Frame], params: ReportParams,  # noqa: C
         out.tables["expected_reoffending"] = expected.expected_reoffending(
             scored, small_numbers=params.small_numbers)
     return out
+
+
+def _start_effect(out: Computed, work: Later, beside: Callable[[Later], Later] | None) -> None:
+    """The effect section's work, done now (its tables added where they belong), or handed to
+    ``beside`` and left for ``Computed.finish`` to put in the same places."""
+    placer = _effect_placer(out, beside(work) if beside is not None else work, len(out.tables), len(out.people))
+    if beside is None:
+        placer()
+    else:
+        out.pending.append(placer)
+
+
+def _effect_placer(out: Computed, parts: Later, tables_at: int, people_at: int) -> Callable[[], None]:
+    """Puts the effect section's tables where they belong: after the tables and per-person
+    tables there were (``tables_at``, ``people_at``) when its work began."""
+    def place() -> None:
+        found = parts()
+        _insert(out.tables, tables_at, {"join_windows": found.windows})
+        _insert(out.people, people_at, {"effect_members": found.members, "effect_sets": found.sets,
+                                        "effect_pairs": found.pairs,
+                                        "effect_comparison_people": found.comparison_people,
+                                        "effect_balance": found.balance})
+    return place
+
+
+def _insert(frames: dict[str, Frame], position: int, new: dict[str, Frame]) -> None:
+    items = list(frames.items())
+    items[position:position] = new.items()
+    frames.clear()
+    frames.update(items)
 
 
 def _proven_and_costs(out: Computed, tables: Mapping[str, Frame], params: ReportParams, performance: Frame,

@@ -44,21 +44,21 @@ def columns(frame: pl.DataFrame) -> dict[str, Any]:
     return {name: frame[name].to_numpy() for name in frame.columns}
 
 
-def add_estimates(tables: dict[str, pl.DataFrame], people: dict[str, pl.DataFrame],
-                  resampling: Resampling) -> None:
-    """Adds the intervals and the effect tables to ``tables`` (in place)."""
-    if "fixed_period" not in people:
-        return
+def time_at_risk_table(people: dict[str, pl.DataFrame], resampling: Resampling) -> pl.DataFrame:
+    """time_at_risk: the fixed-period and the join-anchored rows."""
     fixed = [{**row, "basis": "fixed_period"} for row in
              effect.time_at_risk_rows(columns(people["fixed_period"]), resampling)]
     members = columns(people["effect_members"])
     anchored = [{**row, "basis": "join_anchored"} for row in effect.time_at_risk_rows(members, resampling)]
-    tables["time_at_risk"] = pl.DataFrame(fixed + anchored, schema=TIME_AT_RISK_SCHEMA)
+    return pl.DataFrame(fixed + anchored, schema=TIME_AT_RISK_SCHEMA)
+
+
+def balance_and_estimates(people: dict[str, pl.DataFrame], resampling: Resampling) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """matching_balance and effect_estimate (whose checks read the balance)."""
     balance = effect.balance_rows(columns(people["effect_balance"]))
-    tables["matching_balance"] = pl.DataFrame(balance, schema=BALANCE_SCHEMA)
-    estimate_rows = effect.estimates(members, columns(people["effect_pairs"]),
+    estimate_rows = effect.estimates(columns(people["effect_members"]), columns(people["effect_pairs"]),
                                      people["effect_comparison_people"].height, balance, resampling)
-    tables["effect_estimate"] = pl.DataFrame(estimate_rows, schema=EFFECT_SCHEMA)
+    return pl.DataFrame(balance, schema=BALANCE_SCHEMA), pl.DataFrame(estimate_rows, schema=EFFECT_SCHEMA)
 
 
 def data_quality_notes(people: dict[str, pl.DataFrame]) -> list[str]:

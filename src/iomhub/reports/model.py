@@ -6,7 +6,7 @@ from it (``reports/sections/``), which computes no figure of its own beyond ``re
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -23,7 +23,7 @@ from iomhub.metrics.kpis import kpis
 from iomhub.metrics.uncertainty import Resampling
 from iomhub.package.load import Package
 from iomhub.reports.engine import Computed, compute_tables
-from iomhub.reports.estimates import add_estimates, data_quality_notes
+from iomhub.reports.estimates import balance_and_estimates, data_quality_notes, time_at_risk_table
 from iomhub.reports.formatting import CONFIDENTIAL as CONFIDENTIAL
 from iomhub.reports.formatting import CUSTODY_NOTE, SMALL_NUMBERS_NOTE, group_label, long_date
 from iomhub.reports.intervals import with_intervals
@@ -98,17 +98,19 @@ def _polars_materialise(frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
 
 # The order the estimates put these per-person tables in (``metrics.effect_estimates.Table``:
 # the keys as text, a missing one as "None"): sorted here by Polars, they need no sort there.
+# The balance sums' member_id is a person number, in the order of nominal_id.
 ESTIMATE_ORDER = {"fixed_period": ("nominal_id",), "effect_members": ("nominal_id",),
                   "effect_pairs": ("member_id", "nominal_id"), "effect_balance": ("group", "variable", "member_id")}
 
 
 def _in_estimate_order(name: str, frame: pl.DataFrame) -> pl.DataFrame:
     keys = ESTIMATE_ORDER.get(name, ())
-    if not keys or not all(frame.schema.get(key) == pl.String for key in keys):
+    if not keys or not all(frame.schema.get(key) in (pl.String, pl.Int64) for key in keys):
         return frame
     # Sorted by a lazy query: Polars' default (streaming) engine sorts the balance sums (a
     # million rows at 1,000,000 nominals) in well under half the time of the eager sort.
-    return frame.lazy().sort([pl.col(key).fill_null("None") for key in keys], maintain_order=True).collect()
+    return frame.lazy().sort([pl.col(key).fill_null("None") if frame.schema[key] == pl.String else pl.col(key)
+                              for key in keys], maintain_order=True).collect()
 
 
 def figures(tables: dict[str, pl.DataFrame], last_day: Any) -> dict[str, float | None]:
@@ -132,33 +134,61 @@ def build_report(package: Package, params: ReportParams,
     """Compute every table the package allows for the given parameters, in-process on Polars."""
     lazy = {name: nw.from_native(frame.lazy()) for name, frame in package.tables.items()}
     costs = unit_costs(package.settings.unit_costs)
-    computed = compute_tables(lazy, params, materialise=_polars_materialise, unit_costs=costs)
-    return report_from(computed, package, params, generated_at)
+    # The effect section's chain of materialised tables runs on a thread of its own while the
+    # other sections are computed and collected beside it: each of its queries alone seldom
+    # keeps both cores busy.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        computed = compute_tables(lazy, params, materialise=_polars_materialise, unit_costs=costs,
+                                  beside=lambda work: pool.submit(work).result)
+        return report_from(computed, package, params, generated_at)
 
 
-def _polars_collect(frame: nw.LazyFrame[Any]) -> pl.DataFrame:
-    collected = frame.collect().to_native()
-    assert isinstance(collected, pl.DataFrame)
-    return collected
+def _polars_collect(frames: Sequence[nw.LazyFrame[Any]]) -> list[pl.DataFrame]:
+    """Polars lazy frames collected at once: Polars runs the queries side by side on its
+    threads, which keeps both cores busy where one query alone would leave one idle."""
+    natives = [frame.to_native() for frame in frames]
+    assert all(isinstance(native, pl.LazyFrame) for native in natives)
+    return pl.collect_all(natives)
+
+
+def _collect_computed(computed: Computed, collect: Callable[[Sequence[nw.LazyFrame[Any]]], list[pl.DataFrame]],
+                      ) -> dict[tuple[str, str], pl.DataFrame]:
+    """Every table and per-person table of ``computed``, keyed ("table" or "people", name): those
+    there already first, then those of the work still running beside (``Computed.finish``)."""
+    done: dict[tuple[str, str], pl.DataFrame] = {}
+
+    def gather() -> None:
+        frames = {("table", name): frame for name, frame in computed.tables.items()}
+        frames.update((("people", name), frame) for name, frame in computed.people.items())
+        keys = [key for key in frames if key not in done]
+        if keys:
+            done.update(zip(keys, collect([frames[key] for key in keys]), strict=True))
+
+    gather()
+    if computed.pending:
+        computed.finish()
+        gather()
+    return done
 
 
 def report_from(computed: Computed, package: Package, params: ReportParams, generated_at: datetime | None = None,
-                collect: Callable[[nw.LazyFrame[Any]], pl.DataFrame] = _polars_collect) -> Report:
-    """The report of tables ``compute_tables`` has computed on any backend: each collected
-    into Polars by ``collect``, ordered, with intervals, estimates, indicators and notes.
-    ``package`` gives the settings and the small tables the indicators read (indicators,
-    targets, actuals, rag_overrides)."""
+                collect: Callable[[Sequence[nw.LazyFrame[Any]]], list[pl.DataFrame]] = _polars_collect) -> Report:
+    """The report of tables ``compute_tables`` has computed on any backend: collected into
+    Polars by ``collect`` (every table and per-person table in one call), ordered, with
+    intervals, estimates, indicators and notes. ``package`` gives the settings and the small
+    tables the indicators read (indicators, targets, actuals, rag_overrides)."""
     lazy = {name: nw.from_native(frame.lazy()) for name, frame in package.tables.items()}
     costs = unit_costs(package.settings.unit_costs)
+    collected = _collect_computed(computed, collect)
     tables: dict[str, pl.DataFrame] = {}
-    for name, frame in computed.tables.items():
-        collected = collect(frame)
+    for name in computed.tables:
         ranks = {**RANKS, "age_band": params.age_bands.labels}
-        keys = list(TABLES[name].sort)
-        tables[name] = _order(collected, keys, ranks) if keys else collected
+        order = list(TABLES[name].sort)
+        frame = collected["table", name]
+        tables[name] = _order(frame, order, ranks) if order else frame
     people: dict[str, pl.DataFrame] = {}
-    for name, frame in computed.people.items():
-        people[name] = _in_estimate_order(name, collect(frame))
+    for name in computed.people:
+        people[name] = _in_estimate_order(name, collected["people", name])
     _resample(tables, people, params.resampling)
     days = snapshot_dates(params.period)
     if "kpis" not in computed.missing:
@@ -210,28 +240,22 @@ COST_CAVEAT = f"Cost of crime: {COST_CAVEAT_TEXT}."
 
 
 def _resample(tables: dict[str, pl.DataFrame], people: dict[str, pl.DataFrame], resampling: Resampling) -> None:
-    """The effect tables and the intervals of the other tables, in two threads (numpy releases
-    the lock while it draws and sums; each interval has its own seeded stream, so the figures
-    do not depend on which finishes first). The effect tables come after the others, as
-    always."""
-    before = dict(tables)
-    estimated = dict(tables)  # add_estimates sees the tables as they were before the intervals
+    """The effect tables and the intervals of the other tables, as separate pieces of work on
+    two threads (numpy releases the lock while it draws and sums; each interval has its own
+    seeded stream, so the figures do not depend on which finishes first), the longest first
+    so that neither thread waits long for the other. The effect tables come after the others,
+    as always, and are computed from the tables as they were before the intervals."""
+    effects = "fixed_period" in people
     with ThreadPoolExecutor(max_workers=2) as pool:
-        effects = pool.submit(add_estimates, estimated, people, resampling)
-        _add_intervals(tables, people, resampling)
-        effects.result()
-    replaced = [name for name in before if estimated[name] is not before[name]]
-    assert not replaced, f"add_estimates must only add tables, not change {replaced}"
-    tables.update((name, frame) for name, frame in estimated.items() if name not in before)
-
-
-def _add_intervals(tables: dict[str, pl.DataFrame], people: dict[str, pl.DataFrame],
-                   resampling: Resampling) -> None:
-    """The 95% intervals of the reoffending changes, the proven reoffending rates and the change
-    in the cost of crime, from the collected per-person frames."""
-    for name, frame in people.items():
-        if name in tables and TABLES[name].intervals is not None:
-            tables[name] = with_intervals(name, tables[name], frame, resampling)
+        balance = pool.submit(balance_and_estimates, people, resampling) if effects else None
+        at_risk = pool.submit(time_at_risk_table, people, resampling) if effects else None
+        intervals = {name: pool.submit(with_intervals, name, tables[name], frame, resampling)
+                     for name, frame in people.items() if name in tables and TABLES[name].intervals is not None}
+        for name, found in intervals.items():
+            tables[name] = found.result()
+        if at_risk is not None and balance is not None:
+            tables["time_at_risk"] = at_risk.result()
+            tables["matching_balance"], tables["effect_estimate"] = balance.result()
 
 
 def _honest_settings(params: ReportParams, costs: dict[str, float | None],

@@ -11,6 +11,7 @@ the demo package).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -29,10 +30,14 @@ def _checkpointed(frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
     return checkpointed
 
 
-def _collected(frame: nw.LazyFrame[Any]) -> pl.DataFrame:
-    native = frame.collect(backend="polars").to_native()
-    assert isinstance(native, pl.DataFrame)
-    return native
+def _collected(frames: Sequence[nw.LazyFrame[Any]]) -> list[pl.DataFrame]:
+    """Each Spark frame collected into Polars, one after the other."""
+    out = []
+    for frame in frames:
+        native = frame.collect(backend="polars").to_native()
+        assert isinstance(native, pl.DataFrame)
+        out.append(native)
+    return out
 
 
 def build_report_spark(package: SparkPackage, params: ReportParams, generated_at: datetime | None = None) -> Report:
