@@ -7,6 +7,9 @@ import os
 import subprocess
 import sys
 
+from tests.web.conftest import only_on
+
+pytestmark = only_on("sqlite")  # an import in a fresh process, not the database: run once
 
 def test_importing_the_wsgi_application_loads_every_view() -> None:
     probe = ("import sys, iomhub.web.wsgi; "
