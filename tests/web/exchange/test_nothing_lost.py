@@ -69,9 +69,34 @@ def database(tmp_path: Path) -> Iterator[tuple[dict[str, str], Query, Path | Non
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def settled(query: Query, limit: float = 30.0) -> None:
+    """Until no other session works on the database. A killed client may have sent COMMIT just
+    before it died; PostgreSQL then finishes (or aborts) its transaction on its own time, and a
+    test reading meanwhile saw the database before, then after, the commit (nominals 0, needs
+    whole). SQLite has no server: a killed process's transaction is over when it dies."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        try:
+            others = query("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                           "AND pid <> pg_backend_pid() AND backend_type = 'client backend'")[0][0]
+        except sqlite3.OperationalError:
+            return
+        if not others:
+            return
+        time.sleep(0.05)
+    raise AssertionError("another session still works on the database")
+
+
+def table_counts(query: Query) -> dict[str, int]:
+    """Every table's rows, in one statement: one snapshot of the database."""
+    found = query("SELECT " + ", ".join(f"(SELECT count(*) FROM {name})" for name in TABLES))[0]
+    return dict(zip(TABLES, found, strict=True))
+
+
 def state(query: Query, expected: dict[str, int]) -> str:
     """"untouched" or "whole"; anything in between fails the test."""
-    counts = {name: query(f"SELECT count(*) FROM {name}")[0][0] for name in TABLES}
+    settled(query)
+    counts = table_counts(query)
     audit = query("SELECT count(*) FROM audit_log")[0][0]
     if not any(counts.values()) and audit == 0:
         return "untouched"

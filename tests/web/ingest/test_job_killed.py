@@ -17,7 +17,7 @@ from pathlib import Path
 from iomhub.package import read_package
 from iomhub.package.schema import TABLES
 from iomhub.synth import SynthOptions, generate
-from tests.web.exchange.test_nothing_lost import Query, database  # noqa: F401  (fixture)
+from tests.web.exchange.test_nothing_lost import Query, database, settled, table_counts  # noqa: F401
 
 # The progress file is written at most every 0.25 s, so the import must last a few of those for
 # the test to see it part-way: on PostgreSQL (COPY) 1,500 people went in so fast that a run
@@ -52,7 +52,8 @@ QUEUE = textwrap.dedent("""
 
 
 def rows(query: Query) -> dict[str, int]:
-    return {name: query(f"SELECT count(*) FROM {name}")[0][0] for name in TABLES}
+    settled(query)
+    return table_counts(query)
 
 
 def test_a_job_killed_mid_way_imports_nothing_then_imports_whole(
