@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from tempfile import gettempdir
 from typing import Any
 
 import narwhals as nw
@@ -28,12 +29,25 @@ from tests.package.sample import write_csv_folder
 
 pytestmark = [pytest.mark.spark, pytest.mark.xdist_group("spark")]
 
+# Spark's cost on a few thousand rows is its fixed work per query, not the rows: compiling Java
+# for every plan (whole-stage code generation, the JIT's optimising compiler), re-planning each
+# stage (adaptive execution) and shuffling into more partitions than the data need. Turned off
+# here, the module takes about 40% less CPU; the results cannot depend on them (the JSON is
+# compared byte for byte), and `make bench` runs the default session on 100,000 nominals.
+SMALL_DATA = {
+    "spark.sql.codegen.wholeStage": "false",
+    "spark.sql.codegen.factoryMode": "NO_CODEGEN",
+    "spark.sql.adaptive.enabled": "false",
+    "spark.sql.shuffle.partitions": "1",
+    "spark.driver.extraJavaOptions": f"-Dderby.system.home={gettempdir()} -XX:TieredStopAtLevel=1 -XX:+UseSerialGC",
+}
+
 @pytest.fixture(scope="module")
 def spark() -> Iterator[Any]:
     """One local session for the module; ``--engine spark`` in the same process uses it."""
     from iomhub.package.spark_session import spark_session
 
-    session = spark_session("local[2]", "iomhub-conformance")
+    session = spark_session("local[2]", "iomhub-conformance", SMALL_DATA)
     yield session
     session.stop()
 

@@ -14,6 +14,7 @@ import glob
 import os
 import shutil
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +41,7 @@ def find_java() -> str | None:
     return None
 
 
-def spark_session(master: str = LOCAL, app: str = "iomhub") -> Any:
+def spark_session(master: str = LOCAL, app: str = "iomhub", config: Mapping[str, str] | None = None) -> Any:
     """The active Spark session, or a new one on ``master`` configured for iomhub.
 
     Dates are read and written in UTC (a date must not move with the machine's time zone), the
@@ -69,6 +70,8 @@ def spark_session(master: str = LOCAL, app: str = "iomhub") -> Any:
                .config("spark.sql.execution.arrow.pyspark.enabled", "true"))
     if master.startswith("local"):
         builder = builder.config("spark.sql.shuffle.partitions", str(max(2, os.cpu_count() or 2)))
+    for key, value in (config or {}).items():
+        builder = builder.config(key, value)
     try:
         session = builder.getOrCreate()
     except Exception as error:  # py4j or Java failing to start: say so, without a traceback
