@@ -136,16 +136,10 @@ def measure(package: Path) -> tuple[Clock, str]:
         return done
 
     def one_after_the_other(tables: dict[str, Any], people: dict[str, Any], resampling: Any) -> None:
-        # The report draws these on two threads at once; here one after the other.
-        with clock.charge("intervals"):
-            for name, frame in people.items():
-                if name in tables and TABLES[name].intervals is not None:
-                    tables[name] = model.with_intervals(name, tables[name], frame, resampling)
-        if "fixed_period" in people:
-            with clock.charge("effect estimates"):
-                tables["time_at_risk"] = model.time_at_risk_table(people, resampling)
-                tables["matching_balance"], tables["effect_estimate"] = model.balance_and_estimates(
-                    people, resampling)
+        # The report does these pieces on two threads at once; here one after the other.
+        for piece in model.resampling_work(tables, people, resampling):
+            with clock.charge(piece.section):
+                tables.update(piece.make())
 
     patched = {"_collect_computed": collect_one_by_one, "_resample": one_after_the_other}
     saved = {name: getattr(model, name) for name in patched}

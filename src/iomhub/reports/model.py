@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any
 
 import narwhals as nw
@@ -239,23 +240,54 @@ COST_CAVEAT_TEXT = ("an estimate of the cost of the offences recorded, not an im
 COST_CAVEAT = f"Cost of crime: {COST_CAVEAT_TEXT}."
 
 
+@dataclass(frozen=True)
+class ResamplingPiece:
+    """One piece of the work done after collecting: a table's intervals, or effect tables.
+
+    ``section`` names it ("intervals" or "effect estimates"); ``start`` is when to start it
+    among the others (the longest first); ``make`` returns the tables it makes."""
+
+    section: str
+    start: int
+    make: Callable[[], dict[str, pl.DataFrame]]
+
+
+def _intervals_of(name: str, table: pl.DataFrame, frame: pl.DataFrame,
+                  resampling: Resampling) -> dict[str, pl.DataFrame]:
+    return {name: with_intervals(name, table, frame, resampling)}
+
+
+def _time_at_risk_of(people: dict[str, pl.DataFrame], resampling: Resampling) -> dict[str, pl.DataFrame]:
+    return {"time_at_risk": time_at_risk_table(people, resampling)}
+
+
+def _estimates_of(people: dict[str, pl.DataFrame], resampling: Resampling) -> dict[str, pl.DataFrame]:
+    balance, estimate = balance_and_estimates(people, resampling)
+    return {"matching_balance": balance, "effect_estimate": estimate}
+
+
+def resampling_work(tables: dict[str, pl.DataFrame], people: dict[str, pl.DataFrame],
+                    resampling: Resampling) -> list[ResamplingPiece]:
+    """The intervals of the tables that have them, then the effect tables (computed from the
+    per-person tables alone): in the order their tables join the report, which is the order of
+    the JSON. ``benchmarks/report_sections.py`` times the same pieces one by one."""
+    pieces = [ResamplingPiece("intervals", 2, partial(_intervals_of, name, tables[name], frame, resampling))
+              for name, frame in people.items() if name in tables and TABLES[name].intervals is not None]
+    if "fixed_period" in people:
+        pieces.append(ResamplingPiece("effect estimates", 1, partial(_time_at_risk_of, people, resampling)))
+        pieces.append(ResamplingPiece("effect estimates", 0, partial(_estimates_of, people, resampling)))
+    return pieces
+
+
 def _resample(tables: dict[str, pl.DataFrame], people: dict[str, pl.DataFrame], resampling: Resampling) -> None:
-    """The effect tables and the intervals of the other tables, as separate pieces of work on
-    two threads (numpy releases the lock while it draws and sums; each interval has its own
-    seeded stream, so the figures do not depend on which finishes first), the longest first
-    so that neither thread waits long for the other. The effect tables come after the others,
-    as always, and are computed from the tables as they were before the intervals."""
-    effects = "fixed_period" in people
+    """``resampling_work`` on two threads (numpy releases the lock while it draws and sums; each
+    interval has its own seeded stream, so the figures do not depend on which finishes first),
+    the longest first so that neither thread waits long for the other."""
+    pieces = resampling_work(tables, people, resampling)
     with ThreadPoolExecutor(max_workers=2) as pool:
-        balance = pool.submit(balance_and_estimates, people, resampling) if effects else None
-        at_risk = pool.submit(time_at_risk_table, people, resampling) if effects else None
-        intervals = {name: pool.submit(with_intervals, name, tables[name], frame, resampling)
-                     for name, frame in people.items() if name in tables and TABLES[name].intervals is not None}
-        for name, found in intervals.items():
-            tables[name] = found.result()
-        if at_risk is not None and balance is not None:
-            tables["time_at_risk"] = at_risk.result()
-            tables["matching_balance"], tables["effect_estimate"] = balance.result()
+        started = {id(piece): pool.submit(piece.make) for piece in sorted(pieces, key=lambda piece: piece.start)}
+        for piece in pieces:
+            tables.update(started[id(piece)].result())
 
 
 def _honest_settings(params: ReportParams, costs: dict[str, float | None],
