@@ -174,7 +174,7 @@ def _toml(path: Path, problems: list[Problem]) -> str | None:
 # --- Reading --------------------------------------------------------------------------------
 
 
-def _numbered(spark: Any, frame: Any, first: int, facts: dict[str, Any] | None = None) -> tuple[Any, dict[str, Any]]:
+def _numbered(frame: Any, first: int, facts: dict[str, Any] | None = None) -> tuple[Any, dict[str, Any]]:
     """``frame`` (as read from one file, in its order) with LINE: first, first + 1, ... in file
     order, and ``facts`` (name: aggregate over a partition's rows, each given the row's
     position in its partition as ``__row``) combined over the file: a minimum of the line
@@ -205,10 +205,12 @@ def _numbered(spark: Any, frame: Any, first: int, facts: dict[str, Any] | None =
             else:
                 combined[name] = value if name not in combined else max(combined[name], value)
         total += row["__count"]
-    starts = spark.createDataFrame(offsets or [(0, first)], "__part int, __start bigint")
-    numbered = (marked.join(F.broadcast(starts), "__part")
-                .withColumn(LINE, (F.col("__start") + F.col("__row")).cast("bigint"))
-                .drop("__part", "__row", "__start"))
+    # The first line of each partition as a literal map in the plan (a few entries, one per
+    # partition): no join, so no Spark job to broadcast it each time the frame is read.
+    starts = F.create_map(*[F.lit(value) for pair in offsets for value in pair]) if offsets else None
+    start = F.element_at(starts, F.col("__part")) if starts is not None else F.lit(first)
+    numbered = (marked.withColumn(LINE, (start + F.col("__row")).cast("bigint"))
+                .drop("__part", "__row"))
     return numbered, combined
 
 
@@ -238,7 +240,7 @@ def _read_csv(spark: Any, path: Path, name: str, problems: list[Problem]) -> _Ra
         return None
     header = parsed[0]
     quotes = F.length("value") - F.length(F.regexp_replace("value", '"', ""))
-    numbered, found = _numbered(spark, spark.read.text(str(path)), 1, {
+    numbered, found = _numbered(spark.read.text(str(path)), 1, {
         "min_not_utf8": F.min(F.when(F.instr("value", "\ufffd") > 0, F.col("__row"))),
         "odd_quotes": F.max(F.when(quotes % 2 == 1, F.lit(1))),
         "widest": F.max(_cells())})
@@ -333,7 +335,7 @@ def _read_parquet(spark: Any, path: Path, name: str, problems: list[Problem]) ->
             cell = cell.cast("double") if schema[original].is_float() else cell.cast("bigint")
         cells.append(cell.alias(column))
     header = [column for _, column, _ in columns]
-    numbered, _ = _numbered(spark, frame.select(*cells), 2)
+    numbered, _ = _numbered(frame.select(*cells), 2)
     return _Raw(name, label, _tidied(numbered, header), header)
 
 
