@@ -276,9 +276,16 @@ def _type_by_distinct_value(frame: pl.DataFrame, values: pl.DataFrame, name: str
     once), and the (line, message) of every cell in error."""
     lookup = distinct_lookup(values, name, typed, error)
     known = lookup.filter(pl.col(name).is_not_null())
-    expr = pl.col(name).replace_strict(
-        known.get_column(name), known.get_column("__typed"), default=None,
-        return_dtype=lookup.schema["__typed"]).alias(name)
+    if frame.schema[name] == pl.String and known.height:
+        # Each cell's position among the distinct values (a cast to an Enum of them, which
+        # every cell is), then the typed value at that position: one lookup of each cell
+        # where ``replace_strict`` makes two.
+        position = pl.col(name).cast(pl.Enum(known.get_column(name))).to_physical()
+        expr = pl.lit(known.get_column("__typed")).gather(position).alias(name)
+    else:
+        expr = pl.col(name).replace_strict(
+            known.get_column(name), known.get_column("__typed"), default=None,
+            return_dtype=lookup.schema["__typed"]).alias(name)
     bad = lookup.filter(pl.col(ERR).is_not_null())
     if bad.height == 0:
         return expr, None
