@@ -349,3 +349,13 @@ def test_the_pools_balance_sums_by_hand(tables: Any) -> None:
     assert pool["female"] == (4, 1.0, 1.0)
     # prior offences in the 24 months before April 2015: X 4, Y 5, F 4, R 1
     assert pool["prior"] == (4, 14.0, 16.0 + 25.0 + 16.0 + 1.0)
+
+
+def test_the_balance_sums_come_in_the_order_the_estimates_read_them(tables: Any) -> None:
+    # By group, variable and member_id (missing first), so that the report need not sort them.
+    found = parts(tables, "nominal_id,scheme,start_date\nM,priority,2015-04-01\n", MATCH_OFFENCES,
+                  matching=effect.Matching(neighbours=3))
+    rows = collect(found.balance)
+    keys = [(row["group"], row["variable"], -1 if row["member_id"] is None else row["member_id"]) for row in rows]
+    assert keys == sorted(keys)
+    assert {row["group"] for row in rows} == {"members", "pool", "matched"}
