@@ -305,13 +305,16 @@ def _with_age(frame: Frame) -> Frame:
     return frame.with_columns(((nw.col("month") - nw.col("birth_month")) / 12.0).alias("age")).drop("birth_month")
 
 
-def _in_custody(frame: Frame, spans: Frame | None) -> Frame:
-    """Adds in_custody: whether the person was in custody on the first day of the month."""
+def _in_custody(frame: Frame, spans: Frame | None, months: Frame | None = None) -> Frame:
+    """Adds in_custody: whether the person was in custody on the first day of the month.
+    ``months`` (month, month_first_day), if given, holds every month of the frame (and
+    spares finding them among its rows)."""
     if spans is None:
         return frame.with_columns(nw.lit(False).alias("in_custody"))
     # Each stay against the (few) months of the frame: the people-months in custody, without
     # joining every row of the frame to the person's stays.
-    months = frame.select("month", "month_first_day").unique()
+    if months is None:
+        months = frame.select("month", "month_first_day").unique()
     held = (spans.select("nominal_id", "c_first", "c_last").join(months, how="cross")
             .filter((nw.col("c_first") <= nw.col("month_first_day")) & (nw.col("c_last") >= nw.col("month_first_day")))
             .select(person_month().alias("key")).unique().with_columns(nw.lit(True).alias("in_custody")))
@@ -398,7 +401,8 @@ def candidate_profiles(joins: Frame, history: Frame, profiles: Frame, people: Fr
             nw.lit(None, nw.Int64).alias("joined_day"))
     exact_cells = with_bands(profiles).select(exact_key()).unique()
     scramble = (nw.col("birth_day") * 2654435761 + nw.col("month") * 40503) % 4294967291
-    kept = (_in_custody(pool, spans)
+    # The pool's months are the members' joining months.
+    kept = (_in_custody(pool, spans, profiles.select("month", "month_first_day").unique())
             .with_columns(exact_key())
             .join(exact_cells, on="exact", how="inner")
             .with_columns(nw.col("nominal_id").count().over("exact").alias("cell_size"))
