@@ -208,7 +208,8 @@ def test_cells_are_trimmed_and_blanks_missing_whether_or_not_the_file_holds_an_a
     # A file without a single apostrophe skips the search for formula apostrophes; the cells
     # must be trimmed, blanks made missing and blank rows dropped just the same.
     reason = "'=1+1" if apostrophe else "moved away"
-    cohort = (f"nominal_id,scheme,start_date,end_date,exit_reason\n N1 , priority ,2014-01-01 , 2014-06-30 ,  {reason}  \n"
+    cohort = ("nominal_id,scheme,start_date,end_date,exit_reason\n"
+              f" N1 , priority ,2014-01-01 , 2014-06-30 ,  {reason}  \n"
               " , , , , \nN1,priority,2015-01-01,, \t\n")
     package = read_package(make_package(cohort=cohort))
     cohort_table = package.tables["cohort"]
