@@ -218,3 +218,17 @@ def test_cells_are_trimmed_and_blanks_missing_whether_or_not_the_file_holds_an_a
     assert cohort_table["start_date"].to_list() == [date(2014, 1, 1), date(2015, 1, 1)]
     assert cohort_table["end_date"].to_list() == [date(2014, 6, 30), None]
     assert cohort_table["exit_reason"].to_list() == ["=1+1" if apostrophe else "moved away", None]
+
+
+def test_cells_typed_by_their_distinct_values_whether_few_or_many(make_package: Callable[..., Path]) -> None:
+    # 14 needs rows: two dates and two scores (few distinct values: typed through an Enum of
+    # them) and seven pathways (half the rows distinct: typed by replacing each value).
+    pathways = ["Accommodation", "ETE", "health", "Drugs / Alcohol", "finance", "Children-Families", "attitudes"]
+    rows = [f"N1,{day},{pathway},{' 3 ' if index % 2 else '7.5'}"
+            for day in ("2015-04-01", "02/05/2015") for index, pathway in enumerate(pathways)]
+    package = read_package(make_package(needs="nominal_id,assessed_on,pathway,score\n" + "\n".join(rows) + "\n"))
+    needs = package.tables["needs"]
+    assert needs["assessed_on"].to_list() == [date(2015, 4, 1)] * 7 + [date(2015, 5, 2)] * 7
+    assert needs["score"].to_list() == [7.5, 3.0, 7.5, 3.0, 7.5, 3.0, 7.5] * 2
+    assert needs["pathway"].to_list() == ["accommodation", "ete", "health", "drugs_alcohol", "finance",
+                                          "children_families", "attitudes"] * 2
