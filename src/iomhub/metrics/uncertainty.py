@@ -45,6 +45,7 @@ Interval = tuple[float | None, float | None]
 
 CHUNK_CELLS = 250_000  # draws per chunk: each chunk's arrays (2 MB) stay in the cache (4,000,000 took twice the time)
 EXACT_UP_TO = 5_000
+MANY_GROUPS = 64  # above this many groups, a resample's sums are added for all groups at once
 MIN_PEOPLE = 10  # no interval for fewer people: "too few to estimate"
 NORMAL = NormalDist()
 
@@ -124,9 +125,13 @@ def replicate_sums(values: Floats, groups: NDArray[np.int64], n_groups: int,
             draws += offsets[:count]
             drawn = np.bincount(draws.reshape(-1), minlength=count * positions.size)
             times = drawn.reshape(count, positions.size)
-            for index, group in enumerate(exact):
-                lo, hi = bounds[index], bounds[index + 1]
-                target[:, group, :] = times[:, lo:hi] @ whole[lo:hi]
+            if exact.size <= MANY_GROUPS:
+                for index, group in enumerate(exact):
+                    lo, hi = bounds[index], bounds[index + 1]
+                    target[:, group, :] = times[:, lo:hi] @ whole[lo:hi]
+            else:  # one product per group would cost more in calls than in sums
+                for column in range(columns):
+                    target[:, exact, column] = np.add.reduceat(times * whole[:, column], first, axis=1)
         else:
             draws += offsets
             target[:, exact, :] = np.add.reduceat(picked_values[draws], first, axis=1)
