@@ -335,3 +335,27 @@ def test_mathematically_equal_distances_are_ties_that_go_to_the_lower_nominal_id
     found = effect.matches(profiles, candidates, effect.Matching(neighbours=1)).collect().to_native()
     assert found["nominal_id"].to_list() == [1]
     assert found["distance"].to_list() == [pytest.approx(0.5, abs=1e-12)]
+
+
+def test_the_pools_balance_sums_by_hand(tables: Any) -> None:
+    # M joins on 2015-04-01, so the pool is everyone with offences in the 24 months before
+    # April 2015 and not on IOM by the end of it: X, Y, F and R (M is on IOM; L and Q never
+    # offended). Ages in whole months at 1 April 2015: X (born March 1990) 301, Y (January
+    # 1985) 363, F and R (January 1990) 303 each; one woman, F.
+    found = parts(tables, "nominal_id,scheme,start_date\nM,priority,2015-04-01\n", MATCH_OFFENCES)
+    pool = {row["variable"]: (row["count"], row["total"], row["squares"])
+            for row in collect(found.balance) if row["group"] == "pool"}
+    assert pool["age"] == (4, 301.0 + 363.0 + 303.0 + 303.0, 301.0**2 + 363.0**2 + 2 * 303.0**2)
+    assert pool["female"] == (4, 1.0, 1.0)
+    # prior offences in the 24 months before April 2015: X 4, Y 5, F 4, R 1
+    assert pool["prior"] == (4, 14.0, 16.0 + 25.0 + 16.0 + 1.0)
+
+
+def test_the_balance_sums_come_in_the_order_the_estimates_read_them(tables: Any) -> None:
+    # By group, variable and member_id (missing first), so that the report need not sort them.
+    found = parts(tables, "nominal_id,scheme,start_date\nM,priority,2015-04-01\n", MATCH_OFFENCES,
+                  matching=effect.Matching(neighbours=3))
+    rows = collect(found.balance)
+    keys = [(row["group"], row["variable"], -1 if row["member_id"] is None else row["member_id"]) for row in rows]
+    assert keys == sorted(keys)
+    assert {row["group"] for row in rows} == {"members", "pool", "matched"}

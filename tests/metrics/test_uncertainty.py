@@ -99,3 +99,34 @@ def test_large_groups_use_the_normal_limit_and_agree_with_resampling(monkeypatch
 def test_bad_resampling_is_refused(replicates: int, level: float) -> None:
     with pytest.raises(ValueError):
         Resampling(replicates=replicates, level=level)
+
+
+@pytest.mark.parametrize("whole", [True, False], ids=["counted", "added"])
+def test_the_sums_do_not_depend_on_how_the_draws_are_chunked(monkeypatch: pytest.MonkeyPatch, whole: bool) -> None:
+    # The draws are made a chunk of resamples at a time into buffers reused from chunk to
+    # chunk: one resample per chunk, a few, or all at once must give the same sums to the
+    # last bit (whole numbers are counted, pence added in the order drawn).
+    rng = np.random.default_rng(7)
+    values = rng.poisson(3.0, (301, 2)).astype(np.float64) + (0.0 if whole else 0.01)
+    groups = rng.integers(0, 4, 301)
+    resampling = Resampling(replicates=97)
+    found = []
+    for cells in (1, 1_000, 10**9):
+        monkeypatch.setattr(uncertainty, "CHUNK_CELLS", cells)
+        found.append(replicate_sums(values, groups, 4, resampling))
+    assert np.array_equal(found[0], found[1]) and np.array_equal(found[0], found[2])
+    assert found[0].shape == (97, 4, 2) and np.all(found[0] > 0)
+
+
+def test_many_groups_are_summed_at_once_with_the_same_sums(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Above MANY_GROUPS groups a resample's whole-number sums are added for every group in one
+    # pass instead of one product per group: the same sums to the last bit.
+    rng = np.random.default_rng(11)
+    values = rng.poisson(2.0, (500, 3)).astype(np.float64)
+    groups = rng.integers(0, 90, 500)
+    found = []
+    for many in (0, 10**9):
+        monkeypatch.setattr(uncertainty, "MANY_GROUPS", many)
+        found.append(replicate_sums(values, groups, 90, Resampling(replicates=50)))
+    assert np.array_equal(found[0], found[1])
+    assert found[0].shape == (50, 90, 3) and np.count_nonzero(found[0]) > 0

@@ -200,3 +200,35 @@ def test_package_toml_is_read(make_package: Callable[..., Path]) -> None:
     assert package.settings.financial_year_start_month == 1
     assert package.settings.age_bands == (16, 25)
     assert package.tables["cohort"]["scheme"].to_list() == ["young_adults"]
+
+
+@pytest.mark.parametrize("apostrophe", [False, True], ids=["no-apostrophe-in-the-file", "an-apostrophe-elsewhere"])
+def test_cells_are_trimmed_and_blanks_missing_whether_or_not_the_file_holds_an_apostrophe(
+        make_package: Callable[..., Path], apostrophe: bool) -> None:
+    # A file without a single apostrophe skips the search for formula apostrophes; the cells
+    # must be trimmed, blanks made missing and blank rows dropped just the same.
+    reason = "'=1+1" if apostrophe else "moved away"
+    cohort = ("nominal_id,scheme,start_date,end_date,exit_reason\n"
+              f" N1 , priority ,2014-01-01 , 2014-06-30 ,  {reason}  \n"
+              " , , , , \nN1,priority,2015-01-01,, \t\n")
+    package = read_package(make_package(cohort=cohort))
+    cohort_table = package.tables["cohort"]
+    assert package.lines["cohort"].to_list() == [2, 4]
+    assert cohort_table["nominal_id"].to_list() == ["N1", "N1"]
+    assert cohort_table["start_date"].to_list() == [date(2014, 1, 1), date(2015, 1, 1)]
+    assert cohort_table["end_date"].to_list() == [date(2014, 6, 30), None]
+    assert cohort_table["exit_reason"].to_list() == ["=1+1" if apostrophe else "moved away", None]
+
+
+def test_cells_typed_by_their_distinct_values_whether_few_or_many(make_package: Callable[..., Path]) -> None:
+    # 14 needs rows: two dates and two scores (few distinct values: typed through an Enum of
+    # them) and seven pathways (half the rows distinct: typed by replacing each value).
+    pathways = ["Accommodation", "ETE", "health", "Drugs / Alcohol", "finance", "Children-Families", "attitudes"]
+    rows = [f"N1,{day},{pathway},{' 3 ' if index % 2 else '7.5'}"
+            for day in ("2015-04-01", "02/05/2015") for index, pathway in enumerate(pathways)]
+    package = read_package(make_package(needs="nominal_id,assessed_on,pathway,score\n" + "\n".join(rows) + "\n"))
+    needs = package.tables["needs"]
+    assert needs["assessed_on"].to_list() == [date(2015, 4, 1)] * 7 + [date(2015, 5, 2)] * 7
+    assert needs["score"].to_list() == [7.5, 3.0, 7.5, 3.0, 7.5, 3.0, 7.5] * 2
+    assert needs["pathway"].to_list() == ["accommodation", "ete", "health", "drugs_alcohol", "finance",
+                                          "children_families", "attitudes"] * 2

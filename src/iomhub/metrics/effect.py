@@ -305,13 +305,16 @@ def _with_age(frame: Frame) -> Frame:
     return frame.with_columns(((nw.col("month") - nw.col("birth_month")) / 12.0).alias("age")).drop("birth_month")
 
 
-def _in_custody(frame: Frame, spans: Frame | None) -> Frame:
-    """Adds in_custody: whether the person was in custody on the first day of the month."""
+def _in_custody(frame: Frame, spans: Frame | None, months: Frame | None = None) -> Frame:
+    """Adds in_custody: whether the person was in custody on the first day of the month.
+    ``months`` (month, month_first_day), if given, holds every month of the frame (and
+    spares finding them among its rows)."""
     if spans is None:
         return frame.with_columns(nw.lit(False).alias("in_custody"))
     # Each stay against the (few) months of the frame: the people-months in custody, without
     # joining every row of the frame to the person's stays.
-    months = frame.select("month", "month_first_day").unique()
+    if months is None:
+        months = frame.select("month", "month_first_day").unique()
     held = (spans.select("nominal_id", "c_first", "c_last").join(months, how="cross")
             .filter((nw.col("c_first") <= nw.col("month_first_day")) & (nw.col("c_last") >= nw.col("month_first_day")))
             .select(person_month().alias("key")).unique().with_columns(nw.lit(True).alias("in_custody")))
@@ -389,6 +392,7 @@ def candidate_profiles(joins: Frame, history: Frame, profiles: Frame, people: Fr
     their age and area.
     """
     joined_on = joins.select("nominal_id", day_number(nw.col("anchor")).alias("joined_day"))
+    history = history.drop(*[name for name in POOL_CARRY if name in history.columns])
     pool = with_bands(history if "gender_code" in history.columns else
                       history.join(people.select("nominal_id", "gender_code", "birth_day"), on="nominal_id",
                                    how="left"))
@@ -397,7 +401,8 @@ def candidate_profiles(joins: Frame, history: Frame, profiles: Frame, people: Fr
             nw.lit(None, nw.Int64).alias("joined_day"))
     exact_cells = with_bands(profiles).select(exact_key()).unique()
     scramble = (nw.col("birth_day") * 2654435761 + nw.col("month") * 40503) % 4294967291
-    kept = (_in_custody(pool, spans)
+    # The pool's months are the members' joining months.
+    kept = (_in_custody(pool, spans, profiles.select("month", "month_first_day").unique())
             .with_columns(exact_key())
             .join(exact_cells, on="exact", how="inner")
             .with_columns(nw.col("nominal_id").count().over("exact").alias("cell_size"))
@@ -512,13 +517,13 @@ def comparison_outcomes(paired: Frame, joined: Frame, joins: Frame, offences: Fr
             .drop("pair"))
 
 
+POOL_CARRY = ("joined_day", "birth_month", "female")  # carried on the histories for the pool's balance sums
 MATCHED_VARIABLES = ("prior", "recent", "months_since_last", "age", "female")
 BALANCE_VARIABLES = (*MATCHED_VARIABLES, "offences_before", "risk_days_before", *LAG_COLUMNS, JOINING_MONTH,
                      EARLIER)
 
 
-def balance_sums(profiles: Frame, history: Frame, joins: Frame, people: Frame, member_outcomes: Frame,
-                 compared: Frame, candidates: Frame,
+def balance_sums(profiles: Frame, history: Frame, member_outcomes: Frame, compared: Frame, candidates: Frame,
                  materialise: Callable[[Frame], Frame] = lambda frame: frame) -> Frame:
     """Sums for the balance diagnostics, per group (members, pool, matched) and variable.
 
@@ -529,7 +534,7 @@ def balance_sums(profiles: Frame, history: Frame, joins: Frame, people: Frame, m
     windows, so the window and lagged-quarter variables are compared only after matching.
     Every value is a whole number (age in months), so the sums are exact whatever order a
     backend adds them in; :func:`iomhub.metrics.effect_estimates.balance_rows` weighs the
-    matched sets.
+    matched sets. ``history`` carries ``POOL_CARRY`` (:func:`effect_tables`).
     """
     female = (nw.col("gender") == "female").cast(nw.Int64).alias("female")
     age = (nw.col("age") * 12.0).round(0).alias("age")
@@ -544,7 +549,7 @@ def balance_sums(profiles: Frame, history: Frame, joins: Frame, people: Frame, m
                     .with_columns(person_month().alias("key"))
                     .join(found, on="key", how="inner")
                     .with_columns(female, age))
-    parts = [_pool_sums(history, joins, people)]
+    parts = {("pool", variable): frame for variable, frame in _pool_sums(history).items()}
     for group, rows in (("members", member_rows), ("matched", matched_rows)):
         # Every variable's sums in one pass over the rows (a variable's count is of the rows
         # where it is known); a set with no known value of a variable has no row for it.
@@ -553,22 +558,25 @@ def balance_sums(profiles: Frame, history: Frame, joins: Frame, people: Frame, m
             value = nw.col(variable).cast(nw.Float64)
             aggregates += [value.count().alias(f"count_{variable}"), value.sum().alias(f"total_{variable}"),
                            (value * value).sum().alias(f"squares_{variable}")]
-        sums = materialise(rows.group_by("member_id").agg(*aggregates))
-        parts += [sums.filter(nw.col(f"count_{variable}") > 0)
-                  .select(nw.lit(group).alias("group"), nw.lit(variable).alias("variable"), "member_id",
-                          nw.col(f"count_{variable}").cast(nw.Int64).alias("count"),
-                          nw.col(f"total_{variable}").alias("total"), nw.col(f"squares_{variable}").alias("squares"))
-                  for variable in BALANCE_VARIABLES]
-    return nw.concat(parts, how="vertical")
+        sums = materialise(rows.group_by("member_id").agg(*aggregates).sort("member_id"))
+        parts.update(((group, variable), sums.filter(nw.col(f"count_{variable}") > 0)
+                      .select(nw.lit(group).alias("group"), nw.lit(variable).alias("variable"), "member_id",
+                              nw.col(f"count_{variable}").cast(nw.Int64).alias("count"),
+                              nw.col(f"total_{variable}").alias("total"),
+                              nw.col(f"squares_{variable}").alias("squares")))
+                     for variable in BALANCE_VARIABLES)
+    # In the order the estimates read them (group, variable, member_id), on a backend that keeps
+    # the order of rows: the report then need not sort the million rows (``_in_estimate_order``).
+    return nw.concat([parts[key] for key in sorted(parts)], how="vertical")
 
 
-def _pool_sums(history: Frame, joins: Frame, people: Frame) -> Frame:
-    """The pool's balance sums, from the histories without joining every person-month to the
-    people: age and gender are summed per person first (n months, sum of month, sum of
-    month^2), then sum of age = sum of month - n x birth month, in months."""
-    joined_on = joins.select("nominal_id", day_number(nw.col("anchor")).alias("joined_day"))
-    pool = (history.join(joined_on, on="nominal_id", how="left")
-            .filter(nw.col("joined_day").is_null() | (nw.col("joined_day") > nw.col("month_first_day") + 30)))
+def _pool_sums(history: Frame) -> dict[str, Frame]:
+    """The pool's balance sums (one row per variable), from the histories alone: each person-month carries the
+    person's joined_day, birth_month and female (``POOL_CARRY``, :func:`effect_tables`), so
+    the pool is found and its ages and genders summed without joining the person-months to
+    anyone. Ages are in whole months, so every sum is an exact whole number (the same to the
+    last bit as summing per person first)."""
+    pool = history.filter(nw.col("joined_day").is_null() | (nw.col("joined_day") > nw.col("month_first_day") + 30))
 
     def sums(frame: Frame, variable: str, value: nw.Expr) -> Frame:
         return frame.select(nw.lit("pool").alias("group"), nw.lit(variable).alias("variable"),
@@ -576,25 +584,14 @@ def _pool_sums(history: Frame, joins: Frame, people: Frame) -> Frame:
                             value.sum().cast(nw.Float64).alias("total"),
                             (value * value).sum().cast(nw.Float64).alias("squares"))
 
-    parts = [sums(pool.filter(~nw.col(name).is_null()), name, nw.col(name).cast(nw.Float64))
-             for name in ("prior", "recent", "months_since_last")]
-    persons = (pool.group_by("nominal_id")
-               .agg(nw.len().alias("n"), nw.col("month").sum().alias("s1"), (nw.col("month") * nw.col("month"))
-                    .sum().alias("s2"))
-               .join(people.select("nominal_id", "gender", nw.col("birth_month").alias("born")), on="nominal_id",
-                     how="left"))
-    aged = persons.filter(~nw.col("born").is_null())
-    n, s1, s2, born = (nw.col(name).cast(nw.Float64) for name in ("n", "s1", "s2", "born"))
-    parts.append(aged.select(
-        nw.lit("pool").alias("group"), nw.lit("age").alias("variable"), nw.lit(None, nw.Int64).alias("member_id"),
-        nw.col("n").sum().cast(nw.Int64).alias("count"), (s1 - n * born).sum().alias("total"),
-        (s2 - 2.0 * born * s1 + n * born * born).sum().alias("squares")))
-    is_female = nw.when(nw.col("gender") == "female").then(nw.col("n")).otherwise(0).cast(nw.Float64)
-    parts.append(persons.select(
+    parts = {name: sums(pool.filter(~nw.col(name).is_null()), name, nw.col(name).cast(nw.Float64))
+             for name in ("prior", "recent", "months_since_last")}
+    parts["age"] = sums(pool.filter(~nw.col("birth_month").is_null()), "age", nw.col("month") - nw.col("birth_month"))
+    female = nw.col("female").sum().cast(nw.Float64)
+    parts["female"] = pool.select(
         nw.lit("pool").alias("group"), nw.lit("female").alias("variable"), nw.lit(None, nw.Int64).alias("member_id"),
-        nw.col("n").sum().cast(nw.Int64).alias("count"), is_female.sum().alias("total"),
-        is_female.sum().alias("squares")))
-    return nw.concat(parts, how="vertical")
+        nw.len().cast(nw.Int64).alias("count"), female.alias("total"), female.alias("squares"))
+    return parts
 
 
 PAIR_COLUMNS = ("offences_before", "risk_days_before", "offences_after", "risk_days_after", "iom_offences_after",
@@ -660,7 +657,12 @@ def effect_tables(cohort: Frame, offences: Frame, spans: Frame | None, nominals:
                                        on="nominal_id", how="inner"))
     months = materialise(joined.select("month", "month_first_day").unique())
     joining_months = [(int(row[0]), int(row[1])) for row in months.collect().iter_rows()]
-    carry = people.select("nominal_id", "gender_code", "birth_day")  # what the pool's cells need
+    # What the pool's cells need (gender_code, birth_day) and what its balance sums need
+    # (``POOL_CARRY``), on every person-month of the histories.
+    joined_on = joins.select("nominal_id", day_number(nw.col("anchor")).alias("joined_day"))
+    carry = (people.select("nominal_id", "gender_code", "birth_day", "birth_month",
+                           (nw.col("gender") == "female").cast(nw.Int64).alias("female"))
+             .join(joined_on, on="nominal_id", how="left"))
     if 0 < len(joining_months) <= WIDE_UP_TO:
         history = materialise(histories_by_month(monthly_offences(offences), sorted(joining_months), matching,
                                                  carry, materialise))
@@ -678,7 +680,7 @@ def effect_tables(cohort: Frame, offences: Frame, spans: Frame | None, nominals:
         pairs=named(compared.select("member_id", "nominal_id", *PAIR_COLUMNS, *LAG_COLUMNS, JOINING_MONTH),
                     "member_id", "nominal_id"),
         comparison_people=named(compared.select("nominal_id").unique(), "nominal_id"),
-        balance=balance_sums(profiles, history, joins, people, outcomes, compared, candidates, materialise),
+        balance=balance_sums(profiles, history, outcomes, compared, candidates, materialise),
         windows=window_counts(fit))
 
 

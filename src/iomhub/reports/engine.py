@@ -163,8 +163,8 @@ def _effect_placer(out: Computed, parts: Later, tables_at: int, people_at: int) 
     def place() -> None:
         found = parts()
         _insert(out.tables, tables_at, {"join_windows": found.windows})
-        _insert(out.people, people_at, {"effect_members": found.members, "effect_sets": found.sets,
-                                        "effect_pairs": found.pairs,
+        # found.sets (one row per matched set) is not read by the estimates, so it is not collected.
+        _insert(out.people, people_at, {"effect_members": found.members, "effect_pairs": found.pairs,
                                         "effect_comparison_people": found.comparison_people,
                                         "effect_balance": found.balance})
     return place

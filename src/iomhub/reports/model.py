@@ -108,10 +108,32 @@ def _in_estimate_order(name: str, frame: pl.DataFrame) -> pl.DataFrame:
     keys = ESTIMATE_ORDER.get(name, ())
     if not keys or not all(frame.schema.get(key) in (pl.String, pl.Int64) for key in keys):
         return frame
+    if _in_order(frame, keys):  # the balance sums come in order (metrics/effect.py balance_sums)
+        return frame
     # Sorted by a lazy query: Polars' default (streaming) engine sorts the balance sums (a
     # million rows at 1,000,000 nominals) in well under half the time of the eager sort.
     return frame.lazy().sort([pl.col(key).fill_null("None") if frame.schema[key] == pl.String else pl.col(key)
                               for key in keys], maintain_order=True).collect()
+
+
+def _in_order(frame: pl.DataFrame, keys: tuple[str, ...]) -> bool:
+    """Whether the rows are already in the order the sort below gives (text keys with a missing
+    one as "None", whole-number keys with missing ones first): a stable sort would leave them
+    as they are. One pass, where the sort of the balance's million rows took half a second."""
+    if frame.height < 2:
+        return True
+    ahead, tied = pl.lit(False), pl.lit(True)
+    for key in keys:
+        if frame.schema[key] == pl.String:
+            value = pl.col(key).fill_null("None")
+            ahead = ahead | (tied & (value.shift(1) < value))
+            tied = tied & (value.shift(1) == value)
+        else:
+            value, known = pl.col(key), pl.col(key).is_not_null()
+            before, known_before = value.shift(1), known.shift(1)
+            ahead = ahead | (tied & ((~known_before & known) | (known_before & known & (before < value))))
+            tied = tied & (known_before == known) & (before == value).fill_null(True)
+    return bool(frame.select((ahead | tied).slice(1).all()).item())
 
 
 def figures(tables: dict[str, pl.DataFrame], last_day: Any) -> dict[str, float | None]:
