@@ -44,6 +44,7 @@ format: install
 	$(VENV)/bin/ruff check --fix src tests benchmarks
 
 bench: install ## iomhub against plain pandas on 100k and 1M synthetic nominals, the Spark engine on 100k, then the web benchmark
+	$(PY) -m compileall -q -j 2 src $(VENV)/lib  # as installed (pip and uv compile; PYTHONDONTWRITEBYTECODE would not)
 	$(PY) benchmarks/run.py
 	$(PY) benchmarks/web_load.py
 
