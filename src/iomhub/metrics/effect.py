@@ -206,11 +206,23 @@ def person_month(person: str = "nominal_id", month: str = "month") -> nw.Expr:
     return nw.col(person) * MONTH_KEYS + nw.col(month)
 
 
-def person_numbers(*frames: Frame) -> Frame:
+def person_numbers(first: Frame, *others: Frame) -> Frame:
     """nominal_id and ``person``: every nominal_id of the frames numbered 0, 1, ... in the order
     of nominal_id, so that comparing numbers compares ids (ties go to the lower nominal_id
-    either way). The effect tables are computed on these numbers, not on the text ids."""
-    ids = nw.concat([frame.select("nominal_id") for frame in frames], how="vertical").unique()
+    either way). The effect tables are computed on these numbers, not on the text ids.
+
+    ``first`` is nominals: the others' ids are nearly all among its ids (a valid package's all
+    are), so only those not among them are added, without a ``unique`` over every row of the
+    others (2.9 million at 1,000,000 nominals)."""
+    known = first.select("nominal_id").unique()
+    if not others:
+        return _numbered_in_order(known)
+    rest = (nw.concat([frame.select("nominal_id") for frame in others], how="vertical")
+            .join(known, on="nominal_id", how="anti").unique())
+    return _numbered_in_order(nw.concat([known, rest], how="vertical"))
+
+
+def _numbered_in_order(ids: Frame) -> Frame:
     return ids.with_row_index("person", order_by=["nominal_id"]).with_columns(nw.col("person").cast(nw.Int64))
 
 
