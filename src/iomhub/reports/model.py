@@ -307,9 +307,10 @@ def _resample(tables: dict[str, pl.DataFrame], people: dict[str, pl.DataFrame], 
     the longest first so that neither thread waits long for the other."""
     pieces = resampling_work(tables, people, resampling)
     with ThreadPoolExecutor(max_workers=2) as pool:
-        started = {id(piece): pool.submit(piece.make) for piece in sorted(pieces, key=lambda piece: piece.start)}
-        for piece in pieces:
-            tables.update(started[id(piece)].result())
+        started = {index: pool.submit(pieces[index].make)
+                   for index in sorted(range(len(pieces)), key=lambda index: pieces[index].start)}
+        for index in range(len(pieces)):
+            tables.update(started[index].result())
 
 
 def _honest_settings(params: ReportParams, costs: dict[str, float | None],

@@ -19,7 +19,7 @@ import narwhals as nw
 import polars as pl
 
 from iomhub.domain.costs import unit_costs
-from iomhub.package.spark_reading import SparkPackage
+from iomhub.package.spark_reading import SparkPackage, to_polars
 from iomhub.reports.engine import compute_tables
 from iomhub.reports.model import Report, report_from
 from iomhub.reports.params import ReportParams
@@ -32,12 +32,7 @@ def _checkpointed(frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
 
 def _collected(frames: Sequence[nw.LazyFrame[Any]]) -> list[pl.DataFrame]:
     """Each Spark frame collected into Polars, one after the other."""
-    out = []
-    for frame in frames:
-        native = frame.collect(backend="polars").to_native()
-        assert isinstance(native, pl.DataFrame)
-        out.append(native)
-    return out
+    return [to_polars(frame) for frame in frames]
 
 
 def build_report_spark(package: SparkPackage, params: ReportParams, generated_at: datetime | None = None) -> Report:
