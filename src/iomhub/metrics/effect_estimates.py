@@ -71,6 +71,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -123,13 +124,31 @@ EARLY, LATE = ["q5", "q6", "q7", "q8"], ["q1", "q2", "q3", "q4"]
 Rows = list[dict[str, Any]] | Mapping[str, Any]  # rows as dicts, or columns (name -> sequence)
 
 
+@dataclass(frozen=True)
+class Coded:
+    """A text column as whole-number codes into its distinct texts, sorted: ``labels[codes]``
+    is the column's text. Codes order and compare as their texts do, so a table keyed on them
+    is sorted and matched as on the text, at the cost of whole numbers, not of text (the
+    balance sums' 850,000 rows at 1,000,000 nominals). Two columns' codes compare with each
+    other only when they share ``labels``."""
+
+    codes: NDArray[np.integer[Any]]
+    labels: NDArray[np.str_]
+
+
 class Table:
     """A collected per-person table as numpy columns, from rows or from columns, in the order
     of ``keys`` (so every backend's rows give the same figures and intervals)."""
 
     def __init__(self, rows: Rows, keys: tuple[str, ...]) -> None:
+        self.labels: dict[str, NDArray[np.str_]] = {}  # the labels of each coded column
         if isinstance(rows, Mapping):
-            self.columns = {name: np.asarray(values) for name, values in rows.items()}
+            self.columns = {}
+            for name, values in rows.items():
+                if isinstance(values, Coded):
+                    self.columns[name], self.labels[name] = values.codes, values.labels
+                else:
+                    self.columns[name] = np.asarray(values)
         else:
             names = {name for row in rows for name in row}
             self.columns = {name: np.array([row.get(name) for row in rows], dtype=object) for name in names}
@@ -137,7 +156,7 @@ class Table:
         self._text: dict[str, NDArray[np.str_]] = {}
         self.sorted_by: tuple[str, ...] = ()
         if self.size and all(key in self.columns for key in keys):
-            texts = [self.text(key) for key in keys]
+            texts = [self.key(key) for key in keys]
             if not _in_order(texts):  # rows sorted already (the report sorts them) need no sort
                 order = np.lexsort(texts[::-1])
                 self.columns = {name: values[order] for name, values in self.columns.items()}
@@ -148,8 +167,28 @@ class Table:
         if name not in self.columns:
             return np.full(self.size, "", dtype=str)
         if name not in self._text:
-            self._text[name] = self.columns[name].astype(str)
+            labels = self.labels.get(name)
+            self._text[name] = self.columns[name].astype(str) if labels is None else labels[self.columns[name]]
         return self._text[name]
+
+    def key(self, name: str) -> NDArray[Any]:
+        """The column to sort and compare on: its codes when it is coded, else its text."""
+        return self.columns[name] if name in self.labels and name in self.columns else self.text(name)
+
+    def label(self, name: str, row: int) -> str:
+        """The text of one row of the column."""
+        labels = self.labels.get(name)
+        return str(self.text(name)[row] if labels is None else labels[self.columns[name][row]])
+
+    def equals(self, name: str, text: str) -> NDArray[np.bool_]:
+        """Which rows of the column hold ``text``."""
+        labels = self.labels.get(name)
+        if labels is None or name not in self.columns:
+            return np.asarray(self.text(name) == text)
+        found = int(np.searchsorted(labels, text))
+        if found == labels.size or labels[found] != text:
+            return np.zeros(self.size, dtype=bool)
+        return np.asarray(self.columns[name] == found)
 
     def floats(self, names: list[str]) -> Floats:
         """The columns as a people x columns float array (missing values and columns as 0)."""
@@ -165,8 +204,19 @@ class Table:
     def subset(self, keep: NDArray[np.bool_]) -> Table:
         out = Table({}, ())
         out.columns = {name: values[keep] for name, values in self.columns.items()}
+        out.labels = self.labels
         out.size = int(keep.sum())
         return out
+
+
+def same_keys(left: Table, left_name: str, right: Table, right_name: str) -> tuple[NDArray[Any], NDArray[Any]]:
+    """Two tables' columns to compare with each other: their codes when both are coded with
+    the same labels, else their text."""
+    mine, theirs = left.labels.get(left_name), right.labels.get(right_name)
+    if (mine is not None and theirs is not None and left_name in left.columns and right_name in right.columns
+            and (mine is theirs or np.array_equal(mine, theirs))):
+        return left.columns[left_name], right.columns[right_name]
+    return left.text(left_name), right.text(right_name)
 
 
 def _in_order(keys: list[NDArray[np.str_]]) -> bool:
@@ -231,12 +281,11 @@ def balance_rows(sums: Rows) -> list[dict[str, Any]]:
     # the matched sets' weighted sums are added in that order.
     table = Table(sums, ("group", "variable"))
     values = table.floats(["count", "total", "squares"])
-    groups, variables = table.text("group"), table.text("variable")
     used = values[:, 0] > 0
-    share = np.where((groups == "matched") & used, 1.0 / np.where(used, values[:, 0], 1.0), 1.0)
+    share = np.where(table.equals("group", "matched") & used, 1.0 / np.where(used, values[:, 0], 1.0), 1.0)
     stats: dict[tuple[str, str], tuple[float, float]] = {}
     counts: dict[str, float] = {}  # members with a value of each variable (not in the published table)
-    index, distinct = _group_variable(table, groups, variables, used)
+    index, distinct = _group_variable(table, used)
     weighted = values[used] * share[used][:, None]
     found = [np.bincount(index.reshape(-1), weights=weighted[:, column], minlength=len(distinct))
              for column in range(3)]
@@ -263,20 +312,20 @@ def balance_rows(sums: Rows) -> list[dict[str, Any]]:
     return out
 
 
-def _group_variable(table: Table, groups: NDArray[np.str_], variables: NDArray[np.str_],
-                    used: NDArray[np.bool_]) -> tuple[NDArray[np.int64], list[tuple[str, str]]]:
+def _group_variable(table: Table, used: NDArray[np.bool_]) -> tuple[NDArray[np.int64], list[tuple[str, str]]]:
     """The (group, variable) of each used row as a bin number, and each bin's (group, variable).
 
     Rows sorted by group and variable (as the table sorts them) form one run per pair, found
     without sorting the text again; the bins' sums are added in row order either way."""
     if table.sorted_by[:2] == ("group", "variable"):
+        groups, variables = table.key("group"), table.key("variable")
         starts = np.ones(groups.size, dtype=bool)
         starts[1:] = (groups[1:] != groups[:-1]) | (variables[1:] != variables[:-1])
         run = np.cumsum(starts) - 1
         runs, index = np.unique(run[used], return_inverse=True)
         first = np.flatnonzero(starts)[runs]
-        return index.astype(np.int64), [(str(groups[at]), str(variables[at])) for at in first]
-    keys = np.char.add(np.char.add(groups, "|"), variables)
+        return index.astype(np.int64), [(table.label("group", at), table.label("variable", at)) for at in first]
+    keys = np.char.add(np.char.add(table.text("group"), "|"), table.text("variable"))
     distinct, index = np.unique(keys[used], return_inverse=True)
     pairs = [str(key).split("|", 1) for key in distinct]
     return index.astype(np.int64), [(group, variable) for group, variable in pairs]
@@ -297,14 +346,13 @@ class Pairs:
     """The matched sets as arrays: members (sets) and pairs with their comparison person."""
 
     def __init__(self, members: Table, pairs: Table) -> None:
-        ids = members.text("nominal_id")
+        ids, pair_members = same_keys(members, "nominal_id", pairs, "member_id")
         lookup = np.argsort(ids, kind="stable")
-        pair_members = pairs.text("member_id")
         found = np.clip(np.searchsorted(ids, pair_members, sorter=lookup), 0, max(len(ids) - 1, 0))
         known = (len(ids) > 0) & (ids[lookup[found]] == pair_members) if len(ids) else np.zeros(pairs.size, bool)
         pairs = pairs.subset(known)
         self.member = lookup[found[known]].astype(np.int64)
-        _, self.person = np.unique(pairs.text("nominal_id"), return_inverse=True)
+        _, self.person = np.unique(pairs.key("nominal_id"), return_inverse=True)
         self.person = self.person.astype(np.int64).reshape(-1)
         self.n_members, self.n_people = members.size, int(self.person.max() + 1) if pairs.size else 0
         sizes = np.bincount(self.member, minlength=self.n_members).astype(np.float64)

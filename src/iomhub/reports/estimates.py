@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import polars as pl
 
 from iomhub.metrics import effect_estimates as effect
@@ -44,6 +45,34 @@ def columns(frame: pl.DataFrame) -> dict[str, Any]:
     return {name: frame[name].to_numpy() for name in frame.columns}
 
 
+def coded_columns(*frames: pl.DataFrame) -> list[dict[str, Any]]:
+    """Collected tables as numpy columns, as ``columns`` gives them, but each text column as
+    codes into the sorted distinct texts of every text column of them all
+    (:class:`iomhub.metrics.effect_estimates.Coded`; a missing text as "None", as numpy writes
+    it): the estimates sort and match them as whole numbers, and the text is never made into
+    a million Python strings. Columns of different tables compare with each other as codes,
+    having the same labels."""
+    texts = [frame[name].fill_null("None") for frame in frames for name in frame.columns
+             if frame.schema[name] == pl.String]
+    if texts:
+        distinct = pl.concat([text.unique() for text in texts]).unique().sort()
+        labels = np.asarray(distinct.to_list(), dtype=str)
+        as_codes = pl.Enum(distinct) if distinct.len() else None
+    out = []
+    for frame in frames:
+        found: dict[str, Any] = {}
+        for name in frame.columns:
+            if frame.schema[name] != pl.String:
+                found[name] = frame[name].to_numpy()
+            elif as_codes is None:
+                found[name] = effect.Coded(np.zeros(frame.height, dtype=np.uint32), labels)
+            else:
+                found[name] = effect.Coded(frame[name].fill_null("None").cast(as_codes).to_physical().to_numpy(),
+                                           labels)
+        out.append(found)
+    return out
+
+
 def time_at_risk_table(people: dict[str, pl.DataFrame], resampling: Resampling) -> pl.DataFrame:
     """time_at_risk: the fixed-period and the join-anchored rows."""
     fixed = [{**row, "basis": "fixed_period"} for row in
@@ -55,9 +84,10 @@ def time_at_risk_table(people: dict[str, pl.DataFrame], resampling: Resampling) 
 
 def balance_and_estimates(people: dict[str, pl.DataFrame], resampling: Resampling) -> tuple[pl.DataFrame, pl.DataFrame]:
     """matching_balance and effect_estimate (whose checks read the balance)."""
-    balance = effect.balance_rows(columns(people["effect_balance"]))
-    estimate_rows = effect.estimates(columns(people["effect_members"]), columns(people["effect_pairs"]),
-                                     people["effect_comparison_people"].height, balance, resampling)
+    (sums,) = coded_columns(people["effect_balance"])
+    balance = effect.balance_rows(sums)
+    members, pairs = coded_columns(people["effect_members"], people["effect_pairs"])
+    estimate_rows = effect.estimates(members, pairs, people["effect_comparison_people"].height, balance, resampling)
     return pl.DataFrame(balance, schema=BALANCE_SCHEMA), pl.DataFrame(estimate_rows, schema=EFFECT_SCHEMA)
 
 
