@@ -123,9 +123,10 @@ def measure(package: Path) -> tuple[Clock, str]:
         with clock.charge(caller_section(modules)):
             return materialise(frame)
 
-    def collect_one_by_one(computed: Any, collect: Any) -> dict[tuple[str, str], pl.DataFrame]:
-        # The report collects every table in one call (side by side); here each apart, charged
-        # to its section.
+    def collect_one_by_one(computed: Any, collect: Any, arrived: Any = None) -> dict[tuple[str, str], pl.DataFrame]:
+        # The report collects every table in one call (side by side) and starts the intervals of
+        # those there first as they arrive; here each apart, charged to its section, and
+        # nothing started before ``one_after_the_other``.
         frames = {("table", name): frame for name, frame in computed.tables.items()}
         frames.update((("people", name), frame) for name, frame in computed.people.items())
         done = {}
@@ -135,7 +136,7 @@ def measure(package: Path) -> tuple[Clock, str]:
                 (done[kind, name],) = collect([frame])
         return done
 
-    def one_after_the_other(tables: dict[str, Any], people: dict[str, Any], resampling: Any) -> None:
+    def one_after_the_other(tables: dict[str, Any], people: dict[str, Any], resampling: Any, *started: Any) -> None:
         # The report does these pieces on two threads at once; here one after the other.
         for piece in model.resampling_work(tables, people, resampling):
             with clock.charge(piece.section):

@@ -6,8 +6,9 @@ from it (``reports/sections/``), which computes no figure of its own beyond ``re
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -174,10 +175,15 @@ def _polars_collect(frames: Sequence[nw.LazyFrame[Any]]) -> list[pl.DataFrame]:
     return pl.collect_all(natives)
 
 
+Arrived = Callable[[dict[tuple[str, str], pl.DataFrame]], None]
+
+
 def _collect_computed(computed: Computed, collect: Callable[[Sequence[nw.LazyFrame[Any]]], list[pl.DataFrame]],
-                      ) -> dict[tuple[str, str], pl.DataFrame]:
+                      arrived: Arrived = lambda found: None) -> dict[tuple[str, str], pl.DataFrame]:
     """Every table and per-person table of ``computed``, keyed ("table" or "people", name): those
-    there already first, then those of the work still running beside (``Computed.finish``)."""
+    there already first, then those of the work still running beside (``Computed.finish``).
+    ``arrived`` is given each batch as it is collected (work on it may start while the rest is
+    being computed)."""
     done: dict[tuple[str, str], pl.DataFrame] = {}
 
     def gather() -> None:
@@ -185,7 +191,9 @@ def _collect_computed(computed: Computed, collect: Callable[[Sequence[nw.LazyFra
         frames.update((("people", name), frame) for name, frame in computed.people.items())
         keys = [key for key in frames if key not in done]
         if keys:
-            done.update(zip(keys, collect([frames[key] for key in keys]), strict=True))
+            found = dict(zip(keys, collect([frames[key] for key in keys]), strict=True))
+            done.update(found)
+            arrived(found)
 
     gather()
     if computed.pending:
@@ -202,17 +210,31 @@ def report_from(computed: Computed, package: Package, params: ReportParams, gene
     tables the indicators read (indicators, targets, actuals, rag_overrides)."""
     lazy = {name: nw.from_native(frame.lazy()) for name, frame in package.tables.items()}
     costs = unit_costs(package.settings.unit_costs)
-    collected = _collect_computed(computed, collect)
-    tables: dict[str, pl.DataFrame] = {}
-    for name in computed.tables:
-        ranks = {**RANKS, "age_band": params.age_bands.labels}
-        order = list(TABLES[name].sort)
-        frame = collected["table", name]
-        tables[name] = _order(frame, order, ranks) if order else frame
-    people: dict[str, pl.DataFrame] = {}
-    for name in computed.people:
-        people[name] = _in_estimate_order(name, collected["people", name])
-    _resample(tables, people, params.resampling)
+    ranks = {**RANKS, "age_band": params.age_bands.labels}
+    ready: dict[tuple[str, str], pl.DataFrame] = {}  # ordered, as the intervals and estimates read them
+
+    def prepare(found: dict[tuple[str, str], pl.DataFrame]) -> None:
+        for (kind, name), frame in found.items():
+            if kind == "table":
+                order = list(TABLES[name].sort)
+                ready[kind, name] = _order(frame, order, ranks) if order else frame
+            else:
+                ready[kind, name] = _in_estimate_order(name, frame)
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        started: dict[tuple[str, ...], Future[dict[str, pl.DataFrame]]] = {}
+
+        def arrived(found: dict[tuple[str, str], pl.DataFrame]) -> None:
+            # The intervals of the tables collected first are drawn while the effect section's
+            # tables are still being computed and collected.
+            prepare(found)
+            _start(pool, resampling_work(*_ready(ready), params.resampling), started)
+
+        collected = _collect_computed(computed, collect, arrived)
+        prepare({key: frame for key, frame in collected.items() if key not in ready})
+        tables = {name: ready["table", name] for name in computed.tables}
+        people = {name: ready["people", name] for name in computed.people}
+        _resample(tables, people, params.resampling, pool, started)
     days = snapshot_dates(params.period)
     if "kpis" not in computed.missing:
         kpi_rows = kpis(lazy["indicators"], lazy.get("targets"), lazy.get("actuals"), params.period,
@@ -248,6 +270,12 @@ def report_from(computed: Computed, package: Package, params: ReportParams, gene
                   area_names=package.settings.area_names)
 
 
+def _ready(ready: dict[tuple[str, str], pl.DataFrame]) -> tuple[dict[str, pl.DataFrame], dict[str, pl.DataFrame]]:
+    """The tables and per-person tables prepared so far, apart."""
+    return ({name: frame for (kind, name), frame in ready.items() if kind == "table"},
+            {name: frame for (kind, name), frame in ready.items() if kind == "people"})
+
+
 KPI_SCHEMA = {
     "indicator_id": pl.String, "period": pl.String, "title": pl.String, "owner": pl.String,
     "unit": pl.String, "direction": pl.String, "baseline": pl.Float64, "kind": pl.String,
@@ -267,11 +295,13 @@ class ResamplingPiece:
     """One piece of the work done after collecting: a table's intervals, or effect tables.
 
     ``section`` names it ("intervals" or "effect estimates"); ``start`` is when to start it
-    among the others (the longest first); ``make`` returns the tables it makes."""
+    among the others (the longest first); ``make`` returns the tables it makes, named in
+    ``names``."""
 
     section: str
     start: int
     make: Callable[[], dict[str, pl.DataFrame]]
+    names: tuple[str, ...]
 
 
 def _intervals_of(name: str, table: pl.DataFrame, frame: pl.DataFrame,
@@ -288,29 +318,50 @@ def _estimates_of(people: dict[str, pl.DataFrame], resampling: Resampling) -> di
     return {"matching_balance": balance, "effect_estimate": estimate}
 
 
+EFFECT_PEOPLE = ("fixed_period", "effect_members", "effect_pairs", "effect_comparison_people", "effect_balance")
+
+
 def resampling_work(tables: dict[str, pl.DataFrame], people: dict[str, pl.DataFrame],
                     resampling: Resampling) -> list[ResamplingPiece]:
     """The intervals of the tables that have them, then the effect tables (computed from the
     per-person tables alone): in the order their tables join the report, which is the order of
-    the JSON. ``benchmarks/report_sections.py`` times the same pieces one by one."""
-    pieces = [ResamplingPiece("intervals", 2, partial(_intervals_of, name, tables[name], frame, resampling))
+    the JSON. Only the pieces whose tables are there: given part of the tables, the pieces of
+    that part (the report starts them as they are collected). ``benchmarks/report_sections.py``
+    times the same pieces one by one."""
+    pieces = [ResamplingPiece("intervals", 2, partial(_intervals_of, name, tables[name], frame, resampling), (name,))
               for name, frame in people.items() if name in tables and TABLES[name].intervals is not None]
-    if "fixed_period" in people:
-        pieces.append(ResamplingPiece("effect estimates", 1, partial(_time_at_risk_of, people, resampling)))
-        pieces.append(ResamplingPiece("effect estimates", 0, partial(_estimates_of, people, resampling)))
+    if all(name in people for name in EFFECT_PEOPLE):
+        effect_people = {name: people[name] for name in EFFECT_PEOPLE}
+        pieces.append(ResamplingPiece("effect estimates", 1, partial(_time_at_risk_of, effect_people, resampling),
+                                      ("time_at_risk",)))
+        pieces.append(ResamplingPiece("effect estimates", 0, partial(_estimates_of, effect_people, resampling),
+                                      ("matching_balance", "effect_estimate")))
     return pieces
 
 
-def _resample(tables: dict[str, pl.DataFrame], people: dict[str, pl.DataFrame], resampling: Resampling) -> None:
+Started = dict[tuple[str, ...], Future[dict[str, pl.DataFrame]]]
+
+
+def _start(pool: ThreadPoolExecutor, pieces: list[ResamplingPiece], started: Started) -> None:
+    """The pieces not started yet handed to ``pool``, the longest first."""
+    for piece in sorted(pieces, key=lambda piece: piece.start):
+        if piece.names not in started:
+            started[piece.names] = pool.submit(piece.make)
+
+
+def _resample(tables: dict[str, pl.DataFrame], people: dict[str, pl.DataFrame], resampling: Resampling,
+              pool: ThreadPoolExecutor | None = None, started: Started | None = None) -> None:
     """``resampling_work`` on two threads (numpy releases the lock while it draws and sums; each
     interval has its own seeded stream, so the figures do not depend on which finishes first),
-    the longest first so that neither thread waits long for the other."""
+    the longest first so that neither thread waits long for the other; the tables made join
+    ``tables`` in the order of ``resampling_work``. ``started`` holds the pieces ``pool``
+    started already (by their ``names``): the same pieces of the same frames."""
     pieces = resampling_work(tables, people, resampling)
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        started = {index: pool.submit(pieces[index].make)
-                   for index in sorted(range(len(pieces)), key=lambda index: pieces[index].start)}
-        for index in range(len(pieces)):
-            tables.update(started[index].result())
+    started = {} if started is None else started
+    with ThreadPoolExecutor(max_workers=2) if pool is None else contextlib.nullcontext(pool) as running:
+        _start(running, pieces, started)
+        for piece in pieces:
+            tables.update(started[piece.names].result())
 
 
 def _honest_settings(params: ReportParams, costs: dict[str, float | None],
