@@ -68,6 +68,16 @@ def test_coded_text_gives_the_figures_of_the_text(shuffled: bool) -> None:
     assert matched["estimate_pct"] is not None and matched["ci_low_pct"] is not None  # a real comparison
 
 
+def test_coded_text_of_empty_tables_gives_the_figures_of_the_text() -> None:
+    found = {name: frame.clear() for name, frame in people(5, False).items()}
+    balance = effect.balance_rows(columns(found["effect_balance"]))
+    estimate = effect.estimates(columns(found["effect_members"]), columns(found["effect_pairs"]), 0, balance,
+                                RESAMPLING)
+    coded_balance, coded_estimate = balance_and_estimates(found, RESAMPLING)
+    assert coded_balance.is_empty() and not balance
+    assert coded_estimate.to_dicts() == [{name: row[name] for name in coded_estimate.columns} for row in estimate]
+
+
 def test_columns_of_several_tables_share_their_codes() -> None:
     left = pl.DataFrame({"id": ["b", None, "a"], "n": [1, 2, 3]})
     right = pl.DataFrame({"member": ["None", "c", "b"]})
