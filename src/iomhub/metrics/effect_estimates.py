@@ -198,7 +198,9 @@ class Table:
                 values = self.columns[name]
                 if values.dtype == object:
                     values = np.array([0.0 if value is None else float(value) for value in values])
-                out[:, index] = np.nan_to_num(values.astype(np.float64))
+                out[:, index] = values
+                if values.dtype.kind == "f" and not np.isfinite(out[:, index]).all():
+                    out[:, index] = np.nan_to_num(out[:, index])
         return out
 
     def subset(self, keep: NDArray[np.bool_]) -> Table:
@@ -286,7 +288,7 @@ def balance_rows(sums: Rows) -> list[dict[str, Any]]:
     stats: dict[tuple[str, str], tuple[float, float]] = {}
     counts: dict[str, float] = {}  # members with a value of each variable (not in the published table)
     index, distinct = _group_variable(table, used)
-    weighted = values[used] * share[used][:, None]
+    weighted = values * share[:, None] if used.all() else values[used] * share[used][:, None]
     found = [np.bincount(index.reshape(-1), weights=weighted[:, column], minlength=len(distinct))
              for column in range(3)]
     for position, (group, variable) in enumerate(distinct):
@@ -321,9 +323,11 @@ def _group_variable(table: Table, used: NDArray[np.bool_]) -> tuple[NDArray[np.i
         groups, variables = table.key("group"), table.key("variable")
         starts = np.ones(groups.size, dtype=bool)
         starts[1:] = (groups[1:] != groups[:-1]) | (variables[1:] != variables[:-1])
-        run = np.cumsum(starts) - 1
-        runs, index = np.unique(run[used], return_inverse=True)
-        first = np.flatnonzero(starts)[runs]
+        run = (np.cumsum(starts) - 1)[used]  # non-decreasing: its distinct values found in one pass
+        fresh = np.ones(run.size, dtype=bool)
+        fresh[1:] = run[1:] != run[:-1]
+        index = np.cumsum(fresh) - 1
+        first = np.flatnonzero(starts)[run[fresh]]
         return index.astype(np.int64), [(table.label("group", at), table.label("variable", at)) for at in first]
     keys = np.char.add(np.char.add(table.text("group"), "|"), table.text("variable"))
     distinct, index = np.unique(keys[used], return_inverse=True)
