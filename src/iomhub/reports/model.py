@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any
@@ -20,11 +20,11 @@ import polars as pl
 from iomhub.domain.codes import PATHWAYS, SUBSTANCES
 from iomhub.domain.costs import SOURCE, unit_costs
 from iomhub.domain.dates import add_months, snapshot_dates
-from iomhub.metrics.effect import METHODS
+from iomhub.metrics.effect import METHODS, EffectTables
 from iomhub.metrics.kpis import kpis
 from iomhub.metrics.uncertainty import Resampling
 from iomhub.package.load import Package
-from iomhub.reports.engine import Computed, compute_tables
+from iomhub.reports.engine import Computed, Later, compute_tables
 from iomhub.reports.estimates import balance_and_estimates, data_quality_notes, time_at_risk_table
 from iomhub.reports.formatting import CONFIDENTIAL as CONFIDENTIAL
 from iomhub.reports.formatting import CUSTODY_NOTE, SMALL_NUMBERS_NOTE, group_label, long_date
@@ -163,8 +163,23 @@ def build_report(package: Package, params: ReportParams,
     # keeps both cores busy.
     with ThreadPoolExecutor(max_workers=1) as pool:
         computed = compute_tables(lazy, params, materialise=_polars_materialise, unit_costs=costs,
-                                  beside=lambda work: pool.submit(work).result)
+                                  beside=lambda work: pool.submit(_collecting(work)).result)
         return report_from(computed, package, params, generated_at)
+
+
+def _collecting(work: Later) -> Later:
+    """The effect section's work, its tables collected on its own thread as soon as they are
+    computed (while the main thread may still be collecting the other sections' tables): what
+    ``report_from`` then collects of them is already in memory. ``sets`` is not collected: the
+    estimates never read it."""
+    def run() -> EffectTables:
+        found = work()
+        frames = [found.members, found.pairs, found.comparison_people, found.balance, found.windows]
+        members, pairs, comparison_people, balance, windows = (
+            nw.from_native(frame.lazy()) for frame in _polars_collect(frames))
+        return replace(found, members=members, pairs=pairs, comparison_people=comparison_people, balance=balance,
+                       windows=windows)
+    return run
 
 
 def _polars_collect(frames: Sequence[nw.LazyFrame[Any]]) -> list[pl.DataFrame]:
@@ -221,14 +236,17 @@ def report_from(computed: Computed, package: Package, params: ReportParams, gene
             else:
                 ready[kind, name] = _in_estimate_order(name, frame)
 
+    people_of_intervals = {name for name in computed.people if name in TABLES and TABLES[name].intervals}
     with ThreadPoolExecutor(max_workers=2) as pool:
         started: dict[tuple[str, ...], Future[dict[str, pl.DataFrame]]] = {}
 
         def arrived(found: dict[tuple[str, str], pl.DataFrame]) -> None:
             # The intervals of the tables collected first are drawn while the effect section's
-            # tables are still being computed and collected.
-            prepare(found)
-            _start(pool, resampling_work(*_ready(ready), params.resampling), started)
+            # tables are still being computed and collected, each started once its frames are
+            # ready (the frames intervals read first).
+            for key in sorted(found, key=lambda key: key[1] not in people_of_intervals):
+                prepare({key: found[key]})
+                _start(pool, resampling_work(*_ready(ready), params.resampling), started)
 
         collected = _collect_computed(computed, collect, arrived)
         prepare({key: frame for key, frame in collected.items() if key not in ready})
