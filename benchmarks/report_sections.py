@@ -10,10 +10,11 @@ whose figures it computes:
   (``reports/tables.py``);
 - the intervals, the effect estimates and the indicators to themselves.
 
-The report runs the effect section beside the others, collects every table in one call and
-draws the intervals and the estimates on two threads; here each part runs alone, one after the
-other, so that each has its own time (the same figures: each interval has its own seeded
-stream). The whole is therefore slower in wall time than ``iomhub report``; the CPU seconds of
+The report runs the effect section beside the others (its tables collected on its thread), collects
+every other table in one call and draws the intervals and the estimates on two threads, the
+intervals of the tables collected first while the effect section still runs; here each part runs
+alone, one after the other, so that each has its own time (the same figures: each interval has
+its own seeded stream). The whole is therefore slower in wall time than ``iomhub report``; the CPU seconds of
 each part are what it costs.
 
 Each line gives wall seconds and CPU seconds (user + system, every thread). On a machine shared

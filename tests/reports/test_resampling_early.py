@@ -1,0 +1,74 @@
+"""The report starts the intervals of the tables collected first while the effect section is still
+being computed, and collects the effect section's tables on its own thread: the report is the
+one computed with everything collected at once and resampled after, byte for byte."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+import narwhals as nw
+import pytest
+
+from iomhub.domain.costs import unit_costs
+from iomhub.domain.dates import Span
+from iomhub.metrics.uncertainty import Resampling
+from iomhub.package import read_package
+from iomhub.package.load import Package
+from iomhub.reports import model
+from iomhub.reports.engine import compute_tables
+from iomhub.reports.json_renderer import render_json
+from iomhub.reports.params import ReportParams
+from iomhub.synth import SynthOptions, generate
+
+WHEN = datetime(2026, 12, 7, tzinfo=UTC)
+PARAMS = ReportParams(period=Span(date(2015, 4, 1), date(2016, 3, 31)), target_reduction=17.0,
+                      resampling=Resampling(replicates=200))
+
+
+@pytest.fixture(scope="module")
+def package(tmp_path_factory: pytest.TempPathFactory) -> Package:
+    folder = tmp_path_factory.mktemp("early") / "package"
+    generate(SynthOptions(nominals=1500, seed=4), folder)
+    return read_package(folder)
+
+
+def at_once(package: Package) -> str:
+    """The report with the effect section computed in line, every table collected in one call
+    and every piece of resampling started after it."""
+    lazy = {name: nw.from_native(frame.lazy()) for name, frame in package.tables.items()}
+    computed = compute_tables(lazy, PARAMS, materialise=model._polars_materialise,
+                              unit_costs=unit_costs(package.settings.unit_costs))
+    assert not computed.pending
+    return render_json(model.report_from(computed, package, PARAMS, WHEN))
+
+
+def test_early_intervals_give_the_report_computed_at_once(package: Package, monkeypatch: pytest.MonkeyPatch) -> None:
+    batches: list[list[str]] = []
+    collect = model._collect_computed
+
+    def recorded(computed: Any, gather: Any, arrived: Any = None) -> Any:
+        def seen(found: dict[tuple[str, str], Any]) -> None:
+            batches.append(sorted(name for _, name in found))
+            arrived(found)
+        return collect(computed, gather, seen)
+
+    monkeypatch.setattr(model, "_collect_computed", recorded)
+    early = render_json(model.build_report(package, PARAMS, WHEN))
+    assert len(batches) == 2  # the other sections' tables first, then the effect section's
+    assert "reoffending_by_scheme" in batches[0] and "effect_members" in batches[1]
+    assert early == at_once(package)
+
+
+def test_the_pieces_are_those_of_the_tables_there() -> None:
+    from iomhub.reports.tables import TABLES
+
+    people = dict.fromkeys(("reoffending_by_scheme", "fixed_period", "cost_of_crime"))
+    tables = {"reoffending_by_scheme": None, "cost_of_crime": None}
+    assert TABLES["cost_of_crime"].intervals is not None
+    pieces = model.resampling_work(tables, people, Resampling())  # type: ignore[arg-type]
+    assert [piece.names for piece in pieces] == [("reoffending_by_scheme",), ("cost_of_crime",)]
+    people.update(dict.fromkeys(model.EFFECT_PEOPLE))
+    pieces = model.resampling_work(tables, people, Resampling())  # type: ignore[arg-type]
+    assert [piece.names for piece in pieces][-2:] == [("time_at_risk",), ("matching_balance", "effect_estimate")]
+
