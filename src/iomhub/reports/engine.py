@@ -83,6 +83,16 @@ def compute_tables(tables: Mapping[str, Frame], params: ReportParams,  # noqa: C
     days = snapshot_dates(params.period)
     spans = (None if "custody" not in tables
              else materialise(custody.custody_spans(tables["custody"], params.period.end)))
+    # The effect section's chain of materialised tables is the longest: given ``beside``, it
+    # starts as soon as its inputs are there, ahead of the sections computed before it here;
+    # its tables still take their place after those (``_start_effect``).
+    effect_work: Later | None = None
+    if "reoffending" not in out.missing:
+        first_day = params.data_start or data_begins(tables["offences"], params.baseline_span.start)
+        effect_work = partial(effect.effect_tables, cohort, tables["offences"], spans, nominals, params.matching,
+                              first_day, params.period.end, materialise)
+        if beside is not None:
+            effect_work = beside(effect_work)
     if spans is not None and "offences" in tables:
         out.people["offences_in_custody"] = custody.offences_in_custody(tables["offences"], spans)
     if "reoffending" not in out.missing:
@@ -110,9 +120,8 @@ def compute_tables(tables: Mapping[str, Frame], params: ReportParams,  # noqa: C
                 performance, params.target_reduction)
         out.people["fixed_period"] = effect.fixed_period_outcomes(
             performance, spans, params.baseline_span, params.period)
-        first_day = params.data_start or data_begins(tables["offences"], params.baseline_span.start)
-        _start_effect(out, partial(effect.effect_tables, cohort, tables["offences"], spans, nominals,
-                                   params.matching, first_day, params.period.end, materialise), beside)
+        assert effect_work is not None
+        _start_effect(out, effect_work, later=beside is not None)
         _proven_and_costs(out, tables, params, performance, materialise,
                           published_unit_costs() if unit_costs is None else unit_costs, spans)
     counts = materialise(caseload.caseload(cohort, nominals, days))
@@ -147,14 +156,15 @@ def compute_tables(tables: Mapping[str, Frame], params: ReportParams,  # noqa: C
     return out
 
 
-def _start_effect(out: Computed, work: Later, beside: Callable[[Later], Later] | None) -> None:
-    """The effect section's work, done now (its tables added where they belong), or handed to
-    ``beside`` and left for ``Computed.finish`` to put in the same places."""
-    placer = _effect_placer(out, beside(work) if beside is not None else work, len(out.tables), len(out.people))
-    if beside is None:
-        placer()
-    else:
+def _start_effect(out: Computed, work: Later, later: bool) -> None:
+    """The effect section's work done now (its tables added where they belong), or, ``later``
+    (``work`` then gives the result of the work started beside), left for ``Computed.finish``
+    to put in the same places."""
+    placer = _effect_placer(out, work, len(out.tables), len(out.people))
+    if later:
         out.pending.append(placer)
+    else:
+        placer()
 
 
 def _effect_placer(out: Computed, parts: Later, tables_at: int, people_at: int) -> Callable[[], None]:
