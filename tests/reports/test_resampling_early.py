@@ -72,3 +72,42 @@ def test_the_pieces_are_those_of_the_tables_there() -> None:
     pieces = model.resampling_work(tables, people, Resampling())  # type: ignore[arg-type]
     assert [piece.names for piece in pieces][-2:] == [("time_at_risk",), ("matching_balance", "effect_estimate")]
 
+
+
+def test_the_longest_waiting_piece_starts_whenever_a_thread_is_free() -> None:
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    ran: list[str] = []
+    release = threading.Event()
+
+    def piece(name: str, start: int, wait: bool = False) -> model.ResamplingPiece:
+        def make() -> dict[str, Any]:
+            if wait:
+                assert release.wait(10)
+            ran.append(name)
+            return {name: None}
+        return model.ResamplingPiece("intervals", start, make, (name,))
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        scheduler = model.Scheduler(pool, threads=1)
+        scheduler.add([piece("first", 2, wait=True), piece("interval", 2)])
+        scheduler.add([piece("estimates", 0), piece("interval", 2), piece("time_at_risk", 1)])  # added later
+        release.set()
+        assert [scheduler.started[(name,)].result() for name in ("first", "interval", "estimates")] == [
+            {"first": None}, {"interval": None}, {"estimates": None}]
+        scheduler.started[("time_at_risk",)].result()
+    assert ran == ["first", "estimates", "time_at_risk", "interval"]
+
+
+def test_a_failed_piece_fails_the_resampling() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    def broken() -> dict[str, Any]:
+        raise ValueError("no interval")
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        scheduler = model.Scheduler(pool)
+        scheduler.add([model.ResamplingPiece("intervals", 2, broken, ("broken",))])
+        with pytest.raises(ValueError, match="no interval"):
+            scheduler.started[("broken",)].result()

@@ -7,6 +7,7 @@ from it (``reports/sections/``), which computes no figure of its own beyond ``re
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -237,8 +238,8 @@ def report_from(computed: Computed, package: Package, params: ReportParams, gene
                 ready[kind, name] = _in_estimate_order(name, frame)
 
     people_of_intervals = {name for name in computed.people if name in TABLES and TABLES[name].intervals}
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        started: dict[tuple[str, ...], Future[dict[str, pl.DataFrame]]] = {}
+    with ThreadPoolExecutor(max_workers=RESAMPLING_THREADS) as pool:
+        pieces = Scheduler(pool)
 
         def arrived(found: dict[tuple[str, str], pl.DataFrame]) -> None:
             # The intervals of the tables collected first are drawn while the effect section's
@@ -246,13 +247,13 @@ def report_from(computed: Computed, package: Package, params: ReportParams, gene
             # ready (the frames intervals read first).
             for key in sorted(found, key=lambda key: key[1] not in people_of_intervals):
                 prepare({key: found[key]})
-                _start(pool, resampling_work(*_ready(ready), params.resampling), started)
+                pieces.add(resampling_work(*_ready(ready), params.resampling))
 
         collected = _collect_computed(computed, collect, arrived)
         prepare({key: frame for key, frame in collected.items() if key not in ready})
         tables = {name: ready["table", name] for name in computed.tables}
         people = {name: ready["people", name] for name in computed.people}
-        _resample(tables, people, params.resampling, pool, started)
+        _resample(tables, people, params.resampling, pieces)
     days = snapshot_dates(params.period)
     if "kpis" not in computed.missing:
         kpi_rows = kpis(lazy["indicators"], lazy.get("targets"), lazy.get("actuals"), params.period,
@@ -357,29 +358,65 @@ def resampling_work(tables: dict[str, pl.DataFrame], people: dict[str, pl.DataFr
     return pieces
 
 
-Started = dict[tuple[str, ...], Future[dict[str, pl.DataFrame]]]
+RESAMPLING_THREADS = 2
 
 
-def _start(pool: ThreadPoolExecutor, pieces: list[ResamplingPiece], started: Started) -> None:
-    """The pieces not started yet handed to ``pool``, the longest first."""
-    for piece in sorted(pieces, key=lambda piece: piece.start):
-        if piece.names not in started:
-            started[piece.names] = pool.submit(piece.make)
+class Scheduler:
+    """Pieces of resampling work run on ``pool``'s threads, never more at once than it has
+    (``RESAMPLING_THREADS``): whenever a thread is free, the longest of the pieces waiting
+    starts (the lowest ``start``, the first added among equals), so that pieces added later
+    (the effect estimates, after the intervals) may go before those waiting, and the threads
+    finish close together. ``started`` gives each piece's result by its ``names``."""
+
+    def __init__(self, pool: ThreadPoolExecutor, threads: int = RESAMPLING_THREADS) -> None:
+        self.pool, self.free = pool, threads
+        self.started: dict[tuple[str, ...], Future[dict[str, pl.DataFrame]]] = {}
+        self._waiting: list[tuple[ResamplingPiece, Future[dict[str, pl.DataFrame]]]] = []
+        self._lock = threading.Lock()
+
+    def add(self, pieces: list[ResamplingPiece]) -> None:
+        """The pieces not added before, to start when a thread is free."""
+        with self._lock:
+            for piece in pieces:
+                if piece.names not in self.started:
+                    result: Future[dict[str, pl.DataFrame]] = Future()
+                    self.started[piece.names] = result
+                    self._waiting.append((piece, result))
+            self._fill()
+
+    def _fill(self) -> None:  # with the lock held
+        while self.free and self._waiting:
+            at = min(range(len(self._waiting)), key=lambda index: self._waiting[index][0].start)
+            piece, result = self._waiting.pop(at)
+            self.free -= 1
+            self.pool.submit(self._run, piece, result)
+
+    def _run(self, piece: ResamplingPiece, result: Future[dict[str, pl.DataFrame]]) -> None:
+        try:
+            result.set_result(piece.make())
+        except BaseException as error:  # given to whoever waits for the piece
+            result.set_exception(error)
+        finally:
+            with self._lock:
+                self.free += 1
+                with contextlib.suppress(RuntimeError):  # the pool shut down on an error: nobody waits
+                    self._fill()
 
 
 def _resample(tables: dict[str, pl.DataFrame], people: dict[str, pl.DataFrame], resampling: Resampling,
-              pool: ThreadPoolExecutor | None = None, started: Started | None = None) -> None:
+              scheduler: Scheduler | None = None) -> None:
     """``resampling_work`` on two threads (numpy releases the lock while it draws and sums; each
     interval has its own seeded stream, so the figures do not depend on which finishes first),
     the longest first so that neither thread waits long for the other; the tables made join
-    ``tables`` in the order of ``resampling_work``. ``started`` holds the pieces ``pool``
-    started already (by their ``names``): the same pieces of the same frames."""
+    ``tables`` in the order of ``resampling_work``. ``scheduler`` may hold pieces started
+    already (by their ``names``): the same pieces of the same frames."""
     pieces = resampling_work(tables, people, resampling)
-    started = {} if started is None else started
-    with ThreadPoolExecutor(max_workers=2) if pool is None else contextlib.nullcontext(pool) as running:
-        _start(running, pieces, started)
+    with (ThreadPoolExecutor(max_workers=RESAMPLING_THREADS) if scheduler is None
+          else contextlib.nullcontext(scheduler.pool)) as pool:
+        running = Scheduler(pool) if scheduler is None else scheduler
+        running.add(pieces)
         for piece in pieces:
-            tables.update(started[piece.names].result())
+            tables.update(running.started[piece.names].result())
 
 
 def _honest_settings(params: ReportParams, costs: dict[str, float | None],
