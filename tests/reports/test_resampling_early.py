@@ -53,10 +53,21 @@ def test_early_intervals_give_the_report_computed_at_once(package: Package, monk
             arrived(found)
         return collect(computed, gather, seen)
 
+    ordered: list[str] = []
+    in_estimate_order = model._in_estimate_order
+
+    def counted(name: str, frame: Any) -> Any:
+        ordered.append(name)
+        return in_estimate_order(name, frame)
+
     monkeypatch.setattr(model, "_collect_computed", recorded)
+    monkeypatch.setattr(model, "_in_estimate_order", counted)
     early = render_json(model.build_report(package, PARAMS, WHEN))
     assert len(batches) == 2  # the other sections' tables first, then the effect section's
     assert "reoffending_by_scheme" in batches[0] and "effect_members" in batches[1]
+    # each per-person table put in order once: the effect section's on its own thread
+    assert sorted(ordered) == sorted(set(ordered)) and "effect_balance" in ordered
+    monkeypatch.undo()
     assert early == at_once(package)
 
 

@@ -58,6 +58,9 @@ class Computed:
 
 
 Later = Callable[[], effect.EffectTables]
+# The effect section's per-person tables (fields of ``EffectTables``) and their names in ``Computed.people``.
+EFFECT_FRAMES = {"members": "effect_members", "pairs": "effect_pairs", "comparison_people": "effect_comparison_people",
+                 "balance": "effect_balance"}
 
 
 def compute_tables(tables: Mapping[str, Frame], params: ReportParams,  # noqa: C901
@@ -174,9 +177,7 @@ def _effect_placer(out: Computed, parts: Later, tables_at: int, people_at: int) 
         found = parts()
         _insert(out.tables, tables_at, {"join_windows": found.windows})
         # found.sets (one row per matched set) is not read by the estimates, so it is not collected.
-        _insert(out.people, people_at, {"effect_members": found.members, "effect_pairs": found.pairs,
-                                        "effect_comparison_people": found.comparison_people,
-                                        "effect_balance": found.balance})
+        _insert(out.people, people_at, {name: getattr(found, field) for field, name in EFFECT_FRAMES.items()})
     return place
 
 

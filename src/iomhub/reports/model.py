@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
@@ -25,7 +25,7 @@ from iomhub.metrics.effect import METHODS, EffectTables
 from iomhub.metrics.kpis import kpis
 from iomhub.metrics.uncertainty import Resampling
 from iomhub.package.load import Package
-from iomhub.reports.engine import Computed, Later, compute_tables
+from iomhub.reports.engine import EFFECT_FRAMES, Computed, Later, compute_tables
 from iomhub.reports.estimates import balance_and_estimates, data_quality_notes, time_at_risk_table
 from iomhub.reports.formatting import CONFIDENTIAL as CONFIDENTIAL
 from iomhub.reports.formatting import CUSTODY_NOTE, SMALL_NUMBERS_NOTE, group_label, long_date
@@ -162,24 +162,26 @@ def build_report(package: Package, params: ReportParams,
     # The effect section's chain of materialised tables runs on a thread of its own while the
     # other sections are computed and collected beside it: each of its queries alone seldom
     # keeps both cores busy.
+    in_order: dict[str, pl.DataFrame] = {}
     with ThreadPoolExecutor(max_workers=1) as pool:
         computed = compute_tables(lazy, params, materialise=_polars_materialise, unit_costs=costs,
-                                  beside=lambda work: pool.submit(_collecting(work)).result)
-        return report_from(computed, package, params, generated_at)
+                                  beside=lambda work: pool.submit(_collecting(work, in_order)).result)
+        return report_from(computed, package, params, generated_at, in_order=in_order)
 
 
-def _collecting(work: Later) -> Later:
+def _collecting(work: Later, in_order: dict[str, pl.DataFrame]) -> Later:
     """The effect section's work, its tables collected on its own thread as soon as they are
-    computed (while the main thread may still be collecting the other sections' tables): what
-    ``report_from`` then collects of them is already in memory. ``sets`` is not collected: the
-    estimates never read it."""
+    computed (while the main thread may still be collecting the other sections' tables), and
+    its per-person tables put in the estimates' order there (``in_order``, by their names in
+    ``Computed.people``): what ``report_from`` then collects of them is already in memory and in
+    order. ``sets`` is not collected: the estimates never read it."""
     def run() -> EffectTables:
         found = work()
-        frames = [found.members, found.pairs, found.comparison_people, found.balance, found.windows]
-        members, pairs, comparison_people, balance, windows = (
-            nw.from_native(frame.lazy()) for frame in _polars_collect(frames))
-        return replace(found, members=members, pairs=pairs, comparison_people=comparison_people, balance=balance,
-                       windows=windows)
+        parts = [*EFFECT_FRAMES, "windows"]
+        collected = dict(zip(parts, _polars_collect([getattr(found, part) for part in parts]), strict=True))
+        for part, name in EFFECT_FRAMES.items():
+            collected[part] = in_order[name] = _in_estimate_order(name, collected[part])
+        return replace(found, **{part: nw.from_native(frame.lazy()) for part, frame in collected.items()})
     return run
 
 
@@ -219,11 +221,15 @@ def _collect_computed(computed: Computed, collect: Callable[[Sequence[nw.LazyFra
 
 
 def report_from(computed: Computed, package: Package, params: ReportParams, generated_at: datetime | None = None,
-                collect: Callable[[Sequence[nw.LazyFrame[Any]]], list[pl.DataFrame]] = _polars_collect) -> Report:
+                collect: Callable[[Sequence[nw.LazyFrame[Any]]], list[pl.DataFrame]] = _polars_collect,
+                in_order: Mapping[str, pl.DataFrame] | None = None) -> Report:
     """The report of tables ``compute_tables`` has computed on any backend: collected into
     Polars by ``collect`` (every table and per-person table in one call), ordered, with
     intervals, estimates, indicators and notes. ``package`` gives the settings and the small
-    tables the indicators read (indicators, targets, actuals, rag_overrides)."""
+    tables the indicators read (indicators, targets, actuals, rag_overrides). ``in_order``
+    holds per-person tables already collected and put in the estimates' order, by name (the
+    same frames ``computed`` gives): taken as they are."""
+    known = {} if in_order is None else in_order
     lazy = {name: nw.from_native(frame.lazy()) for name, frame in package.tables.items()}
     costs = unit_costs(package.settings.unit_costs)
     ranks = {**RANKS, "age_band": params.age_bands.labels}
@@ -235,7 +241,7 @@ def report_from(computed: Computed, package: Package, params: ReportParams, gene
                 order = list(TABLES[name].sort)
                 ready[kind, name] = _order(frame, order, ranks) if order else frame
             else:
-                ready[kind, name] = _in_estimate_order(name, frame)
+                ready[kind, name] = known[name] if name in known else _in_estimate_order(name, frame)
 
     people_of_intervals = {name for name in computed.people if name in TABLES and TABLES[name].intervals}
     with ThreadPoolExecutor(max_workers=RESAMPLING_THREADS) as pool:
