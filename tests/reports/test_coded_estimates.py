@@ -79,15 +79,16 @@ def test_coded_text_of_empty_tables_gives_the_figures_of_the_text() -> None:
 
 
 def test_columns_of_several_tables_share_their_codes() -> None:
-    left = pl.DataFrame({"id": ["b", None, "a"], "n": [1, 2, 3]})
-    right = pl.DataFrame({"member": ["None", "c", "b"]})
+    left = pl.DataFrame({"nominal_id": ["b", None, "a"], "n": [1, 2, 3], "note": ["1", None, "x"]})
+    right = pl.DataFrame({"member_id": ["None", "c", "b"]})
     coded_left, coded_right = coded_columns(left, right)
-    labels = coded_left["id"].labels
+    labels = coded_left["nominal_id"].labels
     assert labels.tolist() == ["None", "a", "b", "c"]  # sorted as numpy sorts text; missing as "None"
-    assert coded_right["member"].labels is labels
-    assert labels[coded_left["id"].codes].tolist() == ["b", "None", "a"]
-    assert labels[coded_right["member"].codes].tolist() == ["None", "c", "b"]
+    assert coded_right["member_id"].labels is labels
+    assert labels[coded_left["nominal_id"].codes].tolist() == ["b", "None", "a"]
+    assert labels[coded_right["member_id"].codes].tolist() == ["None", "c", "b"]
     assert coded_left["n"].tolist() == [1, 2, 3]
+    assert coded_left["note"].tolist() == ["1", None, "x"]  # not a key: as ``columns`` gives it
 
 
 def test_a_table_of_coded_text_sorts_and_matches_as_the_text() -> None:

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import narwhals as nw
+import polars as pl
 import pytest
 
 from iomhub.domain.costs import unit_costs
@@ -81,7 +82,7 @@ def test_the_pieces_are_those_of_the_tables_there() -> None:
     assert [piece.names for piece in pieces] == [("reoffending_by_scheme",), ("cost_of_crime",)]
     people.update(dict.fromkeys(model.EFFECT_PEOPLE))
     pieces = model.resampling_work(tables, people, Resampling())  # type: ignore[arg-type]
-    assert [piece.names for piece in pieces][-2:] == [("time_at_risk",), ("matching_balance", "effect_estimate")]
+    assert [piece.names for piece in pieces][-3:] == [("time_at_risk",), ("matching_balance",), ("effect_estimate",)]
 
 
 
@@ -122,3 +123,28 @@ def test_a_failed_piece_fails_the_resampling() -> None:
         scheduler.add([model.ResamplingPiece("intervals", 2, broken, ("broken",))])
         with pytest.raises(ValueError, match="no interval"):
             scheduler.started[("broken",)].result()
+
+
+def test_the_estimates_wait_for_the_balance_and_fail_with_it(package: Package) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from iomhub.reports.estimates import balance_and_estimates
+
+    lazy = {name: nw.from_native(frame.lazy()) for name, frame in package.tables.items()}
+    computed = compute_tables(lazy, PARAMS, materialise=model._polars_materialise)
+    people = {name: frame.collect().to_native() for name, frame in computed.people.items()}
+    people = {name: model._in_estimate_order(name, frame) for name, frame in people.items()}
+    balance, estimate = balance_and_estimates(people, PARAMS.resampling)
+    with ThreadPoolExecutor(max_workers=2) as pool:  # the pieces on two threads, the estimates first
+        scheduler = model.Scheduler(pool)
+        pieces = [piece for piece in model.resampling_work({}, people, PARAMS.resampling)
+                  if piece.section == "effect estimates"]
+        scheduler.add(pieces[::-1])
+        assert scheduler.started[("matching_balance",)].result()["matching_balance"].equals(balance)
+        assert scheduler.started[("effect_estimate",)].result()["effect_estimate"].equals(estimate)
+    broken = {**people, "effect_balance": people["effect_balance"].with_columns(pl.lit("many").alias("total"))}
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        scheduler = model.Scheduler(pool)
+        scheduler.add(model.resampling_work({}, broken, PARAMS.resampling))
+        with pytest.raises(ValueError, match="many"):
+            scheduler.started[("effect_estimate",)].result(timeout=60)

@@ -70,7 +70,7 @@ the weighted sums, whose covariance has the closed form given in :func:`_pair_co
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -585,12 +585,15 @@ def verdict(estimate: float | None, low: float | None, high: float | None, relia
 
 
 def estimates(members_rows: Rows, pair_rows: Rows, comparison_people: int,
-              balance: list[dict[str, Any]], resampling: Resampling) -> list[dict[str, Any]]:
+              balance: list[dict[str, Any]] | Callable[[], list[dict[str, Any]]],
+              resampling: Resampling) -> list[dict[str, Any]]:
     """effect_estimate: one row per method (naive, time_at_risk, matched_did).
 
     Columns: method, estimate_pct, ci_low_pct, ci_high_pct, offenders, comparison_offenders,
     offences_before, offences_after, verdict (plain English on whether the figure can be
     trusted), reliable, checks, e_value, e_value_ci (the last two for matched_did only).
+    ``balance`` (the rows of :func:`balance_rows`, which the checks read) may be a function
+    giving them, called once the rest is computed (the report computes the balance meanwhile).
     """
     members = Table(members_rows, ("nominal_id",))
     people = members.size
@@ -623,6 +626,7 @@ def estimates(members_rows: Rows, pair_rows: Rows, comparison_people: int,
     low, high = matched_interval(sets, resampling) if matched else (None, None)
     tested = sets.pseudo_effects() if matched else {"placebo": None, "weeks": None}
     finite = np.isfinite(estimate)
+    balance = balance() if callable(balance) else balance
     found = checks(people, matched, comparison_people, balance,
                    {name: None if found is None else found[0] for name, found in tested.items()},
                    beyond_chance({name: None if found is None else found[1] for name, found in tested.items()},

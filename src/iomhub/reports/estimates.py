@@ -9,6 +9,7 @@ resampling. The intervals of the other tables are drawn by :mod:`iomhub.reports.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -45,9 +46,14 @@ def columns(frame: pl.DataFrame) -> dict[str, Any]:
     return {name: frame[name].to_numpy() for name in frame.columns}
 
 
+# The text columns the estimates sort, match and group on (``effect_estimates.Table``: ``key``,
+# ``text``); any other column is read as numbers.
+TEXT_KEYS = ("group", "variable", "nominal_id", "member_id", "scheme")
+
+
 def coded_columns(*frames: pl.DataFrame) -> list[dict[str, Any]]:
-    """Collected tables as numpy columns, as ``columns`` gives them, but each text column as
-    codes into the sorted distinct texts of every text column of them all
+    """Collected tables as numpy columns, as ``columns`` gives them, but each text column of
+    ``TEXT_KEYS`` as codes into the sorted distinct texts of all those columns of them all
     (:class:`iomhub.metrics.effect_estimates.Coded`; a missing text as "None", as numpy writes
     it): the estimates sort and match them as whole numbers, and the text is never made into
     a million Python strings. Columns of different tables compare with each other as codes,
@@ -55,7 +61,7 @@ def coded_columns(*frames: pl.DataFrame) -> list[dict[str, Any]]:
     # Each text column by its runs of equal texts (the balance sums' group and variable are a
     # few dozen runs over 850,000 rows): coded run by run, then repeated.
     runs = {(at, name): frame[name].fill_null("None").rle() for at, frame in enumerate(frames)
-            for name in frame.columns if frame.schema[name] == pl.String}
+            for name in frame.columns if name in TEXT_KEYS and frame.schema[name] == pl.String}
     texts = [run.struct.field("value") for run in runs.values()]
     distinct = pl.concat(texts).unique().sort() if texts else pl.Series([], dtype=pl.String)
     labels = np.asarray(distinct.to_list(), dtype=str)
@@ -83,13 +89,27 @@ def time_at_risk_table(people: dict[str, pl.DataFrame], resampling: Resampling) 
     return pl.DataFrame(fixed + anchored, schema=TIME_AT_RISK_SCHEMA)
 
 
-def balance_and_estimates(people: dict[str, pl.DataFrame], resampling: Resampling) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """matching_balance and effect_estimate (whose checks read the balance)."""
+def balance_table(people: dict[str, pl.DataFrame]) -> tuple[list[dict[str, Any]], pl.DataFrame]:
+    """matching_balance: its rows (which the estimates' checks read) and its table."""
     (sums,) = coded_columns(people["effect_balance"])
     balance = effect.balance_rows(sums)
+    return balance, pl.DataFrame(balance, schema=BALANCE_SCHEMA)
+
+
+def estimate_table(people: dict[str, pl.DataFrame],
+                   balance: list[dict[str, Any]] | Callable[[], list[dict[str, Any]]],
+                   resampling: Resampling) -> pl.DataFrame:
+    """effect_estimate, whose checks read the balance's rows (``balance``, or a function giving
+    them once the rest is computed: :func:`iomhub.metrics.effect_estimates.estimates`)."""
     members, pairs = coded_columns(people["effect_members"], people["effect_pairs"])
-    estimate_rows = effect.estimates(members, pairs, people["effect_comparison_people"].height, balance, resampling)
-    return pl.DataFrame(balance, schema=BALANCE_SCHEMA), pl.DataFrame(estimate_rows, schema=EFFECT_SCHEMA)
+    rows = effect.estimates(members, pairs, people["effect_comparison_people"].height, balance, resampling)
+    return pl.DataFrame(rows, schema=EFFECT_SCHEMA)
+
+
+def balance_and_estimates(people: dict[str, pl.DataFrame], resampling: Resampling) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """matching_balance and effect_estimate (whose checks read the balance)."""
+    balance, table = balance_table(people)
+    return table, estimate_table(people, balance, resampling)
 
 
 def data_quality_notes(people: dict[str, pl.DataFrame]) -> list[str]:

@@ -26,7 +26,7 @@ from iomhub.metrics.kpis import kpis
 from iomhub.metrics.uncertainty import Resampling
 from iomhub.package.load import Package
 from iomhub.reports.engine import EFFECT_FRAMES, Computed, Later, compute_tables
-from iomhub.reports.estimates import balance_and_estimates, data_quality_notes, time_at_risk_table
+from iomhub.reports.estimates import balance_table, data_quality_notes, estimate_table, time_at_risk_table
 from iomhub.reports.formatting import CONFIDENTIAL as CONFIDENTIAL
 from iomhub.reports.formatting import CUSTODY_NOTE, SMALL_NUMBERS_NOTE, group_label, long_date
 from iomhub.reports.intervals import with_intervals
@@ -338,9 +338,19 @@ def _time_at_risk_of(people: dict[str, pl.DataFrame], resampling: Resampling) ->
     return {"time_at_risk": time_at_risk_table(people, resampling)}
 
 
-def _estimates_of(people: dict[str, pl.DataFrame], resampling: Resampling) -> dict[str, pl.DataFrame]:
-    balance, estimate = balance_and_estimates(people, resampling)
-    return {"matching_balance": balance, "effect_estimate": estimate}
+def _balance_of(people: dict[str, pl.DataFrame], rows: Future[list[dict[str, Any]]]) -> dict[str, pl.DataFrame]:
+    try:
+        balance, table = balance_table(people)
+    except BaseException as error:  # the estimates waiting for the rows fail with it
+        rows.set_exception(error)
+        raise
+    rows.set_result(balance)
+    return {"matching_balance": table}
+
+
+def _estimates_of(people: dict[str, pl.DataFrame], rows: Future[list[dict[str, Any]]],
+                  resampling: Resampling) -> dict[str, pl.DataFrame]:
+    return {"effect_estimate": estimate_table(people, rows.result, resampling)}
 
 
 EFFECT_PEOPLE = ("fixed_period", "effect_members", "effect_pairs", "effect_comparison_people", "effect_balance")
@@ -357,10 +367,16 @@ def resampling_work(tables: dict[str, pl.DataFrame], people: dict[str, pl.DataFr
               for name, frame in people.items() if name in tables and TABLES[name].intervals is not None]
     if all(name in people for name in EFFECT_PEOPLE):
         effect_people = {name: people[name] for name in EFFECT_PEOPLE}
+        # The estimates compute all but their checks while the balance, whose rows the checks
+        # read, is computed beside: the balance piece is given first, so it is never left
+        # waiting behind the estimates that wait for it.
+        balance: Future[list[dict[str, Any]]] = Future()
         pieces.append(ResamplingPiece("effect estimates", 1, partial(_time_at_risk_of, effect_people, resampling),
                                       ("time_at_risk",)))
-        pieces.append(ResamplingPiece("effect estimates", 0, partial(_estimates_of, effect_people, resampling),
-                                      ("matching_balance", "effect_estimate")))
+        pieces.append(ResamplingPiece("effect estimates", 0, partial(_balance_of, effect_people, balance),
+                                      ("matching_balance",)))
+        pieces.append(ResamplingPiece("effect estimates", 0, partial(_estimates_of, effect_people, balance, resampling),
+                                      ("effect_estimate",)))
     return pieces
 
 
