@@ -38,7 +38,7 @@ the assumptions and the checks are explained in docs/effect-estimates.md.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -138,7 +138,7 @@ def window_counts(fit: Frame) -> Frame:
 
 
 def window_outcomes(pairs: Frame, keys: list[str], offences: Frame, spans: Frame | None,
-                    data_first: int | None = None) -> Frame:
+                    data_first: int | None = None, carry: Sequence[str] = (), iom_from: str | None = None) -> Frame:
     """Offences, days and days at liberty in each pair's before and after windows, the
     offences in each of the ``LAG_QUARTERS`` 91-day quarters before the anchor (q1 the latest),
     ``JOINING_MONTH``: those from the first of the anchor's month to the day before it, and
@@ -149,17 +149,25 @@ def window_outcomes(pairs: Frame, keys: list[str], offences: Frame, spans: Frame
     ``pairs`` has ``keys`` (one row per key), nominal_id, anchor_day, before_first, after_last
     and month_first_day; ``spans`` is :func:`iomhub.metrics.custody.custody_spans` (None: no custody
     data). Days at risk are the window's days minus its days in custody (never below 0).
+    ``carry`` are more columns of ``pairs`` kept on the rows. ``iom_from`` (a day-number column
+    of ``pairs``, null for none) adds ``iom_offences_after``: the offences from that day to the
+    end of the after window (counted in the same pass over the offences as the rest).
     """
     anchor, first, last = nw.col("anchor_day"), nw.col("before_first"), nw.col("after_last")
     person = [] if "nominal_id" in keys else ["nominal_id"]
-    windows = pairs.select(*keys, *person, "anchor_day", "before_first", "after_last", "month_first_day")
+    windows = pairs.select(*keys, *dict.fromkeys([*person, *carry]), "anchor_day", "before_first", "after_last", "month_first_day",
+                           *([] if iom_from is None else [iom_from]))
     earliest = nw.min_horizontal(first, anchor - EARLIER_DAYS)
     lagged_from = anchor - LAG_QUARTERS * QUARTER_DAYS
     earlier_from = (anchor - EARLIER_DAYS if data_first is None
                     else nw.max_horizontal(anchor - EARLIER_DAYS, nw.lit(data_first)))
     dated = offences.select("nominal_id", day_number(nw.col("offence_date")).alias("day"))
     quarter = (anchor - 1 - nw.col("day")) // QUARTER_DAYS + 1
-    counted = (windows.join(dated, on="nominal_id", how="inner")
+    counts = ["offences_before", "offences_after", *LAG_COLUMNS, JOINING_MONTH, EARLIER]
+    on_iom = [] if iom_from is None else [count_true(nw.col("day") >= nw.col(iom_from)).alias("iom_offences_after")]
+    counted = (windows.select(*keys, *person, "anchor_day", "before_first", "after_last", "month_first_day",
+                              *([] if iom_from is None else [iom_from]))
+               .join(dated, on="nominal_id", how="inner")
                .filter((nw.col("day") >= earliest) & (nw.col("day") <= last))
                .group_by(*keys)
                .agg(count_true((nw.col("day") < anchor) & (nw.col("day") >= first)).alias("offences_before"),
@@ -168,14 +176,16 @@ def window_outcomes(pairs: Frame, keys: list[str], offences: Frame, spans: Frame
                       for lag in range(1, LAG_QUARTERS + 1)],
                     count_true((nw.col("day") < anchor) & (nw.col("day") >= nw.col("month_first_day")))
                     .alias(JOINING_MONTH),
-                    count_true((nw.col("day") < lagged_from) & (nw.col("day") >= earlier_from)).alias(EARLIER)))
+                    count_true((nw.col("day") < lagged_from) & (nw.col("day") >= earlier_from)).alias(EARLIER),
+                    *on_iom))
     out = windows.join(counted, on=keys, how="left")
-    counts = ["offences_before", "offences_after", *LAG_COLUMNS, JOINING_MONTH, EARLIER]
+    counts += [] if iom_from is None else ["iom_offences_after"]
     if spans is not None:
-        for side, lo, hi in (("before", "before_first", "before_last"), ("after", "anchor_day", "after_last")):
-            sided = windows.with_columns((anchor - 1).alias("before_last"))
-            held = custody.days_in_custody(sided, keys, spans, lo, hi, person)
-            out = out.join(held.rename({"custody_days": f"custody_days_{side}"}), on=keys, how="left")
+        sided = windows.with_columns((anchor - 1).alias("before_last"))
+        held = custody.days_in_custody_by_side(
+            sided, keys, spans, {"before": ("before_first", "before_last"), "after": ("anchor_day", "after_last")},
+            person)
+        out = out.join(held, on=keys, how="left")
         counts += ["custody_days_before", "custody_days_after"]
     else:
         out = out.with_columns(nw.lit(0).alias("custody_days_before"), nw.lit(0).alias("custody_days_after"))
@@ -186,7 +196,8 @@ def window_outcomes(pairs: Frame, keys: list[str], offences: Frame, spans: Frame
                                .alias(EARLIER))
     at_risk = [(nw.col(f"days_{side}") - nw.col(f"custody_days_{side}")).clip(lower_bound=0)
                .cast(nw.Int64).alias(f"risk_days_{side}") for side in ("before", "after")]
-    return out.with_columns(at_risk).select(*keys, *WINDOW_COLUMNS, *LAG_COLUMNS, JOINING_MONTH, EARLIER)
+    return out.with_columns(at_risk).select(*keys, *carry, *WINDOW_COLUMNS, *LAG_COLUMNS, JOINING_MONTH, EARLIER,
+                                            *([] if iom_from is None else ["iom_offences_after"]))
 
 
 def monthly_offences(offences: Frame) -> Frame:
@@ -252,40 +263,129 @@ WIDE_UP_TO = 48  # joining months up to which histories are summed month by mont
 # at 100,000 nominals the two ways cost the same between 48 and 60 joining months)
 
 
+PACKED_BITS = 53  # bits of each packed sum (exact in a double too, as Spark divides)
+
+
 def histories_by_month(by_month: Frame, months: list[tuple[int, int]], matching: Matching,
                        carry: Frame | None = None,
                        materialise: Callable[[Frame], Frame] = lambda frame: frame) -> Frame:
     """The same table as :func:`histories`, for a few joining months (``months``: month and
-    month_first_day), computed another way: one pass over each person's months of offending
-    sums, for every joining month at once, the offences in its prior and recent windows and
-    finds the latest month offended in (3 sums per joining month), then one row per person
-    and joining month in which they offended. Cheaper than spreading every month of
+    month_first_day, in order), computed another way: one row per person of their offences in
+    each month from ``prior_months`` before the first joining month to the last, from which
+    every joining month's prior and recent offences and months since the last offence are
+    differences of running sums (and a running latest month offended in), then one row per
+    person and joining month in which they offended. Cheaper than spreading every month of
     offending over the months it counts for when there are a few joining months (a report on
     one year's joiners: 12) and many people; the spreading is cheaper for many months.
-    ``carry`` is as in :func:`histories`."""
+    ``carry`` is as in :func:`histories`; its ``CUSTODY_MONTHS`` (:func:`custody_months`),
+    if there, becomes each row's in_custody.
+
+    The months' counts are packed several to a whole number (:func:`packed_months`), so that
+    the group-by per person makes a few sums, not one per month: whole numbers throughout,
+    so every figure is exact on every backend.
+    """
     prior, recent = matching.prior_months, matching.recent_months
-    offence, count = nw.col("offence_month"), nw.col("offences")
-    sums = []
-    for month, _ in months:
-        in_prior = (offence >= month - prior) & (offence <= month - 1)
-        in_recent = (offence >= month - recent) & (offence <= month - 1)
-        sums += [nw.when(in_prior).then(count).otherwise(0).sum().alias(f"prior_{month}"),
-                 nw.when(in_recent).then(count).otherwise(0).sum().alias(f"recent_{month}"),
-                 nw.when(in_prior).then(month - offence).min().alias(f"since_{month}")]
     first = min(month for month, _ in months) - prior
     last = max(month for month, _ in months) - 1
-    wide = by_month.filter((offence >= first) & (offence <= last)).group_by("nominal_id").agg(*sums)
-    carried = [] if carry is None else [name for name in carry.columns if name != "nominal_id"]
-    if carry is not None:
+    offence = nw.col("offence_month")
+    in_range = materialise(by_month.filter((offence >= first) & (offence <= last)))
+    top = in_range.select(nw.col("offences").max()).collect().item()
+    wide = packed_months(in_range, first, last, 0 if top is None else int(top))
+    carried = [] if carry is None else [name for name in carry.columns if name not in ("nominal_id", CUSTODY_MONTHS)]
+    held = carry is not None and CUSTODY_MONTHS in carry.columns
+    if carry is not None:  # on the few packed columns, before they are unpacked into many
         wide = wide.join(carry, on="nominal_id", how="left")
-    wide = materialise(wide)
+    wide = unpacked_months(wide, first, last, 0 if top is None else int(top))
+    # Running sums (offences up to and including the month) and the latest month offended in.
+    for month in range(first, last + 1):
+        count = nw.col(f"count_{month}")
+        wide = wide.with_columns(
+            (count if month == first else nw.col(f"upto_{month - 1}") + count).alias(f"upto_{month}"),
+            (nw.when(count > 0).then(nw.lit(month)) if month == first else
+             nw.when(count > 0).then(nw.lit(month)).otherwise(nw.col(f"latest_{month - 1}"))).alias(f"latest_{month}"))
+
+    def upto(month: int) -> nw.Expr:
+        return nw.col(f"upto_{month}") if month >= first else nw.lit(0)
+
+    figures = []
+    for month, _ in months:
+        latest = nw.col(f"latest_{month - 1}")
+        figures += [(upto(month - 1) - upto(month - 1 - prior)).alias(f"prior_{month}"),
+                    (upto(month - 1) - upto(month - 1 - recent)).alias(f"recent_{month}"),
+                    nw.when(latest >= month - prior).then(month - latest).alias(f"since_{month}")]
+    wide = materialise(wide.select("nominal_id", *figures, *carried, *([CUSTODY_MONTHS] if held else [])))
     parts = [wide.select("nominal_id", nw.lit(month).cast(nw.Int64).alias("month"),
                          nw.lit(first_day).cast(nw.Int64).alias("month_first_day"),
                          nw.col(f"prior_{month}").alias("prior"), nw.col(f"recent_{month}").alias("recent"),
-                         nw.col(f"since_{month}").alias("months_since_last"), *carried)
-             .filter(nw.col("prior") > 0) for month, first_day in months]
+                         nw.col(f"since_{month}").alias("months_since_last"), *carried,
+                         *([_custody_bit(position)] if held else []))
+             .filter(nw.col("prior") > 0) for position, (month, first_day) in enumerate(months)]
     return nw.concat(parts, how="vertical").select(
-        "nominal_id", "month", "month_first_day", *as_int("prior", "recent", "months_since_last"), *carried)
+        "nominal_id", "month", "month_first_day", *as_int("prior", "recent", "months_since_last"), *carried,
+        *(["in_custody"] if held else []))
+
+
+def _packing(first: int, last: int, top: int) -> tuple[int, list[list[int]]]:
+    """Bits per month and the months first..last in groups, each group's counts packed into
+    one whole number below 2 ** ``PACKED_BITS`` (``top``: the largest count)."""
+    bits = max(1, top.bit_length())
+    per = max(1, PACKED_BITS // bits)
+    span = list(range(first, last + 1))
+    return bits, [span[start:start + per] for start in range(0, len(span), per)]
+
+
+def packed_months(by_month: Frame, first: int, last: int, top: int) -> Frame:
+    """nominal_id and ``packed_{i}``: each person's offences in each month first..last
+    (``by_month``: :func:`monthly_offences`, one row per person and month, none over ``top``),
+    several months to a whole number, a month's count shifted by a multiple of the bits ``top``
+    needs (:func:`_packing`). Each month is one row of a person's, so a month's bits never
+    carry into the next, and one sum makes the counts of many months: a few sums per person
+    where there were three per joining month."""
+    bits, groups = _packing(first, last, top)
+    offence = nw.col("offence_month")
+    sums = []
+    for index, group in enumerate(groups):
+        shift: nw.Expr = nw.lit(0)
+        for position, month in enumerate(group):
+            shift = nw.when(offence == month).then(nw.lit(1 << (bits * position))).otherwise(shift)
+        sums.append((nw.col("offences") * shift).sum().cast(nw.Int64).alias(f"packed_{index}"))
+    return by_month.group_by("nominal_id").agg(*sums)
+
+
+def unpacked_months(packed: Frame, first: int, last: int, top: int) -> Frame:
+    """``packed`` (:func:`packed_months`, with the same ``first``, ``last`` and ``top``) with
+    ``count_{month}`` for each month first..last in place of the packed columns. Every packed
+    number is below 2 ** ``PACKED_BITS``, so the divisions are exact even where a backend
+    divides in floating point (Spark)."""
+    bits, groups = _packing(first, last, top)
+    counts = [((nw.col(f"packed_{index}") // (1 << (bits * position))) % (1 << bits)).alias(f"count_{month}")
+              for index, group in enumerate(groups) for position, month in enumerate(group)]
+    return packed.with_columns(*counts).drop(*(f"packed_{index}" for index in range(len(groups))))
+
+
+CUSTODY_MONTHS = "custody_months"  # a carried column: the joining months on whose first day the person was in custody
+
+
+def custody_months(spans: Frame, months: list[tuple[int, int]]) -> Frame:
+    """nominal_id and ``CUSTODY_MONTHS``: the months of ``months`` (month, month_first_day, in
+    order; at most ``WIDE_UP_TO``) on whose first day each person was in custody, as one
+    number, the sum of 2 ** (the month's position in ``months``) (people never in custody on
+    one are absent). A person's stays do not overlap (:func:`iomhub.metrics.custody.custody_spans`),
+    so each month counts once. :func:`histories_by_month` turns it into each row's in_custody,
+    so that the pool's custody is not looked up by joining its millions of person-months to the stays."""
+    bit: nw.Expr = nw.lit(0)
+    starts = literal_rows(spans, "month_first_day", [first_day for _, first_day in months])
+    for position, (_, first_day) in enumerate(months):
+        bit = nw.when(nw.col("month_first_day") == first_day).then(nw.lit(1 << position)).otherwise(bit)
+    return (spans.select("nominal_id", "c_first", "c_last").join(starts, how="cross")
+            .filter((nw.col("c_first") <= nw.col("month_first_day")) & (nw.col("c_last") >= nw.col("month_first_day")))
+            .select("nominal_id", "month_first_day").unique()
+            .group_by("nominal_id").agg(bit.cast(nw.Int64).sum().alias(CUSTODY_MONTHS)))
+
+
+def _custody_bit(position: int) -> nw.Expr:
+    """in_custody on the first day of the month at ``position`` (see :func:`custody_months`)."""
+    return ((nw.col(CUSTODY_MONTHS).fill_null(0) // (1 << position)) % 2 == 1).alias("in_custody")
 
 
 def _people(nominals: Frame) -> Frame:
@@ -398,21 +498,25 @@ def candidate_profiles(joins: Frame, history: Frame, profiles: Frame, people: Fr
     """
     joined_on = joins.select("nominal_id", day_number(nw.col("anchor")).alias("joined_day"))
     history = history.drop(*[name for name in POOL_CARRY if name in history.columns])
-    pool = with_bands(history if "gender_code" in history.columns else
-                      history.join(people.select("nominal_id", "gender_code", "birth_day"), on="nominal_id",
-                                   how="left"))
+    pool = (history if "gender_code" in history.columns else
+            history.join(people.select("nominal_id", "gender_code", "birth_day"), on="nominal_id", how="left"))
     if matching.pool == "never":  # the cells are those of the pool left
         pool = pool.join(joined_on, on="nominal_id", how="anti").with_columns(
             nw.lit(None, nw.Int64).alias("joined_day"))
+    if "in_custody" not in pool.columns:  # the pool's months are the members' joining months
+        pool = _in_custody(pool, spans, profiles.select("month", "month_first_day").unique())
     exact_cells = with_bands(profiles).select(exact_key()).unique()
     scramble = (nw.col("birth_day") * 2654435761 + nw.col("month") * 40503) % 4294967291
-    # The pool's months are the members' joining months.
-    kept = (_in_custody(pool, spans, profiles.select("month", "month_first_day").unique())
-            .with_columns(exact_key())
-            .join(exact_cells, on="exact", how="inner")
+    # Each cell's size is counted over the whole pool, and the cells of no member are dropped
+    # after the scramble has thinned every cell: the same rows as dropping them first, with the
+    # join to the members' cells on the thousands of rows kept, not the millions of the pool.
+    kept = (with_bands(pool)
+            .select("nominal_id", "month", "month_first_day", "prior", "recent", "months_since_last", "in_custody",
+                    exact_key(), "birth_day", *(["joined_day"] if matching.pool == "never" else []))
             .with_columns(nw.col("nominal_id").count().over("exact").alias("cell_size"))
             .filter(scramble * nw.col("cell_size") < nw.lit(CELL_RESERVOIR * 4294967291))
-            .drop("cell_size", "gender_code", "birth_day"))
+            .join(exact_cells, on="exact", how="inner")
+            .drop("cell_size", "birth_day"))
     if matching.pool != "never":
         kept = kept.join(joined_on, on="nominal_id", how="left")
     return _with_age(kept.join(people.select("nominal_id", "gender", "gender_code", "area", "birth_day",
@@ -501,25 +605,19 @@ def comparison_outcomes(paired: Frame, joined: Frame, joins: Frame, offences: Fr
     pairs = paired.join(anchors, on="member_id", how="inner")
     joined_on = joins.select("nominal_id", day_number(nw.col("anchor")).alias("joined_day"))
     first_iom = nw.max_horizontal(nw.col("joined_day"), nw.col("anchor_day"))
-    on_iom = (nw.when(~nw.col("joined_day").is_null() & (first_iom <= nw.col("after_last")))
-              .then(nw.col("after_last") - first_iom + 1).otherwise(0).cast(nw.Int64))
+    on_iom = ~nw.col("joined_day").is_null() & (first_iom <= nw.col("after_last"))
     pairs = (pairs.join(joined_on, on="nominal_id", how="left")
-             .with_columns(on_iom.alias("iom_days_after"), first_iom.alias("iom_from")))
+             .with_columns(nw.when(on_iom).then(nw.col("after_last") - first_iom + 1).otherwise(0).cast(nw.Int64)
+                           .alias("iom_days_after"),
+                           nw.when(on_iom).then(first_iom).alias("iom_from")))
     # Each pair is one integer, member_id and nominal_id (person numbers) side by side: the
     # pairs are grouped and joined on one column, not two.
-    pair = (nw.col("member_id") * PAIR_KEYS + nw.col("nominal_id")).alias("pair")
-    pairs = pairs.with_columns(pair)
-    on_iom_offences = (pairs.filter(nw.col("iom_days_after") > 0).select("pair", "nominal_id", "iom_from", "after_last")
-                       .join(offences.select("nominal_id", day_number(nw.col("offence_date")).alias("day")),
-                             on="nominal_id", how="inner")
-                       .filter((nw.col("day") >= nw.col("iom_from")) & (nw.col("day") <= nw.col("after_last")))
-                       .group_by("pair").agg(nw.len().alias("iom_offences_after")))
-    outcomes = window_outcomes(pairs, ["pair"], offences, spans, data_first)
-    return (paired.with_columns(pair).join(outcomes, on="pair", how="inner")
-            .join(pairs.select("pair", "iom_days_after"), on="pair", how="inner")
-            .join(on_iom_offences, on="pair", how="left")
-            .with_columns(nw.col("iom_offences_after").fill_null(0).cast(nw.Int64))
-            .drop("pair"))
+    pairs = pairs.with_columns((nw.col("member_id") * PAIR_KEYS + nw.col("nominal_id")).alias("pair"))
+    outcomes = window_outcomes(pairs, ["pair"], offences, spans, data_first,
+                               carry=["member_id", "nominal_id", "distance", "weight", "iom_days_after"],
+                               iom_from="iom_from")
+    return outcomes.select("member_id", "nominal_id", "distance", "weight", *WINDOW_COLUMNS, *LAG_COLUMNS,
+                           JOINING_MONTH, EARLIER, "iom_days_after", "iom_offences_after")
 
 
 POOL_CARRY = ("joined_day", "birth_month", "female")  # carried on the histories for the pool's balance sums
@@ -671,6 +769,8 @@ def effect_tables(cohort: Frame, offences: Frame, spans: Frame | None, nominals:
                            (nw.col("gender") == "female").cast(nw.Int64).alias("female"))
              .join(joined_on, on="nominal_id", how="left"))
     if 0 < len(joining_months) <= WIDE_UP_TO:
+        if spans is not None:  # the pool's custody on the first of each month, carried (custody_months)
+            carry = carry.join(custody_months(spans, sorted(joining_months)), on="nominal_id", how="left")
         history = materialise(histories_by_month(monthly_offences(offences), sorted(joining_months), matching,
                                                  carry, materialise))
     else:
