@@ -155,18 +155,17 @@ def window_outcomes(pairs: Frame, keys: list[str], offences: Frame, spans: Frame
     """
     anchor, first, last = nw.col("anchor_day"), nw.col("before_first"), nw.col("after_last")
     person = [] if "nominal_id" in keys else ["nominal_id"]
-    windows = pairs.select(*keys, *dict.fromkeys([*person, *carry]), "anchor_day", "before_first", "after_last", "month_first_day",
-                           *([] if iom_from is None else [iom_from]))
+    bounds = ["anchor_day", "before_first", "after_last", "month_first_day", *([] if iom_from is None else [iom_from])]
+    windows = pairs.select(*keys, *dict.fromkeys([*person, *carry]), *bounds)
     earliest = nw.min_horizontal(first, anchor - EARLIER_DAYS)
     lagged_from = anchor - LAG_QUARTERS * QUARTER_DAYS
     earlier_from = (anchor - EARLIER_DAYS if data_first is None
                     else nw.max_horizontal(anchor - EARLIER_DAYS, nw.lit(data_first)))
-    dated = offences.select("nominal_id", day_number(nw.col("offence_date")).alias("day"))
+    dated = dated_offences(offences).select("nominal_id", "day")
     quarter = (anchor - 1 - nw.col("day")) // QUARTER_DAYS + 1
     counts = ["offences_before", "offences_after", *LAG_COLUMNS, JOINING_MONTH, EARLIER]
     on_iom = [] if iom_from is None else [count_true(nw.col("day") >= nw.col(iom_from)).alias("iom_offences_after")]
-    counted = (windows.select(*keys, *person, "anchor_day", "before_first", "after_last", "month_first_day",
-                              *([] if iom_from is None else [iom_from]))
+    counted = (windows.select(*keys, *person, *bounds)
                .join(dated, on="nominal_id", how="inner")
                .filter((nw.col("day") >= earliest) & (nw.col("day") <= last))
                .group_by(*keys)
@@ -200,11 +199,28 @@ def window_outcomes(pairs: Frame, keys: list[str], offences: Frame, spans: Frame
                                             *([] if iom_from is None else ["iom_offences_after"]))
 
 
-def monthly_offences(offences: Frame) -> Frame:
-    """nominal_id, offence_month (index) and offences that month."""
-    return (offences.select("nominal_id", month_index(nw.col("offence_date")).alias("offence_month"))
-            .group_by("nominal_id", "offence_month").agg(nw.len().alias("offences"))
-            .with_columns(*as_int("offences")))
+def dated_offences(offences: Frame) -> Frame:
+    """nominal_id, day (day number) and offence_month (month index) of each offence; offences
+    that have them already are left as they are (:func:`effect_tables` dates them once)."""
+    if "day" in offences.columns and "offence_month" in offences.columns:
+        return offences
+    return offences.select("nominal_id", day_number(nw.col("offence_date")).alias("day"),
+                           month_index(nw.col("offence_date")).alias("offence_month"))
+
+
+def monthly_offences(offences: Frame, first: int | None = None, last: int | None = None) -> Frame:
+    """nominal_id, offence_month (index) and offences that month (only the months first..last
+    when given). Grouped on one number per person and month (:func:`person_month`)."""
+    month = nw.col("offence_month")
+    dated = dated_offences(offences)
+    if first is not None:
+        dated = dated.filter(month >= first)
+    if last is not None:
+        dated = dated.filter(month <= last)
+    return (dated.select(person_month(month="offence_month").alias("key"))
+            .group_by("key").agg(nw.len().alias("offences"))
+            .select((nw.col("key") // MONTH_KEYS).alias("nominal_id"),
+                    (nw.col("key") % MONTH_KEYS).alias("offence_month"), *as_int("offences")))
 
 
 MONTH_KEYS = 1 << 16  # month indices (year x 12 + month - 1) of plausible dates are below this
@@ -285,8 +301,7 @@ def histories_by_month(by_month: Frame, months: list[tuple[int, int]], matching:
     so every figure is exact on every backend.
     """
     prior, recent = matching.prior_months, matching.recent_months
-    first = min(month for month, _ in months) - prior
-    last = max(month for month, _ in months) - 1
+    first, last = history_reach(months, matching)
     offence = nw.col("offence_month")
     in_range = materialise(by_month.filter((offence >= first) & (offence <= last)))
     top = in_range.select(nw.col("offences").max()).collect().item()
@@ -323,6 +338,12 @@ def histories_by_month(by_month: Frame, months: list[tuple[int, int]], matching:
     return nw.concat(parts, how="vertical").select(
         "nominal_id", "month", "month_first_day", *as_int("prior", "recent", "months_since_last"), *carried,
         *(["in_custody"] if held else []))
+
+
+def history_reach(months: list[tuple[int, int]], matching: Matching) -> tuple[int, int]:
+    """The first and last months of offending that the histories at ``months`` (month,
+    month_first_day) count."""
+    return (min(month for month, _ in months) - matching.prior_months, max(month for month, _ in months) - 1)
 
 
 def _packing(first: int, last: int, top: int) -> tuple[int, list[list[int]]]:
@@ -752,7 +773,7 @@ def effect_tables(cohort: Frame, offences: Frame, spans: Frame | None, nominals:
         return (frame.select("nominal_id", *columns).join(ids, on="nominal_id", how="inner")
                 .drop("nominal_id").rename({"person": "nominal_id"}))
 
-    offences = materialise(numbered(offences, "offence_date"))
+    offences = materialise(dated_offences(numbered(offences, "offence_date")))
     spans = None if spans is None else materialise(numbered(spans, "c_first", "c_last", "last_date"))
     people = materialise(_people(numbered_nominals.drop("nominal_id").rename({"person": "nominal_id"})))
     joins = materialise(first_joins(numbered(cohort, "start_date", "scheme")))
@@ -771,8 +792,9 @@ def effect_tables(cohort: Frame, offences: Frame, spans: Frame | None, nominals:
     if 0 < len(joining_months) <= WIDE_UP_TO:
         if spans is not None:  # the pool's custody on the first of each month, carried (custody_months)
             carry = carry.join(custody_months(spans, sorted(joining_months)), on="nominal_id", how="left")
-        history = materialise(histories_by_month(monthly_offences(offences), sorted(joining_months), matching,
-                                                 carry, materialise))
+        reach = history_reach(sorted(joining_months), matching)
+        history = materialise(histories_by_month(monthly_offences(offences, *reach), sorted(joining_months),
+                                                 matching, carry, materialise))
     else:
         history = materialise(histories(monthly_offences(offences), months, matching, carry))
     profiles = materialise(member_profiles(joined, history, people, spans))
