@@ -601,14 +601,19 @@ def matches(profiles: Frame, candidates: Frame, matching: Matching) -> Frame:
                 + nw.when(nw.col("area") == nw.col("m_area")).then(0.0).otherwise(matching.area_penalty))
     eligible = ((nw.col("joined_day").is_null() | (nw.col("joined_day") > nw.col("anchor_day")))
                 & (nw.col("nominal_id") != nw.col("member_id")))
+    caliper = round(matching.caliper * DISTANCE_UNITS)
+    # Only the candidates within the caliper, and a member's nearest, can be kept: the others
+    # are dropped before the ranking (a sort of each member's candidates). Within the caliper
+    # their ranks are those among all (everyone beyond it is farther); a member with no one
+    # within it keeps the first of the nearest, which is first among the nearest alone too.
     paired = (left.join(right, on="exact", how="inner")
               .filter(eligible)
               .with_columns(distance.alias("distance"))
               .with_columns((nw.col("distance") * float(DISTANCE_UNITS) + 0.5).cast(nw.Int64).alias("units"))
+              .filter((nw.col("units") <= caliper) | (nw.col("units") == nw.col("units").min().over("member_id")))
               .with_columns(nw.col("units").cum_count()
                             .over("member_id", order_by=["units", "nominal_id"]).alias("rank"))
-              .filter((nw.col("rank") <= matching.neighbours)
-                      & ((nw.col("rank") == 1) | (nw.col("units") <= round(matching.caliper * DISTANCE_UNITS)))))
+              .filter((nw.col("rank") <= matching.neighbours) & ((nw.col("rank") == 1) | (nw.col("units") <= caliper))))
     sizes = paired.group_by("member_id").agg(nw.len().alias("matched"))
     return (paired.join(sizes, on="member_id", how="left")
             .with_columns((1.0 / nw.col("matched")).alias("weight"))
@@ -673,7 +678,7 @@ def balance_sums(profiles: Frame, history: Frame, member_outcomes: Frame, compar
                     .with_columns(person_month().alias("key"))
                     .join(found, on="key", how="inner")
                     .with_columns(female, age))
-    parts = {("pool", variable): frame for variable, frame in _pool_sums(history).items()}
+    parts = {("pool", variable): frame for variable, frame in _pool_sums(history, materialise).items()}
     for group, rows in (("members", member_rows), ("matched", matched_rows)):
         # Every variable's sums in one pass over the rows (a variable's count is of the rows
         # where it is known); a set with no known value of a variable has no row for it.
@@ -694,28 +699,28 @@ def balance_sums(profiles: Frame, history: Frame, member_outcomes: Frame, compar
     return nw.concat([parts[key] for key in sorted(parts)], how="vertical")
 
 
-def _pool_sums(history: Frame) -> dict[str, Frame]:
+def _pool_sums(history: Frame, materialise: Callable[[Frame], Frame] = lambda frame: frame) -> dict[str, Frame]:
     """The pool's balance sums (one row per variable), from the histories alone: each person-month carries the
     person's joined_day, birth_month and female (``POOL_CARRY``, :func:`effect_tables`), so
     the pool is found and its ages and genders summed without joining the person-months to
     anyone. Ages are in whole months, so every sum is an exact whole number (the same to the
-    last bit as summing per person first)."""
+    last bit as summing per person first). Every variable is summed in one pass over the
+    person-months (a variable's count is of the rows where it is known)."""
     pool = history.filter(nw.col("joined_day").is_null() | (nw.col("joined_day") > nw.col("month_first_day") + 30))
-
-    def sums(frame: Frame, variable: str, value: nw.Expr) -> Frame:
-        return frame.select(nw.lit("pool").alias("group"), nw.lit(variable).alias("variable"),
-                            nw.lit(None, nw.Int64).alias("member_id"), nw.len().cast(nw.Int64).alias("count"),
-                            value.sum().cast(nw.Float64).alias("total"),
-                            (value * value).sum().cast(nw.Float64).alias("squares"))
-
-    parts = {name: sums(pool.filter(~nw.col(name).is_null()), name, nw.col(name).cast(nw.Float64))
-             for name in ("prior", "recent", "months_since_last")}
-    parts["age"] = sums(pool.filter(~nw.col("birth_month").is_null()), "age", nw.col("month") - nw.col("birth_month"))
+    values = {name: nw.col(name).cast(nw.Float64) for name in ("prior", "recent", "months_since_last")}
+    values["age"] = nw.col("month") - nw.col("birth_month")
+    sums = [aggregate for name, value in values.items()
+            for aggregate in (value.count().cast(nw.Int64).alias(f"count_{name}"),
+                              value.sum().cast(nw.Float64).alias(f"total_{name}"),
+                              (value * value).sum().cast(nw.Float64).alias(f"squares_{name}"))]
     female = nw.col("female").sum().cast(nw.Float64)
-    parts["female"] = pool.select(
-        nw.lit("pool").alias("group"), nw.lit("female").alias("variable"), nw.lit(None, nw.Int64).alias("member_id"),
-        nw.len().cast(nw.Int64).alias("count"), female.alias("total"), female.alias("squares"))
-    return parts
+    sums += [nw.len().cast(nw.Int64).alias("count_female"), female.alias("total_female"),
+             female.alias("squares_female")]
+    found = materialise(pool.select(*sums))
+    return {name: found.select(nw.lit("pool").alias("group"), nw.lit(name).alias("variable"),
+                               nw.lit(None, nw.Int64).alias("member_id"), nw.col(f"count_{name}").alias("count"),
+                               nw.col(f"total_{name}").alias("total"), nw.col(f"squares_{name}").alias("squares"))
+            for name in (*values, "female")}
 
 
 PAIR_COLUMNS = ("offences_before", "risk_days_before", "offences_after", "risk_days_after", "iom_offences_after",
@@ -801,7 +806,12 @@ def effect_tables(cohort: Frame, offences: Frame, spans: Frame | None, nominals:
     candidates = materialise(candidate_profiles(joins, history, profiles, people, spans, matching))
     paired = materialise(matches(profiles, candidates, matching))
     compared = materialise(comparison_outcomes(paired, joined, joins, offences, spans, epoch_day(first_day)))
-    named = _namer(ids)
+    # The ids of the members and the comparison people only: the output tables are named by
+    # joins to these thousands of rows, not to every nominal's.
+    named = _namer(materialise(ids.join(
+        nw.concat([outcomes.select(nw.col("nominal_id").alias("person")),
+                   compared.select(nw.col("nominal_id").alias("person"))], how="vertical").unique(),
+        on="person", how="semi")))
     return EffectTables(
         members=named(outcomes.select("nominal_id", "scheme", "anchor", *WINDOW_COLUMNS, *LAG_COLUMNS, JOINING_MONTH),
                       "nominal_id"),
