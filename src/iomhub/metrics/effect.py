@@ -584,6 +584,25 @@ def matches(profiles: Frame, candidates: Frame, matching: Matching) -> Frame:
     the pairs to rank are about members x ``CELL_RESERVOIR`` at most, and the cost is linear in
     members and candidates, whatever the shape of the unit.
     """
+    caliper = round(matching.caliper * DISTANCE_UNITS)
+    # Only the candidates within the caliper, and a member's nearest, can be kept: the others
+    # are dropped before the ranking (a sort of each member's candidates). Within the caliper
+    # their ranks are those among all (everyone beyond it is farther); a member with no one
+    # within it keeps the first of the nearest, which is first among the nearest alone too.
+    paired = (candidate_pairs(profiles, candidates, matching)
+              .filter((nw.col("units") <= caliper) | (nw.col("units") == nw.col("units").min().over("member_id")))
+              .with_columns(nw.col("units").cum_count()
+                            .over("member_id", order_by=["units", "nominal_id"]).alias("rank"))
+              .filter((nw.col("rank") <= matching.neighbours) & ((nw.col("rank") == 1) | (nw.col("units") <= caliper))))
+    sizes = paired.group_by("member_id").agg(nw.len().alias("matched"))
+    return (paired.join(sizes, on="member_id", how="left")
+            .with_columns((1.0 / nw.col("matched")).alias("weight"))
+            .select("member_id", "nominal_id", "distance", "weight"))
+
+
+def candidate_pairs(profiles: Frame, candidates: Frame, matching: Matching) -> Frame:
+    """Every eligible (member, candidate) pair of :func:`matches`: member_id, nominal_id,
+    distance and units (the distance in ``DISTANCE_UNITS``, rounded), before the ranking."""
     spread = profiles.select(prior_spread().alias("spread"))
     left = (with_bands(profiles)
             .select(nw.col("nominal_id").alias("member_id"), exact_key(), "anchor_day",
@@ -601,23 +620,11 @@ def matches(profiles: Frame, candidates: Frame, matching: Matching) -> Frame:
                 + nw.when(nw.col("area") == nw.col("m_area")).then(0.0).otherwise(matching.area_penalty))
     eligible = ((nw.col("joined_day").is_null() | (nw.col("joined_day") > nw.col("anchor_day")))
                 & (nw.col("nominal_id") != nw.col("member_id")))
-    caliper = round(matching.caliper * DISTANCE_UNITS)
-    # Only the candidates within the caliper, and a member's nearest, can be kept: the others
-    # are dropped before the ranking (a sort of each member's candidates). Within the caliper
-    # their ranks are those among all (everyone beyond it is farther); a member with no one
-    # within it keeps the first of the nearest, which is first among the nearest alone too.
-    paired = (left.join(right, on="exact", how="inner")
-              .filter(eligible)
-              .with_columns(distance.alias("distance"))
-              .with_columns((nw.col("distance") * float(DISTANCE_UNITS) + 0.5).cast(nw.Int64).alias("units"))
-              .filter((nw.col("units") <= caliper) | (nw.col("units") == nw.col("units").min().over("member_id")))
-              .with_columns(nw.col("units").cum_count()
-                            .over("member_id", order_by=["units", "nominal_id"]).alias("rank"))
-              .filter((nw.col("rank") <= matching.neighbours) & ((nw.col("rank") == 1) | (nw.col("units") <= caliper))))
-    sizes = paired.group_by("member_id").agg(nw.len().alias("matched"))
-    return (paired.join(sizes, on="member_id", how="left")
-            .with_columns((1.0 / nw.col("matched")).alias("weight"))
-            .select("member_id", "nominal_id", "distance", "weight"))
+    return (left.join(right, on="exact", how="inner")
+            .filter(eligible)
+            .with_columns(distance.alias("distance"))
+            .with_columns((nw.col("distance") * float(DISTANCE_UNITS) + 0.5).cast(nw.Int64).alias("units"))
+            .select("member_id", "nominal_id", "distance", "units"))
 
 
 def comparison_outcomes(paired: Frame, joined: Frame, joins: Frame, offences: Frame,
