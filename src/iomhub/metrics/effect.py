@@ -805,8 +805,10 @@ def effect_tables(cohort: Frame, offences: Frame, spans: Frame | None, nominals:
         if spans is not None:  # the pool's custody on the first of each month, carried (custody_months)
             carry = carry.join(custody_months(spans, sorted(joining_months)), on="nominal_id", how="left")
         reach = history_reach(sorted(joining_months), matching)
-        history = materialise(histories_by_month(monthly_offences(offences, *reach), sorted(joining_months),
-                                                 matching, carry, materialise))
+        # Left lazy: each reader takes its columns from the materialised row per person,
+        # rather than all of them being written out once for millions of person-months.
+        history = histories_by_month(monthly_offences(offences, *reach), sorted(joining_months),
+                                     matching, carry, materialise)
     else:
         history = materialise(histories(monthly_offences(offences), months, matching, carry))
     profiles = materialise(member_profiles(joined, history, people, spans))
