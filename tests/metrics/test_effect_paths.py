@@ -161,7 +161,8 @@ def test_matches_are_the_first_of_every_eligible_candidate_ranked(caliper: float
     assert bool(beyond) == (caliper < 1)  # within a narrow caliper, some members keep only their nearest
 
 
-def test_offences_on_iom_and_both_sides_custody_in_one_pass_each() -> None:
+@pytest.mark.parametrize("most", [None, 0, 1 << 30], ids=["counted-one-by-one", "packed-9-bits", "packed-31-bits"])
+def test_offences_on_iom_and_both_sides_custody_in_one_pass_each(most: int | None) -> None:
     rng = np.random.default_rng(5)
     pairs = 200
     anchor = rng.integers(16700, 16760, pairs)
@@ -170,11 +171,16 @@ def test_offences_on_iom_and_both_sides_custody_in_one_pass_each() -> None:
                    after_last=(anchor + 364).tolist(), month_first_day=(anchor - 10).tolist(),
                    iom_from=[None if flip else int(day) for flip, day in
                              zip(rng.integers(0, 2, pairs), anchor + rng.integers(0, 400, pairs), strict=True)])
-    offences = lazy(nominal_id=rng.integers(0, 40, 4000).tolist(),
-                    offence_date=pl.Series(rng.integers(16000, 17200, 4000)).cast(pl.Date))
+    # Person 0 offends 300 times in the ten days before the earliest anchor: counts over 255.
+    offences = lazy(nominal_id=[*rng.integers(0, 40, 4000).tolist(), *[0] * 300],
+                    offence_date=pl.Series([*rng.integers(16000, 17200, 4000), *rng.integers(16690, 16700, 300)])
+                    .cast(pl.Date))
     spans = spans_of(5).to_native().collect().filter(pl.col("nominal_id") < 40)
     spans = nw.from_native(spans.with_columns(pl.col("c_first") - 300, pl.col("c_last") - 300).lazy())
-    found = rows(effect.window_outcomes(windows, ["pair"], offences, spans, iom_from="iom_from"), ["pair"])
+    if most == 0:  # the most offences of any one person, in 9 bits
+        most = offences.group_by("nominal_id").agg(nw.len()).collect().to_native()["len"].max()
+        assert most is not None and most.bit_length() == 9
+    found = rows(effect.window_outcomes(windows, ["pair"], offences, spans, iom_from="iom_from", most=most), ["pair"])
     plain = rows(effect.window_outcomes(windows, ["pair"], offences, spans), ["pair"])
     assert [{k: v for k, v in row.items() if k != "iom_offences_after"} for row in found] == plain
     days = offences.to_native().collect().with_columns(pl.col("offence_date").cast(pl.Int64).alias("day"))
@@ -190,3 +196,4 @@ def test_offences_on_iom_and_both_sides_custody_in_one_pass_each() -> None:
         assert [row[f"custody_days_{side}"] for row in found] == [alone.get(pair, 0) for pair in range(pairs)]
     assert sum(row["custody_days_before"] > 0 for row in found) > 10
     assert sum(row["iom_offences_after"] > 0 for row in found) > 10
+    assert max(row["q1"] for row in found) > 255

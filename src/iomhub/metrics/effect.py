@@ -138,7 +138,8 @@ def window_counts(fit: Frame) -> Frame:
 
 
 def window_outcomes(pairs: Frame, keys: list[str], offences: Frame, spans: Frame | None,
-                    data_first: int | None = None, carry: Sequence[str] = (), iom_from: str | None = None) -> Frame:
+                    data_first: int | None = None, carry: Sequence[str] = (), iom_from: str | None = None,
+                    most: int | None = None) -> Frame:
     """Offences, days and days at liberty in each pair's before and after windows, the
     offences in each of the ``LAG_QUARTERS`` 91-day quarters before the anchor (q1 the latest),
     ``JOINING_MONTH``: those from the first of the anchor's month to the day before it, and
@@ -152,6 +153,10 @@ def window_outcomes(pairs: Frame, keys: list[str], offences: Frame, spans: Frame
     ``carry`` are more columns of ``pairs`` kept on the rows. ``iom_from`` (a day-number column
     of ``pairs``, null for none) adds ``iom_offences_after``: the offences from that day to the
     end of the after window (counted in the same pass over the offences as the rest).
+
+    ``most``, if given, is at least the offences of any one person: no count can be larger, so
+    the counts are packed several to a whole number (as :func:`packed_months`) and the
+    group-by makes a few sums instead of one per count.
     """
     anchor, first, last = nw.col("anchor_day"), nw.col("before_first"), nw.col("after_last")
     person = [] if "nominal_id" in keys else ["nominal_id"]
@@ -162,23 +167,34 @@ def window_outcomes(pairs: Frame, keys: list[str], offences: Frame, spans: Frame
     earlier_from = (anchor - EARLIER_DAYS if data_first is None
                     else nw.max_horizontal(anchor - EARLIER_DAYS, nw.lit(data_first)))
     dated = dated_offences(offences).select("nominal_id", "day")
-    quarter = (anchor - 1 - nw.col("day")) // QUARTER_DAYS + 1
-    counts = ["offences_before", "offences_after", *LAG_COLUMNS, JOINING_MONTH, EARLIER]
-    on_iom = [] if iom_from is None else [count_true(nw.col("day") >= nw.col(iom_from)).alias("iom_offences_after")]
-    counted = (windows.select(*keys, *person, *bounds)
+    day = nw.col("day")
+    quarter = (anchor - 1 - day) // QUARTER_DAYS + 1
+    conditions = {"offences_before": (day < anchor) & (day >= first), "offences_after": day >= anchor,
+                  **{f"q{lag}": (day < anchor) & (quarter == lag) for lag in range(1, LAG_QUARTERS + 1)},
+                  JOINING_MONTH: (day < anchor) & (day >= nw.col("month_first_day")),
+                  EARLIER: (day < lagged_from) & (day >= earlier_from)}
+    if iom_from is not None:
+        conditions["iom_offences_after"] = day >= nw.col(iom_from)
+    counts = list(conditions)
+    grouped = (windows.select(*keys, *person, *bounds)
                .join(dated, on="nominal_id", how="inner")
-               .filter((nw.col("day") >= earliest) & (nw.col("day") <= last))
-               .group_by(*keys)
-               .agg(count_true((nw.col("day") < anchor) & (nw.col("day") >= first)).alias("offences_before"),
-                    count_true(nw.col("day") >= anchor).alias("offences_after"),
-                    *[count_true((nw.col("day") < anchor) & (quarter == lag)).alias(f"q{lag}")
-                      for lag in range(1, LAG_QUARTERS + 1)],
-                    count_true((nw.col("day") < anchor) & (nw.col("day") >= nw.col("month_first_day")))
-                    .alias(JOINING_MONTH),
-                    count_true((nw.col("day") < lagged_from) & (nw.col("day") >= earlier_from)).alias(EARLIER),
-                    *on_iom))
+               .filter((day >= earliest) & (day <= last))
+               .group_by(*keys))
+    if most is None:
+        counted = grouped.agg(*[count_true(condition).alias(name) for name, condition in conditions.items()])
+    else:
+        bits, groups = _packing(0, len(counts) - 1, most)
+        packed = []
+        for index, group in enumerate(groups):
+            terms = [nw.when(conditions[counts[at]]).then(nw.lit(1 << (bits * position))).otherwise(nw.lit(0))
+                     for position, at in enumerate(group)]
+            packed.append(nw.sum_horizontal(*terms).cast(nw.Int64).sum().alias(f"packed_{index}"))
+        counted = (grouped.agg(*packed)
+                   .with_columns(((nw.col(f"packed_{index}") // (1 << (bits * position))) % (1 << bits))
+                                 .alias(counts[at]) for index, group in enumerate(groups)
+                                 for position, at in enumerate(group))
+                   .drop(*(f"packed_{index}" for index in range(len(groups)))))
     out = windows.join(counted, on=keys, how="left")
-    counts += [] if iom_from is None else ["iom_offences_after"]
     if spans is not None:
         sided = windows.with_columns((anchor - 1).alias("before_last"))
         held = custody.days_in_custody_by_side(
@@ -628,7 +644,7 @@ def candidate_pairs(profiles: Frame, candidates: Frame, matching: Matching) -> F
 
 
 def comparison_outcomes(paired: Frame, joined: Frame, joins: Frame, offences: Frame,
-                        spans: Frame | None, data_first: int | None = None) -> Frame:
+                        spans: Frame | None, data_first: int | None = None, most: int | None = None) -> Frame:
     """The matched people's windows, anchored on their member's joining day, with
     iom_days_after and iom_offences_after: the days of their after window on or after their
     own joining of IOM, and their offences on those days (people who join later stay in the
@@ -648,7 +664,7 @@ def comparison_outcomes(paired: Frame, joined: Frame, joins: Frame, offences: Fr
     pairs = pairs.with_columns((nw.col("member_id") * PAIR_KEYS + nw.col("nominal_id")).alias("pair"))
     outcomes = window_outcomes(pairs, ["pair"], offences, spans, data_first,
                                carry=["member_id", "nominal_id", "distance", "weight", "iom_days_after"],
-                               iom_from="iom_from")
+                               iom_from="iom_from", most=most)
     return outcomes.select("member_id", "nominal_id", "distance", "weight", *WINDOW_COLUMNS, *LAG_COLUMNS,
                            JOINING_MONTH, EARLIER, "iom_days_after", "iom_offences_after")
 
@@ -791,7 +807,11 @@ def effect_tables(cohort: Frame, offences: Frame, spans: Frame | None, nominals:
     joins = materialise(first_joins(numbered(cohort, "start_date", "scheme")))
     fit = materialise(window_fit(joins, matching.months, first_day, last_day))
     joined = fit.filter(nw.col("status") == "eligible").drop("status")
-    outcomes = materialise(joined.join(window_outcomes(joined, ["nominal_id"], offences, spans, epoch_day(first_day)),
+    # The most offences of any one person: no count of offences in a window can be larger.
+    most = offences.group_by("nominal_id").agg(nw.len().alias("offences")).select(nw.col("offences").max())
+    most = int(most.collect().item() or 0)
+    outcomes = materialise(joined.join(window_outcomes(joined, ["nominal_id"], offences, spans, epoch_day(first_day),
+                                                       most=most),
                                        on="nominal_id", how="inner"))
     months = materialise(joined.select("month", "month_first_day").unique())
     joining_months = [(int(row[0]), int(row[1])) for row in months.collect().iter_rows()]
@@ -814,7 +834,7 @@ def effect_tables(cohort: Frame, offences: Frame, spans: Frame | None, nominals:
     profiles = materialise(member_profiles(joined, history, people, spans))
     candidates = materialise(candidate_profiles(joins, history, profiles, people, spans, matching))
     paired = materialise(matches(profiles, candidates, matching))
-    compared = materialise(comparison_outcomes(paired, joined, joins, offences, spans, epoch_day(first_day)))
+    compared = materialise(comparison_outcomes(paired, joined, joins, offences, spans, epoch_day(first_day), most))
     # The ids of the members and the comparison people only: the output tables are named by
     # joins to these thousands of rows, not to every nominal's.
     named = _namer(materialise(ids.join(
