@@ -808,8 +808,8 @@ def effect_tables(cohort: Frame, offences: Frame, spans: Frame | None, nominals:
     fit = materialise(window_fit(joins, matching.months, first_day, last_day))
     joined = fit.filter(nw.col("status") == "eligible").drop("status")
     # The most offences of any one person: no count of offences in a window can be larger.
-    most = offences.group_by("nominal_id").agg(nw.len().alias("offences")).select(nw.col("offences").max())
-    most = int(most.collect().item() or 0)
+    most = int(offences.group_by("nominal_id").agg(nw.len().alias("offences")).select(nw.col("offences").max())
+               .collect().item() or 0)
     outcomes = materialise(joined.join(window_outcomes(joined, ["nominal_id"], offences, spans, epoch_day(first_day),
                                                        most=most),
                                        on="nominal_id", how="inner"))
