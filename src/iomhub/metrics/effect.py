@@ -872,16 +872,17 @@ def fixed_period_outcomes(performance: Frame, spans: Frame | None, baseline: Spa
     """
     out = performance.select("nominal_id", "scheme", "offences_before", "offences_after")
     sides = {"before": baseline, "after": period}
-    for side, span in sides.items():
-        if spans is None:
-            out = out.with_columns(nw.lit(0).cast(nw.Int64).alias(f"custody_days_{side}"))
-            continue
-        bounded = out.select("nominal_id").with_columns(nw.lit(epoch_day(span.start)).alias("w_first"),
-                                                        nw.lit(epoch_day(span.end)).alias("w_last"))
-        held = custody.days_in_custody(bounded, ["nominal_id"], spans, "w_first", "w_last")
+    custody_days = [f"custody_days_{side}" for side in sides]
+    if spans is None:
+        out = out.with_columns(nw.lit(0).cast(nw.Int64).alias(name) for name in custody_days)
+    else:  # both spans' days in custody from one join of the cohort to the stays
+        bounded = out.select("nominal_id").with_columns(
+            bound for side, span in sides.items() for bound in (nw.lit(epoch_day(span.start)).alias(f"{side}_first"),
+                                                                nw.lit(epoch_day(span.end)).alias(f"{side}_last")))
+        held = custody.days_in_custody_by_side(bounded, ["nominal_id"], spans,
+                                               {side: (f"{side}_first", f"{side}_last") for side in sides})
         out = (out.join(held, on="nominal_id", how="left")
-               .with_columns(nw.col("custody_days").fill_null(0).alias(f"custody_days_{side}"))
-               .drop("custody_days"))
+               .with_columns(nw.col(name).fill_null(0) for name in custody_days))
     return out.with_columns(
         (nw.lit(epoch_day(span.end) - epoch_day(span.start) + 1) - nw.col(f"custody_days_{side}"))
         .clip(lower_bound=0).cast(nw.Int64).alias(f"risk_days_{side}") for side, span in sides.items()
