@@ -52,6 +52,17 @@ def test_histories_from_packed_monthly_sums_are_the_spread_histories(big: int) -
     assert max(row["prior"] for row in found) >= big
 
 
+def test_the_histories_of_a_few_people_are_their_rows_of_everyones() -> None:
+    # People 250..349 at one of the months each (those from 300 never offended).
+    wide = effect.wide_histories(monthly(3, 3), MONTHS, effect.Matching(), lazy(nominal_id=list(range(300))))
+    asked = lazy(nominal_id=list(range(250, 350)), month=[MONTHS[person % 4][0] for person in range(100)])
+    columns = ["nominal_id", "month", "prior", "recent", "months_since_last"]
+    found = rows(effect.histories_of(wide, asked, MONTHS), ["nominal_id"])
+    everyone = effect.long_histories(wide, MONTHS).join(asked, on=["nominal_id", "month"], how="inner")
+    assert found == rows(everyone.select(columns), ["nominal_id"])
+    assert 20 < len(found) < 100
+
+
 def test_months_of_offending_are_grouped_within_the_months_asked() -> None:
     # Person 0: two offences in month 24181 (January 2015: 2015 x 12 + 0 + 1 = 24181), one in
     # 24183; person 1 one in 24182. From 24181 to 24182: person 0's two and person 1's one.

@@ -301,6 +301,14 @@ PACKED_BITS = 53  # bits of each packed sum (exact in a double too, as Spark div
 def histories_by_month(by_month: Frame, months: list[tuple[int, int]], matching: Matching,
                        carry: Frame | None = None,
                        materialise: Callable[[Frame], Frame] = lambda frame: frame) -> Frame:
+    """The same table as :func:`histories`, for a few joining months, computed another way
+    (:func:`wide_histories`, then :func:`long_histories`)."""
+    return long_histories(wide_histories(by_month, months, matching, carry, materialise), months)
+
+
+def wide_histories(by_month: Frame, months: list[tuple[int, int]], matching: Matching,
+                   carry: Frame | None = None,
+                   materialise: Callable[[Frame], Frame] = lambda frame: frame) -> Frame:
     """The same table as :func:`histories`, for a few joining months (``months``: month and
     month_first_day, in order), computed another way: one row per person of their offences in
     each month from ``prior_months`` before the first joining month to the last, from which
@@ -344,7 +352,15 @@ def histories_by_month(by_month: Frame, months: list[tuple[int, int]], matching:
         figures += [(upto(month - 1) - upto(month - 1 - prior)).alias(f"prior_{month}"),
                     (upto(month - 1) - upto(month - 1 - recent)).alias(f"recent_{month}"),
                     nw.when(latest >= month - prior).then(month - latest).alias(f"since_{month}")]
-    wide = materialise(wide.select("nominal_id", *figures, *carried, *([CUSTODY_MONTHS] if held else [])))
+    return materialise(wide.select("nominal_id", *figures, *carried, *([CUSTODY_MONTHS] if held else [])))
+
+
+def long_histories(wide: Frame, months: list[tuple[int, int]]) -> Frame:
+    """:func:`wide_histories`' one row per person as one row per person and joining month in
+    which they offended (prior above 0): the table of :func:`histories`."""
+    history = {f"{name}_{month}" for month, _ in months for name in ("prior", "recent", "since")}
+    carried = [name for name in wide.columns if name not in ("nominal_id", CUSTODY_MONTHS, *history)]
+    held = CUSTODY_MONTHS in wide.columns
     parts = [wide.select("nominal_id", nw.lit(month).cast(nw.Int64).alias("month"),
                          nw.lit(first_day).cast(nw.Int64).alias("month_first_day"),
                          nw.col(f"prior_{month}").alias("prior"), nw.col(f"recent_{month}").alias("recent"),
@@ -354,6 +370,24 @@ def histories_by_month(by_month: Frame, months: list[tuple[int, int]], matching:
     return nw.concat(parts, how="vertical").select(
         "nominal_id", "month", "month_first_day", *as_int("prior", "recent", "months_since_last"), *carried,
         *(["in_custody"] if held else []))
+
+
+def histories_of(wide: Frame, people: Frame, months: list[tuple[int, int]]) -> Frame:
+    """The rows of :func:`long_histories` of ``people`` (nominal_id and month, one of
+    ``months``): nominal_id, month, prior, recent and months_since_last, from the row per
+    person, without making every person's rows."""
+    month = nw.col("month")
+
+    def at_month(name: str) -> nw.Expr:
+        value: nw.Expr = nw.lit(None, nw.Int64)
+        for joining, _ in months:
+            value = nw.when(month == joining).then(nw.col(f"{name}_{joining}")).otherwise(value)
+        return value.cast(nw.Int64)
+
+    return (people.select("nominal_id", "month").join(wide, on="nominal_id", how="inner")
+            .select("nominal_id", "month", at_month("prior").alias("prior"), at_month("recent").alias("recent"),
+                    at_month("since").alias("months_since_last"))
+            .filter(nw.col("prior") > 0))
 
 
 def history_reach(months: list[tuple[int, int]], matching: Matching) -> tuple[int, int]:
@@ -827,11 +861,13 @@ def effect_tables(cohort: Frame, offences: Frame, spans: Frame | None, nominals:
         reach = history_reach(sorted(joining_months), matching)
         # Left lazy: each reader takes its columns from the materialised row per person,
         # rather than all of them being written out once for millions of person-months.
-        history = histories_by_month(monthly_offences(offences, *reach), sorted(joining_months),
-                                     matching, carry, materialise)
+        wide = wide_histories(monthly_offences(offences, *reach), sorted(joining_months), matching, carry,
+                              materialise)
+        history = long_histories(wide, sorted(joining_months))
+        members_history = histories_of(wide, joined, sorted(joining_months))
     else:
-        history = materialise(histories(monthly_offences(offences), months, matching, carry))
-    profiles = materialise(member_profiles(joined, history, people, spans))
+        history = members_history = materialise(histories(monthly_offences(offences), months, matching, carry))
+    profiles = materialise(member_profiles(joined, members_history, people, spans))
     candidates = materialise(candidate_profiles(joins, history, profiles, people, spans, matching))
     paired = materialise(matches(profiles, candidates, matching))
     compared = materialise(comparison_outcomes(paired, joined, joins, offences, spans, epoch_day(first_day), most))
