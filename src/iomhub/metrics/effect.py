@@ -309,16 +309,17 @@ def histories_by_month(by_month: Frame, months: list[tuple[int, int]], matching:
 def wide_histories(by_month: Frame, months: list[tuple[int, int]], matching: Matching,
                    carry: Frame | None = None,
                    materialise: Callable[[Frame], Frame] = lambda frame: frame) -> Frame:
-    """The same table as :func:`histories`, for a few joining months (``months``: month and
-    month_first_day, in order), computed another way: one row per person of their offences in
-    each month from ``prior_months`` before the first joining month to the last, from which
-    every joining month's prior and recent offences and months since the last offence are
-    differences of running sums (and a running latest month offended in), then one row per
-    person and joining month in which they offended. Cheaper than spreading every month of
-    offending over the months it counts for when there are a few joining months (a report on
-    one year's joiners: 12) and many people; the spreading is cheaper for many months.
-    ``carry`` is as in :func:`histories`; its ``CUSTODY_MONTHS`` (:func:`custody_months`),
-    if there, becomes each row's in_custody.
+    """The histories of :func:`histories` at a few joining months (``months``: month and
+    month_first_day, in order) as one row per person who offended in the months they count:
+    nominal_id, ``prior_{month}``, ``recent_{month}`` and ``since_{month}`` for each joining
+    month, and ``carry``'s columns (as in :func:`histories`; its ``CUSTODY_MONTHS``,
+    :func:`custody_months`, is kept for :func:`long_histories`' in_custody). From each
+    person's offences in each month from ``prior_months`` before the first joining month to
+    the last, every joining month's prior and recent offences are differences of running sums
+    along the row, and the months since the last offence come from a running latest month
+    offended in. Cheaper than spreading every month of offending over the months it counts
+    for when there are a few joining months (a report on one year's joiners: 12) and many
+    people; the spreading is cheaper for many months.
 
     The months' counts are packed several to a whole number (:func:`packed_months`), so that
     the group-by per person makes a few sums, not one per month: whole numbers throughout,
