@@ -220,8 +220,12 @@ def dated_offences(offences: Frame) -> Frame:
     that have them already are left as they are (:func:`effect_tables` dates them once)."""
     if "day" in offences.columns and "offence_month" in offences.columns:
         return offences
-    return offences.select("nominal_id", day_number(nw.col("offence_date")).alias("day"),
-                           month_index(nw.col("offence_date")).alias("offence_month"))
+    # Each distinct date (a thousand or so) dated once, and joined to the millions of offences.
+    dates = (offences.select("offence_date").unique()
+             .with_columns(day_number(nw.col("offence_date")).alias("day"),
+                           month_index(nw.col("offence_date")).alias("offence_month")))
+    return (offences.select("nominal_id", "offence_date").join(dates, on="offence_date", how="left")
+            .select("nominal_id", "day", "offence_month"))
 
 
 def monthly_offences(offences: Frame, first: int | None = None, last: int | None = None) -> Frame:
