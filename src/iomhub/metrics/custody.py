@@ -65,6 +65,27 @@ def days_in_custody(windows: Frame, keys: list[str], spans: Frame, first: str, l
             .with_columns(*as_int("custody_days")))
 
 
+def days_in_custody_by_side(windows: Frame, keys: list[str], spans: Frame, sides: dict[str, tuple[str, str]],
+                            carry: Sequence[str] = ()) -> Frame:
+    """keys and, for each side named in ``sides`` (side: its window's first and last day
+    columns), ``custody_days_{side}``: as :func:`days_in_custody` for each side, with one join
+    of the windows to the stays for every side. Windows with no day in custody on any side
+    are absent (fill with 0); a side with none is 0."""
+    columns = list(dict.fromkeys(column for bounds in sides.values() for column in bounds))
+    touches = [(nw.col("c_first") <= nw.col(last)) & (nw.col("c_last") >= nw.col(first))
+               for first, last in sides.values()]
+    anywhere = touches[0]
+    for touch in touches[1:]:
+        anywhere = anywhere | touch
+    sums = [nw.when(touch).then(nw.min_horizontal(nw.col("c_last"), nw.col(last))
+                                - nw.max_horizontal(nw.col("c_first"), nw.col(first)) + 1)
+            .otherwise(0).sum().alias(f"custody_days_{side}")
+            for (side, (first, last)), touch in zip(sides.items(), touches, strict=True)]
+    return (windows.select(*keys, *carry, *columns).join(spans, on="nominal_id", how="inner")
+            .filter(anywhere).group_by(*keys).agg(*sums)
+            .with_columns(*as_int(*(f"custody_days_{side}" for side in sides))))
+
+
 def released_on(points: Frame, spans: Frame | None, index: str) -> Frame:
     """points (nominal_id and the date column ``index``) with ``released``: the day after the
     stay in custody that covers the index date, or the index date itself when the person was at

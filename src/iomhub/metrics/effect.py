@@ -38,7 +38,7 @@ the assumptions and the checks are explained in docs/effect-estimates.md.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -138,7 +138,8 @@ def window_counts(fit: Frame) -> Frame:
 
 
 def window_outcomes(pairs: Frame, keys: list[str], offences: Frame, spans: Frame | None,
-                    data_first: int | None = None) -> Frame:
+                    data_first: int | None = None, carry: Sequence[str] = (), iom_from: str | None = None,
+                    most: int | None = None) -> Frame:
     """Offences, days and days at liberty in each pair's before and after windows, the
     offences in each of the ``LAG_QUARTERS`` 91-day quarters before the anchor (q1 the latest),
     ``JOINING_MONTH``: those from the first of the anchor's month to the day before it, and
@@ -149,33 +150,57 @@ def window_outcomes(pairs: Frame, keys: list[str], offences: Frame, spans: Frame
     ``pairs`` has ``keys`` (one row per key), nominal_id, anchor_day, before_first, after_last
     and month_first_day; ``spans`` is :func:`iomhub.metrics.custody.custody_spans` (None: no custody
     data). Days at risk are the window's days minus its days in custody (never below 0).
+    ``carry`` are more columns of ``pairs`` kept on the rows. ``iom_from`` (a day-number column
+    of ``pairs``, null for none) adds ``iom_offences_after``: the offences from that day to the
+    end of the after window (counted in the same pass over the offences as the rest).
+
+    ``most``, if given, is at least the offences of any one person: no count can be larger, so
+    the counts are packed several to a whole number (as :func:`packed_months`) and the
+    group-by makes a few sums instead of one per count.
     """
     anchor, first, last = nw.col("anchor_day"), nw.col("before_first"), nw.col("after_last")
     person = [] if "nominal_id" in keys else ["nominal_id"]
-    windows = pairs.select(*keys, *person, "anchor_day", "before_first", "after_last", "month_first_day")
+    bounds = ["anchor_day", "before_first", "after_last", "month_first_day", *([] if iom_from is None else [iom_from])]
+    windows = pairs.select(*keys, *dict.fromkeys([*person, *carry]), *bounds)
     earliest = nw.min_horizontal(first, anchor - EARLIER_DAYS)
     lagged_from = anchor - LAG_QUARTERS * QUARTER_DAYS
     earlier_from = (anchor - EARLIER_DAYS if data_first is None
                     else nw.max_horizontal(anchor - EARLIER_DAYS, nw.lit(data_first)))
-    dated = offences.select("nominal_id", day_number(nw.col("offence_date")).alias("day"))
-    quarter = (anchor - 1 - nw.col("day")) // QUARTER_DAYS + 1
-    counted = (windows.join(dated, on="nominal_id", how="inner")
-               .filter((nw.col("day") >= earliest) & (nw.col("day") <= last))
-               .group_by(*keys)
-               .agg(count_true((nw.col("day") < anchor) & (nw.col("day") >= first)).alias("offences_before"),
-                    count_true(nw.col("day") >= anchor).alias("offences_after"),
-                    *[count_true((nw.col("day") < anchor) & (quarter == lag)).alias(f"q{lag}")
-                      for lag in range(1, LAG_QUARTERS + 1)],
-                    count_true((nw.col("day") < anchor) & (nw.col("day") >= nw.col("month_first_day")))
-                    .alias(JOINING_MONTH),
-                    count_true((nw.col("day") < lagged_from) & (nw.col("day") >= earlier_from)).alias(EARLIER)))
+    dated = dated_offences(offences).select("nominal_id", "day")
+    day = nw.col("day")
+    quarter = (anchor - 1 - day) // QUARTER_DAYS + 1
+    conditions = {"offences_before": (day < anchor) & (day >= first), "offences_after": day >= anchor,
+                  **{f"q{lag}": (day < anchor) & (quarter == lag) for lag in range(1, LAG_QUARTERS + 1)},
+                  JOINING_MONTH: (day < anchor) & (day >= nw.col("month_first_day")),
+                  EARLIER: (day < lagged_from) & (day >= earlier_from)}
+    if iom_from is not None:
+        conditions["iom_offences_after"] = day >= nw.col(iom_from)
+    counts = list(conditions)
+    grouped = (windows.select(*keys, *person, *bounds)
+               .join(dated, on="nominal_id", how="inner")
+               .filter((day >= earliest) & (day <= last))
+               .group_by(*keys))
+    if most is None:
+        counted = grouped.agg(*[count_true(condition).alias(name) for name, condition in conditions.items()])
+    else:
+        bits, groups = _packing(0, len(counts) - 1, most)
+        packed = []
+        for index, group in enumerate(groups):
+            terms = [nw.when(conditions[counts[at]]).then(nw.lit(1 << (bits * position))).otherwise(nw.lit(0))
+                     for position, at in enumerate(group)]
+            packed.append(nw.sum_horizontal(*terms).cast(nw.Int64).sum().alias(f"packed_{index}"))
+        counted = (grouped.agg(*packed)
+                   .with_columns(((nw.col(f"packed_{index}") // (1 << (bits * position))) % (1 << bits))
+                                 .alias(counts[at]) for index, group in enumerate(groups)
+                                 for position, at in enumerate(group))
+                   .drop(*(f"packed_{index}" for index in range(len(groups)))))
     out = windows.join(counted, on=keys, how="left")
-    counts = ["offences_before", "offences_after", *LAG_COLUMNS, JOINING_MONTH, EARLIER]
     if spans is not None:
-        for side, lo, hi in (("before", "before_first", "before_last"), ("after", "anchor_day", "after_last")):
-            sided = windows.with_columns((anchor - 1).alias("before_last"))
-            held = custody.days_in_custody(sided, keys, spans, lo, hi, person)
-            out = out.join(held.rename({"custody_days": f"custody_days_{side}"}), on=keys, how="left")
+        sided = windows.with_columns((anchor - 1).alias("before_last"))
+        held = custody.days_in_custody_by_side(
+            sided, keys, spans, {"before": ("before_first", "before_last"), "after": ("anchor_day", "after_last")},
+            person)
+        out = out.join(held, on=keys, how="left")
         counts += ["custody_days_before", "custody_days_after"]
     else:
         out = out.with_columns(nw.lit(0).alias("custody_days_before"), nw.lit(0).alias("custody_days_after"))
@@ -186,14 +211,36 @@ def window_outcomes(pairs: Frame, keys: list[str], offences: Frame, spans: Frame
                                .alias(EARLIER))
     at_risk = [(nw.col(f"days_{side}") - nw.col(f"custody_days_{side}")).clip(lower_bound=0)
                .cast(nw.Int64).alias(f"risk_days_{side}") for side in ("before", "after")]
-    return out.with_columns(at_risk).select(*keys, *WINDOW_COLUMNS, *LAG_COLUMNS, JOINING_MONTH, EARLIER)
+    return out.with_columns(at_risk).select(*keys, *carry, *WINDOW_COLUMNS, *LAG_COLUMNS, JOINING_MONTH, EARLIER,
+                                            *([] if iom_from is None else ["iom_offences_after"]))
 
 
-def monthly_offences(offences: Frame) -> Frame:
-    """nominal_id, offence_month (index) and offences that month."""
-    return (offences.select("nominal_id", month_index(nw.col("offence_date")).alias("offence_month"))
-            .group_by("nominal_id", "offence_month").agg(nw.len().alias("offences"))
-            .with_columns(*as_int("offences")))
+def dated_offences(offences: Frame) -> Frame:
+    """nominal_id, day (day number) and offence_month (month index) of each offence; offences
+    that have them already are left as they are (:func:`effect_tables` dates them once)."""
+    if "day" in offences.columns and "offence_month" in offences.columns:
+        return offences
+    # Each distinct date (a thousand or so) dated once, and joined to the millions of offences.
+    dates = (offences.select("offence_date").unique()
+             .with_columns(day_number(nw.col("offence_date")).alias("day"),
+                           month_index(nw.col("offence_date")).alias("offence_month")))
+    return (offences.select("nominal_id", "offence_date").join(dates, on="offence_date", how="left")
+            .select("nominal_id", "day", "offence_month"))
+
+
+def monthly_offences(offences: Frame, first: int | None = None, last: int | None = None) -> Frame:
+    """nominal_id, offence_month (index) and offences that month (only the months first..last
+    when given). Grouped on one number per person and month (:func:`person_month`)."""
+    month = nw.col("offence_month")
+    dated = dated_offences(offences)
+    if first is not None:
+        dated = dated.filter(month >= first)
+    if last is not None:
+        dated = dated.filter(month <= last)
+    return (dated.select(person_month(month="offence_month").alias("key"))
+            .group_by("key").agg(nw.len().alias("offences"))
+            .select((nw.col("key") // MONTH_KEYS).alias("nominal_id"),
+                    (nw.col("key") % MONTH_KEYS).alias("offence_month"), *as_int("offences")))
 
 
 MONTH_KEYS = 1 << 16  # month indices (year x 12 + month - 1) of plausible dates are below this
@@ -252,40 +299,169 @@ WIDE_UP_TO = 48  # joining months up to which histories are summed month by mont
 # at 100,000 nominals the two ways cost the same between 48 and 60 joining months)
 
 
+PACKED_BITS = 53  # bits of each packed sum (exact in a double too, as Spark divides)
+
+
 def histories_by_month(by_month: Frame, months: list[tuple[int, int]], matching: Matching,
                        carry: Frame | None = None,
                        materialise: Callable[[Frame], Frame] = lambda frame: frame) -> Frame:
-    """The same table as :func:`histories`, for a few joining months (``months``: month and
-    month_first_day), computed another way: one pass over each person's months of offending
-    sums, for every joining month at once, the offences in its prior and recent windows and
-    finds the latest month offended in (3 sums per joining month), then one row per person
-    and joining month in which they offended. Cheaper than spreading every month of
-    offending over the months it counts for when there are a few joining months (a report on
-    one year's joiners: 12) and many people; the spreading is cheaper for many months.
-    ``carry`` is as in :func:`histories`."""
+    """The same table as :func:`histories`, for a few joining months, computed another way
+    (:func:`wide_histories`, then :func:`long_histories`)."""
+    return long_histories(wide_histories(by_month, months, matching, carry, materialise), months)
+
+
+def wide_histories(by_month: Frame, months: list[tuple[int, int]], matching: Matching,
+                   carry: Frame | None = None,
+                   materialise: Callable[[Frame], Frame] = lambda frame: frame) -> Frame:
+    """The histories of :func:`histories` at a few joining months (``months``: month and
+    month_first_day, in order) as one row per person who offended in the months they count:
+    nominal_id, ``prior_{month}``, ``recent_{month}`` and ``since_{month}`` for each joining
+    month, and ``carry``'s columns (as in :func:`histories`; its ``CUSTODY_MONTHS``,
+    :func:`custody_months`, is kept for :func:`long_histories`' in_custody). From each
+    person's offences in each month from ``prior_months`` before the first joining month to
+    the last, every joining month's prior and recent offences are differences of running sums
+    along the row, and the months since the last offence come from a running latest month
+    offended in. Cheaper than spreading every month of offending over the months it counts
+    for when there are a few joining months (a report on one year's joiners: 12) and many
+    people; the spreading is cheaper for many months.
+
+    The months' counts are packed several to a whole number (:func:`packed_months`), so that
+    the group-by per person makes a few sums, not one per month: whole numbers throughout,
+    so every figure is exact on every backend.
+    """
     prior, recent = matching.prior_months, matching.recent_months
-    offence, count = nw.col("offence_month"), nw.col("offences")
-    sums = []
-    for month, _ in months:
-        in_prior = (offence >= month - prior) & (offence <= month - 1)
-        in_recent = (offence >= month - recent) & (offence <= month - 1)
-        sums += [nw.when(in_prior).then(count).otherwise(0).sum().alias(f"prior_{month}"),
-                 nw.when(in_recent).then(count).otherwise(0).sum().alias(f"recent_{month}"),
-                 nw.when(in_prior).then(month - offence).min().alias(f"since_{month}")]
-    first = min(month for month, _ in months) - prior
-    last = max(month for month, _ in months) - 1
-    wide = by_month.filter((offence >= first) & (offence <= last)).group_by("nominal_id").agg(*sums)
-    carried = [] if carry is None else [name for name in carry.columns if name != "nominal_id"]
-    if carry is not None:
+    first, last = history_reach(months, matching)
+    offence = nw.col("offence_month")
+    in_range = materialise(by_month.filter((offence >= first) & (offence <= last)))
+    top = in_range.select(nw.col("offences").max()).collect().item()
+    wide = packed_months(in_range, first, last, 0 if top is None else int(top))
+    carried = [] if carry is None else [name for name in carry.columns if name not in ("nominal_id", CUSTODY_MONTHS)]
+    held = carry is not None and CUSTODY_MONTHS in carry.columns
+    if carry is not None:  # on the few packed columns, before they are unpacked into many
         wide = wide.join(carry, on="nominal_id", how="left")
-    wide = materialise(wide)
+    wide = unpacked_months(wide, first, last, 0 if top is None else int(top))
+    # Running sums (offences up to and including the month) and the latest month offended in.
+    for month in range(first, last + 1):
+        count = nw.col(f"count_{month}")
+        wide = wide.with_columns(
+            (count if month == first else nw.col(f"upto_{month - 1}") + count).alias(f"upto_{month}"),
+            (nw.when(count > 0).then(nw.lit(month)) if month == first else
+             nw.when(count > 0).then(nw.lit(month)).otherwise(nw.col(f"latest_{month - 1}"))).alias(f"latest_{month}"))
+
+    def upto(month: int) -> nw.Expr:
+        return nw.col(f"upto_{month}") if month >= first else nw.lit(0)
+
+    figures = []
+    for month, _ in months:
+        latest = nw.col(f"latest_{month - 1}")
+        figures += [(upto(month - 1) - upto(month - 1 - prior)).alias(f"prior_{month}"),
+                    (upto(month - 1) - upto(month - 1 - recent)).alias(f"recent_{month}"),
+                    nw.when(latest >= month - prior).then(month - latest).alias(f"since_{month}")]
+    return materialise(wide.select("nominal_id", *figures, *carried, *([CUSTODY_MONTHS] if held else [])))
+
+
+def long_histories(wide: Frame, months: list[tuple[int, int]]) -> Frame:
+    """:func:`wide_histories`' one row per person as one row per person and joining month in
+    which they offended (prior above 0): the table of :func:`histories`."""
+    history = {f"{name}_{month}" for month, _ in months for name in ("prior", "recent", "since")}
+    carried = [name for name in wide.columns if name not in ("nominal_id", CUSTODY_MONTHS, *history)]
+    held = CUSTODY_MONTHS in wide.columns
     parts = [wide.select("nominal_id", nw.lit(month).cast(nw.Int64).alias("month"),
                          nw.lit(first_day).cast(nw.Int64).alias("month_first_day"),
                          nw.col(f"prior_{month}").alias("prior"), nw.col(f"recent_{month}").alias("recent"),
-                         nw.col(f"since_{month}").alias("months_since_last"), *carried)
-             .filter(nw.col("prior") > 0) for month, first_day in months]
+                         nw.col(f"since_{month}").alias("months_since_last"), *carried,
+                         *([_custody_bit(position)] if held else []))
+             .filter(nw.col("prior") > 0) for position, (month, first_day) in enumerate(months)]
     return nw.concat(parts, how="vertical").select(
-        "nominal_id", "month", "month_first_day", *as_int("prior", "recent", "months_since_last"), *carried)
+        "nominal_id", "month", "month_first_day", *as_int("prior", "recent", "months_since_last"), *carried,
+        *(["in_custody"] if held else []))
+
+
+def histories_of(wide: Frame, people: Frame, months: list[tuple[int, int]]) -> Frame:
+    """The rows of :func:`long_histories` of ``people`` (nominal_id and month, one of
+    ``months``): nominal_id, month, prior, recent and months_since_last, from the row per
+    person, without making every person's rows."""
+    month = nw.col("month")
+
+    def at_month(name: str) -> nw.Expr:
+        value: nw.Expr = nw.lit(None, nw.Int64)
+        for joining, _ in months:
+            value = nw.when(month == joining).then(nw.col(f"{name}_{joining}")).otherwise(value)
+        return value.cast(nw.Int64)
+
+    return (people.select("nominal_id", "month").join(wide, on="nominal_id", how="inner")
+            .select("nominal_id", "month", at_month("prior").alias("prior"), at_month("recent").alias("recent"),
+                    at_month("since").alias("months_since_last"))
+            .filter(nw.col("prior") > 0))
+
+
+def history_reach(months: list[tuple[int, int]], matching: Matching) -> tuple[int, int]:
+    """The first and last months of offending that the histories at ``months`` (month,
+    month_first_day) count."""
+    return (min(month for month, _ in months) - matching.prior_months, max(month for month, _ in months) - 1)
+
+
+def _packing(first: int, last: int, top: int) -> tuple[int, list[list[int]]]:
+    """Bits per month and the months first..last in groups, each group's counts packed into
+    one whole number below 2 ** ``PACKED_BITS`` (``top``: the largest count)."""
+    bits = max(1, top.bit_length())
+    per = max(1, PACKED_BITS // bits)
+    span = list(range(first, last + 1))
+    return bits, [span[start:start + per] for start in range(0, len(span), per)]
+
+
+def packed_months(by_month: Frame, first: int, last: int, top: int) -> Frame:
+    """nominal_id and ``packed_{i}``: each person's offences in each month first..last
+    (``by_month``: :func:`monthly_offences`, one row per person and month, none over ``top``),
+    several months to a whole number, a month's count shifted by a multiple of the bits ``top``
+    needs (:func:`_packing`). Each month is one row of a person's, so a month's bits never
+    carry into the next, and one sum makes the counts of many months: a few sums per person
+    where there were three per joining month."""
+    bits, groups = _packing(first, last, top)
+    offence = nw.col("offence_month")
+    sums = []
+    for index, group in enumerate(groups):
+        shift: nw.Expr = nw.lit(0)
+        for position, month in enumerate(group):
+            shift = nw.when(offence == month).then(nw.lit(1 << (bits * position))).otherwise(shift)
+        sums.append((nw.col("offences") * shift).sum().cast(nw.Int64).alias(f"packed_{index}"))
+    return by_month.group_by("nominal_id").agg(*sums)
+
+
+def unpacked_months(packed: Frame, first: int, last: int, top: int) -> Frame:
+    """``packed`` (:func:`packed_months`, with the same ``first``, ``last`` and ``top``) with
+    ``count_{month}`` for each month first..last in place of the packed columns. Every packed
+    number is below 2 ** ``PACKED_BITS``, so the divisions are exact even where a backend
+    divides in floating point (Spark)."""
+    bits, groups = _packing(first, last, top)
+    counts = [((nw.col(f"packed_{index}") // (1 << (bits * position))) % (1 << bits)).alias(f"count_{month}")
+              for index, group in enumerate(groups) for position, month in enumerate(group)]
+    return packed.with_columns(*counts).drop(*(f"packed_{index}" for index in range(len(groups))))
+
+
+CUSTODY_MONTHS = "custody_months"  # a carried column: the joining months on whose first day the person was in custody
+
+
+def custody_months(spans: Frame, months: list[tuple[int, int]]) -> Frame:
+    """nominal_id and ``CUSTODY_MONTHS``: the months of ``months`` (month, month_first_day, in
+    order; at most ``WIDE_UP_TO``) on whose first day each person was in custody, as one
+    number, the sum of 2 ** (the month's position in ``months``) (people never in custody on
+    one are absent). A person's stays do not overlap (:func:`iomhub.metrics.custody.custody_spans`),
+    so each month counts once. :func:`histories_by_month` turns it into each row's in_custody,
+    so that the pool's custody is not looked up by joining its millions of person-months to the stays."""
+    bit: nw.Expr = nw.lit(0)
+    starts = literal_rows(spans, "month_first_day", [first_day for _, first_day in months])
+    for position, (_, first_day) in enumerate(months):
+        bit = nw.when(nw.col("month_first_day") == first_day).then(nw.lit(1 << position)).otherwise(bit)
+    return (spans.select("nominal_id", "c_first", "c_last").join(starts, how="cross")
+            .filter((nw.col("c_first") <= nw.col("month_first_day")) & (nw.col("c_last") >= nw.col("month_first_day")))
+            .select("nominal_id", "month_first_day").unique()
+            .group_by("nominal_id").agg(bit.cast(nw.Int64).sum().alias(CUSTODY_MONTHS)))
+
+
+def _custody_bit(position: int) -> nw.Expr:
+    """in_custody on the first day of the month at ``position`` (see :func:`custody_months`)."""
+    return ((nw.col(CUSTODY_MONTHS).fill_null(0) // (1 << position)) % 2 == 1).alias("in_custody")
 
 
 def _people(nominals: Frame) -> Frame:
@@ -398,21 +574,25 @@ def candidate_profiles(joins: Frame, history: Frame, profiles: Frame, people: Fr
     """
     joined_on = joins.select("nominal_id", day_number(nw.col("anchor")).alias("joined_day"))
     history = history.drop(*[name for name in POOL_CARRY if name in history.columns])
-    pool = with_bands(history if "gender_code" in history.columns else
-                      history.join(people.select("nominal_id", "gender_code", "birth_day"), on="nominal_id",
-                                   how="left"))
+    pool = (history if "gender_code" in history.columns else
+            history.join(people.select("nominal_id", "gender_code", "birth_day"), on="nominal_id", how="left"))
     if matching.pool == "never":  # the cells are those of the pool left
         pool = pool.join(joined_on, on="nominal_id", how="anti").with_columns(
             nw.lit(None, nw.Int64).alias("joined_day"))
+    if "in_custody" not in pool.columns:  # the pool's months are the members' joining months
+        pool = _in_custody(pool, spans, profiles.select("month", "month_first_day").unique())
     exact_cells = with_bands(profiles).select(exact_key()).unique()
     scramble = (nw.col("birth_day") * 2654435761 + nw.col("month") * 40503) % 4294967291
-    # The pool's months are the members' joining months.
-    kept = (_in_custody(pool, spans, profiles.select("month", "month_first_day").unique())
-            .with_columns(exact_key())
-            .join(exact_cells, on="exact", how="inner")
+    # Each cell's size is counted over the whole pool, and the cells of no member are dropped
+    # after the scramble has thinned every cell: the same rows as dropping them first, with the
+    # join to the members' cells on the thousands of rows kept, not the millions of the pool.
+    kept = (with_bands(pool)
+            .select("nominal_id", "month", "month_first_day", "prior", "recent", "months_since_last", "in_custody",
+                    exact_key(), "birth_day", *(["joined_day"] if matching.pool == "never" else []))
             .with_columns(nw.col("nominal_id").count().over("exact").alias("cell_size"))
             .filter(scramble * nw.col("cell_size") < nw.lit(CELL_RESERVOIR * 4294967291))
-            .drop("cell_size", "gender_code", "birth_day"))
+            .join(exact_cells, on="exact", how="inner")
+            .drop("cell_size", "birth_day"))
     if matching.pool != "never":
         kept = kept.join(joined_on, on="nominal_id", how="left")
     return _with_age(kept.join(people.select("nominal_id", "gender", "gender_code", "area", "birth_day",
@@ -459,6 +639,25 @@ def matches(profiles: Frame, candidates: Frame, matching: Matching) -> Frame:
     the pairs to rank are about members x ``CELL_RESERVOIR`` at most, and the cost is linear in
     members and candidates, whatever the shape of the unit.
     """
+    caliper = round(matching.caliper * DISTANCE_UNITS)
+    # Only the candidates within the caliper, and a member's nearest, can be kept: the others
+    # are dropped before the ranking (a sort of each member's candidates). Within the caliper
+    # their ranks are those among all (everyone beyond it is farther); a member with no one
+    # within it keeps the first of the nearest, which is first among the nearest alone too.
+    paired = (candidate_pairs(profiles, candidates, matching)
+              .filter((nw.col("units") <= caliper) | (nw.col("units") == nw.col("units").min().over("member_id")))
+              .with_columns(nw.col("units").cum_count()
+                            .over("member_id", order_by=["units", "nominal_id"]).alias("rank"))
+              .filter((nw.col("rank") <= matching.neighbours) & ((nw.col("rank") == 1) | (nw.col("units") <= caliper))))
+    sizes = paired.group_by("member_id").agg(nw.len().alias("matched"))
+    return (paired.join(sizes, on="member_id", how="left")
+            .with_columns((1.0 / nw.col("matched")).alias("weight"))
+            .select("member_id", "nominal_id", "distance", "weight"))
+
+
+def candidate_pairs(profiles: Frame, candidates: Frame, matching: Matching) -> Frame:
+    """Every eligible (member, candidate) pair of :func:`matches`: member_id, nominal_id,
+    distance and units (the distance in ``DISTANCE_UNITS``, rounded), before the ranking."""
     spread = profiles.select(prior_spread().alias("spread"))
     left = (with_bands(profiles)
             .select(nw.col("nominal_id").alias("member_id"), exact_key(), "anchor_day",
@@ -476,22 +675,15 @@ def matches(profiles: Frame, candidates: Frame, matching: Matching) -> Frame:
                 + nw.when(nw.col("area") == nw.col("m_area")).then(0.0).otherwise(matching.area_penalty))
     eligible = ((nw.col("joined_day").is_null() | (nw.col("joined_day") > nw.col("anchor_day")))
                 & (nw.col("nominal_id") != nw.col("member_id")))
-    paired = (left.join(right, on="exact", how="inner")
-              .filter(eligible)
-              .with_columns(distance.alias("distance"))
-              .with_columns((nw.col("distance") * float(DISTANCE_UNITS) + 0.5).cast(nw.Int64).alias("units"))
-              .with_columns(nw.col("units").cum_count()
-                            .over("member_id", order_by=["units", "nominal_id"]).alias("rank"))
-              .filter((nw.col("rank") <= matching.neighbours)
-                      & ((nw.col("rank") == 1) | (nw.col("units") <= round(matching.caliper * DISTANCE_UNITS)))))
-    sizes = paired.group_by("member_id").agg(nw.len().alias("matched"))
-    return (paired.join(sizes, on="member_id", how="left")
-            .with_columns((1.0 / nw.col("matched")).alias("weight"))
-            .select("member_id", "nominal_id", "distance", "weight"))
+    return (left.join(right, on="exact", how="inner")
+            .filter(eligible)
+            .with_columns(distance.alias("distance"))
+            .with_columns((nw.col("distance") * float(DISTANCE_UNITS) + 0.5).cast(nw.Int64).alias("units"))
+            .select("member_id", "nominal_id", "distance", "units"))
 
 
 def comparison_outcomes(paired: Frame, joined: Frame, joins: Frame, offences: Frame,
-                        spans: Frame | None, data_first: int | None = None) -> Frame:
+                        spans: Frame | None, data_first: int | None = None, most: int | None = None) -> Frame:
     """The matched people's windows, anchored on their member's joining day, with
     iom_days_after and iom_offences_after: the days of their after window on or after their
     own joining of IOM, and their offences on those days (people who join later stay in the
@@ -501,25 +693,19 @@ def comparison_outcomes(paired: Frame, joined: Frame, joins: Frame, offences: Fr
     pairs = paired.join(anchors, on="member_id", how="inner")
     joined_on = joins.select("nominal_id", day_number(nw.col("anchor")).alias("joined_day"))
     first_iom = nw.max_horizontal(nw.col("joined_day"), nw.col("anchor_day"))
-    on_iom = (nw.when(~nw.col("joined_day").is_null() & (first_iom <= nw.col("after_last")))
-              .then(nw.col("after_last") - first_iom + 1).otherwise(0).cast(nw.Int64))
+    on_iom = ~nw.col("joined_day").is_null() & (first_iom <= nw.col("after_last"))
     pairs = (pairs.join(joined_on, on="nominal_id", how="left")
-             .with_columns(on_iom.alias("iom_days_after"), first_iom.alias("iom_from")))
+             .with_columns(nw.when(on_iom).then(nw.col("after_last") - first_iom + 1).otherwise(0).cast(nw.Int64)
+                           .alias("iom_days_after"),
+                           nw.when(on_iom).then(first_iom).alias("iom_from")))
     # Each pair is one integer, member_id and nominal_id (person numbers) side by side: the
     # pairs are grouped and joined on one column, not two.
-    pair = (nw.col("member_id") * PAIR_KEYS + nw.col("nominal_id")).alias("pair")
-    pairs = pairs.with_columns(pair)
-    on_iom_offences = (pairs.filter(nw.col("iom_days_after") > 0).select("pair", "nominal_id", "iom_from", "after_last")
-                       .join(offences.select("nominal_id", day_number(nw.col("offence_date")).alias("day")),
-                             on="nominal_id", how="inner")
-                       .filter((nw.col("day") >= nw.col("iom_from")) & (nw.col("day") <= nw.col("after_last")))
-                       .group_by("pair").agg(nw.len().alias("iom_offences_after")))
-    outcomes = window_outcomes(pairs, ["pair"], offences, spans, data_first)
-    return (paired.with_columns(pair).join(outcomes, on="pair", how="inner")
-            .join(pairs.select("pair", "iom_days_after"), on="pair", how="inner")
-            .join(on_iom_offences, on="pair", how="left")
-            .with_columns(nw.col("iom_offences_after").fill_null(0).cast(nw.Int64))
-            .drop("pair"))
+    pairs = pairs.with_columns((nw.col("member_id") * PAIR_KEYS + nw.col("nominal_id")).alias("pair"))
+    outcomes = window_outcomes(pairs, ["pair"], offences, spans, data_first,
+                               carry=["member_id", "nominal_id", "distance", "weight", "iom_days_after"],
+                               iom_from="iom_from", most=most)
+    return outcomes.select("member_id", "nominal_id", "distance", "weight", *WINDOW_COLUMNS, *LAG_COLUMNS,
+                           JOINING_MONTH, EARLIER, "iom_days_after", "iom_offences_after")
 
 
 POOL_CARRY = ("joined_day", "birth_month", "female")  # carried on the histories for the pool's balance sums
@@ -554,7 +740,7 @@ def balance_sums(profiles: Frame, history: Frame, member_outcomes: Frame, compar
                     .with_columns(person_month().alias("key"))
                     .join(found, on="key", how="inner")
                     .with_columns(female, age))
-    parts = {("pool", variable): frame for variable, frame in _pool_sums(history).items()}
+    parts = {("pool", variable): frame for variable, frame in _pool_sums(history, materialise).items()}
     for group, rows in (("members", member_rows), ("matched", matched_rows)):
         # Every variable's sums in one pass over the rows (a variable's count is of the rows
         # where it is known); a set with no known value of a variable has no row for it.
@@ -575,28 +761,28 @@ def balance_sums(profiles: Frame, history: Frame, member_outcomes: Frame, compar
     return nw.concat([parts[key] for key in sorted(parts)], how="vertical")
 
 
-def _pool_sums(history: Frame) -> dict[str, Frame]:
+def _pool_sums(history: Frame, materialise: Callable[[Frame], Frame] = lambda frame: frame) -> dict[str, Frame]:
     """The pool's balance sums (one row per variable), from the histories alone: each person-month carries the
     person's joined_day, birth_month and female (``POOL_CARRY``, :func:`effect_tables`), so
     the pool is found and its ages and genders summed without joining the person-months to
     anyone. Ages are in whole months, so every sum is an exact whole number (the same to the
-    last bit as summing per person first)."""
+    last bit as summing per person first). Every variable is summed in one pass over the
+    person-months (a variable's count is of the rows where it is known)."""
     pool = history.filter(nw.col("joined_day").is_null() | (nw.col("joined_day") > nw.col("month_first_day") + 30))
-
-    def sums(frame: Frame, variable: str, value: nw.Expr) -> Frame:
-        return frame.select(nw.lit("pool").alias("group"), nw.lit(variable).alias("variable"),
-                            nw.lit(None, nw.Int64).alias("member_id"), nw.len().cast(nw.Int64).alias("count"),
-                            value.sum().cast(nw.Float64).alias("total"),
-                            (value * value).sum().cast(nw.Float64).alias("squares"))
-
-    parts = {name: sums(pool.filter(~nw.col(name).is_null()), name, nw.col(name).cast(nw.Float64))
-             for name in ("prior", "recent", "months_since_last")}
-    parts["age"] = sums(pool.filter(~nw.col("birth_month").is_null()), "age", nw.col("month") - nw.col("birth_month"))
+    values = {name: nw.col(name).cast(nw.Float64) for name in ("prior", "recent", "months_since_last")}
+    values["age"] = nw.col("month") - nw.col("birth_month")
+    sums = [aggregate for name, value in values.items()
+            for aggregate in (value.count().cast(nw.Int64).alias(f"count_{name}"),
+                              value.sum().cast(nw.Float64).alias(f"total_{name}"),
+                              (value * value).sum().cast(nw.Float64).alias(f"squares_{name}"))]
     female = nw.col("female").sum().cast(nw.Float64)
-    parts["female"] = pool.select(
-        nw.lit("pool").alias("group"), nw.lit("female").alias("variable"), nw.lit(None, nw.Int64).alias("member_id"),
-        nw.len().cast(nw.Int64).alias("count"), female.alias("total"), female.alias("squares"))
-    return parts
+    sums += [nw.len().cast(nw.Int64).alias("count_female"), female.alias("total_female"),
+             female.alias("squares_female")]
+    found = materialise(pool.select(*sums))
+    return {name: found.select(nw.lit("pool").alias("group"), nw.lit(name).alias("variable"),
+                               nw.lit(None, nw.Int64).alias("member_id"), nw.col(f"count_{name}").alias("count"),
+                               nw.col(f"total_{name}").alias("total"), nw.col(f"squares_{name}").alias("squares"))
+            for name in (*values, "female")}
 
 
 PAIR_COLUMNS = ("offences_before", "risk_days_before", "offences_after", "risk_days_after", "iom_offences_after",
@@ -654,13 +840,17 @@ def effect_tables(cohort: Frame, offences: Frame, spans: Frame | None, nominals:
         return (frame.select("nominal_id", *columns).join(ids, on="nominal_id", how="inner")
                 .drop("nominal_id").rename({"person": "nominal_id"}))
 
-    offences = materialise(numbered(offences, "offence_date"))
+    offences = materialise(dated_offences(numbered(offences, "offence_date")))
     spans = None if spans is None else materialise(numbered(spans, "c_first", "c_last", "last_date"))
     people = materialise(_people(numbered_nominals.drop("nominal_id").rename({"person": "nominal_id"})))
     joins = materialise(first_joins(numbered(cohort, "start_date", "scheme")))
     fit = materialise(window_fit(joins, matching.months, first_day, last_day))
     joined = fit.filter(nw.col("status") == "eligible").drop("status")
-    outcomes = materialise(joined.join(window_outcomes(joined, ["nominal_id"], offences, spans, epoch_day(first_day)),
+    # The most offences of any one person: no count of offences in a window can be larger.
+    most = int(offences.group_by("nominal_id").agg(nw.len().alias("offences")).select(nw.col("offences").max())
+               .collect().item() or 0)
+    outcomes = materialise(joined.join(window_outcomes(joined, ["nominal_id"], offences, spans, epoch_day(first_day),
+                                                       most=most),
                                        on="nominal_id", how="inner"))
     months = materialise(joined.select("month", "month_first_day").unique())
     joining_months = [(int(row[0]), int(row[1])) for row in months.collect().iter_rows()]
@@ -671,15 +861,27 @@ def effect_tables(cohort: Frame, offences: Frame, spans: Frame | None, nominals:
                            (nw.col("gender") == "female").cast(nw.Int64).alias("female"))
              .join(joined_on, on="nominal_id", how="left"))
     if 0 < len(joining_months) <= WIDE_UP_TO:
-        history = materialise(histories_by_month(monthly_offences(offences), sorted(joining_months), matching,
-                                                 carry, materialise))
+        if spans is not None:  # the pool's custody on the first of each month, carried (custody_months)
+            carry = carry.join(custody_months(spans, sorted(joining_months)), on="nominal_id", how="left")
+        reach = history_reach(sorted(joining_months), matching)
+        # Left lazy: each reader takes its columns from the materialised row per person,
+        # rather than all of them being written out once for millions of person-months.
+        wide = wide_histories(monthly_offences(offences, *reach), sorted(joining_months), matching, carry,
+                              materialise)
+        history = long_histories(wide, sorted(joining_months))
+        members_history = histories_of(wide, joined, sorted(joining_months))
     else:
-        history = materialise(histories(monthly_offences(offences), months, matching, carry))
-    profiles = materialise(member_profiles(joined, history, people, spans))
+        history = members_history = materialise(histories(monthly_offences(offences), months, matching, carry))
+    profiles = materialise(member_profiles(joined, members_history, people, spans))
     candidates = materialise(candidate_profiles(joins, history, profiles, people, spans, matching))
     paired = materialise(matches(profiles, candidates, matching))
-    compared = materialise(comparison_outcomes(paired, joined, joins, offences, spans, epoch_day(first_day)))
-    named = _namer(ids)
+    compared = materialise(comparison_outcomes(paired, joined, joins, offences, spans, epoch_day(first_day), most))
+    # The ids of the members and the comparison people only: the output tables are named by
+    # joins to these thousands of rows, not to every nominal's.
+    named = _namer(materialise(ids.join(
+        nw.concat([outcomes.select(nw.col("nominal_id").alias("person")),
+                   compared.select(nw.col("nominal_id").alias("person"))], how="vertical").unique(),
+        on="person", how="semi")))
     return EffectTables(
         members=named(outcomes.select("nominal_id", "scheme", "anchor", *WINDOW_COLUMNS, *LAG_COLUMNS, JOINING_MONTH),
                       "nominal_id"),
@@ -711,16 +913,17 @@ def fixed_period_outcomes(performance: Frame, spans: Frame | None, baseline: Spa
     """
     out = performance.select("nominal_id", "scheme", "offences_before", "offences_after")
     sides = {"before": baseline, "after": period}
-    for side, span in sides.items():
-        if spans is None:
-            out = out.with_columns(nw.lit(0).cast(nw.Int64).alias(f"custody_days_{side}"))
-            continue
-        bounded = out.select("nominal_id").with_columns(nw.lit(epoch_day(span.start)).alias("w_first"),
-                                                        nw.lit(epoch_day(span.end)).alias("w_last"))
-        held = custody.days_in_custody(bounded, ["nominal_id"], spans, "w_first", "w_last")
+    custody_days = [f"custody_days_{side}" for side in sides]
+    if spans is None:
+        out = out.with_columns(nw.lit(0).cast(nw.Int64).alias(name) for name in custody_days)
+    else:  # both spans' days in custody from one join of the cohort to the stays
+        bounded = out.select("nominal_id").with_columns(
+            bound for side, span in sides.items() for bound in (nw.lit(epoch_day(span.start)).alias(f"{side}_first"),
+                                                                nw.lit(epoch_day(span.end)).alias(f"{side}_last")))
+        held = custody.days_in_custody_by_side(bounded, ["nominal_id"], spans,
+                                               {side: (f"{side}_first", f"{side}_last") for side in sides})
         out = (out.join(held, on="nominal_id", how="left")
-               .with_columns(nw.col("custody_days").fill_null(0).alias(f"custody_days_{side}"))
-               .drop("custody_days"))
+               .with_columns(nw.col(name).fill_null(0) for name in custody_days))
     return out.with_columns(
         (nw.lit(epoch_day(span.end) - epoch_day(span.start) + 1) - nw.col(f"custody_days_{side}"))
         .clip(lower_bound=0).cast(nw.Int64).alias(f"risk_days_{side}") for side, span in sides.items()
