@@ -169,6 +169,11 @@ class RawTable:
     # The codes a mapping gives the spellings of a code column (column -> normalised spelling ->
     # code): validation reads them when it types each distinct cell, so no cell is rewritten.
     spellings: dict[str, dict[str, str]] = field(default_factory=dict)
+    # Text columns of ``frame`` whose cells are still as the file writes them, not yet tidied
+    # (``tidy_cells``): validation tidies them as it types them, a column typed by its distinct
+    # values tidying only those (``read_source(..., trim_later=True)``). Blank rows are gone.
+    untrimmed: tuple[str, ...] = ()
+    apostrophes: bool = True  # whether a cell may begin with a formula apostrophe (the file has one)
 
 
 @dataclass(frozen=True)
@@ -190,6 +195,7 @@ class RawPackage:
     problems: list[Problem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     readable: bool = True  # False when the package itself (not one of its files) cannot be read
+    trim_later: bool = False  # leave CSV files' text cells untidied for validation (RawTable.untrimmed)
     unread: set[str] = field(default_factory=set)  # tables whose file is there but could not be read
     names: list[str] = field(default_factory=list)  # every file (or sheet) of the package, as named
     # Files a mapping names (by folded name, see ``fold``): how to read each, or None to ignore it.
@@ -219,14 +225,16 @@ def normalise_header(name: str) -> str:
     return name.strip().lstrip("\ufeff").strip().lower().replace(" ", "_")
 
 
-def read_source(path: Path, resolve: Resolve | None = None, limits: Limits = LIMITS) -> RawPackage:
+def read_source(path: Path, resolve: Resolve | None = None, limits: Limits = LIMITS,
+                trim_later: bool = False) -> RawPackage:
     """Read a folder, ``.zip`` or ``.xlsx`` into raw tables; problems are collected, never raised.
 
     ``resolve`` is called once the package's file names and package.toml are known, before any
     table is read, to say which files hold which tables (a mapping, ``iomhub.package.mapping``).
-    A zip or xlsx is read within ``limits``.
+    A zip or xlsx is read within ``limits``. ``trim_later``: a CSV file's text cells are left as
+    written, for validation to tidy (``RawTable.untrimmed``).
     """
-    raw = RawPackage(source=str(path))
+    raw = RawPackage(source=str(path), trim_later=trim_later)
     resolve = resolve or _no_mapping
     if not path.exists():
         raw.problems.append(Problem(str(path), 0, "", "no such file or folder"))
@@ -306,7 +314,8 @@ def _add_csvs(raw: RawPackage, files: list[tuple[ReadAs, Path]]) -> None:
             return data, problem, None
         problems: list[Problem] = []
         warnings: list[str] = []
-        return None, problem, (_parse_file(rule, path.name, data, problems, warnings), problems, warnings)
+        return None, problem, (_parse_file(rule, path.name, data, problems, warnings, raw.trim_later),
+                               problems, warnings)
 
     with ThreadPoolExecutor(max_workers=PARSE_THREADS) as pool:
         results = list(pool.map(read_and_parse, range(len(files))))
@@ -328,12 +337,12 @@ _Parsed = tuple[RawTable | None, list[Problem], list[str]]
 
 
 def _parse_file(rule: ReadAs, label: str, data: bytes | None, problems: list[Problem],
-                warnings: list[str]) -> RawTable | None:
+                warnings: list[str], trim_later: bool = False) -> RawTable | None:
     """A file's bytes, decoded by the rule of ``iomhub.package.text``, parsed as CSV."""
     text = None if data is None else as_utf8(data, rule.encoding, label, problems, warnings)
     if text is None:
         return None
-    return parse_csv_text(text, rule.table, label, problems, delimiter=rule.delimiter)
+    return parse_csv_text(text, rule.table, label, problems, delimiter=rule.delimiter, trim_later=trim_later)
 
 
 def _read_bytes(path: Path, raw: RawPackage) -> bytes | None:
@@ -432,7 +441,7 @@ def _add_csv(raw: RawPackage, rule: ReadAs, label: str, data: bytes | None) -> N
         raw.problems.append(Problem(label, 0, "", f"a second {rule.table} table (already read from "
                                     f"{raw.tables[rule.table].file})"))
         return
-    table = _parse_file(rule, label, data, raw.problems, raw.warnings)
+    table = _parse_file(rule, label, data, raw.problems, raw.warnings, raw.trim_later)
     if table is None:
         raw.unread.add(rule.table)
     else:
@@ -451,13 +460,14 @@ def _not_utf8(data: bytes, label: str, problems: list[Problem], table: str) -> s
 
 
 def parse_csv_text(text: str | bytes, name: str, label: str, problems: list[Problem],
-                   delimiter: str | None = None) -> RawTable | None:
+                   delimiter: str | None = None, trim_later: bool = False) -> RawTable | None:
     """Parse CSV (text, or bytes in UTF-8 with or without a BOM) into a raw table, or add
     problems and return None.
 
     The bytes are handed to Polars as they are (it checks they are UTF-8); Python decodes
     them only to find the line of a problem. The separator is ``delimiter``, or else found
-    from the header line (``iomhub.package.text.detect_delimiter``).
+    from the header line (``iomhub.package.text.detect_delimiter``). ``trim_later``: the
+    text cells are left as written (``RawTable.untrimmed``).
     """
     data = text.encode("utf-8") if isinstance(text, str) else text
     if data.startswith(BOM):
@@ -494,7 +504,12 @@ def parse_csv_text(text: str | bytes, name: str, label: str, problems: list[Prob
         frame = _parse_with_csv_module(decoded, header, label, problems, separator)
         if frame is None:
             return None
-    return RawTable(name, label, _tidy(frame, header, apostrophes=b"'" in data), header, _titles(header, written))
+    apostrophes = b"'" in data
+    if trim_later:
+        frame, untrimmed = _without_blank_rows(frame, header)
+        return RawTable(name, label, frame, header, _titles(header, written), untrimmed=untrimmed,
+                        apostrophes=apostrophes)
+    return RawTable(name, label, _tidy(frame, header, apostrophes=apostrophes), header, _titles(header, written))
 
 
 def _rows_are_lines(data: bytes, height: int) -> bool:
@@ -634,30 +649,66 @@ def _parse_with_csv_module(text: str, header: list[str], label: str,
 
 def _tidy(frame: pl.DataFrame, header: list[str], apostrophes: bool = True) -> pl.DataFrame:
     """Trim cells, make empty cells missing, drop blank rows and unnamed columns (a typed
-    column of a Parquet file is kept as it is).
+    column of a Parquet file is kept as it is); see ``tidy_cells``."""
+    named = _named(header)
+    text = [h for h in named if frame.schema[h] == pl.String]
+    lazy = tidy_cells(frame.lazy().select(*named, pl.col(LINE)), text, apostrophes)
+    if named:
+        lazy = lazy.filter(~pl.all_horizontal(pl.col(named).is_null()))
+    return lazy.collect()
 
-    A cell loses its surrounding spaces, then the apostrophe that kept a formula-like text from
-    running in a spreadsheet (``iomhub.package.formulas``); a cell of nothing but spaces is
-    missing. Each step is its own pass over the columns, so that no step is computed twice; the
+
+def _named(header: list[str]) -> list[str]:
+    return [h for h in dict.fromkeys(header) if h and not h.startswith("__unnamed_")]
+
+
+def tidy_cells(lazy: pl.LazyFrame, text: list[str], apostrophes: bool = True) -> pl.LazyFrame:
+    """The text columns ``text`` tidied: a cell loses its surrounding spaces, then the apostrophe
+    that kept a formula-like text from running in a spreadsheet (``iomhub.package.formulas``);
+    a cell of nothing but spaces is missing.
+
+    Each step is its own pass over the columns, so that no step is computed twice; the
     apostrophes are looked for only in the columns where some cell begins with one (matching
     the pattern in every cell of every column was a third of the time), and not at all when
     ``apostrophes`` is False (a CSV file without a single apostrophe in its bytes).
     """
-    named = [h for h in dict.fromkeys(header) if h and not h.startswith("__unnamed_")]
-    text = [h for h in named if frame.schema[h] == pl.String]
-    lazy = frame.lazy().select(*named, pl.col(LINE))
-    if text and not apostrophes:
-        lazy = (lazy.with_columns(pl.col(text).str.strip_chars())
-                .with_columns(pl.when(pl.col(h).str.len_bytes() > 0).then(pl.col(h)).alias(h) for h in text))
-    elif text:
-        stripped = lazy.with_columns(pl.col(text).str.strip_chars()).collect()
-        begins = stripped.select(pl.col(text).str.starts_with("'").any()).row(0)
-        quoted = [h for h, found in zip(text, begins, strict=True) if found]
-        lazy = (stripped.lazy().with_columns(unquoted(pl.col(h)).alias(h) for h in quoted)
-                .with_columns(pl.when(pl.col(h).str.len_bytes() > 0).then(pl.col(h)).alias(h) for h in text))
-    if named:
-        lazy = lazy.filter(~pl.all_horizontal(pl.col(named).is_null()))
-    return lazy.collect()
+    if not text:
+        return lazy
+    stripped = lazy.with_columns(pl.col(text).str.strip_chars())
+    if apostrophes:
+        found = stripped.collect()
+        begins = found.select(pl.col(text).str.starts_with("'").any()).row(0)
+        quoted = [h for h, yes in zip(text, begins, strict=True) if yes]
+        stripped = found.lazy().with_columns(unquoted(pl.col(h)).alias(h) for h in quoted)
+    return stripped.with_columns(pl.when(pl.col(h).str.len_bytes() > 0).then(pl.col(h)).alias(h) for h in text)
+
+
+def tidy_value(cell: pl.Expr) -> pl.Expr:
+    """A text cell tidied as ``tidy_cells`` tidies its column, cell by cell (for a column's
+    distinct values: the apostrophe is looked for in every one)."""
+    trimmed = unquoted(cell.str.strip_chars())
+    return pl.when(trimmed.str.len_bytes() > 0).then(trimmed)
+
+
+def _without_blank_rows(frame: pl.DataFrame, header: list[str]) -> tuple[pl.DataFrame, tuple[str, ...]]:
+    """The named columns of a frame of text as read, without the rows ``_tidy`` finds blank (every
+    cell missing or spaces), and its text columns (all of them, untidied).
+
+    A blank row's first text cell is missing or begins with a space: only the rows where it
+    does (seldom any) are tidied to see whether they are blank, not the whole frame."""
+    named = _named(header)
+    text = tuple(h for h in named if frame.schema[h] == pl.String)
+    frame = frame.select(*named, pl.col(LINE))
+    if not text:
+        return frame, text
+    first = pl.col(text[0])
+    maybe = frame.filter(first.is_null() | first.str.contains(r"^\s"))
+    if maybe.height:
+        blank = (tidy_cells(maybe.lazy(), list(text), apostrophes=False)
+                 .filter(pl.all_horizontal(pl.col(named).is_null())).collect().get_column(LINE))
+        if blank.len():
+            frame = frame.filter(~pl.col(LINE).is_in(blank.implode()))
+    return frame, text
 
 
 def _cell_text(value: object) -> str:

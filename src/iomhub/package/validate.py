@@ -19,7 +19,7 @@ from iomhub.domain.dates import PERIOD_YEARS
 from iomhub.package.dates import OWN_FORMS_ONLY, DateFormats, builtin_date, declared_date
 from iomhub.package.problems import Problem
 from iomhub.package.schema import TABLES, Column, Kind, Table
-from iomhub.package.sources import LINE, RawTable
+from iomhub.package.sources import LINE, RawTable, tidy_cells, tidy_value
 
 EXAMPLES_PER_CHECK = 100
 MIN_YEAR, MAX_YEAR = 1900, 2100
@@ -234,7 +234,12 @@ def type_table(raw: RawTable, table: Table, collector: Collector, extra_codes: d
     titles = raw.titles if raw.file in collector.mapped else {}  # a column as the mapping names it
     if not has_columns(present, raw.file, table, collector, warnings, titles):
         return None
-    frame = raw.frame.with_columns(
+    # Cells left untidied by the reading are tidied here: a column typed by its distinct values
+    # tidies only those, the others (ids, names) every cell.
+    untrimmed = [name for name in raw.untrimmed if name in table.names]
+    now = [name for name in untrimmed if table.column(name).kind not in BY_DISTINCT_VALUE]
+    frame = tidy_cells(raw.frame.lazy(), now, raw.apostrophes).collect() if now else raw.frame
+    frame = frame.with_columns(
         pl.lit(None, pl.String).alias(c.name) for c in table.columns if c.name not in present)
     plans = [(column, *_typed_and_error(column, extra_codes.get(column.name, []), dates,
                                         collector.code_hint(raw.file, table.name, column.name),
@@ -247,7 +252,8 @@ def type_table(raw: RawTable, table: Table, collector: Collector, extra_codes: d
     for column, typed, error in plans:
         if column.kind in BY_DISTINCT_VALUE:
             values = distinct.get_column(column.name).explode().to_frame()
-            expr, rows = _type_by_distinct_value(frame, values, column.name, typed, error)
+            expr, rows = _type_by_distinct_value(frame, values, column.name, typed, error,
+                                                 untrimmed=column.name in untrimmed)
         else:
             expr = typed
             rows = (None if error is None else
@@ -274,10 +280,16 @@ ENUM_SHARE = 4  # typed through an Enum when at most a quarter of the cells are 
 
 
 def _type_by_distinct_value(frame: pl.DataFrame, values: pl.DataFrame, name: str, typed: pl.Expr,
-                            error: pl.Expr | None) -> tuple[pl.Expr, pl.DataFrame | None]:
+                            error: pl.Expr | None, untrimmed: bool = False) -> tuple[pl.Expr, pl.DataFrame | None]:
     """The expression typing a column from its distinct ``values`` (each typed and checked
-    once), and the (line, message) of every cell in error."""
-    lookup = distinct_lookup(values, name, typed, error)
+    once), and the (line, message) of every cell in error. ``untrimmed``: the column's cells
+    are as the file writes them; each distinct value is tidied (``sources.tidy_value``) before
+    it is typed, and keyed as written."""
+    if untrimmed:
+        lookup = distinct_lookup(values.select(tidy_value(pl.col(name)).alias(name)), name, typed, error)
+        lookup = lookup.with_columns(values.get_column(name))
+    else:
+        lookup = distinct_lookup(values, name, typed, error)
     known = lookup.filter(pl.col(name).is_not_null())
     if frame.schema[name] == pl.String and 0 < known.height * ENUM_SHARE <= frame.height:
         # Each cell's position among the distinct values (a cast to an Enum of them, which
