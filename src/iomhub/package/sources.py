@@ -299,11 +299,11 @@ def _read_folder(folder: Path, raw: RawPackage, resolve: Resolve) -> None:
 
 
 def _add_csvs(raw: RawPackage, files: list[tuple[ReadAs, Path]]) -> None:
-    """Read and parse the files in parallel threads (reading a file and Polars' parsing release
-    the lock, so one file is read while another is parsed), then add them in order: every
-    file's problem of reading first, in order, as if every file were read before any was parsed.
-    The first file of each table is parsed in the threads; a later one (a second file for the
-    same table) is added as ``_add_csv`` adds it."""
+    """Read and parse the files in parallel threads, the largest first (reading a file and
+    Polars' parsing release the lock, so one file is read while another is parsed), then add
+    them in order: every file's problem of reading first, in order, as if every file were read
+    before any was parsed. The first file of each table is parsed in the threads; a later one
+    (a second file for the same table) is added as ``_add_csv`` adds it."""
     tables = [rule.table for rule, _ in files]
     firsts = {i for i, table in enumerate(tables) if table not in tables[:i]}
 
@@ -317,8 +317,11 @@ def _add_csvs(raw: RawPackage, files: list[tuple[ReadAs, Path]]) -> None:
         return None, problem, (_parse_file(rule, path.name, data, problems, warnings, raw.trim_later),
                                problems, warnings)
 
+    # the largest files first, so that no thread is left parsing a large file alone at the end
+    order = sorted(range(len(files)), key=lambda i: -_size_of(files[i][1]))
     with ThreadPoolExecutor(max_workers=PARSE_THREADS) as pool:
-        results = list(pool.map(read_and_parse, range(len(files))))
+        done = dict(zip(order, pool.map(read_and_parse, order), strict=True))
+    results = [done[i] for i in range(len(files))]
     raw.problems.extend(problem for _, problem, _ in results if problem is not None)
     for (rule, path), (data, _, parsed) in zip(files, results, strict=True):
         if rule.table in raw.tables or parsed is None:
@@ -350,6 +353,13 @@ def _read_bytes(path: Path, raw: RawPackage) -> bytes | None:
     if problem is not None:
         raw.problems.append(problem)
     return data
+
+
+def _size_of(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:  # reading it says why
+        return 0
 
 
 def _read_file(path: Path) -> tuple[bytes | None, Problem | None]:
