@@ -10,7 +10,7 @@ vectorised Polars expressions, so a million-row table is checked in about a seco
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -440,18 +440,6 @@ def _cells(raw: RawTable) -> int:
     return raw.frame.height * raw.frame.width
 
 
-def _balanced(names: list[str], sizes: dict[str, int], parts: int) -> list[list[str]]:
-    """``names`` in ``parts`` groups of about the same total size (the largest first, each to
-    the smallest group so far); every group keeps the names' order."""
-    groups: list[list[str]] = [[] for _ in range(parts)]
-    totals = [0] * parts
-    for name in sorted(names, key=lambda name: -sizes[name]):
-        smallest = totals.index(min(totals))
-        groups[smallest].append(name)
-        totals[smallest] += sizes[name]
-    return [[name for name in names if name in group] for group in groups if group]
-
-
 def validate_tables(raw_tables: dict[str, RawTable], extra_codes: dict[str, list[str]],
                     collector: Collector, warnings: list[str],
                     unread: Collection[str] = (), dates: DateFormats = OWN_FORMS_ONLY) -> dict[str, pl.DataFrame]:
@@ -462,38 +450,35 @@ def validate_tables(raw_tables: dict[str, RawTable], extra_codes: dict[str, list
     declares beyond the package's own.
 
     The work is done on two threads (Polars releases the lock, and one query seldom keeps
-    both cores busy): each table typed and then checked on its own (the largest tables
-    first), then the nominal_id references in two halves; each piece of work says its
-    problems in a part of its own, and the parts are added in a fixed order, as if every
-    check had run one after the other.
+    both cores busy): every table typed (the largest first), then the nominal_id references
+    of every table beside each table's own checks; each piece of work says its problems in a
+    part of its own, and the parts are added in a fixed order, as if every check had run one
+    after the other.
     """
     present = [name for name in TABLES if name in raw_tables]
     files = {name: raw.file for name, raw in raw_tables.items()}
     parts = {(key, name): collector.part() for key in ("type", "own") for name in present}
     parts.update({(key, ""): collector.part() for key in ("history", "overlap", "needs")})
     said: dict[str, list[str]] = {name: [] for name in present}
-    done: dict[str, pl.DataFrame | None] = {}
-
-    def one_table(name: str) -> None:
-        frame = type_table(raw_tables[name], TABLES[name], parts["type", name], extra_codes, said[name], dates)
-        done[name] = frame
-        if frame is not None:
-            _single_table_checks(name, frame, files[name], parts)
-
     sizes = {name: _cells(raw_tables[name]) for name in present}
+    by_size = sorted(present, key=lambda name: -sizes[name])
+
+    def typed_one(name: str) -> pl.DataFrame | None:
+        return type_table(raw_tables[name], TABLES[name], parts["type", name], extra_codes, said[name], dates)
+
     with ThreadPoolExecutor(max_workers=VALIDATING_THREADS) as pool:
-        for future in [pool.submit(one_table, name) for name in sorted(present, key=lambda name: -sizes[name])]:
-            future.result()
+        done = dict(zip(by_size, pool.map(typed_one, by_size), strict=True))
         typed = {name: frame for name in present if (frame := done[name]) is not None}
         referring = [name for name in typed if TABLES[name].nominal_ref]
-        unknown: list[Future[dict[str, pl.DataFrame]]] = []
-        if "nominals" in typed:
-            unknown = [pool.submit(unknown_nominals, typed, group, collector.name_of("nominals"))
-                       for group in _balanced(referring, {name: typed[name].height for name in referring},
-                                              VALIDATING_THREADS)]
+        unknown = (pool.submit(unknown_nominals, typed, referring, collector.name_of("nominals"))
+                   if "nominals" in typed else None)
+        checks = [pool.submit(_single_table_checks, name, typed[name], files[name], parts)
+                  for name in by_size if name in typed]
         rest = collector.part()
         _reference_checks(typed, files, rest)
-        found = {name: rows for future in unknown for name, rows in future.result().items()}
+        for check in checks:
+            check.result()
+        found = {} if unknown is None else unknown.result()
     for name, table in TABLES.items():
         if name not in raw_tables:
             if table.required and name not in unread:
