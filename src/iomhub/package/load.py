@@ -40,7 +40,7 @@ def read_package(path: Path | str, mapping: Mapping | None = None) -> Package:
     returned for a package with any problem. A mapping with problems stops before validation:
     the files' cells cannot be judged until it says what they are.
     """
-    source = read_mapped(path, mapping)
+    source = read_mapped(path, mapping, trim_later=True)
     raw, used = source.raw, source.mapping
     collector = Collector(problems=list(source.problems), total=len(source.problems))
     if source.mapping_failed:
@@ -76,12 +76,13 @@ class MappedSource:
     extra_codes: dict[str, list[str]]  # codes the package declares beyond the spec's (its schemes)
 
 
-def read_mapped(path: Path | str, mapping: Mapping | None = None) -> MappedSource:
+def read_mapped(path: Path | str, mapping: Mapping | None = None, trim_later: bool = False) -> MappedSource:
     """Read a package's files and apply its mapping (``mapping``, else its package.toml's): the
-    first half of ``read_package``; code cells are still as the files spell them. Raises
+    first half of ``read_package``; code cells are still as the files spell them (and, with
+    ``trim_later``, CSV files' text cells not yet tidied: ``RawTable.untrimmed``). Raises
     ``PackageError`` only when the package itself cannot be read."""
     found = _Resolution(mapping)
-    raw = read_source(Path(path), found.resolve)
+    raw = read_source(Path(path), found.resolve, trim_later=trim_later)
     if not raw.readable:  # say why, not also that every required table is missing
         raise PackageError(raw.problems)
     extra_codes = {"scheme": list(found.settings.scheme_names)}

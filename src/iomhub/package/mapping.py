@@ -453,7 +453,8 @@ def _applied_to(mapping: Mapping, raw: RawTable, warnings: list[str], applied: A
             applied.problems.append(mapping.problem(
                 ("codes", table, column), f"{raw.file} has no {column} column (map its header under "
                 f"[columns.{table}])"))
-    return RawTable(raw.name, raw.file, frame, [rename.get(h, h) for h in raw.header], titles, spellings)
+    return RawTable(raw.name, raw.file, frame, [rename.get(h, h) for h in raw.header], titles, spellings,
+                    untrimmed=tuple(rename.get(c, c) for c in raw.untrimmed if c in kept), apostrophes=raw.apostrophes)
 
 
 def _unknown_codes(mapping: Mapping, extra_codes: dict[str, list[str]]) -> list[Problem]:

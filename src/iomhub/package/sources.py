@@ -169,6 +169,11 @@ class RawTable:
     # The codes a mapping gives the spellings of a code column (column -> normalised spelling ->
     # code): validation reads them when it types each distinct cell, so no cell is rewritten.
     spellings: dict[str, dict[str, str]] = field(default_factory=dict)
+    # Text columns of ``frame`` whose cells are still as the file writes them, not yet tidied
+    # (``tidy_cells``): validation tidies them as it types them, a column typed by its distinct
+    # values tidying only those (``read_source(..., trim_later=True)``). Blank rows are gone.
+    untrimmed: tuple[str, ...] = ()
+    apostrophes: bool = True  # whether a cell may begin with a formula apostrophe (the file has one)
 
 
 @dataclass(frozen=True)
@@ -190,6 +195,7 @@ class RawPackage:
     problems: list[Problem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     readable: bool = True  # False when the package itself (not one of its files) cannot be read
+    trim_later: bool = False  # leave CSV files' text cells untidied for validation (RawTable.untrimmed)
     unread: set[str] = field(default_factory=set)  # tables whose file is there but could not be read
     names: list[str] = field(default_factory=list)  # every file (or sheet) of the package, as named
     # Files a mapping names (by folded name, see ``fold``): how to read each, or None to ignore it.
@@ -219,14 +225,16 @@ def normalise_header(name: str) -> str:
     return name.strip().lstrip("\ufeff").strip().lower().replace(" ", "_")
 
 
-def read_source(path: Path, resolve: Resolve | None = None, limits: Limits = LIMITS) -> RawPackage:
+def read_source(path: Path, resolve: Resolve | None = None, limits: Limits = LIMITS,
+                trim_later: bool = False) -> RawPackage:
     """Read a folder, ``.zip`` or ``.xlsx`` into raw tables; problems are collected, never raised.
 
     ``resolve`` is called once the package's file names and package.toml are known, before any
     table is read, to say which files hold which tables (a mapping, ``iomhub.package.mapping``).
-    A zip or xlsx is read within ``limits``.
+    A zip or xlsx is read within ``limits``. ``trim_later``: a CSV file's text cells are left as
+    written, for validation to tidy (``RawTable.untrimmed``).
     """
-    raw = RawPackage(source=str(path))
+    raw = RawPackage(source=str(path), trim_later=trim_later)
     resolve = resolve or _no_mapping
     if not path.exists():
         raw.problems.append(Problem(str(path), 0, "", "no such file or folder"))
@@ -277,7 +285,7 @@ def _read_folder(folder: Path, raw: RawPackage, resolve: Resolve) -> None:
             (parquet if suffix == ".parquet" else files).append((rule, entry))
         elif suffix in (".csv", ".parquet") and fold(entry.name) not in raw.mapped:
             raw.warnings.append(f"{entry.name}: not a table of the package; ignored")
-    _add_csvs(raw, [(rule, entry.name, _read_bytes(entry, raw)) for rule, entry in files])
+    _add_csvs(raw, files)
     for rule, entry in parquet:
         if rule.table in raw.tables:
             raw.problems.append(Problem(entry.name, 0, "", f"a second {rule.table} table (already read from "
@@ -290,22 +298,36 @@ def _read_folder(folder: Path, raw: RawPackage, resolve: Resolve) -> None:
             raw.tables[rule.table] = table
 
 
-def _add_csvs(raw: RawPackage, files: list[tuple[ReadAs, str, bytes | None]]) -> None:
-    """Parse the files in parallel threads (Polars releases the GIL), then add them in order."""
-    def parse(item: tuple[ReadAs, str, bytes | None]) -> tuple[RawTable | None, list[Problem], list[str]]:
-        rule, label, data = item
+def _add_csvs(raw: RawPackage, files: list[tuple[ReadAs, Path]]) -> None:
+    """Read and parse the files in parallel threads, the largest first (reading a file and
+    Polars' parsing release the lock, so one file is read while another is parsed), then add
+    them in order: every file's problem of reading first, in order, as if every file were read
+    before any was parsed. The first file of each table is parsed in the threads; a later one
+    (a second file for the same table) is added as ``_add_csv`` adds it."""
+    tables = [rule.table for rule, _ in files]
+    firsts = {i for i, table in enumerate(tables) if table not in tables[:i]}
+
+    def read_and_parse(i: int) -> tuple[bytes | None, Problem | None, _Parsed | None]:
+        rule, path = files[i]
+        data, problem = _read_file(path)
+        if i not in firsts:
+            return data, problem, None
         problems: list[Problem] = []
         warnings: list[str] = []
-        return _parse_file(rule, label, data, problems, warnings), problems, warnings
+        return None, problem, (_parse_file(rule, path.name, data, problems, warnings, raw.trim_later),
+                               problems, warnings)
 
-    firsts = [item for i, item in enumerate(files) if item[0].table not in {f[0].table for f in files[:i]}]
+    # the largest files first, so that no thread is left parsing a large file alone at the end
+    order = sorted(range(len(files)), key=lambda i: -_size_of(files[i][1]))
     with ThreadPoolExecutor(max_workers=PARSE_THREADS) as pool:
-        parsed = dict(zip([label for _, label, _ in firsts], pool.map(parse, firsts), strict=True))
-    for rule, label, data in files:
-        if rule.table in raw.tables or label not in parsed:
-            _add_csv(raw, rule, label, data)
+        done = dict(zip(order, pool.map(read_and_parse, order), strict=True))
+    results = [done[i] for i in range(len(files))]
+    raw.problems.extend(problem for _, problem, _ in results if problem is not None)
+    for (rule, path), (data, _, parsed) in zip(files, results, strict=True):
+        if rule.table in raw.tables or parsed is None:
+            _add_csv(raw, rule, path.name, data)
             continue
-        table, problems, warnings = parsed.pop(label)
+        table, problems, warnings = parsed
         raw.problems.extend(problems)
         raw.warnings.extend(warnings)
         if table is None:
@@ -314,21 +336,38 @@ def _add_csvs(raw: RawPackage, files: list[tuple[ReadAs, str, bytes | None]]) ->
             raw.tables[rule.table] = table
 
 
+_Parsed = tuple[RawTable | None, list[Problem], list[str]]
+
+
 def _parse_file(rule: ReadAs, label: str, data: bytes | None, problems: list[Problem],
-                warnings: list[str]) -> RawTable | None:
+                warnings: list[str], trim_later: bool = False) -> RawTable | None:
     """A file's bytes, decoded by the rule of ``iomhub.package.text``, parsed as CSV."""
     text = None if data is None else as_utf8(data, rule.encoding, label, problems, warnings)
     if text is None:
         return None
-    return parse_csv_text(text, rule.table, label, problems, delimiter=rule.delimiter)
+    return parse_csv_text(text, rule.table, label, problems, delimiter=rule.delimiter, trim_later=trim_later)
 
 
 def _read_bytes(path: Path, raw: RawPackage) -> bytes | None:
+    data, problem = _read_file(path)
+    if problem is not None:
+        raw.problems.append(problem)
+    return data
+
+
+def _size_of(path: Path) -> int:
     try:
-        return path.read_bytes()
+        return path.stat().st_size
+    except OSError:  # reading it says why
+        return 0
+
+
+def _read_file(path: Path) -> tuple[bytes | None, Problem | None]:
+    """A file's bytes, or the problem saying why it cannot be read."""
+    try:
+        return path.read_bytes(), None
     except OSError as error:
-        raw.problems.append(Problem(path.name, 0, "", f"cannot be read: {error.strerror}"))
-        return None
+        return None, Problem(path.name, 0, "", f"cannot be read: {error.strerror}")
 
 
 def _read_zip(path: Path, raw: RawPackage, resolve: Resolve, limits: Limits) -> None:  # noqa: C901
@@ -412,7 +451,7 @@ def _add_csv(raw: RawPackage, rule: ReadAs, label: str, data: bytes | None) -> N
         raw.problems.append(Problem(label, 0, "", f"a second {rule.table} table (already read from "
                                     f"{raw.tables[rule.table].file})"))
         return
-    table = _parse_file(rule, label, data, raw.problems, raw.warnings)
+    table = _parse_file(rule, label, data, raw.problems, raw.warnings, raw.trim_later)
     if table is None:
         raw.unread.add(rule.table)
     else:
@@ -431,13 +470,14 @@ def _not_utf8(data: bytes, label: str, problems: list[Problem], table: str) -> s
 
 
 def parse_csv_text(text: str | bytes, name: str, label: str, problems: list[Problem],
-                   delimiter: str | None = None) -> RawTable | None:
+                   delimiter: str | None = None, trim_later: bool = False) -> RawTable | None:
     """Parse CSV (text, or bytes in UTF-8 with or without a BOM) into a raw table, or add
     problems and return None.
 
     The bytes are handed to Polars as they are (it checks they are UTF-8); Python decodes
     them only to find the line of a problem. The separator is ``delimiter``, or else found
-    from the header line (``iomhub.package.text.detect_delimiter``).
+    from the header line (``iomhub.package.text.detect_delimiter``). ``trim_later``: the
+    text cells are left as written (``RawTable.untrimmed``).
     """
     data = text.encode("utf-8") if isinstance(text, str) else text
     if data.startswith(BOM):
@@ -463,8 +503,7 @@ def parse_csv_text(text: str | bytes, name: str, label: str, problems: list[Prob
     except pl.exceptions.PolarsError:
         frame = None
     if frame is not None:
-        physical = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
-        if frame.height != physical - 1:
+        if not _rows_are_lines(data, frame.height):
             frame = None
         else:
             frame = frame.with_row_index(LINE, offset=2).with_columns(pl.col(LINE).cast(pl.Int64))
@@ -475,7 +514,26 @@ def parse_csv_text(text: str | bytes, name: str, label: str, problems: list[Prob
         frame = _parse_with_csv_module(decoded, header, label, problems, separator)
         if frame is None:
             return None
-    return RawTable(name, label, _tidy(frame, header, apostrophes=b"'" in data), header, _titles(header, written))
+    apostrophes = b"'" in data
+    if trim_later:
+        frame, untrimmed = _without_blank_rows(frame, header)
+        return RawTable(name, label, frame, header, _titles(header, written), untrimmed=untrimmed,
+                        apostrophes=apostrophes)
+    return RawTable(name, label, _tidy(frame, header, apostrophes=apostrophes), header, _titles(header, written))
+
+
+def _rows_are_lines(data: bytes, height: int) -> bool:
+    """Whether the ``height`` rows Polars read from ``data`` are its lines after the header,
+    one row a line (a blank line is an empty row), so that row i is on line i + 2.
+
+    A quoted cell spanning lines gives fewer rows than lines, which counting the line feeds
+    gives away. Without a double quote no cell can span lines, and without a carriage return
+    every row ends at a line feed and nowhere else: the rows are the lines, and counting the
+    line feeds (0.2 s for the 380 MB of a package of a million nominals) is not needed."""
+    if b'"' not in data and b"\r" not in data:
+        return True
+    physical = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+    return height == physical - 1
 
 
 def parse_header(first_line: str, label: str, problems: list[Problem],
@@ -601,30 +659,66 @@ def _parse_with_csv_module(text: str, header: list[str], label: str,
 
 def _tidy(frame: pl.DataFrame, header: list[str], apostrophes: bool = True) -> pl.DataFrame:
     """Trim cells, make empty cells missing, drop blank rows and unnamed columns (a typed
-    column of a Parquet file is kept as it is).
+    column of a Parquet file is kept as it is); see ``tidy_cells``."""
+    named = _named(header)
+    text = [h for h in named if frame.schema[h] == pl.String]
+    lazy = tidy_cells(frame.lazy().select(*named, pl.col(LINE)), text, apostrophes)
+    if named:
+        lazy = lazy.filter(~pl.all_horizontal(pl.col(named).is_null()))
+    return lazy.collect()
 
-    A cell loses its surrounding spaces, then the apostrophe that kept a formula-like text from
-    running in a spreadsheet (``iomhub.package.formulas``); a cell of nothing but spaces is
-    missing. Each step is its own pass over the columns, so that no step is computed twice; the
+
+def _named(header: list[str]) -> list[str]:
+    return [h for h in dict.fromkeys(header) if h and not h.startswith("__unnamed_")]
+
+
+def tidy_cells(lazy: pl.LazyFrame, text: list[str], apostrophes: bool = True) -> pl.LazyFrame:
+    """The text columns ``text`` tidied: a cell loses its surrounding spaces, then the apostrophe
+    that kept a formula-like text from running in a spreadsheet (``iomhub.package.formulas``);
+    a cell of nothing but spaces is missing.
+
+    Each step is its own pass over the columns, so that no step is computed twice; the
     apostrophes are looked for only in the columns where some cell begins with one (matching
     the pattern in every cell of every column was a third of the time), and not at all when
     ``apostrophes`` is False (a CSV file without a single apostrophe in its bytes).
     """
-    named = [h for h in dict.fromkeys(header) if h and not h.startswith("__unnamed_")]
-    text = [h for h in named if frame.schema[h] == pl.String]
-    lazy = frame.lazy().select(*named, pl.col(LINE))
-    if text and not apostrophes:
-        lazy = (lazy.with_columns(pl.col(text).str.strip_chars())
-                .with_columns(pl.when(pl.col(h).str.len_bytes() > 0).then(pl.col(h)).alias(h) for h in text))
-    elif text:
-        stripped = lazy.with_columns(pl.col(text).str.strip_chars()).collect()
-        begins = stripped.select(pl.col(text).str.starts_with("'").any()).row(0)
-        quoted = [h for h, found in zip(text, begins, strict=True) if found]
-        lazy = (stripped.lazy().with_columns(unquoted(pl.col(h)).alias(h) for h in quoted)
-                .with_columns(pl.when(pl.col(h).str.len_bytes() > 0).then(pl.col(h)).alias(h) for h in text))
-    if named:
-        lazy = lazy.filter(~pl.all_horizontal(pl.col(named).is_null()))
-    return lazy.collect()
+    if not text:
+        return lazy
+    stripped = lazy.with_columns(pl.col(text).str.strip_chars())
+    if apostrophes:
+        found = stripped.collect()
+        begins = found.select(pl.col(text).str.starts_with("'").any()).row(0)
+        quoted = [h for h, yes in zip(text, begins, strict=True) if yes]
+        stripped = found.lazy().with_columns(unquoted(pl.col(h)).alias(h) for h in quoted)
+    return stripped.with_columns(pl.when(pl.col(h).str.len_bytes() > 0).then(pl.col(h)).alias(h) for h in text)
+
+
+def tidy_value(cell: pl.Expr) -> pl.Expr:
+    """A text cell tidied as ``tidy_cells`` tidies its column, cell by cell (for a column's
+    distinct values: the apostrophe is looked for in every one)."""
+    trimmed = unquoted(cell.str.strip_chars())
+    return pl.when(trimmed.str.len_bytes() > 0).then(trimmed)
+
+
+def _without_blank_rows(frame: pl.DataFrame, header: list[str]) -> tuple[pl.DataFrame, tuple[str, ...]]:
+    """The named columns of a frame of text as read, without the rows ``_tidy`` finds blank (every
+    cell missing or spaces), and its text columns (all of them, untidied).
+
+    A blank row's first text cell is missing or begins with a space: only the rows where it
+    does (seldom any) are tidied to see whether they are blank, not the whole frame."""
+    named = _named(header)
+    text = tuple(h for h in named if frame.schema[h] == pl.String)
+    frame = frame.select(*named, pl.col(LINE))
+    if not text:
+        return frame, text
+    first = pl.col(text[0])
+    maybe = frame.filter(first.is_null() | first.str.contains(r"^\s"))
+    if maybe.height:
+        blank = (tidy_cells(maybe.lazy(), list(text), apostrophes=False)
+                 .filter(pl.all_horizontal(pl.col(named).is_null())).collect().get_column(LINE))
+        if blank.len():
+            frame = frame.filter(~pl.col(LINE).is_in(blank.implode()))
+    return frame, text
 
 
 def _cell_text(value: object) -> str:

@@ -19,7 +19,7 @@ from iomhub.domain.dates import PERIOD_YEARS
 from iomhub.package.dates import OWN_FORMS_ONLY, DateFormats, builtin_date, declared_date
 from iomhub.package.problems import Problem
 from iomhub.package.schema import TABLES, Column, Kind, Table
-from iomhub.package.sources import LINE, RawTable
+from iomhub.package.sources import LINE, RawTable, tidy_cells, tidy_value
 
 EXAMPLES_PER_CHECK = 100
 MIN_YEAR, MAX_YEAR = 1900, 2100
@@ -234,7 +234,12 @@ def type_table(raw: RawTable, table: Table, collector: Collector, extra_codes: d
     titles = raw.titles if raw.file in collector.mapped else {}  # a column as the mapping names it
     if not has_columns(present, raw.file, table, collector, warnings, titles):
         return None
-    frame = raw.frame.with_columns(
+    # Cells left untidied by the reading are tidied here: a column typed by its distinct values
+    # tidies only those, the others (ids, names) every cell.
+    untrimmed = [name for name in raw.untrimmed if name in table.names]
+    now = [name for name in untrimmed if table.column(name).kind not in BY_DISTINCT_VALUE]
+    frame = tidy_cells(raw.frame.lazy(), now, raw.apostrophes).collect() if now else raw.frame
+    frame = frame.with_columns(
         pl.lit(None, pl.String).alias(c.name) for c in table.columns if c.name not in present)
     plans = [(column, *_typed_and_error(column, extra_codes.get(column.name, []), dates,
                                         collector.code_hint(raw.file, table.name, column.name),
@@ -247,7 +252,8 @@ def type_table(raw: RawTable, table: Table, collector: Collector, extra_codes: d
     for column, typed, error in plans:
         if column.kind in BY_DISTINCT_VALUE:
             values = distinct.get_column(column.name).explode().to_frame()
-            expr, rows = _type_by_distinct_value(frame, values, column.name, typed, error)
+            expr, rows = _type_by_distinct_value(frame, values, column.name, typed, error,
+                                                 untrimmed=column.name in untrimmed)
         else:
             expr = typed
             rows = (None if error is None else
@@ -274,10 +280,16 @@ ENUM_SHARE = 4  # typed through an Enum when at most a quarter of the cells are 
 
 
 def _type_by_distinct_value(frame: pl.DataFrame, values: pl.DataFrame, name: str, typed: pl.Expr,
-                            error: pl.Expr | None) -> tuple[pl.Expr, pl.DataFrame | None]:
+                            error: pl.Expr | None, untrimmed: bool = False) -> tuple[pl.Expr, pl.DataFrame | None]:
     """The expression typing a column from its distinct ``values`` (each typed and checked
-    once), and the (line, message) of every cell in error."""
-    lookup = distinct_lookup(values, name, typed, error)
+    once), and the (line, message) of every cell in error. ``untrimmed``: the column's cells
+    are as the file writes them; each distinct value is tidied (``sources.tidy_value``) before
+    it is typed, and keyed as written."""
+    if untrimmed:
+        lookup = distinct_lookup(values.select(tidy_value(pl.col(name)).alias(name)), name, typed, error)
+        lookup = lookup.with_columns(values.get_column(name))
+    else:
+        lookup = distinct_lookup(values, name, typed, error)
     known = lookup.filter(pl.col(name).is_not_null())
     if frame.schema[name] == pl.String and 0 < known.height * ENUM_SHARE <= frame.height:
         # Each cell's position among the distinct values (a cast to an Enum of them, which
@@ -327,22 +339,37 @@ def check_refs(frame: pl.DataFrame, file: str, column: str, ids: pl.Series, targ
 
 
 def check_nominal_refs(typed: dict[str, pl.DataFrame], files: dict[str, str], collector: Collector) -> None:
-    """Every nominal_id of every table must be in nominals.csv.
-
-    The rows of all tables are checked in one pass, so the million ids of nominals.csv are
-    hashed once rather than once per table.
-    """
+    """Every nominal_id of every table must be in nominals.csv (the tables in the order of
+    ``typed``)."""
     referring = [name for name in typed if TABLES[name].nominal_ref]
-    if not referring:
-        return
-    stacked = pl.concat([typed[name].select(pl.lit(name).alias("__table"), LINE, "nominal_id")
-                         for name in referring])
-    unknown = stacked.filter(pl.col("nominal_id").is_not_null()
-                             & ~pl.col("nominal_id").is_in(typed["nominals"]["nominal_id"].implode()))
-    for (name,), rows in unknown.group_by("__table"):
-        collector.add_rows(files[str(name)], "nominal_id", rows.select(
-            pl.col(LINE), pl.format("{} is not in {}", _quoted("nominal_id"),
-                                    pl.lit(collector.name_of("nominals"))).alias(ERR)))
+    for name, rows in unknown_nominals(typed, referring, collector.name_of("nominals")).items():
+        collector.add_rows(files[name], "nominal_id", rows)
+
+
+def unknown_nominals(typed: dict[str, pl.DataFrame], names: list[str], nominals_file: str) -> dict[str, pl.DataFrame]:
+    """The (LINE, ERR) rows of each of the tables ``names`` whose nominal_id is not in nominals
+    (``nominals_file`` names it), only for tables that have some.
+
+    The ids of all the tables are looked up in one pass, so the million ids of nominals.csv are
+    hashed once rather than once per table; the rows' lines and messages are made only for a
+    table with an unknown id (seldom any).
+    """
+    frames = [typed[name] for name in names]
+    if not frames:
+        return {}
+    ids = pl.concat([frame.get_column("nominal_id") for frame in frames], rechunk=False)
+    unknown = ids.is_not_null() & ~ids.is_in(typed["nominals"].get_column("nominal_id").implode())
+    if not unknown.any():
+        return {}
+    found: dict[str, pl.DataFrame] = {}
+    offset = 0
+    for name, frame in zip(names, frames, strict=True):
+        rows = frame.filter(unknown.slice(offset, frame.height)).rechunk()  # rechunk: see check_unique
+        offset += frame.height
+        if rows.height:
+            found[name] = rows.select(pl.col(LINE), pl.format("{} is not in {}", _quoted("nominal_id"),
+                                                              pl.lit(nominals_file)).alias(ERR))
+    return found
 
 
 def check_interval(frame: pl.DataFrame, file: str, start: str, end: str, collector: Collector) -> None:
@@ -406,39 +433,14 @@ def check_targets(frame: pl.DataFrame, file: str, collector: Collector) -> None:
     collector.add_rows(file, "kind", rows)
 
 
-TYPING_THREADS = 2
+VALIDATING_THREADS = 2
 
 
-def _typed_tables(raw_tables: dict[str, RawTable], extra_codes: dict[str, list[str]], collector: Collector,
-                  warnings: list[str], unread: Collection[str], dates: DateFormats) -> dict[str, pl.DataFrame]:
-    """Every table typed and its cells checked (``type_table``), two tables at a time (Polars
-    releases the lock, and one table's queries seldom keep both cores busy); the problems and
-    warnings are added in the order of ``TABLES``, as if the tables were typed one by one."""
-    present = [name for name in TABLES if name in raw_tables]
-    parts: dict[str, tuple[Collector, list[str]]] = {name: (collector.part(), []) for name in present}
-
-    def typed_one(name: str) -> pl.DataFrame | None:
-        part, said = parts[name]
-        return type_table(raw_tables[name], TABLES[name], part, extra_codes, said, dates)
-
-    with ThreadPoolExecutor(max_workers=TYPING_THREADS) as pool:
-        frames = dict(zip(present, pool.map(typed_one, present), strict=True))
-    typed: dict[str, pl.DataFrame] = {}
-    for name, table in TABLES.items():
-        if name not in raw_tables:
-            if table.required and name not in unread:
-                collector.add(Problem(table.filename, 0, "", "required table is missing"))
-            continue
-        part, said = parts[name]
-        collector.merge(part)
-        warnings.extend(said)
-        frame = frames[name]
-        if frame is not None:
-            typed[name] = frame
-    return typed
+def _cells(raw: RawTable) -> int:
+    return raw.frame.height * raw.frame.width
 
 
-def validate_tables(raw_tables: dict[str, RawTable], extra_codes: dict[str, list[str]],  # noqa: C901
+def validate_tables(raw_tables: dict[str, RawTable], extra_codes: dict[str, list[str]],
                     collector: Collector, warnings: list[str],
                     unread: Collection[str] = (), dates: DateFormats = OWN_FORMS_ONLY) -> dict[str, pl.DataFrame]:
     """Type and check every table, then the references between them. Typed frames keep LINE.
@@ -446,24 +448,75 @@ def validate_tables(raw_tables: dict[str, RawTable], extra_codes: dict[str, list
     ``unread`` names tables whose file is there but could not be read (a problem already
     says why): they are not also reported missing. ``dates`` are the date forms a mapping
     declares beyond the package's own.
+
+    The work is done on two threads (Polars releases the lock, and one query seldom keeps
+    both cores busy): every table typed (the largest first), then the nominal_id references
+    of every table beside each table's own checks; each piece of work says its problems in a
+    part of its own, and the parts are added in a fixed order, as if every check had run one
+    after the other.
     """
-    typed = _typed_tables(raw_tables, extra_codes, collector, warnings, unread, dates)
+    present = [name for name in TABLES if name in raw_tables]
     files = {name: raw.file for name, raw in raw_tables.items()}
-    for name, frame in typed.items():
-        table = TABLES[name]
-        file = files[name]
-        if table.key:
-            check_unique(frame, file, [table.key], collector, f"duplicate {table.key} '{{}}'")
-        if table.interval:
-            check_interval(frame, file, *table.interval, collector)
-    if "nominals" in typed:
-        check_nominal_refs(typed, files, collector)
-        check_criminal_history(typed["nominals"], files["nominals"], collector)
-    if "cohort" in typed:
-        check_no_overlap(typed["cohort"], files["cohort"], collector)
-    if "needs" in typed:
-        check_unique(typed["needs"], files["needs"], ["nominal_id", "assessed_on", "pathway"], collector,
+    parts = {(key, name): collector.part() for key in ("type", "own") for name in present}
+    parts.update({(key, ""): collector.part() for key in ("history", "overlap", "needs")})
+    said: dict[str, list[str]] = {name: [] for name in present}
+    sizes = {name: _cells(raw_tables[name]) for name in present}
+    by_size = sorted(present, key=lambda name: -sizes[name])
+
+    def typed_one(name: str) -> pl.DataFrame | None:
+        return type_table(raw_tables[name], TABLES[name], parts["type", name], extra_codes, said[name], dates)
+
+    with ThreadPoolExecutor(max_workers=VALIDATING_THREADS) as pool:
+        done = dict(zip(by_size, pool.map(typed_one, by_size), strict=True))
+        typed = {name: frame for name in present if (frame := done[name]) is not None}
+        referring = [name for name in typed if TABLES[name].nominal_ref]
+        unknown = (pool.submit(unknown_nominals, typed, referring, collector.name_of("nominals"))
+                   if "nominals" in typed else None)
+        checks = [pool.submit(_single_table_checks, name, typed[name], files[name], parts)
+                  for name in by_size if name in typed]
+        rest = collector.part()
+        _reference_checks(typed, files, rest)
+        for check in checks:
+            check.result()
+        found = {} if unknown is None else unknown.result()
+    for name, table in TABLES.items():
+        if name not in raw_tables:
+            if table.required and name not in unread:
+                collector.add(Problem(table.filename, 0, "", "required table is missing"))
+            continue
+        collector.merge(parts["type", name])
+        warnings.extend(said[name])
+    for name in typed:
+        collector.merge(parts["own", name])
+    for name in referring:
+        if name in found:
+            collector.add_rows(files[name], "nominal_id", found[name])
+    for key in ("history", "overlap", "needs"):
+        collector.merge(parts[key, ""])
+    collector.merge(rest)
+    return typed
+
+
+def _single_table_checks(name: str, frame: pl.DataFrame, file: str, parts: dict[tuple[str, str], Collector]) -> None:
+    """The checks of one typed table alone (its key, its interval, and the nominals', cohort's
+    and needs' own), each into its part."""
+    table = TABLES[name]
+    if table.key:
+        check_unique(frame, file, [table.key], parts["own", name], f"duplicate {table.key} '{{}}'")
+    if table.interval:
+        check_interval(frame, file, *table.interval, parts["own", name])
+    if name == "nominals":
+        check_criminal_history(frame, file, parts["history", ""])
+    elif name == "cohort":
+        check_no_overlap(frame, file, parts["overlap", ""])
+    elif name == "needs":
+        check_unique(frame, file, ["nominal_id", "assessed_on", "pathway"], parts["needs", ""],
                      "nominal_id '{}' has a second score on {} for pathway '{}'")
+
+
+def _reference_checks(typed: dict[str, pl.DataFrame], files: dict[str, str], collector: Collector) -> None:
+    """The references of attendance to meetings and of the performance tables to indicators,
+    their keys, and targets' kinds (small tables: one after the other)."""
     if "attendance" in typed:
         if "meetings" in typed:
             check_refs(typed["attendance"], files["attendance"], "meeting_id",
@@ -486,6 +539,3 @@ def validate_tables(raw_tables: dict[str, RawTable], extra_codes: dict[str, list
                      f"indicator '{{}}' has a second {name[:-1]} for period {{}}")
     if "targets" in typed:
         check_targets(typed["targets"], files["targets"], collector)
-    return typed
-
-
