@@ -52,25 +52,13 @@ def custody_spans(custody: Frame, last_day: date) -> Frame:
             .select("nominal_id", *as_int("c_first", "c_last"), "last_date"))
 
 
-def days_in_custody(windows: Frame, keys: list[str], spans: Frame, first: str, last: str,
-                    carry: Sequence[str] = ()) -> Frame:
-    """keys and ``custody_days``: days of each window (columns ``first``..``last``, day numbers)
-    spent in custody; windows with none are absent (fill with 0). The windows' nominal_id is
-    among ``keys``, or else in ``carry``."""
-    days = (nw.min_horizontal(nw.col("c_last"), nw.col(last))
-            - nw.max_horizontal(nw.col("c_first"), nw.col(first)) + 1)
-    return (windows.select(*keys, *carry, first, last).join(spans, on="nominal_id", how="inner")
-            .filter((nw.col("c_first") <= nw.col(last)) & (nw.col("c_last") >= nw.col(first)))
-            .group_by(*keys).agg(days.sum().alias("custody_days"))
-            .with_columns(*as_int("custody_days")))
-
-
 def days_in_custody_by_side(windows: Frame, keys: list[str], spans: Frame, sides: dict[str, tuple[str, str]],
                             carry: Sequence[str] = ()) -> Frame:
     """keys and, for each side named in ``sides`` (side: its window's first and last day
-    columns), ``custody_days_{side}``: as :func:`days_in_custody` for each side, with one join
-    of the windows to the stays for every side. Windows with no day in custody on any side
-    are absent (fill with 0); a side with none is 0."""
+    columns), ``custody_days_{side}``: the days of that window spent in custody (each stay's
+    ``c_first``..``c_last`` against the window), with one join of the windows to the stays for
+    every side. The windows' nominal_id is among ``keys``, or else in ``carry``. Windows with no
+    day in custody on any side are absent (fill with 0); a side with none is 0."""
     columns = list(dict.fromkeys(column for bounds in sides.values() for column in bounds))
     touches = [(nw.col("c_first") <= nw.col(last)) & (nw.col("c_last") >= nw.col(first))
                for first, last in sides.values()]
