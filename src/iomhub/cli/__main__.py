@@ -1,5 +1,5 @@
 """``python -m iomhub.cli``: the ``iomhub`` command."""
 
-from iomhub.cli import main
+from iomhub.cli.process import run
 
-main()
+run()

@@ -26,6 +26,7 @@ from iomhub.cli.app import (
     refusal,
     write_atomically,
 )
+from iomhub.cli.process import collector_paused
 from iomhub.domain.ages import AgeBands
 from iomhub.domain.dates import Span
 
@@ -164,7 +165,8 @@ def report(package: Path, period_from: date, period_to: date, baseline_from: dat
     if fmt in BINARY_FORMATS and output is None:
         raise click.UsageError(f"--format {fmt} is a binary file: give -o FILE (it is never written to "
                                "the terminal)")
-    with refusal():
+    # Not on Spark: py4j lets go of the JVM's objects as Python collects its proxies.
+    with collector_paused() if engine == "polars" else contextlib.nullcontext(), refusal():
         with err.status("Reading and checking the package..."):
             data, on_spark = read_on(engine, package, mapping_file, spark_master)
         computing.join()  # before the next import of a module of the report's (iomhub.reports.params)
