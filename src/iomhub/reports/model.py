@@ -13,7 +13,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from functools import partial
-from typing import Any
+from typing import Any, Literal
 
 import narwhals as nw
 import polars as pl
@@ -95,8 +95,32 @@ def _order(frame: pl.DataFrame, keys: list[str], ranks: dict[str, list[str]]) ->
         frame.columns)
 
 
-def _polars_materialise(frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
-    return frame.collect().lazy()
+Engine = Literal["in-memory", "auto"]
+
+IN_MEMORY_UP_TO = 1_200_000
+"""The most rows a package's tables may have, all together, for ``build_report`` to collect
+with Polars' in-memory engine rather than its default (streaming) one. The plain packages have
+about 9.4 rows a nominal; whole ``iomhub report`` runs, in-memory against default, least of 5
+(docs/speed.md, "Seventh pass, early7"): 100,000 nominals (0.94 million rows) 1.81 against
+1.90 s wall (the last ``collect_all`` of 28 tables 0.22 against 0.31 s); 150,000 (1.41
+million) 2.38 against 2.34 s; 200,000 (1.87 million) 2.76 against 2.69 s; 300,000 3.47 against
+3.35 s and 1,000,000 10.0 against 8.4 s (least of 3). The in-memory engine starts each query
+sooner, which counts where there are many small queries; the streaming one is quicker on big
+ones and takes less memory (100,000: 500 against 450 MB). The limit lies between the packages
+where the in-memory engine was quicker and those where it was not."""
+
+
+def polars_engine(package: Package) -> Engine:
+    """The Polars engine ``build_report`` collects with: in-memory for a package of at most
+    ``IN_MEMORY_UP_TO`` rows, Polars' default above."""
+    rows = sum(frame.height for frame in package.tables.values())
+    return "in-memory" if rows <= IN_MEMORY_UP_TO else "auto"
+
+
+def _polars_materialise(frame: nw.LazyFrame[Any], engine: Engine = "auto") -> nw.LazyFrame[Any]:
+    native = frame.to_native()
+    assert isinstance(native, pl.LazyFrame)
+    return nw.from_native(native.collect(engine=engine).lazy())
 
 
 # The order the estimates put these per-person tables in (``metrics.effect_estimates.Table``:
@@ -163,13 +187,17 @@ def build_report(package: Package, params: ReportParams,
     # other sections are computed and collected beside it: each of its queries alone seldom
     # keeps both cores busy.
     in_order: dict[str, pl.DataFrame] = {}
+    engine = polars_engine(package)
+    collect = partial(_polars_collect, engine=engine)
     with ThreadPoolExecutor(max_workers=1) as pool:
-        computed = compute_tables(lazy, params, materialise=_polars_materialise, unit_costs=costs,
-                                  beside=lambda work: pool.submit(_collecting(work, in_order)).result)
-        return report_from(computed, package, params, generated_at, in_order=in_order)
+        computed = compute_tables(lazy, params, materialise=partial(_polars_materialise, engine=engine),
+                                  unit_costs=costs,
+                                  beside=lambda work: pool.submit(_collecting(work, in_order, collect)).result)
+        return report_from(computed, package, params, generated_at, collect=collect, in_order=in_order)
 
 
-def _collecting(work: Later, in_order: dict[str, pl.DataFrame]) -> Later:
+def _collecting(work: Later, in_order: dict[str, pl.DataFrame],
+                collect: Callable[[Sequence[nw.LazyFrame[Any]]], list[pl.DataFrame]]) -> Later:
     """The effect section's work, its tables collected on its own thread as soon as they are
     computed (while the main thread may still be collecting the other sections' tables), and
     its per-person tables put in the estimates' order there (``in_order``, by their names in
@@ -178,19 +206,19 @@ def _collecting(work: Later, in_order: dict[str, pl.DataFrame]) -> Later:
     def run() -> EffectTables:
         found = work()
         parts = [*EFFECT_FRAMES, "windows"]
-        collected = dict(zip(parts, _polars_collect([getattr(found, part) for part in parts]), strict=True))
+        collected = dict(zip(parts, collect([getattr(found, part) for part in parts]), strict=True))
         for part, name in EFFECT_FRAMES.items():
             collected[part] = in_order[name] = _in_estimate_order(name, collected[part])
         return replace(found, **{part: nw.from_native(frame.lazy()) for part, frame in collected.items()})
     return run
 
 
-def _polars_collect(frames: Sequence[nw.LazyFrame[Any]]) -> list[pl.DataFrame]:
+def _polars_collect(frames: Sequence[nw.LazyFrame[Any]], engine: Engine = "auto") -> list[pl.DataFrame]:
     """Polars lazy frames collected at once: Polars runs the queries side by side on its
     threads, which keeps both cores busy where one query alone would leave one idle."""
     natives = [frame.to_native() for frame in frames]
     assert all(isinstance(native, pl.LazyFrame) for native in natives)
-    return pl.collect_all(natives)
+    return pl.collect_all(natives, engine=engine)
 
 
 Arrived = Callable[[dict[tuple[str, str], pl.DataFrame]], None]
