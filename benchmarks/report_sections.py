@@ -36,6 +36,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -118,11 +119,12 @@ def measure(package: Path) -> tuple[Clock, str]:
                      float(period["--target-reduction"]), None, None, data.settings.age_bands,
                      data.settings.target_reduction)
 
-    materialise: Callable[[Any], Any] = model._polars_materialise
+    materialise: Callable[[Any, Any], Any] = model._polars_materialise
+    engine = model.polars_engine(data)  # the Polars engine build_report would collect with
 
     def timed_materialise(frame: Any) -> Any:
         with clock.charge(caller_section(modules)):
-            return materialise(frame)
+            return materialise(frame, engine)
 
     def collect_one_by_one(computed: Any, collect: Any, arrived: Any = None) -> dict[tuple[str, str], pl.DataFrame]:
         # The report collects every table in one call (side by side) and starts the intervals of
@@ -154,7 +156,7 @@ def measure(package: Path) -> tuple[Clock, str]:
         lazy = {name: nw.from_native(frame.lazy()) for name, frame in data.tables.items()}
         computed = model.compute_tables(lazy, params, materialise=timed_materialise,
                                         unit_costs=unit_costs(data.settings.unit_costs))
-        report = model.report_from(computed, data, params)
+        report = model.report_from(computed, data, params, collect=partial(model._polars_collect, engine=engine))
     finally:
         for name, original in saved.items():
             setattr(model, name, original)
