@@ -119,12 +119,12 @@ def measure(package: Path) -> tuple[Clock, str]:
                      float(period["--target-reduction"]), None, None, data.settings.age_bands,
                      data.settings.target_reduction)
 
-    materialise: Callable[[Any, Any], Any] = model._polars_materialise
-    engine = model.polars_engine(data)  # the Polars engine build_report would collect with
+    materialise: Callable[[Any], Any] = model._polars_materialise
+    engine = model.polars_engine(data)  # the Polars engine build_report collects the tables with
 
     def timed_materialise(frame: Any) -> Any:
         with clock.charge(caller_section(modules)):
-            return materialise(frame, engine)
+            return materialise(frame)
 
     def collect_one_by_one(computed: Any, collect: Any, arrived: Any = None) -> dict[tuple[str, str], pl.DataFrame]:
         # The report collects every table in one call (side by side) and starts the intervals of

@@ -1,6 +1,6 @@
-"""The in-process report collects with Polars' in-memory engine for a small package and with its
-default (streaming) engine for a big one (``reports/model.py``: ``IN_MEMORY_UP_TO``), and
-either engine gives the same report, byte for byte."""
+"""The in-process report collects its finished tables with Polars' in-memory engine for a small
+package and with its default (streaming) engine for a big one (``reports/model.py``:
+``IN_MEMORY_UP_TO``), and either engine gives the same report, byte for byte."""
 
 from __future__ import annotations
 
@@ -43,13 +43,9 @@ def test_the_engine_follows_the_rows_of_the_package(package: Package, monkeypatc
 
 def report_with(package: Package, monkeypatch: pytest.MonkeyPatch, up_to: int) -> tuple[str, set[str]]:
     """The report's JSON with ``IN_MEMORY_UP_TO`` at ``up_to``, and the engines every collect of
-    ``build_report`` was given."""
+    the finished tables was given."""
     engines: set[str] = set()
-    materialise, collect = model._polars_materialise, model._polars_collect
-
-    def materialised(frame: Any, engine: Any = "auto") -> Any:
-        engines.add(engine)
-        return materialise(frame, engine)
+    collect = model._polars_collect
 
     def collected(frames: Any, engine: Any = "auto") -> list[pl.DataFrame]:
         engines.add(engine)
@@ -57,7 +53,6 @@ def report_with(package: Package, monkeypatch: pytest.MonkeyPatch, up_to: int) -
 
     with monkeypatch.context() as patched:
         patched.setattr(model, "IN_MEMORY_UP_TO", up_to)
-        patched.setattr(model, "_polars_materialise", materialised)
         patched.setattr(model, "_polars_collect", collected)
         return render_json(model.build_report(package, PARAMS, WHEN)), engines
 

@@ -97,30 +97,30 @@ def _order(frame: pl.DataFrame, keys: list[str], ranks: dict[str, list[str]]) ->
 
 Engine = Literal["in-memory", "auto"]
 
-IN_MEMORY_UP_TO = 1_200_000
-"""The most rows a package's tables may have, all together, for ``build_report`` to collect
-with Polars' in-memory engine rather than its default (streaming) one. The plain packages have
-about 9.4 rows a nominal; whole ``iomhub report`` runs, in-memory against default, least of 5
-(docs/speed.md, "Seventh pass, early7"): 100,000 nominals (0.94 million rows) 1.81 against
-1.90 s wall (the last ``collect_all`` of 28 tables 0.22 against 0.31 s); 150,000 (1.41
-million) 2.38 against 2.34 s; 200,000 (1.87 million) 2.76 against 2.69 s; 300,000 3.47 against
-3.35 s and 1,000,000 10.0 against 8.4 s (least of 3). The in-memory engine starts each query
-sooner, which counts where there are many small queries; the streaming one is quicker on big
-ones and takes less memory (100,000: 500 against 450 MB). The limit lies between the packages
-where the in-memory engine was quicker and those where it was not."""
+IN_MEMORY_UP_TO = 2_000_000
+"""The most rows a package's tables may have, all together, for ``build_report`` to collect its
+finished tables (``_polars_collect``: the other sections' tables and per-person tables, the
+effect section's) with Polars' in-memory engine rather than its default (streaming) one. The
+plain packages have about 9.4 rows a nominal. Whole ``iomhub report`` runs, least of 5 to 10
+alternated (docs/speed.md, "Seventh pass, early7"), collecting in-memory against default:
+100,000 nominals (0.94 million rows) 1.72 against 1.82 s wall, 2.64 against 2.73 CPU s;
+150,000 (1.41 million) 2.22 against 2.26 s; 200,000 (1.87 million) 2.58 against 2.65 s;
+300,000 (2.80 million) 3.12 against 3.20 s (medians even); 1,000,000 (9.3 million) 8.32
+against 7.96 s. The in-memory engine starts each of the many small queries sooner; the
+streaming one is quicker on big ones and takes less memory. The tables materialised on the
+way (``_polars_materialise``: joins of whole tables) stay on the default engine at every
+size: in-memory too, 200,000 nominals took 2.69 s where collecting alone in-memory took 2.58."""
 
 
 def polars_engine(package: Package) -> Engine:
-    """The Polars engine ``build_report`` collects with: in-memory for a package of at most
-    ``IN_MEMORY_UP_TO`` rows, Polars' default above."""
+    """The Polars engine ``build_report`` collects the finished tables with: in-memory for a
+    package of at most ``IN_MEMORY_UP_TO`` rows, Polars' default above."""
     rows = sum(frame.height for frame in package.tables.values())
     return "in-memory" if rows <= IN_MEMORY_UP_TO else "auto"
 
 
-def _polars_materialise(frame: nw.LazyFrame[Any], engine: Engine = "auto") -> nw.LazyFrame[Any]:
-    native = frame.to_native()
-    assert isinstance(native, pl.LazyFrame)
-    return nw.from_native(native.collect(engine=engine).lazy())
+def _polars_materialise(frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
+    return frame.collect().lazy()
 
 
 # The order the estimates put these per-person tables in (``metrics.effect_estimates.Table``:
@@ -187,11 +187,9 @@ def build_report(package: Package, params: ReportParams,
     # other sections are computed and collected beside it: each of its queries alone seldom
     # keeps both cores busy.
     in_order: dict[str, pl.DataFrame] = {}
-    engine = polars_engine(package)
-    collect = partial(_polars_collect, engine=engine)
+    collect = partial(_polars_collect, engine=polars_engine(package))
     with ThreadPoolExecutor(max_workers=1) as pool:
-        computed = compute_tables(lazy, params, materialise=partial(_polars_materialise, engine=engine),
-                                  unit_costs=costs,
+        computed = compute_tables(lazy, params, materialise=_polars_materialise, unit_costs=costs,
                                   beside=lambda work: pool.submit(_collecting(work, in_order, collect)).result)
         return report_from(computed, package, params, generated_at, collect=collect, in_order=in_order)
 
