@@ -36,6 +36,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -119,6 +120,7 @@ def measure(package: Path) -> tuple[Clock, str]:
                      data.settings.target_reduction)
 
     materialise: Callable[[Any], Any] = model._polars_materialise
+    engine = model.polars_engine(data)  # the Polars engine build_report collects the tables with
 
     def timed_materialise(frame: Any) -> Any:
         with clock.charge(caller_section(modules)):
@@ -154,7 +156,7 @@ def measure(package: Path) -> tuple[Clock, str]:
         lazy = {name: nw.from_native(frame.lazy()) for name, frame in data.tables.items()}
         computed = model.compute_tables(lazy, params, materialise=timed_materialise,
                                         unit_costs=unit_costs(data.settings.unit_costs))
-        report = model.report_from(computed, data, params)
+        report = model.report_from(computed, data, params, collect=partial(model._polars_collect, engine=engine))
     finally:
         for name, original in saved.items():
             setattr(model, name, original)

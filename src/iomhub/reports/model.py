@@ -13,7 +13,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from functools import partial
-from typing import Any
+from typing import Any, Literal
 
 import narwhals as nw
 import polars as pl
@@ -95,6 +95,30 @@ def _order(frame: pl.DataFrame, keys: list[str], ranks: dict[str, list[str]]) ->
         frame.columns)
 
 
+Engine = Literal["in-memory", "auto"]
+
+IN_MEMORY_UP_TO = 2_000_000
+"""The most rows a package's tables may have, all together, for ``build_report`` to collect its
+finished tables (``_polars_collect``: the other sections' tables and per-person tables, the
+effect section's) with Polars' in-memory engine rather than its default (streaming) one. The
+plain packages have about 9.4 rows a nominal. Whole ``iomhub report`` runs, least of 5 to 10
+alternated (docs/speed.md, "Seventh pass, early7"), collecting in-memory against default:
+100,000 nominals (0.94 million rows) 1.72 against 1.82 s wall, 2.64 against 2.73 CPU s;
+150,000 (1.41 million) 2.22 against 2.26 s; 200,000 (1.87 million) 2.58 against 2.65 s;
+300,000 (2.80 million) 3.12 against 3.20 s (medians even); 1,000,000 (9.3 million) 8.32
+against 7.96 s. The in-memory engine starts each of the many small queries sooner; the
+streaming one is quicker on big ones and takes less memory. The tables materialised on the
+way (``_polars_materialise``: joins of whole tables) stay on the default engine at every
+size: in-memory too, 200,000 nominals took 2.69 s where collecting alone in-memory took 2.58."""
+
+
+def polars_engine(package: Package) -> Engine:
+    """The Polars engine ``build_report`` collects the finished tables with: in-memory for a
+    package of at most ``IN_MEMORY_UP_TO`` rows, Polars' default above."""
+    rows = sum(frame.height for frame in package.tables.values())
+    return "in-memory" if rows <= IN_MEMORY_UP_TO else "auto"
+
+
 def _polars_materialise(frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
     return frame.collect().lazy()
 
@@ -163,13 +187,15 @@ def build_report(package: Package, params: ReportParams,
     # other sections are computed and collected beside it: each of its queries alone seldom
     # keeps both cores busy.
     in_order: dict[str, pl.DataFrame] = {}
+    collect = partial(_polars_collect, engine=polars_engine(package))
     with ThreadPoolExecutor(max_workers=1) as pool:
         computed = compute_tables(lazy, params, materialise=_polars_materialise, unit_costs=costs,
-                                  beside=lambda work: pool.submit(_collecting(work, in_order)).result)
-        return report_from(computed, package, params, generated_at, in_order=in_order)
+                                  beside=lambda work: pool.submit(_collecting(work, in_order, collect)).result)
+        return report_from(computed, package, params, generated_at, collect=collect, in_order=in_order)
 
 
-def _collecting(work: Later, in_order: dict[str, pl.DataFrame]) -> Later:
+def _collecting(work: Later, in_order: dict[str, pl.DataFrame],
+                collect: Callable[[Sequence[nw.LazyFrame[Any]]], list[pl.DataFrame]]) -> Later:
     """The effect section's work, its tables collected on its own thread as soon as they are
     computed (while the main thread may still be collecting the other sections' tables), and
     its per-person tables put in the estimates' order there (``in_order``, by their names in
@@ -178,19 +204,19 @@ def _collecting(work: Later, in_order: dict[str, pl.DataFrame]) -> Later:
     def run() -> EffectTables:
         found = work()
         parts = [*EFFECT_FRAMES, "windows"]
-        collected = dict(zip(parts, _polars_collect([getattr(found, part) for part in parts]), strict=True))
+        collected = dict(zip(parts, collect([getattr(found, part) for part in parts]), strict=True))
         for part, name in EFFECT_FRAMES.items():
             collected[part] = in_order[name] = _in_estimate_order(name, collected[part])
         return replace(found, **{part: nw.from_native(frame.lazy()) for part, frame in collected.items()})
     return run
 
 
-def _polars_collect(frames: Sequence[nw.LazyFrame[Any]]) -> list[pl.DataFrame]:
+def _polars_collect(frames: Sequence[nw.LazyFrame[Any]], engine: Engine = "auto") -> list[pl.DataFrame]:
     """Polars lazy frames collected at once: Polars runs the queries side by side on its
     threads, which keeps both cores busy where one query alone would leave one idle."""
     natives = [frame.to_native() for frame in frames]
     assert all(isinstance(native, pl.LazyFrame) for native in natives)
-    return pl.collect_all(natives)
+    return pl.collect_all(natives, engine=engine)
 
 
 Arrived = Callable[[dict[tuple[str, str], pl.DataFrame]], None]
