@@ -31,6 +31,12 @@ def days_in_custody(windows: Any, keys: list[str], spans: Any, first: str, last:
             .with_columns(*as_int("custody_days")))
 
 
+def histories_by_month(by_month: Any, months: list[tuple[int, int]], matching: Any, carry: Any = None) -> Any:
+    """The same table as :func:`effect.histories`, for a few joining months, the way the report
+    computes it (:func:`effect.wide_histories`, then :func:`effect.long_histories`)."""
+    return effect.long_histories(effect.wide_histories(by_month, months, matching, carry), months)
+
+
 def rows(frame: Any, keys: list[str]) -> list[dict[str, Any]]:
     native = frame.collect().to_native()
     found: list[dict[str, Any]] = native.select(sorted(native.columns)).sort(keys).to_dicts()
@@ -57,7 +63,7 @@ def test_histories_from_packed_monthly_sums_are_the_spread_histories(big: int) -
     matching = effect.Matching()
     by_month = monthly(1, big)
     carry = lazy(nominal_id=list(range(300)), birth_day=[person * 7 for person in range(300)])
-    packed = effect.histories_by_month(by_month, MONTHS, matching, carry)
+    packed = histories_by_month(by_month, MONTHS, matching, carry)
     spread = effect.histories(by_month, months_frame(), matching, carry)
     found, expected = rows(packed, ["nominal_id", "month"]), rows(spread, ["nominal_id", "month"])
     assert found == expected
@@ -105,7 +111,7 @@ def test_the_pools_custody_from_its_month_numbers_is_the_custody_of_the_stays() 
     spans = spans_of(2)
     carry = lazy(nominal_id=list(range(300)), birth_day=[0] * 300).join(
         effect.custody_months(spans, MONTHS), on="nominal_id", how="left")
-    history = effect.histories_by_month(monthly(2, 3), MONTHS, matching, carry)
+    history = histories_by_month(monthly(2, 3), MONTHS, matching, carry)
     looked_up = effect._in_custody(history.drop("in_custody"), spans, months_frame())
     found = rows(history, ["nominal_id", "month"])
     assert found == rows(looked_up, ["nominal_id", "month"])

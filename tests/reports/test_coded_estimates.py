@@ -10,7 +10,8 @@ import pytest
 from iomhub.metrics import effect_estimates as effect
 from iomhub.metrics.effect import BALANCE_VARIABLES
 from iomhub.metrics.uncertainty import Resampling
-from iomhub.reports.estimates import balance_and_estimates, coded_columns, columns
+from iomhub.reports.estimates import coded_columns, columns
+from tests.reports.helpers import balance_and_estimates
 
 RESAMPLING = Resampling(replicates=200, seed=7)
 LAGS = [f"q{lag}" for lag in range(1, 9)]

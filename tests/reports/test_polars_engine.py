@@ -4,31 +4,20 @@ package and with its default (streaming) engine for a big one (``reports/model.p
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
 from typing import Any
 
 import polars as pl
 import pytest
 
-from iomhub.domain.dates import Span
-from iomhub.metrics.uncertainty import Resampling
-from iomhub.package import read_package
 from iomhub.package.load import Package
 from iomhub.reports import model
 from iomhub.reports.json_renderer import render_json
-from iomhub.reports.params import ReportParams
-from iomhub.synth import SynthOptions, generate
-
-WHEN = datetime(2026, 12, 7, tzinfo=UTC)
-PARAMS = ReportParams(period=Span(date(2015, 4, 1), date(2016, 3, 31)), target_reduction=17.0,
-                      resampling=Resampling(replicates=200))
+from tests.reports.helpers import PARAMS, WHEN, synthetic_package
 
 
 @pytest.fixture(scope="module")
 def package(tmp_path_factory: pytest.TempPathFactory) -> Package:
-    folder = tmp_path_factory.mktemp("engine") / "package"
-    generate(SynthOptions(nominals=1500, seed=11), folder)
-    return read_package(folder)
+    return synthetic_package(tmp_path_factory.mktemp("engine") / "package", seed=11)
 
 
 def test_the_engine_follows_the_rows_of_the_package(package: Package, monkeypatch: pytest.MonkeyPatch) -> None:

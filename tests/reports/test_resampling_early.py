@@ -4,7 +4,6 @@ one computed with everything collected at once and resampled after, byte for byt
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
 from typing import Any
 
 import narwhals as nw
@@ -12,26 +11,17 @@ import polars as pl
 import pytest
 
 from iomhub.domain.costs import unit_costs
-from iomhub.domain.dates import Span
 from iomhub.metrics.uncertainty import Resampling
-from iomhub.package import read_package
 from iomhub.package.load import Package
 from iomhub.reports import model
 from iomhub.reports.engine import compute_tables
 from iomhub.reports.json_renderer import render_json
-from iomhub.reports.params import ReportParams
-from iomhub.synth import SynthOptions, generate
-
-WHEN = datetime(2026, 12, 7, tzinfo=UTC)
-PARAMS = ReportParams(period=Span(date(2015, 4, 1), date(2016, 3, 31)), target_reduction=17.0,
-                      resampling=Resampling(replicates=200))
+from tests.reports.helpers import PARAMS, WHEN, balance_and_estimates, synthetic_package
 
 
 @pytest.fixture(scope="module")
 def package(tmp_path_factory: pytest.TempPathFactory) -> Package:
-    folder = tmp_path_factory.mktemp("early") / "package"
-    generate(SynthOptions(nominals=1500, seed=4), folder)
-    return read_package(folder)
+    return synthetic_package(tmp_path_factory.mktemp("early") / "package", seed=4)
 
 
 def at_once(package: Package) -> str:
@@ -127,8 +117,6 @@ def test_a_failed_piece_fails_the_resampling() -> None:
 
 def test_the_estimates_wait_for_the_balance_and_fail_with_it(package: Package) -> None:
     from concurrent.futures import ThreadPoolExecutor
-
-    from iomhub.reports.estimates import balance_and_estimates
 
     lazy = {name: nw.from_native(frame.lazy()) for name, frame in package.tables.items()}
     computed = compute_tables(lazy, PARAMS, materialise=model._polars_materialise)

@@ -302,14 +302,6 @@ WIDE_UP_TO = 48  # joining months up to which histories are summed month by mont
 PACKED_BITS = 53  # bits of each packed sum (exact in a double too, as Spark divides)
 
 
-def histories_by_month(by_month: Frame, months: list[tuple[int, int]], matching: Matching,
-                       carry: Frame | None = None,
-                       materialise: Callable[[Frame], Frame] = lambda frame: frame) -> Frame:
-    """The same table as :func:`histories`, for a few joining months, computed another way
-    (:func:`wide_histories`, then :func:`long_histories`)."""
-    return long_histories(wide_histories(by_month, months, matching, carry, materialise), months)
-
-
 def wide_histories(by_month: Frame, months: list[tuple[int, int]], matching: Matching,
                    carry: Frame | None = None,
                    materialise: Callable[[Frame], Frame] = lambda frame: frame) -> Frame:
@@ -447,7 +439,7 @@ def custody_months(spans: Frame, months: list[tuple[int, int]]) -> Frame:
     order; at most ``WIDE_UP_TO``) on whose first day each person was in custody, as one
     number, the sum of 2 ** (the month's position in ``months``) (people never in custody on
     one are absent). A person's stays do not overlap (:func:`iomhub.metrics.custody.custody_spans`),
-    so each month counts once. :func:`histories_by_month` turns it into each row's in_custody,
+    so each month counts once. :func:`long_histories` turns it into each row's in_custody,
     so that the pool's custody is not looked up by joining its millions of person-months to the stays."""
     bit: nw.Expr = nw.lit(0)
     starts = literal_rows(spans, "month_first_day", [first_day for _, first_day in months])

@@ -106,12 +106,6 @@ def estimate_table(people: dict[str, pl.DataFrame],
     return pl.DataFrame(rows, schema=EFFECT_SCHEMA)
 
 
-def balance_and_estimates(people: dict[str, pl.DataFrame], resampling: Resampling) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """matching_balance and effect_estimate (whose checks read the balance)."""
-    balance, table = balance_table(people)
-    return table, estimate_table(people, balance, resampling)
-
-
 def data_quality_notes(people: dict[str, pl.DataFrame]) -> list[str]:
     """Warnings about the data the effect and reoffending figures rest on (offences dated while
     the person was in custody: :func:`iomhub.metrics.custody.offences_in_custody`)."""
