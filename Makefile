@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export UV_PYTHON ?= python3.11
 
-.PHONY: install system-demo system-test demo test test-fast lint format bench bench-effect bench-web bench-pages bench-mapping bench-disclosure clean frontend fresh-check docs
+.PHONY: install system-demo system-test demo test test-fast lint format bench bench-effect bench-intervals bench-web bench-pages bench-mapping bench-disclosure clean frontend fresh-check docs
 
 system-demo: ## The system packages the demo needs (installed with apt-get as root, else the command is printed)
 	@scripts/system-deps demo
@@ -50,6 +50,9 @@ bench: install ## iomhub against plain pandas on 100k and 1M synthetic nominals,
 
 bench-effect: install ## 50 synthetic units per world (8 worlds, known effects): is the matched estimate right, or flagged?
 	$(PY) benchmarks/effect_truth.py --datasets 50
+
+bench-intervals: install ## Where the normal limit stands in for resampling people: its bounds against exact resampling, and coverage
+	$(PY) benchmarks/normal_limit.py
 
 bench-disclosure: install ## The disclosure audit on the demo and small units: cells withheld and added, seconds
 	$(PY) benchmarks/disclosure.py
