@@ -16,7 +16,7 @@ def test_forcing_a_way_leaves_the_rule_as_it_was() -> None:
     rule = uncertainty.NORMAL_FROM, uncertainty.SUM_SKEWNESS
     by_limit = _forced(values, Resampling(replicates=500), limit=True)
     by_resampling = _forced(values, Resampling(replicates=500), limit=False)
-    assert (uncertainty.NORMAL_FROM, uncertainty.SUM_SKEWNESS) == rule
+    assert rule == (uncertainty.NORMAL_FROM, uncertainty.SUM_SKEWNESS)
     assert by_limit != by_resampling
     # the report's own choice for these 1,200 people (near-normal sums) is the limit
     assert interval(values, change_pct, Resampling(replicates=500)) == by_limit
