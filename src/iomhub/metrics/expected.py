@@ -81,10 +81,9 @@ def age_gender_expr(gender: str, age: str) -> nw.Expr:
 
 
 def offence_type_expr(category: str) -> nw.Expr:
-    term: nw.Expr = nw.lit(None, nw.Float64)
-    for name, kind in ogrs3.CATEGORY_TYPE.items():
-        term = nw.when(nw.col(category) == name).then(nw.lit(ogrs3.OFFENCE_TYPE[kind])).otherwise(term)
-    return term
+    """The OGRS3 weight of the offence type of each category (null for one it does not know)."""
+    weights = {name: ogrs3.OFFENCE_TYPE[kind] for name, kind in ogrs3.CATEGORY_TYPE.items()}
+    return nw.col(category).replace_strict(weights, default=None, return_dtype=nw.Float64)
 
 
 def eligible_starts(cohort: Frame, end: date, custody_spans: Frame | None = None) -> Frame:
@@ -150,10 +149,12 @@ def expected_people(cohort: Frame, nominals: Frame, offences: Frame, *, end: dat
     def probability(intercept: float) -> nw.Expr:
         # Rounded to PROBABILITY_DECIMALS: the logarithm and exponential of Java (Spark) and of
         # Rust (Polars) may differ in the last bit, and the report must be the same on both.
-        return nw.when(nw.col("scored")).then((1.0 / (1.0 + (-(linear + intercept)).exp()))
+        return nw.when(nw.col("scored")).then((1.0 / (1.0 + (-(nw.col("linear") + intercept)).exp()))
                                                .round(PROBABILITY_DECIMALS))
 
-    return (frame.with_columns(scored.alias("scored"))
+    # The linear score is a column of its own, read by both probabilities: its expression
+    # (a chain of conditions per age band and offence type) is built and evaluated once.
+    return (frame.with_columns(scored.alias("scored"), linear.alias("linear"))
             .with_columns(probability(ogrs3.INTERCEPT_1Y).alias("probability_1y"),
                           probability(ogrs3.INTERCEPT_2Y).alias("probability_2y"),
                           (nw.col("reoffences") > 0).alias("reoffended"),
