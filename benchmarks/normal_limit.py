@@ -22,15 +22,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from numpy.typing import NDArray
 from rich.console import Console
 from rich.table import Table
 
 from iomhub.metrics import uncertainty
-from iomhub.metrics.uncertainty import Resampling, change_pct, interval, replicate_sums, sum_skewness
+from iomhub.metrics.uncertainty import Floats, Resampling, change_pct, interval, replicate_sums, sum_skewness
 
 TRUE_CHANGE = -20.0
-Floats = NDArray[np.float64]
 
 
 @dataclass(frozen=True)

@@ -77,6 +77,12 @@ class Resampling:
             raise ValueError("the interval's level is a probability between 0.5 and 1")
 
 
+def as_columns(values: Floats) -> Floats:
+    """Per-person values as people x columns of doubles (one column for a flat array)."""
+    values = np.asarray(values, dtype=np.float64)
+    return values[:, None] if values.ndim == 1 else values
+
+
 def replicate_sums(values: Floats, groups: NDArray[np.int64], n_groups: int,
                    resampling: Resampling) -> Floats:
     """Sums of each value column per group, for every resample of people within groups.
@@ -84,9 +90,7 @@ def replicate_sums(values: Floats, groups: NDArray[np.int64], n_groups: int,
     ``values`` is people x columns, ``groups`` the group index (0..n_groups-1) of each person.
     Returns replicates x n_groups x columns; a group with nobody sums to 0 in every replicate.
     """
-    values = np.asarray(values, dtype=np.float64)
-    if values.ndim == 1:
-        values = values[:, None]
+    values = as_columns(values)
     people, columns = values.shape
     out = np.zeros((resampling.replicates, n_groups, columns))
     if people == 0:
@@ -158,9 +162,7 @@ def sum_skewness(values: Floats) -> float:
     people: the skewness of the column's values as a distribution (the one resampling draws
     from) over sqrt(number of people); 0 for a constant column, infinity when a value is not
     finite."""
-    values = np.asarray(values, dtype=np.float64)
-    if values.ndim == 1:
-        values = values[:, None]
+    values = as_columns(values)
     if values.shape[0] == 0:
         return 0.0
     if not np.isfinite(values).all():
@@ -229,9 +231,7 @@ def bca_bounds(replicates: Floats, estimate: float, jackknife: Floats, people: i
 
 def leave_one_out(values: Floats, statistic: Statistic) -> Floats:
     """The statistic of the sums with each person left out in turn (the jackknife)."""
-    values = np.asarray(values, dtype=np.float64)
-    if values.ndim == 1:
-        values = values[:, None]
+    values = as_columns(values)
     with np.errstate(all="ignore"):
         return np.asarray(statistic(values.sum(axis=0)[None, :] - values), dtype=np.float64)
 
@@ -240,9 +240,7 @@ def intervals_of(values: Floats, groups: NDArray[np.int64], n_groups: int, sums:
                  statistic: Statistic, level: float) -> list[Interval]:
     """Per group, the BCa interval of ``statistic`` from the resampled sums (replicates x
     groups x columns; one more group at the end, if given, is everyone together)."""
-    values = np.asarray(values, dtype=np.float64)
-    if values.ndim == 1:
-        values = values[:, None]
+    values = as_columns(values)
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         resampled = np.asarray(statistic(sums), dtype=np.float64)
