@@ -13,10 +13,10 @@ from normal_limit import WORLDS, _forced, compare, counts, coverage, main
 
 def test_forcing_a_way_leaves_the_rule_as_it_was() -> None:
     values = counts(1.0)(np.random.default_rng(3), 1_200)
-    rule = uncertainty.NORMAL_FROM, uncertainty.SUM_SKEWNESS
+    rule = uncertainty.NORMAL_FROM, uncertainty.SUM_SKEWNESS, uncertainty.SUM_KURTOSIS
     by_limit = _forced(values, Resampling(replicates=500), limit=True)
     by_resampling = _forced(values, Resampling(replicates=500), limit=False)
-    assert rule == (uncertainty.NORMAL_FROM, uncertainty.SUM_SKEWNESS)
+    assert rule == (uncertainty.NORMAL_FROM, uncertainty.SUM_SKEWNESS, uncertainty.SUM_KURTOSIS)
     assert by_limit != by_resampling
     # the report's own choice for these 1,200 people (near-normal sums) is the limit
     assert interval(values, change_pct, Resampling(replicates=500)) == by_limit

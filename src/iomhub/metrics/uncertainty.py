@@ -24,17 +24,21 @@ serves Polars and Spark.
 
 A group whose resampled sums are close to normal is resampled through their normal limit
 (mean n x mean, covariance n x covariance of the per-person values; the central limit
-theorem) in a fraction of the time: a group of at least ``NORMAL_FROM`` (1,000) people none of
-whose sums is skewed by more than ``SUM_SKEWNESS`` (0.1). That skewness is known exactly
-before any draw: resampling draws from the group's own values, so the skewness of a resampled
-sum of n of them is the skewness of those values over sqrt(n) (:func:`sum_skewness`), and it
-is what moves a 95% bound first when a distribution is not quite normal (the Cornish-Fisher
-term (z^2 - 1) / 6 x skewness). Measured on worlds it does not assume (skewed counts, most
-people never offending, a prolific few; ``benchmarks/normal_limit.py``, docs/effect-estimates.md),
-the bounds from the limit and from 20,000 exact resamples differ by at most 0.09 standard
-errors of the figure (about 2% of the interval's width; the noise of a bound from the report's
-1,000 resamples is 0.085), and the intervals hold the truth as often. Any other group, however
-large (costs with a few very large ones, where the limit is a whole standard error out), is
+theorem) in a fraction of the time (:func:`near_normal`): a group of at least ``NORMAL_FROM``
+(1,000) people none of whose sums is skewed by more than ``SUM_SKEWNESS`` (0.1) or has an
+excess kurtosis above ``SUM_KURTOSIS`` (0.1). Both are known exactly before any draw:
+resampling draws from the group's own values, so the skewness of a resampled sum of n of them
+is the skewness of those values over sqrt(n) (:func:`sum_skewness`), its excess kurtosis
+theirs over n (:func:`sum_kurtosis`). Skewness is what moves a 95% bound first when a
+distribution is not quite normal (the Cornish-Fisher term (z^2 - 1) / 6 x skewness); the
+kurtosis turns away unskewed values with a few extreme people, whose resampled sums are lumpy
+(a world built to pass the skewness alone moved a bound by 0.2 standard errors). Measured on
+worlds it does not assume (skewed counts, most people never offending, a prolific few, no
+skew but a few extreme people; ``benchmarks/normal_limit.py``, docs/effect-estimates.md), the
+bounds from the limit and from 20,000 exact resamples differ by at most 0.095 standard errors of
+the figure (about 2% of the interval's width; the noise of a bound from the report's 1,000
+resamples is 0.085), and the intervals hold the truth as often. Any other group, however large
+(costs with a few very large ones, where the limit is a whole standard error out), is
 resampled exactly.
 """
 
@@ -56,7 +60,8 @@ Interval = tuple[float | None, float | None]
 CHUNK_CELLS = 250_000  # draws per chunk: each chunk's arrays (2 MB) stay in the cache (4,000,000 took twice the time)
 EXACT_UP_TO = 5_000  # the effect estimates' weighted sums: the normal limit above this many members
 NORMAL_FROM = 1_000  # resampled sums may be taken from their normal limit from this many people...
-SUM_SKEWNESS = 0.1  # ...when none is skewed by more than this
+SUM_SKEWNESS = 0.1  # ...when none is skewed by more than this...
+SUM_KURTOSIS = 0.1  # ...nor has tails heavier than the normal's by more than this (excess kurtosis)
 MANY_GROUPS = 64  # above this many groups, a resample's sums are added for all groups at once
 MIN_PEOPLE = 10  # no interval for fewer people: "too few to estimate"
 NORMAL = NormalDist()
@@ -103,7 +108,7 @@ def replicate_sums(values: Floats, groups: NDArray[np.int64], n_groups: int,
     by_limit = np.zeros(n_groups, dtype=bool)
     for group in np.flatnonzero(sizes >= NORMAL_FROM):
         members = values[order[starts[group]:starts[group] + sizes[group]]]
-        if sum_skewness(members) > SUM_SKEWNESS:
+        if not near_normal(members):
             continue
         by_limit[group] = True
         mean = members.mean(axis=0) * sizes[group]
@@ -157,6 +162,13 @@ def replicate_sums(values: Floats, groups: NDArray[np.int64], n_groups: int,
     return out
 
 
+def near_normal(values: Floats) -> bool:
+    """Whether the sums of these people's values over a resample are near enough to normal for
+    their normal limit to stand in for resampling them (the module's docstring)."""
+    return (len(values) >= NORMAL_FROM and sum_skewness(values) <= SUM_SKEWNESS
+            and sum_kurtosis(values) <= SUM_KURTOSIS)
+
+
 def sum_skewness(values: Floats) -> float:
     """The largest skewness (in absolute value) of a column's sum over a resample of these
     people: the skewness of the column's values as a distribution (the one resampling draws
@@ -174,6 +186,23 @@ def sum_skewness(values: Floats) -> float:
     with np.errstate(all="ignore"):
         skewness = np.where(constant, 0.0, third / spread**3)
     return float(skewness.max()) / math.sqrt(values.shape[0])
+
+
+def sum_kurtosis(values: Floats) -> float:
+    """The largest excess kurtosis of a column's sum over a resample of these people: that of
+    the column's values as a distribution over the number of people; 0 for a constant column,
+    infinity when a value is not finite."""
+    values = as_columns(values)
+    if values.shape[0] == 0:
+        return 0.0
+    if not np.isfinite(values).all():
+        return math.inf
+    centred = values - values.mean(axis=0)
+    variance = (centred**2).mean(axis=0)
+    constant = np.sqrt(variance) <= 1e-9 * np.abs(values).max(axis=0)
+    with np.errstate(all="ignore"):
+        kurtosis = np.where(constant, 0.0, (centred**4).mean(axis=0) / variance**2 - 3.0)
+    return float(kurtosis.max()) / float(values.shape[0])
 
 
 def _whole_numbers(values: Floats) -> bool:
