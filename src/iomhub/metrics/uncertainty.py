@@ -174,24 +174,20 @@ def sum_skewness(values: Floats) -> float:
     people: the skewness of the column's values as a distribution (the one resampling draws
     from) over sqrt(number of people); 0 for a constant column, infinity when a value is not
     finite."""
-    values = as_columns(values)
-    if values.shape[0] == 0:
-        return 0.0
-    if not np.isfinite(values).all():
-        return math.inf
-    centred = values - values.mean(axis=0)
-    spread = np.sqrt((centred**2).mean(axis=0))
-    third = np.abs((centred**3).mean(axis=0))
-    constant = spread <= 1e-9 * np.abs(values).max(axis=0)  # the same value, to rounding
-    with np.errstate(all="ignore"):
-        skewness = np.where(constant, 0.0, third / spread**3)
-    return float(skewness.max()) / math.sqrt(values.shape[0])
+    return _largest_standard_moment(values, lambda third, fourth: np.abs(third), 0.5)
 
 
 def sum_kurtosis(values: Floats) -> float:
     """The largest excess kurtosis of a column's sum over a resample of these people: that of
     the column's values as a distribution over the number of people; 0 for a constant column,
     infinity when a value is not finite."""
+    return _largest_standard_moment(values, lambda third, fourth: fourth - 3.0, 1.0)
+
+
+def _largest_standard_moment(values: Floats, moment: Callable[[Floats, Floats], Floats], power: float) -> float:
+    """The largest over the columns of ``moment`` of the standardised third and fourth moments
+    of the values (0 for a constant column), over the number of people to ``power``: how that
+    moment of one draw carries over to a sum of n draws."""
     values = as_columns(values)
     if values.shape[0] == 0:
         return 0.0
@@ -199,10 +195,10 @@ def sum_kurtosis(values: Floats) -> float:
         return math.inf
     centred = values - values.mean(axis=0)
     variance = (centred**2).mean(axis=0)
-    constant = np.sqrt(variance) <= 1e-9 * np.abs(values).max(axis=0)
+    constant = np.sqrt(variance) <= 1e-9 * np.abs(values).max(axis=0)  # the same value, to rounding
     with np.errstate(all="ignore"):
-        kurtosis = np.where(constant, 0.0, (centred**4).mean(axis=0) / variance**2 - 3.0)
-    return float(kurtosis.max()) / float(values.shape[0])
+        found = moment((centred**3).mean(axis=0) / variance**1.5, (centred**4).mean(axis=0) / variance**2)
+    return float(np.where(constant, 0.0, found).max()) / math.pow(values.shape[0], power)
 
 
 def _whole_numbers(values: Floats) -> bool:
