@@ -8,23 +8,72 @@ import os
 import sys
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import click
-from rich.console import Console
-from rich.markup import escape
 
 from iomhub.domain.dates import parse_date
 from iomhub.package.problems import PackageError
 
-# Problems are printed one a line, never wrapped at the terminal's width (each line is
-# ``file:line: column: message`` for tools to read), and text from the package is never
-# taken for markup or emoji codes.
-err = Console(stderr=True, highlight=False, emoji=False, soft_wrap=True)
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+def escape(text: str) -> str:
+    """``text`` with rich's markup escaped, to be printed as it is."""
+    from rich.markup import escape as escape_markup
+
+    return escape_markup(text)
+
+
+def may_be_terminal(environ: dict[str, str] | os._Environ[str] = os.environ) -> bool:
+    """Whether rich could take standard error for a terminal: it is one, or ``TTY_COMPATIBLE`` or
+    ``FORCE_COLOR`` says to treat it as one (rich's own rule; it decides the rest itself)."""
+    if "TTY_COMPATIBLE" in environ or "FORCE_COLOR" in environ:
+        return True
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):  # no stderr, or a closed one
+        return False
+
+
+class StderrConsole:
+    """rich's console on standard error, made when first used. Importing rich takes 0.02 to 0.03 s,
+    which every command would otherwise pay before its work starts; a report whose standard error
+    is not a terminal (a scheduled job, a pipe) needs rich only to print its last lines, so the
+    report imports it beside its reading (docs/speed.md, "Ninth pass").
+
+    Problems are printed one a line, never wrapped at the terminal's width (each line is
+    ``file:line: column: message`` for tools to read), and text from the package is never taken
+    for markup or emoji codes."""
+
+    def __init__(self) -> None:
+        self._console: Console | None = None
+
+    @property
+    def console(self) -> Console:
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(stderr=True, highlight=False, emoji=False, soft_wrap=True)
+        return self._console
+
+    def print(self, *objects: Any, **options: Any) -> None:
+        self.console.print(*objects, **options)
+
+    def status(self, message: str) -> AbstractContextManager[Any]:
+        """A spinner with ``message`` while the block runs, where standard error is a terminal.
+        Elsewhere rich draws nothing for it (its spinner is transient), so rich is not loaded."""
+        if self._console is None and not may_be_terminal():
+            return nullcontext()
+        return self.console.status(message)
+
+
+err = StderrConsole()
 EXIT_BAD_INPUT = 2
 MIN_YEAR, MAX_YEAR = 1900, 2100  # the plausible years of iomhub.package.validate
 
@@ -202,4 +251,4 @@ def exchange_progress() -> Any:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                    console=err, transient=True)
+                    console=err.console, transient=True)

@@ -10,12 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import click
-from rich.console import Console
-from rich.markup import escape
 
 from iomhub.cli.app import (
     DATE,
     err,
+    escape,
     exchange_progress,
     load_mapping,
     local_today,
@@ -55,7 +54,7 @@ def synth(output: Path, nominals: int, seed: int, true_effect: float, join_rate:
     except ValueError as error:
         raise click.UsageError(str(error)) from None
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                  console=err, transient=True) as progress:
+                  console=err.console, transient=True) as progress:
         task = progress.add_task(f"Synthesising {nominals:,} nominals...", total=None)
         counts = generate(options, output,
                           progress=lambda message: progress.update(task, description=message))
@@ -175,6 +174,7 @@ def _render_selection(result: Any, fmt: str) -> str:
         return to_csv(result)
     import shutil
 
+    from rich.console import Console
     from rich.table import Table
 
     from iomhub.reports.selection import days

@@ -12,12 +12,12 @@ from pathlib import Path
 from typing import Any
 
 import click
-from rich.markup import escape
 
 from iomhub.cli.app import (
     DATE,
     engine_options,
     err,
+    escape,
     load_mapping,
     local_today,
     main,
@@ -158,7 +158,7 @@ def report(package: Path, period_from: date, period_to: date, baseline_from: dat
            disclosure: str = "suppress", mapping_file: Path | None = None, engine: str = "polars",
            spark_master: str = "local[*]") -> None:
     """Compute the IOM performance report from a data package."""
-    computing = _import_beside("iomhub.reports.model")
+    computing = _import_beside("iomhub.reports.model", "rich.console")
     if fmt == "json" and document not in (None, "performance"):
         raise click.UsageError(f"--format json is the performance report's figures only; write the "
                                f"{document} document as html, pdf, docx or xlsx")
@@ -198,16 +198,18 @@ def report(package: Path, period_from: date, period_to: date, baseline_from: dat
         err.print(f"Wrote {output}")
 
 
-def _import_beside(module: str) -> threading.Thread:
-    """``module`` imported on a thread of its own, started now: the report's modules (numpy,
-    Narwhals, the metrics; a fifth of a second) are imported while Polars reads the package's
-    files, which it does without holding Python's lock. Reading imports none of them. Should the
-    import fail there, the caller's own import after ``join`` raises the error."""
+def _import_beside(*modules: str) -> threading.Thread:
+    """``modules`` imported on a thread of their own, started now: the report's modules (numpy,
+    Narwhals, the metrics; a fifth of a second) and rich (for the last lines on standard error)
+    are imported while Polars reads the package's files, which it does without holding Python's
+    lock. Reading imports none of them. Should an import fail there, the caller's own import
+    after ``join`` raises the error."""
     def load() -> None:
-        with contextlib.suppress(Exception):
-            importlib.import_module(module)
+        for module in modules:
+            with contextlib.suppress(Exception):
+                importlib.import_module(module)
 
-    thread = threading.Thread(target=load, name=f"import {module}", daemon=True)
+    thread = threading.Thread(target=load, name=f"import {modules[0]}", daemon=True)
     thread.start()
     return thread
 

@@ -81,7 +81,10 @@ class Report:
         return None
 
 
-def _order(frame: pl.DataFrame, keys: list[str], ranks: dict[str, list[str]]) -> pl.DataFrame:
+def _ordering(frame: pl.DataFrame, keys: Sequence[str], ranks: dict[str, list[str]]) -> pl.LazyFrame:
+    """The query putting a table's rows in the report's order: by each key in turn, "all" last,
+    text keys in their rank (``RANKS``: age bands youngest first, levels as the guidance lists
+    them, ...) and then alphabetically."""
     sort_exprs = []
     for key in keys:
         if frame.schema[key] == pl.String:
@@ -91,8 +94,17 @@ def _order(frame: pl.DataFrame, keys: list[str], ranks: dict[str, list[str]]) ->
                 {v: i for i, v in enumerate(rank)}, default=len(rank), return_dtype=pl.Int64)
                 .alias(f"__rank_{key}"))
         sort_exprs.append(pl.col(key).alias(f"__value_{key}"))
-    return frame.with_columns(sort_exprs).sort([e.meta.output_name() for e in sort_exprs]).select(
+    return frame.lazy().with_columns(sort_exprs).sort([e.meta.output_name() for e in sort_exprs]).select(
         frame.columns)
+
+
+def _in_report_order(tables: dict[str, pl.DataFrame], ranks: dict[str, list[str]]) -> dict[str, pl.DataFrame]:
+    """The tables with a sort order (``TABLES[name].sort``) put in it, all in one call to Polars:
+    sorted one by one, the twenty-odd small tables of a report took 0.09 s beside the resampling
+    threads (each call waiting for Python's lock again), where alone they take 0.007 s."""
+    sorting = {name: _ordering(frame, TABLES[name].sort, ranks) for name, frame in tables.items() if TABLES[name].sort}
+    ordered = dict(zip(sorting, pl.collect_all(list(sorting.values()), engine="in-memory"), strict=True))
+    return {name: ordered.get(name, frame) for name, frame in tables.items()}
 
 
 Engine = Literal["in-memory", "auto"]
@@ -262,24 +274,21 @@ def report_from(computed: Computed, package: Package, params: ReportParams, gene
     ready: dict[tuple[str, str], pl.DataFrame] = {}  # ordered, as the intervals and estimates read them
 
     def prepare(found: dict[tuple[str, str], pl.DataFrame]) -> None:
+        ordered = _in_report_order({name: frame for (kind, name), frame in found.items() if kind == "table"}, ranks)
         for (kind, name), frame in found.items():
             if kind == "table":
-                order = list(TABLES[name].sort)
-                ready[kind, name] = _order(frame, order, ranks) if order else frame
+                ready[kind, name] = ordered[name]
             else:
                 ready[kind, name] = known[name] if name in known else _in_estimate_order(name, frame)
 
-    people_of_intervals = {name for name in computed.people if name in TABLES and TABLES[name].intervals}
     with ThreadPoolExecutor(max_workers=RESAMPLING_THREADS) as pool:
         pieces = Scheduler(pool)
 
         def arrived(found: dict[tuple[str, str], pl.DataFrame]) -> None:
             # The intervals of the tables collected first are drawn while the effect section's
-            # tables are still being computed and collected, each started once its frames are
-            # ready (the frames intervals read first).
-            for key in sorted(found, key=lambda key: key[1] not in people_of_intervals):
-                prepare({key: found[key]})
-                pieces.add(resampling_work(*_ready(ready), params.resampling))
+            # tables are still being computed and collected.
+            prepare(found)
+            pieces.add(resampling_work(*_ready(ready), params.resampling))
 
         collected = _collect_computed(computed, collect, arrived)
         prepare({key: frame for key, frame in collected.items() if key not in ready})
