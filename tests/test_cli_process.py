@@ -102,3 +102,24 @@ def test_the_console_script_is_run() -> None:
     done = subprocess.run([sys.executable, "-m", "iomhub.cli", "--help"], capture_output=True, text=True,
                           check=True)
     assert "report" in done.stdout
+
+
+def test_the_command_is_imported_with_the_collector_paused() -> None:
+    """Importing the command sets off some 90 collections when the collector is on; ``run`` pauses
+    it for the import, so ``iomhub --help`` runs with hardly any."""
+    script = (
+        "import gc, sys\n"
+        "counts = []\n"
+        "gc.callbacks.append(lambda phase, info: counts.append(phase) if phase == 'start' else None)\n"
+        "from iomhub.cli import process\n"
+        "sys.argv = ['iomhub', '--help']\n"
+        "try:\n"
+        "    process.run()\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(len(counts), gc.isenabled())\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    collections, enabled = done.stdout.split()[-2:]
+    assert int(collections) < 20, done.stdout
+    assert enabled == "True"
