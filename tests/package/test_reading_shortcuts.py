@@ -7,6 +7,9 @@
   tidies them, a column typed by its distinct values through those values only: the same typed
   tables, problems (in the same order) and warnings as validating the tidied cells.
 - Validation types and checks the tables on two threads; its problems come in a fixed order.
+
+The tests of validation run twice: small tables typed cell by cell (as these are), and typed
+through their distinct values (as tables over ``validate.DIRECT_ROWS`` rows are).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from iomhub.package import validate
 from iomhub.package.load import read_mapped
 from iomhub.package.problems import Problem
 from iomhub.package.schema import TABLES
@@ -112,6 +116,13 @@ PACKAGE = {
 }
 
 
+@pytest.fixture(params=["cell by cell", "through distinct values"])
+def typing(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    if request.param == "through distinct values":
+        monkeypatch.setattr(validate, "DIRECT_ROWS", -1)
+    return str(request.param)
+
+
 def _validated(folder: Path, trim_later: bool) -> tuple[list[Problem], int, list[str], dict[str, pl.DataFrame]]:
     source = read_mapped(folder, trim_later=trim_later)
     assert any(table.untrimmed for table in source.raw.tables.values()) == trim_later
@@ -129,7 +140,7 @@ def _write(folder: Path, files: dict[str, str]) -> Path:
     return folder
 
 
-def test_cells_tidied_in_validation_as_in_reading(tmp_path: Path) -> None:
+def test_cells_tidied_in_validation_as_in_reading(tmp_path: Path, typing: str) -> None:
     folder = _write(tmp_path / "messy", PACKAGE)
     later = _validated(folder, trim_later=True)
     now = _validated(folder, trim_later=False)
@@ -163,7 +174,7 @@ CATEGORIES = ", ".join(TABLES["offences"].column("category").codes() or ())
 def typed_value(typed: dict[str, pl.DataFrame], table: str, column: str) -> list[object]:
     return typed[table].get_column(column).to_list()
 
-def test_cells_tidied_in_validation_through_a_mapping(tmp_path: Path) -> None:
+def test_cells_tidied_in_validation_through_a_mapping(tmp_path: Path, typing: str) -> None:
     files = {"Niche.csv": "Person URN,DOB,Sex\n U1 ,01/01/1990, M \nU2, 1992-02-02 ,F\n , , \nU3,,X\n",
              "Caseload.csv": "URN,Level,Start\nU1, High ,2015-01-01\nU9,Low, 01/02/2015\n",
              "package.toml": ('[files]\nnominals = "Niche.csv"\ncohort = "Caseload.csv"\n'
@@ -184,7 +195,7 @@ def test_cells_tidied_in_validation_through_a_mapping(tmp_path: Path) -> None:
                     "Caseload.csv:3: nominal_id: 'U9' is not in nominals.csv"]
 
 
-def test_problems_in_a_fixed_order(tmp_path: Path) -> None:
+def test_problems_in_a_fixed_order(tmp_path: Path, typing: str) -> None:
     """Typing problems table by table, then keys and intervals table by table, then nominal_id
     references table by table (in the order of the tables), then the nominals' own, cohort's
     overlaps, needs' repeats: the order of one check after another, whichever thread ran each."""

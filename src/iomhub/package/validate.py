@@ -237,6 +237,8 @@ def type_table(raw: RawTable, table: Table, collector: Collector, extra_codes: d
     # Cells left untidied by the reading are tidied here: a column typed by its distinct values
     # tidies only those, the others (ids, names) every cell.
     untrimmed = [name for name in raw.untrimmed if name in table.names]
+    if raw.frame.height <= DIRECT_ROWS:
+        return _type_directly(raw, table, present, untrimmed, collector, extra_codes, dates)
     now = [name for name in untrimmed if table.column(name).kind not in BY_DISTINCT_VALUE]
     frame = tidy_cells(raw.frame.lazy(), now, raw.apostrophes).collect() if now else raw.frame
     frame = frame.with_columns(
@@ -262,6 +264,38 @@ def type_table(raw: RawTable, table: Table, collector: Collector, extra_codes: d
         if rows is not None:
             collector.add_rows(raw.file, column.name, rows)
     return frame.lazy().select(pl.col(LINE), *exprs).collect()
+
+
+# A table of at most so many rows is typed cell by cell in one query (``_type_directly``): typing
+# through distinct values costs some 25 small queries a table, 6 to 12 ms of planning and
+# starting them, more CPU than typing up to some 10,000 rows cell by cell (docs/speed.md, "Ninth pass").
+DIRECT_ROWS = 10_000
+
+
+def _type_directly(raw: RawTable, table: Table, present: set[str], untrimmed: list[str], collector: Collector,
+                   extra_codes: dict[str, list[str]], dates: DateFormats) -> pl.DataFrame:
+    """``type_table`` of a small table, every cell typed and checked where it is, in one query:
+    the same typed frame and the same problems as typing through distinct values (each cell
+    tidied as ``tidy_cells`` does, and the same elementwise expressions)."""
+    lazy = tidy_cells(raw.frame.lazy(), untrimmed, raw.apostrophes).with_columns(
+        pl.lit(None, pl.String).alias(c.name) for c in table.columns if c.name not in present)
+    schema = raw.frame.schema
+    typed: list[pl.Expr] = []
+    errors: list[tuple[str, str]] = []  # (column, the name of its error column)
+    for index, column in enumerate(table.columns):
+        expr, error = _typed_and_error(column, extra_codes.get(column.name, []), dates,
+                                       collector.code_hint(raw.file, table.name, column.name),
+                                       raw.spellings.get(column.name), schema.get(column.name, pl.String))
+        typed.append(expr)
+        if error is not None:
+            errors.append((column.name, f"{ERR}{index}"))
+            typed.append(error.alias(f"{ERR}{index}"))
+    frame = lazy.select(pl.col(LINE), *typed).collect()
+    for name, error_column in errors:
+        if frame.get_column(error_column).null_count() < frame.height:
+            collector.add_rows(raw.file, name, frame.select(pl.col(LINE), pl.col(error_column).alias(ERR))
+                               .filter(pl.col(ERR).is_not_null()))
+    return frame.drop([error_column for _, error_column in errors])
 
 
 # Kinds whose cells repeat a few distinct values (dates, codes, scores): each distinct value is
