@@ -290,3 +290,31 @@ def test_a_world_built_to_pass_the_skewness_rule(monkeypatch: pytest.MonkeyPatch
 ], ids=["constant", "bernoulli-quarter", "largest-column", "three-values", "not-finite"])
 def test_sum_kurtosis(values: list[list[float]], expected: float) -> None:
     assert sum_kurtosis(np.array(values)) == pytest.approx(expected, abs=1e-12)
+
+
+@pytest.mark.parametrize(("values", "percents", "expected"), [
+    ([3.0, 1.0, 2.0, 4.0], [0.0, 50.0, 100.0], [1.0, 2.5, 4.0]),  # (n - 1) x 0.5 = 1.5: halfway from 2 to 3
+    ([10.0, 20.0], [25.0, 75.0], [12.5, 17.5]),
+    ([5.0], [2.5, 97.5], [5.0, 5.0]),
+    ([0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0], [2.5, 97.5], [0.25, 9.75]),
+], ids=["four", "two", "one", "eleven"])
+def test_linear_percentiles_by_hand(values: list[float], percents: list[float], expected: list[float]) -> None:
+    assert uncertainty.linear_percentiles(np.array(values), percents) == pytest.approx(expected, abs=1e-12)
+
+
+@pytest.mark.parametrize("seed", range(6), ids=lambda seed: f"seed-{seed}")
+def test_linear_percentiles_are_numpys_to_the_last_bit(seed: int) -> None:
+    """The intervals' bounds are numpy.percentile's (default method) exactly, so the reports'
+    figures are the same as when numpy computed them."""
+    rng = np.random.default_rng(seed)
+    for size in (1, 2, 3, 10, 999, 1000, 4001):
+        for values in (rng.normal(size=size) * 10.0 ** rng.integers(-4, 7), rng.integers(-3, 3, size).astype(float),
+                       rng.lognormal(size=size)):
+            percents = [*rng.uniform(0.0, 100.0, 4), 0.0, 2.5, 50.0, 97.5, 100.0]
+            by_numpy = [float(x) for x in np.percentile(values, percents)]
+            assert uncertainty.linear_percentiles(values, percents) == by_numpy
+
+
+def test_linear_percentiles_refuse_a_percent_out_of_range() -> None:
+    with pytest.raises(ValueError, match="range"):
+        uncertainty.linear_percentiles(np.array([1.0, 2.0]), [101.0])

@@ -95,6 +95,7 @@ from iomhub.metrics.uncertainty import (
     Resampling,
     expanded_z,
     interval,
+    linear_percentiles,
     rate_change_pct,
 )
 
@@ -439,8 +440,8 @@ def expanded_percentile(replicates: Floats, people: int, level: float) -> tuple[
     if people < MIN_PEOPLE or finite.size * 2 < replicates.size:
         return None, None
     tail = NORMAL.cdf(-expanded_z(people, level)) * 100.0
-    low, high = np.percentile(finite, [tail, 100.0 - tail])
-    return float(low), float(high)
+    low, high = linear_percentiles(finite, [tail, 100.0 - tail])
+    return low, high
 
 
 def matched_interval(sets: Pairs, resampling: Resampling) -> tuple[float | None, float | None]:

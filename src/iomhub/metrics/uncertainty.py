@@ -257,8 +257,32 @@ def bca_bounds(replicates: Floats, estimate: float, jackknife: Floats, people: i
     for edge in (-z, z):
         shifted = bias + (bias + edge) / (1.0 - acceleration * (bias + edge))
         bounds.append(NORMAL.cdf(shifted) * 100.0)
-    low, high = np.percentile(finite, bounds)
-    return _float(float(low)), _float(float(high))
+    low, high = linear_percentiles(finite, bounds)
+    return _float(low), _float(high)
+
+
+def linear_percentiles(values: Floats, percents: Sequence[float]) -> list[float]:
+    """``numpy.percentile(values, percents)`` of a flat array of finite values with its default
+    (linear) method, the same numbers to the last bit: the sorted values at floor((n - 1) x p /
+    100) and the next, weighted as numpy's ``_lerp`` weighs them. numpy's own function, through
+    its general machinery, imports ``numpy.ma`` on first use (0.015 to 0.02 s, holding Python's
+    lock) and costs some 50 microseconds a call."""
+    ordered = np.sort(values)
+    last = ordered.size - 1
+    found = []
+    for percent in percents:
+        if not 0.0 <= percent <= 100.0:
+            raise ValueError("Percentiles must be in the range [0, 100]")
+        virtual = last * (percent / 100)
+        if virtual >= last:
+            found.append(float(ordered[last]))
+            continue
+        previous = math.floor(virtual)
+        gamma = virtual - previous
+        below, above = float(ordered[previous]), float(ordered[previous + 1])
+        step = above - below
+        found.append(above - step * (1 - gamma) if gamma >= 0.5 else below + step * gamma)
+    return found
 
 
 def leave_one_out(values: Floats, statistic: Statistic) -> Floats:
