@@ -182,3 +182,17 @@ def test_nobody_followed_up_gives_no_rows(tables: Any) -> None:
     frame = expected.expected_reoffending(expected.expected_people(
         t["cohort"], t["nominals"], t["offences"], end=FY2015.end))
     assert collect(frame) == []
+
+
+def test_the_same_people_with_the_eligible_materialised(package: Any) -> None:
+    """``materialise`` (a backend computing the eligible people once) changes nothing."""
+    seen: list[list[str]] = []
+
+    def materialise(frame: Any) -> Any:
+        seen.append(frame.columns)
+        return frame.collect().lazy()
+
+    frame = expected.expected_people(package["cohort"], package["nominals"], package["offences"],
+                                     end=FY2015.end, materialise=materialise)
+    assert by(collect(frame), "nominal_id") == people(package)
+    assert seen == [["nominal_id", "start_date", "scheme", "follow_from"]]

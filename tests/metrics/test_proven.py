@@ -227,3 +227,20 @@ def test_the_same_people_in_another_order_give_the_same_interval() -> None:
     backward = with_intervals("proven_reoffending", summary, pl.DataFrame(rows[::-1], schema=schema, orient="row"))
     assert forward.equals(backward)
     assert forward["binary_rate_pct_ci_low"][0] < forward["binary_rate_pct_ci_high"][0]
+
+
+def test_the_same_people_with_the_starters_materialised(tables) -> None:
+    """``materialise`` (a backend computing the starters and their start points once) changes nothing."""
+    cohort = A_FROM_2015 + "B,enhanced,2015-06-01,\n"
+    offences = ("offence_id,nominal_id,offence_date,detected_date\nO1,A,2015-03-01,2015-04-01\n"
+                "O2,B,2016-01-01,\n")
+    t = tables(nominals=NOMINALS, cohort=cohort, offences=offences)
+    seen: list[list[str]] = []
+
+    def materialise(frame):
+        seen.append(frame.columns)
+        return frame.collect().lazy()
+
+    found = proven.proven_people(t["cohort"], t["offences"], STARTS_2015, MEASURED, None, materialise)
+    assert by(collect(found), "nominal_id") == people(tables, cohort, offences)
+    assert len(seen) == 1 and "followed_up" in seen[0]

@@ -33,6 +33,7 @@ ending 31 March 2016, starts from 1 October 2013 to 30 September 2014.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 
 import narwhals as nw
@@ -76,17 +77,21 @@ def first_episodes(cohort: Frame) -> Frame:
 
 
 def proven_people(cohort: Frame, offences: Frame, starts: Span, end: date,
-                  custody_spans: Frame | None = None) -> Frame:
+                  custody_spans: Frame | None = None,
+                  materialise: Callable[[Frame], Frame] = lambda frame: frame) -> Frame:
     """Everyone whose first episode started in ``starts``, one row each.
 
     Columns: nominal_id, scheme, start_date, follow_from (the start point: release for people
     in custody on the start date), followed_up (waiting period over by ``end``), reoffences
     (proven reoffences in the follow-up; 0 for none). ``custody_spans`` is
-    :func:`iomhub.metrics.custody.custody_spans` (None: nobody was in custody).
+    :func:`iomhub.metrics.custody.custody_spans` (None: nobody was in custody). ``materialise``
+    is applied to the starters with their start points, which the count of reoffences and the
+    result both read.
     """
     people = proven_measure.start_points(
         first_episodes(cohort).filter(within("start_date", starts.start, starts.end)), custody_spans)
-    people = people.with_columns(proven_measure.followed_up(FOLLOW_UP_MONTHS, end).alias("followed_up"))
+    people = materialise(people.with_columns(proven_measure.followed_up(FOLLOW_UP_MONTHS, end)
+                                             .alias("followed_up")))
     proven = proven_measure.reoffences(people, offences, FOLLOW_UP_MONTHS)
     return (people.join(proven, on="nominal_id", how="left")
             .with_columns(nw.col("reoffences").fill_null(0).cast(nw.Int64))

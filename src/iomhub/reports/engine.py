@@ -153,7 +153,8 @@ def compute_tables(tables: Mapping[str, Frame], params: ReportParams,  # noqa: C
             tables["treatment"], params.period)
     if "expected" not in out.missing:
         scored = materialise(expected.expected_people(cohort, nominals, tables["offences"],
-                                                      end=params.period.end, custody_spans=spans))
+                                                      end=params.period.end, custody_spans=spans,
+                                                      materialise=materialise))
         out.tables["expected_reoffending"] = expected.expected_reoffending(
             scored, small_numbers=params.small_numbers)
     return out
@@ -194,7 +195,7 @@ def _proven_and_costs(out: Computed, tables: Mapping[str, Frame], params: Report
     """Proven reoffending (MoJ measures) and the cost of crime, with the per-person frames
     their intervals are resampled from."""
     starters = materialise(proven.proven_people(tables["cohort"], tables["offences"],
-                                                params.proven_window, params.period.end, spans))
+                                                params.proven_window, params.period.end, spans, materialise))
     out.people["proven_reoffending"] = starters
     out.tables["proven_reoffending"] = proven.proven_reoffending(starters)
     valued = materialise(costs.people_costs(performance, tables["offences"], params.baseline_span,
