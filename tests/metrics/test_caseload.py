@@ -6,6 +6,8 @@ from datetime import date
 
 import pytest
 
+from tests.metrics.conftest import collect
+
 NOMINALS = """\
 nominal_id,date_of_birth,gender,area
 A,1990-01-01,male,NW
@@ -155,3 +157,19 @@ def test_without_supervision_statutory_is_unknown_not_zero(tables) -> None:
     report = tables(nominals=NOMINALS, cohort=COHORT, custody=CUSTODY).report()
     assert {row["statutory"] for row in report.rows("caseload_status")} == {None}
     assert "statutory_by_provider" not in report.tables
+
+
+def test_tiers_on_each_date_by_hand(tables) -> None:
+    """The latest assessment on or before each date, the worse of two on one day; nobody before
+    their first assessment (they are "unassessed" in the report)."""
+    from iomhub.metrics.risk import tiers_on
+
+    risk_rows = RISK + "A,2016-01-02,green\nB,2015-07-01,green\nB,2015-07-01,red\n"
+    t = tables(nominals=NOMINALS, cohort=COHORT, risk=risk_rows)
+    rows = collect(tiers_on(t["risk"], [D1, D2, D3, D4, D5]))
+    found = {(row["nominal_id"], row["date"]): row["tier"] for row in rows}
+    assert found == {
+        ("A", D1): "green", ("A", D2): "green", ("A", D3): "red", ("A", D4): "red", ("A", D5): "green",
+        ("B", D2): "red", ("B", D3): "red", ("B", D4): "red", ("B", D5): "red",
+        ("C", D1): "amber", ("C", D2): "amber", ("C", D3): "amber", ("C", D4): "amber", ("C", D5): "amber",
+    }
