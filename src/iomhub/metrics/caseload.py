@@ -54,9 +54,12 @@ def caseload(cohort: Frame, nominals: Frame, days: Sequence[date]) -> Frame:
     order = ["scheme", "area", "date", "count"]
     everything = nw.concat([f.select(order).with_columns(*as_int("count"))
                             for f in (counts, by_area, by_scheme, total)], how="vertical")
-    schemes = nw.concat([rows.select("scheme").unique(), literal_rows(cohort, "scheme", [ALL])],
+    # The schemes and areas seen, from the counts: a backend that does not share ``rows``
+    # between the queries reading it computes it once, not three times (80 to 46 ms at
+    # 100,000 nominals with 70,000 episodes).
+    schemes = nw.concat([counts.select("scheme").unique(), literal_rows(cohort, "scheme", [ALL])],
                         how="vertical")
-    areas = nw.concat([rows.select("area").unique(), literal_rows(cohort, "area", [ALL])],
+    areas = nw.concat([counts.select("area").unique(), literal_rows(cohort, "area", [ALL])],
                       how="vertical")
     dates = literal_rows(cohort, "date", list(days))
     keys = schemes.join(areas, how="cross").join(dates, how="cross")
