@@ -65,3 +65,21 @@ def test_the_measure_is_labelled_for_what_it_is(tables: Any) -> None:
                offences="offence_id,nominal_id,offence_date,detected_date\no1,A,2013-04-01,2013-04-02\n")
     rows = collect(proven.proven_reoffending(proven.proven_people(t["cohort"], t["offences"], STARTS, END)))
     assert {row["measure"] for row in rows} == {proven_measure.MEASURE} == {"detected reoffending (MoJ timing)"}
+
+
+def test_the_two_year_follow_up_is_judged_from_the_start_point_not_the_index_date(tables: Any) -> None:
+    """To 31/03/2016, two years and six months of waiting end in time for start points up to
+    01/10/2013. A and B both start on 01/09/2013 in custody: A is released on 30/09/2013 and is
+    followed up; B on 01/12/2013 and is not (the index dates alone would take both). C starts
+    on 02/10/2013 and is not, whatever custody says."""
+    t = tables(nominals=NOMINALS + "B,1990-01-01,male,3,2008-01-01\nC,1990-01-01,male,3,2008-01-01\n",
+               cohort="nominal_id,scheme,start_date\nA,priority,2013-09-01\nB,priority,2013-09-01\n"
+                      "C,priority,2013-10-02\n",
+               offences="offence_id,nominal_id,offence_date,detected_date,category\n"
+                        "o0,A,2012-06-01,2012-06-02,shoplifting\no1,B,2012-06-01,2012-06-02,shoplifting\n"
+                        "o2,C,2012-06-01,2012-06-02,shoplifting\n",
+               custody="nominal_id,start_date,end_date,expected_release_date\n"
+                       "A,2013-08-01,2013-09-29,\nB,2013-08-01,2013-11-30,\n")
+    people = by(collect(expected.expected_people(t["cohort"], t["nominals"], t["offences"], end=END,
+                                                 custody_spans=custody_spans(t["custody"], END))), "nominal_id")
+    assert set(people) == {"A"}

@@ -93,8 +93,12 @@ def eligible_starts(cohort: Frame, end: date, custody_spans: Frame | None = None
     first = cohort.group_by("nominal_id").agg(nw.col("start_date").min())
     starts = first.join(cohort.select("nominal_id", "start_date", "scheme"),
                         on=["nominal_id", "start_date"], how="left").unique(["nominal_id"], keep="any")
-    return (proven_measure.start_points(starts, custody_spans)
-            .filter(proven_measure.followed_up(FOLLOW_UP_YEARS * 12, end)))
+    # Those whose follow-up could not have ended even from their index date are left out
+    # before their start points are found (a start point is never before the index date).
+    months = FOLLOW_UP_YEARS * 12
+    return (proven_measure.start_points(starts.filter(proven_measure.followed_up(months, end, "start_date")),
+                                        custody_spans)
+            .filter(proven_measure.followed_up(months, end)))
 
 
 def expected_people(cohort: Frame, nominals: Frame, offences: Frame, *, end: date,

@@ -36,9 +36,12 @@ def start_points(people: Frame, spans: Frame | None, index: str = "start_date") 
     return released_on(people, spans, index).rename({"released": "follow_from"})
 
 
-def followed_up(follow_up_months: int, end: date) -> nw.Expr:
-    """True where the follow-up and waiting period from ``follow_from`` ended by ``end``."""
-    waiting_end = nw.col("follow_from").dt.offset_by(f"{follow_up_months + WAITING_MONTHS}mo")
+def followed_up(follow_up_months: int, end: date, start: str = "follow_from") -> nw.Expr:
+    """True where the follow-up and waiting period from ``start`` (the start point) ended by
+    ``end``. Given the index date instead, it is true wherever it is for the start point, which
+    is never before the index date: a filter that may be applied before the start points are
+    found."""
+    waiting_end = nw.col(start).dt.offset_by(f"{follow_up_months + WAITING_MONTHS}mo")
     return waiting_end <= nw.lit(end + timedelta(days=1))
 
 
