@@ -611,12 +611,21 @@ def parquet_columns(schema: pl.Schema, label: str, problems: list[Problem]) -> l
     return out
 
 
+RESERVED = "__"  # titles iomhub keeps for its own columns (``LINE``, ``__unnamed_N``)
+
+
 def _check_header(header: list[str], label: str, problems: list[Problem]) -> bool:
+    """Every title once, and none of iomhub's own: a column titled ``__line`` would clash with
+    the line numbers read beside the cells (a fuzz test found the crash)."""
     seen: set[str] = set()
     ok = True
     for position, column in enumerate(header, start=1):
         if not column:
             continue
+        if column.startswith(RESERVED):
+            problems.append(Problem(label, 1, column, f"a column title may not begin with {RESERVED!r} "
+                                    f"(position {position}): iomhub names its own columns so; rename it"))
+            ok = False
         if column in seen:
             problems.append(Problem(label, 1, column, f"the header names column {column!r} "
                                     f"twice (again in position {position})"))
