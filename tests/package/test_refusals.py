@@ -53,12 +53,19 @@ CASES: list[tuple[str, dict[str, str | bytes], list[str]]] = [
      ["cohort.csv:1: scheme: the header names column 'scheme' twice (again in position 4)"]),
     ("title-of-the-line-numbers",  # once a crash: the fuzz test's random bytes made this header
      _files({"cohort": "nominal_id,scheme,start_date, __Line \nN1,priority,2015-01-01,7\n"}),
-     ["cohort.csv:1: __line: a column title may not begin with '__' (position 4): iomhub names its own "
-      "columns so; rename it"]),
+     ["cohort.csv:1: __line: a column title may not begin with '__': iomhub names its own columns so "
+      "(position 4); rename it"]),
+    ("title-every-column",  # once a crash: Polars reads '*' as every column (the fuzz test's b'*')
+     _files({"cohort": "nominal_id,scheme,start_date,*\nN1,priority,2015-01-01,7\n"}),
+     ["cohort.csv:1: *: a column title may not be '*' or begin with '^' and end with '$' (a pattern to the "
+      "tables' engine) (position 4); rename it"]),
+    ("title-a-pattern", _files({"cohort": "nominal_id,scheme,start_date,^scheme$\nN1,priority,2015-01-01,7\n"}),
+     ["cohort.csv:1: ^scheme$: a column title may not be '*' or begin with '^' and end with '$' (a pattern to "
+      "the tables' engine) (position 4); rename it"]),
     ("title-of-an-unnamed-column",
      _files({"cohort": "nominal_id,scheme,start_date,__unnamed_0\nN1,priority,2015-01-01,\n"}),
-     ["cohort.csv:1: __unnamed_0: a column title may not begin with '__' (position 4): iomhub names its own "
-      "columns so; rename it"]),
+     ["cohort.csv:1: __unnamed_0: a column title may not begin with '__': iomhub names its own columns so "
+      "(position 4); rename it"]),
     ("too-many-cells", _files({"cohort": COHORT_HEAD + "N1,priority,2015-01-01,,surplus\n"}),
      ["cohort.csv:2: has 5 cells but the header has 4 columns"]),
     ("impossible-date", _files({"nominals": NOMINALS_HEAD + "N1,,31/02/1990,male,NW\n"}),

@@ -614,17 +614,28 @@ def parquet_columns(schema: pl.Schema, label: str, problems: list[Problem]) -> l
 RESERVED = "__"  # titles iomhub keeps for its own columns (``LINE``, ``__unnamed_N``)
 
 
+def _unusable_title(column: str) -> str | None:
+    """Why a header title cannot name a column, or None. ``*`` and ``^...$`` are what Polars
+    reads as every column and as a pattern, and a title beginning with ``__`` would clash
+    with iomhub's own columns (the line numbers, ``__line``): a fuzz test found each crash."""
+    if column.startswith(RESERVED):
+        return f"may not begin with {RESERVED!r}: iomhub names its own columns so"
+    if column == "*" or (column.startswith("^") and column.endswith("$")):
+        return "may not be '*' or begin with '^' and end with '$' (a pattern to the tables' engine)"
+    return None
+
+
 def _check_header(header: list[str], label: str, problems: list[Problem]) -> bool:
-    """Every title once, and none of iomhub's own: a column titled ``__line`` would clash with
-    the line numbers read beside the cells (a fuzz test found the crash)."""
+    """Every title once, and each usable as a column's name (:func:`_unusable_title`)."""
     seen: set[str] = set()
     ok = True
     for position, column in enumerate(header, start=1):
         if not column:
             continue
-        if column.startswith(RESERVED):
-            problems.append(Problem(label, 1, column, f"a column title may not begin with {RESERVED!r} "
-                                    f"(position {position}): iomhub names its own columns so; rename it"))
+        unusable = _unusable_title(column)
+        if unusable is not None:
+            problems.append(Problem(label, 1, column, f"a column title {unusable} (position {position}); "
+                                    "rename it"))
             ok = False
         if column in seen:
             problems.append(Problem(label, 1, column, f"the header names column {column!r} "
