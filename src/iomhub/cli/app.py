@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import date, datetime
 from pathlib import Path
@@ -30,7 +30,7 @@ def escape(text: str) -> str:
     return escape_markup(text)
 
 
-def may_be_terminal(environ: dict[str, str] | os._Environ[str] = os.environ) -> bool:
+def may_be_terminal(environ: Mapping[str, str] = os.environ) -> bool:
     """Whether rich could take standard error for a terminal: it is one, or ``TTY_COMPATIBLE`` or
     ``FORCE_COLOR`` says to treat it as one (rich's own rule; it decides the rest itself)."""
     if "TTY_COMPATIBLE" in environ or "FORCE_COLOR" in environ:
